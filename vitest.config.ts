@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: unit tests beside their code run without services; the rest (test/ and the
+// workflow tests) share real Temporal and MongoDB-protocol servers started once by global-setup.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts', 'workflows/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // The machine has two cores; servers, workers and browsers share them.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
