@@ -1,0 +1,123 @@
+/**
+ * The read side of leads, written by the lead workflow: snapshots, the score ledger and
+ * handoffs. Every write is idempotent, so a retried activity never writes twice.
+ */
+import mongoose, { Schema, type Connection } from 'mongoose';
+import type { Handoff, LeadSnapshot, LedgerEntry } from '../../workflows/lead.definitions';
+import type { ProjectionWrite } from '../../workflows/lead.activities';
+import { modelFor } from './connect';
+
+const leadSchema = new Schema<LeadSnapshot>(
+  {
+    leadId: { type: String, required: true, unique: true },
+    stage: { type: String, required: true },
+    scores: { type: Schema.Types.Mixed, default: {} },
+    total: { type: Number, required: true },
+    modelVersion: { type: Number, default: null },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    lastActivityAt: { type: String, default: null },
+    eventCount: { type: Number, required: true },
+    handoff: { type: Schema.Types.Mixed, default: null },
+    stageHistory: { type: Schema.Types.Mixed, default: [] },
+    revision: { type: Number, required: true },
+  },
+  { collection: 'leads', versionKey: false, minimize: false },
+);
+
+const ledgerSchema = new Schema<LedgerEntry>(
+  {
+    entryId: { type: String, required: true, unique: true },
+    leadId: { type: String, required: true, index: true },
+    eventId: { type: String, required: true },
+    eventType: { type: String, required: true },
+    ruleId: { type: String, required: true },
+    ruleName: { type: String, required: true },
+    score: { type: String, required: true },
+    points: { type: Number, required: true },
+    modelVersion: { type: Number, required: true },
+    occurredAt: { type: String, required: true },
+  },
+  { collection: 'score_ledger', versionKey: false },
+);
+
+const handoffSchema = new Schema<Handoff>(
+  {
+    handoffId: { type: String, required: true, unique: true },
+    leadId: { type: String, required: true },
+    queue: { type: String, required: true },
+    status: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    score: { type: Number, required: true },
+    thresholdId: { type: String, required: true },
+    modelVersion: { type: Number, required: true },
+    decidedAt: String,
+    reason: String,
+    note: String,
+  },
+  { collection: 'handoffs', versionKey: false },
+);
+// The sales queue lists a queue's handoffs by status, oldest first.
+handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
+
+const DUPLICATE_KEY = 11000;
+
+export function createLeadRepository(connection: Connection = mongoose.connection) {
+  const Lead = modelFor(connection, 'Lead', leadSchema);
+  const Ledger = modelFor(connection, 'LedgerEntry', ledgerSchema);
+  const HandoffModel = modelFor(connection, 'Handoff', handoffSchema);
+
+  return {
+    models: [Lead, Ledger, HandoffModel],
+
+    /** Applies one workflow write: ledger entries and handoffs first, then the snapshot. */
+    async writeProjection({ snapshot, ledger, handoffs }: ProjectionWrite): Promise<void> {
+      if (ledger.length > 0) {
+        await Ledger.bulkWrite(
+          ledger.map((entry) => ({
+            updateOne: { filter: { entryId: entry.entryId }, update: { $setOnInsert: entry }, upsert: true },
+          })),
+          { ordered: false },
+        );
+      }
+      for (const handoff of handoffs) {
+        // Never move an answered handoff back to pending, whatever order retries arrive in.
+        const filter: mongoose.QueryFilter<Handoff> = { handoffId: handoff.handoffId };
+        if (handoff.status === 'pending') filter.status = 'pending';
+        await upsertIgnoringRace(HandoffModel, filter, handoff);
+      }
+      // The revision guard makes an older or repeated snapshot write a no-op.
+      await upsertIgnoringRace(Lead, { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, snapshot);
+    },
+
+    async getLead(leadId: string): Promise<LeadSnapshot | null> {
+      return Lead.findOne({ leadId }, { _id: 0 }).lean<LeadSnapshot>();
+    },
+
+    async ledger(leadId: string, limit: number): Promise<LedgerEntry[]> {
+      return Ledger.find({ leadId }, { _id: 0 }).sort({ occurredAt: 1, entryId: 1 }).limit(limit).lean<LedgerEntry[]>();
+    },
+
+    async getHandoff(handoffId: string): Promise<Handoff | null> {
+      return HandoffModel.findOne({ handoffId }, { _id: 0 }).lean<Handoff>();
+    },
+
+    /** A sales queue's handoffs in one status, oldest first. */
+    async queue(queue: string, status: Handoff['status'], limit: number): Promise<Handoff[]> {
+      return HandoffModel.find({ queue, status }, { _id: 0 }).sort({ createdAt: 1 }).limit(limit).lean<Handoff[]>();
+    },
+  };
+}
+
+export type LeadRepository = ReturnType<typeof createLeadRepository>;
+
+/**
+ * Replaces the document matching `filter`, inserting it if none matches. When the filter misses
+ * because a newer version exists, the insert hits the unique key: that write is stale, so skip it.
+ */
+async function upsertIgnoringRace<T>(model: mongoose.Model<T>, filter: mongoose.QueryFilter<T>, doc: T): Promise<void> {
+  try {
+    await model.replaceOne(filter, doc, { upsert: true });
+  } catch (err) {
+    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+  }
+}

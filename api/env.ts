@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** The process environment of the API and the worker, parsed once at boot. */
+export const envSchema = z.object({
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The scoring model that live events are scored with. */
+  LEADFLOW_MODEL_ID: z.string().min(1).default('default'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses `source`; exits with every bad variable named rather than failing later. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+  console.error(`LeadFlow: invalid environment\n${problems}`);
+  process.exit(2);
+}

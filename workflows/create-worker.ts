@@ -1,0 +1,26 @@
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createLeadActivities, type LeadActivityDeps } from './lead.activities';
+import { TASK_QUEUE } from './lead.definitions';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./lead.workflow.ts', import.meta.url));
+
+export interface LeadWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  deps: LeadActivityDeps;
+  taskQueue?: string;
+  /** A prebuilt bundle, so that tests bundle the workflow code once. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+/** A worker that runs lead workflows and their activities. */
+export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createLeadActivities(options.deps),
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Worker entry (a composition root): connects to MongoDB and Temporal and runs lead workflows.
+ * Run more of these, on more machines, to score more leads.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { connectDatabase, ensureIndexes } from '../api/db/connect';
+import { createLeadRepository } from '../api/db/leads.repository';
+import { createModelVersionRepository } from '../api/db/model-versions.repository';
+import { parseEnv } from '../api/env';
+import { createLeadWorker } from './create-worker';
+
+const env = parseEnv();
+const mongoose = await connectDatabase(env.MONGODB_URI);
+const models = createModelVersionRepository();
+const leads = createLeadRepository();
+await ensureIndexes([models.model, ...leads.models]);
+
+const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+const worker = await createLeadWorker({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  deps: {
+    async currentModel() {
+      const latest = await models.latest(env.LEADFLOW_MODEL_ID);
+      // Thrown errors are retried: the API publishes the default model on its first start.
+      if (!latest) throw new Error(`no published version of model "${env.LEADFLOW_MODEL_ID}" yet`);
+      return { version: latest.version, compiled: latest.compiled };
+    },
+    writeProjection: (write) => leads.writeProjection(write),
+  },
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+console.log(`worker: polling task queue on ${env.TEMPORAL_ADDRESS}`);
+await worker.run();
+await connection.close();
+await mongoose.disconnect();
