@@ -45,6 +45,8 @@ export interface LeadSnapshot {
   attributes: LeadAttributes;
   lastActivityAt: string | null;
   eventCount: number;
+  /** Ledger entries written so far; the next entry's sequence number. */
+  ledgerSize: number;
   handoff: Handoff | null;
   stageHistory: StageChange[];
   /** Grows with every write, so that a retried or late write never overwrites a newer one. */
@@ -55,6 +57,8 @@ export interface LeadSnapshot {
 export interface LedgerEntry {
   /** `<eventId>:<ruleId>`: the same event and rule are recorded once, whatever retries happen. */
   entryId: string;
+  /** Order within the lead's ledger: the order in which points were applied. */
+  sequence: number;
   leadId: string;
   eventId: string;
   eventType: string;

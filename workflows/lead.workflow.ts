@@ -91,6 +91,7 @@ function newLead(leadId: string): LeadSnapshot {
     attributes: {},
     lastActivityAt: null,
     eventCount: 0,
+    ledgerSize: 0,
     handoff: null,
     stageHistory: [{ stage: 'lead', at: new Date().toISOString(), reason: 'first event' }],
     revision: 0,
@@ -116,6 +117,7 @@ async function scoreBatch(snapshot: LeadSnapshot, batch: LeadEvent[]): Promise<{
     for (const hit of hits) {
       ledger.push({
         entryId: `${eventId}:${hit.ruleId}`,
+        sequence: snapshot.ledgerSize++,
         leadId: snapshot.leadId,
         eventId,
         eventType: event.type,

@@ -17,6 +17,7 @@ const leadSchema = new Schema<LeadSnapshot>(
     attributes: { type: Schema.Types.Mixed, default: {} },
     lastActivityAt: { type: String, default: null },
     eventCount: { type: Number, required: true },
+    ledgerSize: { type: Number, required: true },
     handoff: { type: Schema.Types.Mixed, default: null },
     stageHistory: { type: Schema.Types.Mixed, default: [] },
     revision: { type: Number, required: true },
@@ -27,7 +28,8 @@ const leadSchema = new Schema<LeadSnapshot>(
 const ledgerSchema = new Schema<LedgerEntry>(
   {
     entryId: { type: String, required: true, unique: true },
-    leadId: { type: String, required: true, index: true },
+    sequence: { type: Number, required: true },
+    leadId: { type: String, required: true },
     eventId: { type: String, required: true },
     eventType: { type: String, required: true },
     ruleId: { type: String, required: true },
@@ -56,6 +58,9 @@ const handoffSchema = new Schema<Handoff>(
   },
   { collection: 'handoffs', versionKey: false },
 );
+// A lead's ledger is read in the order its points were applied.
+ledgerSchema.index({ leadId: 1, sequence: 1 });
+
 // The sales queue lists a queue's handoffs by status, oldest first.
 handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
@@ -94,7 +99,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     async ledger(leadId: string, limit: number): Promise<LedgerEntry[]> {
-      return Ledger.find({ leadId }, { _id: 0 }).sort({ occurredAt: 1, entryId: 1 }).limit(limit).lean<LedgerEntry[]>();
+      return Ledger.find({ leadId }, { _id: 0 }).sort({ sequence: 1 }).limit(limit).lean<LedgerEntry[]>();
     },
 
     async getHandoff(handoffId: string): Promise<Handoff | null> {

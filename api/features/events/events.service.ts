@@ -1,0 +1,21 @@
+import type { Client } from '@temporalio/client';
+import type { LeadEvent } from '../../../engine/types';
+import { leadEventSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import type { leadWorkflow } from '../../../workflows/lead.workflow';
+import type { LeadEventInput } from './events.schemas';
+
+/**
+ * Delivers an event to its lead's workflow, starting the workflow for a new lead. The workflow
+ * ignores an event id it has seen, so a client may safely retry.
+ */
+export async function ingestEvent(temporal: Client, input: LeadEventInput): Promise<{ eventId: string; leadId: string; status: 'accepted' }> {
+  const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString() };
+  await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent]>('leadWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: leadWorkflowId(event.leadId),
+    args: [{ leadId: event.leadId }],
+    signal: leadEventSignal,
+    signalArgs: [event],
+  });
+  return { eventId: event.eventId, leadId: event.leadId, status: 'accepted' };
+}

@@ -1,0 +1,28 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HttpError, type ErrorBody } from './errors';
+
+/** Turns every error into one JSON shape: `{ error: { status, code, message, fields? } }`. */
+export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  const known = toHttpError(err);
+  if (known.status >= 500) console.error('api: unexpected error', err);
+  const body: ErrorBody = {
+    error: { status: known.status, code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
+  };
+  res.status(known.status).json(body);
+};
+
+export const notFoundHandler: RequestHandler = (req) => {
+  throw new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`);
+};
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  // body-parser marks its errors with a `type` and a status.
+  const parserError = err as { type?: string; status?: number };
+  if (parserError.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
+  if (parserError.type === 'entity.too.large') return new HttpError(413, 'too_large', 'The request body is too large');
+  if (parserError.type === 'encoding.unsupported' || parserError.status === 415) {
+    return new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
+  }
+  return new HttpError(500, 'internal', 'Something went wrong on our side; the request changed nothing it could not finish');
+}

@@ -1,0 +1,139 @@
+/**
+ * The foundation's path, end to end over HTTP: the real API and worker processes, on the real
+ * Temporal dev server and MongoDB-protocol server. An event raises a lead's score, enough events
+ * make it MQL with a handoff in a sales queue, and sales accepts or rejects it.
+ */
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../scripts/services';
+import { startApi, startWorker, type AppProcess } from '../scripts/stack';
+import { eventually, request } from './support/http';
+
+let api: AppProcess;
+let worker: AppProcess;
+let base: string;
+let connection: Connection;
+let temporal: Client;
+const run = Date.now().toString(36);
+
+beforeAll(async () => {
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'lead-path') };
+  [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
+  base = api.url as string;
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  temporal = new Client({ connection });
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await Promise.all([api?.stop(), worker?.stop()]);
+});
+
+const at = (minute: number) => `2026-11-01T10:${String(minute).padStart(2, '0')}:00Z`;
+const getLead = (leadId: string) => request(base, 'GET', `/api/leads/${leadId}`);
+const leadWith = (leadId: string, done: (lead: any) => boolean, what: string) =>
+  eventually(() => getLead(leadId), (r) => r.status === 200 && done(r.body), what).then((r) => r.body);
+
+describe('a lead from first event to sales', () => {
+  it('scores an event by the points the default model gives for it', async () => {
+    const leadId = `pricing-${run}`;
+    const sent = await request(base, 'POST', '/api/events', {
+      eventId: `${leadId}-e1`,
+      leadId,
+      type: 'page_view',
+      properties: { url: '/pricing' },
+      occurredAt: at(0),
+    });
+    expect(sent).toEqual({ status: 202, body: { eventId: `${leadId}-e1`, leadId, status: 'accepted' } });
+
+    const lead = await leadWith(leadId, (l) => l.eventCount === 1, 'the first event to be scored');
+    // Default model: any page view 5, a pricing page 20 more.
+    expect(lead).toMatchObject({ leadId, stage: 'lead', total: 25, scores: { engagement: 25 }, modelVersion: 1, lastActivityAt: '2026-11-01T10:00:00.000Z' });
+
+    const ledger = await request(base, 'GET', `/api/leads/${leadId}/ledger`);
+    expect(ledger.body.entries.map((e: any) => [e.ruleName, e.points, e.modelVersion])).toEqual([
+      ['Website visit', 5, 1],
+      ['Key page visit', 20, 1],
+    ]);
+  });
+
+  it('hands an MQL to the sales queue, and an accepted one becomes sales-accepted', async () => {
+    const leadId = `accept-${run}`;
+    const events = [
+      { eventId: `${leadId}-e1`, type: 'page_view', properties: { url: '/pricing' } },
+      { eventId: `${leadId}-e1`, type: 'page_view', properties: { url: '/pricing' } }, // a retry: no effect
+      { eventId: `${leadId}-e2`, type: 'email_click', properties: {} },
+    ];
+    for (const [i, e] of events.entries()) {
+      expect((await request(base, 'POST', '/api/events', { ...e, leadId, occurredAt: at(i) })).status).toBe(202);
+    }
+    const before = await leadWith(leadId, (l) => l.eventCount === 2, 'two distinct events');
+    expect(before).toMatchObject({ total: 40, stage: 'lead', handoff: null });
+
+    await request(base, 'POST', '/api/events', { eventId: `${leadId}-e3`, leadId, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: at(5) });
+    const mql = await leadWith(leadId, (l) => l.stage === 'mql', 'the lead to become MQL');
+    expect(mql.total).toBe(90);
+    expect(mql.stageHistory.map((s: any) => s.stage)).toEqual(['lead', 'mql']);
+
+    const queue = await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs');
+    const handoff = queue.body.handoffs.find((h: any) => h.leadId === leadId);
+    expect(handoff).toMatchObject({ handoffId: `${leadId}:1`, status: 'pending', score: 90, thresholdId: 'mql', modelVersion: 1 });
+
+    const accepted = await request(base, 'POST', `/api/handoffs/${leadId}:1/accept`, { note: 'call booked' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ stage: 'sal', handoff: { status: 'accepted', note: 'call booked' } });
+    expect((await getLead(leadId)).body.stage).toBe('sal');
+
+    const pending = await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs');
+    expect(pending.body.handoffs.some((h: any) => h.leadId === leadId)).toBe(false);
+    const acceptedList = await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs?status=accepted');
+    expect(acceptedList.body.handoffs.some((h: any) => h.handoffId === `${leadId}:1`)).toBe(true);
+
+    const again = await request(base, 'POST', `/api/handoffs/${leadId}:1/reject`, { reason: 'spam' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('conflict');
+    expect((await getLead(leadId)).body.stage).toBe('sal');
+  });
+
+  it('sends a rejected lead back to nurture with the reason recorded', async () => {
+    const leadId = `reject-${run}`;
+    await request(base, 'POST', '/api/events', { eventId: `${leadId}-e1`, leadId, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: at(0) });
+    await request(base, 'POST', '/api/events', { eventId: `${leadId}-e2`, leadId, type: 'webinar_attended', properties: {}, occurredAt: at(1) });
+    await leadWith(leadId, (l) => l.stage === 'mql', 'the lead to become MQL');
+
+    const noReason = await request(base, 'POST', `/api/handoffs/${leadId}:1/reject`, { note: 'not now' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.fields).toEqual([{ path: 'body.reason', message: expect.stringContaining('no_budget') }]);
+    expect((await getLead(leadId)).body.stage).toBe('mql');
+
+    const rejected = await request(base, 'POST', `/api/handoffs/${leadId}:1/reject`, { reason: 'no_budget', note: 'frozen until Q3' });
+    expect(rejected.status).toBe(200);
+    const lead = await leadWith(leadId, (l) => l.stage === 'nurture', 'the lead to be recycled');
+    expect(lead.handoff).toMatchObject({ status: 'rejected', reason: 'no_budget', note: 'frozen until Q3' });
+    expect(lead.stageHistory.at(-1).reason).toBe('rejected by sales: no_budget (frozen until Q3)');
+  });
+});
+
+describe('bad input', () => {
+  it('names every failing field and starts no workflow', async () => {
+    const leadId = `bad-${run}`;
+    const response = await request(base, 'POST', '/api/events', { eventId: 'x1', leadId, type: 'page_visit', properties: { url: 5, 'a.b': 1 }, occuredAt: 'yesterday' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_request');
+    const paths = response.body.error.fields.map((f: any) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.type', 'body.occurredAt', 'body.properties.a.b', 'body']));
+    await expect(temporal.workflow.getHandle(`lead:${leadId}`).describe()).rejects.toThrow(WorkflowNotFoundError);
+    expect((await getLead(leadId)).status).toBe(404);
+  });
+
+  it('answers malformed JSON, unknown routes and unknown handoffs in the one error shape', async () => {
+    const malformed = await request(base, 'POST', '/api/events', '{"eventId": ');
+    expect(malformed).toEqual({ status: 400, body: { error: { status: 400, code: 'invalid_json', message: expect.any(String) } } });
+    expect((await request(base, 'GET', '/api/nothing-here')).body.error.code).toBe('not_found');
+    expect((await request(base, 'POST', '/api/handoffs/nobody:1/accept', {})).status).toBe(404);
+    const badId = await request(base, 'GET', '/api/leads/%24where');
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.fields[0].path).toBe('params.leadId');
+  });
+});
