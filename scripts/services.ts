@@ -129,7 +129,7 @@ export async function ensureTestServer(log: Log = defaultLog): Promise<string | 
     ]),
   );
   // TieredStopAtLevel=1 trims JVM start-up: the SDK gives the server only 5 s to accept connections.
-  const script = `#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp '${lib}/*' io.temporal.testserver.TestServer "$@"\n`;
+  const script = '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n';
   await writeFile(`${exe}.tmp`, script);
   await chmod(`${exe}.tmp`, 0o755);
   await rename(`${exe}.tmp`, exe);

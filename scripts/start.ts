@@ -1,0 +1,146 @@
+/**
+ * `npm start`: starts the whole product on one machine — Temporal dev server with its Web UI,
+ * FerretDB (or the MongoDB in MONGODB_URI), the API (which publishes the default model on first
+ * start), a worker and the builder UI — prints the URLs, and stops everything on Ctrl-C.
+ * Data stays in .data/ between starts; built binaries stay in .tools/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+import { startApi, startUi, startWorker, type AppProcess } from './stack';
+import { ROOT, startMongo, startTemporal, type RunningService } from './services';
+
+const config = z
+  .object({
+    LEADFLOW_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+    LEADFLOW_HOST: z.string().default('127.0.0.1'),
+    TEMPORAL_PORT: z.coerce.number().int().default(7233),
+    TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+    MONGO_PORT: z.coerce.number().int().default(27017),
+    API_PORT: z.coerce.number().int().default(3000),
+    UI_PORT: z.coerce.number().int().default(5173),
+  })
+  .parse(process.env);
+
+const log = (line: string) => console.log(`[leadflow] ${line}`);
+const dataDir = path.resolve(config.LEADFLOW_DATA_DIR);
+const logDir = path.join(dataDir, 'logs');
+const services: RunningService[] = [];
+const processes: AppProcess[] = [];
+let stopping = false;
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+
+try {
+  await checkPortsFree();
+  buildUiIfStale();
+  log('starting Temporal and the database…');
+  const [temporal, mongo] = await Promise.all([
+    startTemporal({
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      logFile: path.join(logDir, 'temporal.log'),
+      log,
+    }).then(track),
+    startMongo({ port: config.MONGO_PORT, dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(logDir, 'ferretdb.log'), log }).then(track),
+  ]);
+  const env = { temporalAddress: temporal.address, mongoUri: mongo.address, logDir };
+  log('starting the API, a worker and the builder UI…');
+  const api = watch(await startApi(env, config.API_PORT, config.LEADFLOW_HOST));
+  watch(await startWorker(env));
+  const ui = watch(await startUi(env, config.UI_PORT, api.url as string, config.LEADFLOW_HOST));
+
+  console.log(`
+LeadFlow is running.
+  Builder UI       ${ui.url}
+  API              ${api.url}/api   (try: curl ${api.url}/api/models/current)
+  Temporal Web UI  ${temporal.uiUrl ?? `(external server ${temporal.address})`}
+  Temporal         ${temporal.address}${temporal.external ? '  (from TEMPORAL_ADDRESS)' : ''}
+  MongoDB          ${mongo.address}${mongo.external ? '  (from MONGODB_URI)' : ''}
+  Data             ${dataDir}
+  Logs             ${logDir}
+Press Ctrl-C to stop.`);
+} catch (err) {
+  console.error(`[leadflow] could not start: ${(err as Error).message}`);
+  await stop(1);
+}
+
+function track(service: RunningService): RunningService {
+  services.push(service);
+  return service;
+}
+
+/** Stops everything if one of our processes dies on its own. */
+function watch(app: AppProcess): AppProcess {
+  processes.push(app);
+  app.child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`[leadflow] ${app.name} stopped unexpectedly (${code ?? signal}); see ${path.join(logDir, `${app.name}.log`)}`);
+    void stop(1);
+  });
+  return app;
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  // Our processes first, then the services they use.
+  await Promise.all(processes.map((app) => app.stop()));
+  await Promise.all(services.map((service) => service.stop()));
+  log('stopped');
+  process.exit(code);
+}
+
+async function checkPortsFree(): Promise<void> {
+  const wanted: Array<[string, number, boolean]> = [
+    ['TEMPORAL_PORT', config.TEMPORAL_PORT, !process.env.TEMPORAL_ADDRESS],
+    ['TEMPORAL_UI_PORT', config.TEMPORAL_UI_PORT, !process.env.TEMPORAL_ADDRESS],
+    ['MONGO_PORT', config.MONGO_PORT, !process.env.MONGODB_URI],
+    ['API_PORT', config.API_PORT, true],
+    ['UI_PORT', config.UI_PORT, true],
+  ];
+  for (const [name, port, needed] of wanted) {
+    if (needed && (await inUse(port))) {
+      throw new Error(`port ${port} is in use (another LeadFlow?). Stop that process or choose another port with ${name}=…`);
+    }
+  }
+}
+
+function inUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Builds the UI when it was never built or its sources changed since; otherwise reuses it. */
+function buildUiIfStale(): void {
+  const built = path.join(ROOT, 'builder-ui', 'dist', 'index.html');
+  const sources = [path.join(ROOT, 'builder-ui', 'src'), path.join(ROOT, 'builder-ui', 'index.html'), path.join(ROOT, 'rules')];
+  if (existsSync(built) && newestMtime(sources) <= statSync(built).mtimeMs) return;
+  log('building the builder UI…');
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'builder-ui/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('the builder UI did not build');
+}
+
+function newestMtime(paths: string[]): number {
+  let newest = 0;
+  for (const entry of paths) {
+    if (!existsSync(entry)) continue;
+    const stat = statSync(entry);
+    if (stat.isDirectory()) newest = Math.max(newest, newestMtime(readdirSync(entry).map((name) => path.join(entry, name))));
+    else newest = Math.max(newest, stat.mtimeMs);
+  }
+  return newest;
+}

@@ -1,0 +1,112 @@
+/**
+ * README's first command, as a user runs it: `npm start` brings everything up and prints URLs
+ * that work; Ctrl-C stops every process it started; a second start keeps the data and rebuilds
+ * nothing.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort, ROOT } from '../scripts/services';
+import { eventually, request } from './support/http';
+
+interface Started {
+  npm: ChildProcess;
+  output: () => string;
+  apiUrl: string;
+  uiUrl: string;
+  temporalUiUrl: string;
+}
+
+const dataDir = path.join(inject('runDir'), 'start-command-data');
+let running: Started | undefined;
+let ports: Record<string, string>;
+
+afterAll(async () => {
+  if (running) await ctrlC(running);
+});
+
+async function npmStart(): Promise<Started> {
+  ports ??= {
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    MONGO_PORT: String(await freePort()),
+    API_PORT: String(await freePort()),
+    UI_PORT: String(await freePort()),
+  };
+  // Its own process group, like a terminal's foreground job, so Ctrl-C can be sent to the group.
+  const npm = spawn('npm', ['start'], { cwd: ROOT, detached: true, env: { ...process.env, ...ports, LEADFLOW_DATA_DIR: dataDir } });
+  let text = '';
+  npm.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  npm.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await eventually(async () => text, (t) => t.includes('Press Ctrl-C to stop.') || npm.exitCode !== null, 'npm start to be ready', 150_000);
+  expect(text).toContain('LeadFlow is running.');
+  const url = (label: string) => text.match(new RegExp(`${label}\\s+(http://\\S+)`))?.[1] as string;
+  return { npm, output: () => text, apiUrl: url('API').replace(/\/api$/, ''), uiUrl: url('Builder UI'), temporalUiUrl: url('Temporal Web UI') };
+}
+
+/** Every process below `pid`. */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of rows) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function ctrlC(started: Started): Promise<void> {
+  const exited = new Promise((resolve) => started.npm.once('exit', resolve));
+  process.kill(-(started.npm.pid as number), 'SIGINT');
+  await exited;
+}
+
+describe('npm start', () => {
+  it('starts everything, prints working URLs, and leaves no process behind on Ctrl-C', async () => {
+    running = await npmStart();
+    const { apiUrl, uiUrl, temporalUiUrl } = running;
+
+    const event = { eventId: 'start-e1', leadId: 'start-l1', type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-11-01T10:00:00Z' };
+    expect((await request(apiUrl, 'POST', '/api/events', event)).status).toBe(202);
+    await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1'), (r) => r.body?.total === 25, 'the event to be scored');
+    expect((await fetch(uiUrl)).status).toBe(200);
+    expect((await request(uiUrl, 'GET', '/api/models/current')).body.version).toBe(1);
+    expect((await fetch(temporalUiUrl)).status).toBe(200);
+
+    const tree = descendants(running.npm.pid as number);
+    expect(tree.length).toBeGreaterThanOrEqual(6);
+    await ctrlC(running);
+    running = undefined;
+    await eventually(async () => tree.filter(alive), (left) => left.length === 0, 'every started process to exit', 20_000);
+  });
+
+  it('starts again from the same data without rebuilding anything', async () => {
+    running = await npmStart();
+    const { apiUrl } = running;
+    expect(running.output()).not.toMatch(/building|installing|fetching/i);
+
+    // The lead, its workflow and the model survived the restart: new points add to the old ones.
+    expect((await request(apiUrl, 'GET', '/api/leads/start-l1')).body.total).toBe(25);
+    const event = { eventId: 'start-e2', leadId: 'start-l1', type: 'email_click', properties: {}, occurredAt: '2026-11-02T10:00:00Z' };
+    expect((await request(apiUrl, 'POST', '/api/events', event)).status).toBe(202);
+    await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1'), (r) => r.body?.total === 40, 'the second event to add up');
+    expect((await request(apiUrl, 'GET', '/api/models/current')).body.version).toBe(1);
+  });
+});
