@@ -1,32 +1,14 @@
 /**
- * The real services LeadFlow runs on, obtained and started in one way for `npm start`, the test
- * suite and CI.
- *
- * Each binary is found in this order (../shared/DESIGN.md): a reachable service named by an
- * environment variable; a binary cached under `.tools/`; a build from its Go module, or its jars
- * from Maven Central; the Temporal SDK's own download (needs the internet); otherwise an error
- * that lists these options. What was built is cached and never rebuilt.
+ * Starting the real services LeadFlow runs on — the Temporal dev server and a MongoDB-protocol
+ * server — or finding the ones TEMPORAL_ADDRESS and MONGODB_URI name; and the process and port
+ * plumbing that `npm start` and the tests share. Binaries come from tools.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const TOOLS_DIR = process.env.LEADFLOW_TOOLS_DIR ?? path.join(ROOT, '.tools');
-
-const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
-// Later tags carry a `replace` directive that `go install` refuses.
-const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
-const FERRETDB_VERSION = 'v1.24.2';
-const CHROMIUM_PATH = '/usr/bin/chromium';
-
-export type Log = (line: string) => void;
-const defaultLog: Log = (line) => console.log(`[services] ${line}`);
+import { defaultLog, ensureFerretDb, ensureTemporalCli, ServiceError, TOOLS_DIR, type Log } from './tools';
 
 /** A started (or found) service. `stop` is safe to call twice. */
 export interface RunningService {
@@ -40,132 +22,6 @@ export interface RunningService {
   pid?: number;
   stop(): Promise<void>;
 }
-
-export class ServiceError extends Error {
-  override name = 'ServiceError';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Obtaining binaries
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Path of the Temporal CLI, building it from its Go module on first use.
- * Returns undefined when there is no Go toolchain: callers then use the SDK's download.
- */
-export async function ensureTemporalCli(log: Log = defaultLog): Promise<string | undefined> {
-  const bin = path.join(TOOLS_DIR, 'bin', 'temporal');
-  if (existsSync(bin)) return bin;
-  if (!(await hasCommand('go'))) return undefined;
-  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (first time only; ~5 min on 2 cores)`);
-  const gobin = await mkdtemp(path.join(os.tmpdir(), 'leadflow-gobin-'));
-  await withProgress(log, 'Temporal CLI build', () =>
-    run('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], { env: { GOBIN: gobin } }),
-  );
-  await mkdir(path.dirname(bin), { recursive: true });
-  await rename(path.join(gobin, 'temporal'), bin);
-  await rm(gobin, { recursive: true, force: true });
-  log(`Temporal CLI cached at ${bin}`);
-  return bin;
-}
-
-/**
- * Path of FerretDB v1, building it from its Go module on first use.
- *
- * `go install …@v1.24.2` cannot be used: the module proxy refuses FerretDB's version list, which
- * `go install` reads to check for deprecation. So the module is downloaded, copied, given the
- * `build/version/version.txt` that FerretDB's own build generates, and built as the main module.
- */
-export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
-  const bin = path.join(TOOLS_DIR, 'bin', 'ferretdb');
-  if (existsSync(bin)) return bin;
-  if (!(await hasCommand('go'))) {
-    throw new ServiceError(
-      'No MongoDB-protocol database available. Either set MONGODB_URI to a running MongoDB ' +
-        '(e.g. `docker compose up -d mongo` and MONGODB_URI=mongodb://localhost:27017/leadflow), ' +
-        `put a FerretDB v1 binary at ${bin}, or install Go (https://go.dev/dl) so that it can be built.`,
-    );
-  }
-  log(`building FerretDB ${FERRETDB_VERSION} with Go (first time only; ~2 min on 2 cores)`);
-  const downloaded = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`]);
-  const moduleDir = (JSON.parse(downloaded) as { Dir?: string }).Dir;
-  if (!moduleDir) throw new ServiceError(`go mod download gave no directory for FerretDB: ${downloaded}`);
-  const src = path.join(TOOLS_DIR, 'src', `ferretdb-${FERRETDB_VERSION}`);
-  await rm(src, { recursive: true, force: true });
-  await cp(moduleDir, src, { recursive: true });
-  await chmodTree(src);
-  await writeFile(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  const tmp = `${bin}.tmp`;
-  await mkdir(path.dirname(bin), { recursive: true });
-  await withProgress(log, 'FerretDB build', () => run('go', ['build', '-o', tmp, './cmd/ferretdb'], { cwd: src }));
-  await rename(tmp, bin);
-  await rm(src, { recursive: true, force: true });
-  log(`FerretDB cached at ${bin}`);
-  return bin;
-}
-
-/**
- * Path of an executable that runs Temporal's Java time-skipping test server
- * (`<exe> <port> --enable-time-skipping`), fetching its jars with Maven on first use.
- * Returns undefined without Java and Maven: callers then use the SDK's download.
- */
-export async function ensureTestServer(log: Log = defaultLog): Promise<string | undefined> {
-  const dir = path.join(TOOLS_DIR, 'temporal-test-server');
-  const exe = path.join(dir, 'test-server');
-  if (existsSync(exe)) return exe;
-  if (!(await hasCommand('java')) || !(await hasCommand('mvn'))) return undefined;
-  log('fetching the Temporal Java test server with Maven (first time only)');
-  const lib = path.join(dir, 'lib');
-  await rm(lib, { recursive: true, force: true });
-  await withProgress(log, 'Maven fetch', () =>
-    run('mvn', [
-      '-q',
-      '-B',
-      '-f',
-      path.join(ROOT, 'tools', 'temporal-test-server', 'pom.xml'),
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${lib}`,
-    ]),
-  );
-  // TieredStopAtLevel=1 trims JVM start-up: the SDK gives the server only 5 s to accept connections.
-  const script = '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n';
-  await writeFile(`${exe}.tmp`, script);
-  await chmod(`${exe}.tmp`, 0o755);
-  await rename(`${exe}.tmp`, exe);
-  log(`test server cached at ${dir}`);
-  return exe;
-}
-
-/** Path of Debian's Chromium, installing the package when running as root with apt-get. */
-export async function ensureChromium(log: Log = defaultLog): Promise<string> {
-  const configured = process.env.CHROMIUM_PATH ?? CHROMIUM_PATH;
-  if (existsSync(configured)) return configured;
-  if (process.getuid?.() === 0 && (await hasCommand('apt-get'))) {
-    log('installing Debian chromium with apt-get (first time only)');
-    await withProgress(log, 'apt-get install chromium', async () => {
-      await run('apt-get', ['update', '-qq']);
-      await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-    });
-    if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  }
-  throw new ServiceError(
-    `No Chromium at ${configured}. Install it (Debian/Ubuntu: \`sudo apt-get install chromium\`) ` +
-      'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-  );
-}
-
-/** Obtains every binary the test suite needs, so that the first test does not wait on a build. */
-export async function ensureAllTools(log: Log = defaultLog): Promise<void> {
-  if (!process.env.TEMPORAL_ADDRESS) await ensureTemporalCli(log);
-  if (!process.env.MONGODB_URI) await ensureFerretDb(log);
-  await ensureTestServer(log);
-  await ensureChromium(log);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Starting services
-// ---------------------------------------------------------------------------------------------
 
 export interface TemporalOptions {
   /** gRPC port; 0 picks a free one. */
@@ -251,17 +107,6 @@ export async function startMongo(options: MongoOptions): Promise<RunningService>
   };
 }
 
-/**
- * The `server` option for `TestWorkflowEnvironment.createTimeSkipping`: the cached Java test
- * server, or the SDK's own download when Java and Maven are missing.
- */
-export async function timeSkippingServerOption(log: Log = defaultLog) {
-  const exe = await ensureTestServer(log);
-  return exe
-    ? { executable: { type: 'existing-path' as const, path: exe }, extraArgs: ['--enable-time-skipping'] }
-    : { executable: { type: 'cached-download' as const, downloadDir: path.join(TOOLS_DIR, 'download') } };
-}
-
 async function startTemporalFromSdkDownload(options: TemporalOptions, log: Log): Promise<RunningService> {
   log('no Go toolchain: using the Temporal SDK download of the CLI (needs the internet)');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
@@ -292,10 +137,6 @@ async function startTemporalFromSdkDownload(options: TemporalOptions, log: Log):
     );
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Processes and ports
-// ---------------------------------------------------------------------------------------------
 
 /**
  * Spawns a long-running process in its own process group with output appended to `logFile`.
@@ -364,7 +205,8 @@ export async function waitForPort(
   throw new ServiceError(`${what} did not accept connections on ${host}:${port} within ${timeoutMs / 1000} s${seeLog}`);
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
+/** True when something accepts TCP connections on host:port. */
+export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     socket.once('connect', () => {
@@ -393,49 +235,3 @@ function splitHostPort(address: string): [string, number] {
   return [address.slice(0, at) || '127.0.0.1', Number(address.slice(at + 1))];
 }
 
-async function hasCommand(command: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', `command -v ${command}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs a command to completion; resolves with stdout, rejects with stderr in the message. */
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve(stdout)
-        : reject(new ServiceError(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-4000)}`)),
-    );
-  });
-}
-
-/** Prints a line every 30 s while a long step runs, so a first build does not look hung. */
-async function withProgress<T>(log: Log, what: string, work: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const timer = setInterval(() => log(`${what}: still working (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-    log(`${what}: done in ${Math.round((Date.now() - started) / 1000)} s`);
-  }
-}
-
-async function chmodTree(dir: string): Promise<void> {
-  // The Go module cache is read-only; the copy must be writable to add version.txt and to delete.
-  await run('chmod', ['-R', 'u+w', dir]);
-}

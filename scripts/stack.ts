@@ -4,7 +4,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, ServiceError, spawnService, stopChild } from './services';
+import { spawnService, stopChild } from './services';
+import { ROOT, ServiceError } from './tools';
 
 export interface AppProcess {
   name: string;

@@ -6,11 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { startApi, startUi, startWorker, type AppProcess } from './stack';
-import { ROOT, startMongo, startTemporal, type RunningService } from './services';
+import { canConnect, startMongo, startTemporal, type RunningService } from './services';
+import { ROOT } from './tools';
 
 const config = z
   .object({
@@ -104,22 +104,12 @@ async function checkPortsFree(): Promise<void> {
     ['UI_PORT', config.UI_PORT, true],
   ];
   for (const [name, port, needed] of wanted) {
-    if (needed && (await inUse(port))) {
+    if (needed && (await canConnect('127.0.0.1', port))) {
       throw new Error(`port ${port} is in use (another LeadFlow?). Stop that process or choose another port with ${name}=…`);
     }
   }
 }
 
-function inUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Builds the UI when it was never built or its sources changed since; otherwise reuses it. */
 function buildUiIfStale(): void {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureAllTools, ROOT } from './services';
+import { ensureAllTools, ROOT } from './tools';
 
 const log = (line: string) => console.log(`[leadflow test] ${line}`);
 const bin = (pkg: string, file: string) => path.join(ROOT, 'node_modules', pkg, file);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { defaultModelGraph } from '../rules/templates/default-model';
-import { ensureChromium, freePort, ROOT } from '../scripts/services';
+import { freePort } from '../scripts/services';
+import { ensureChromium, ROOT } from '../scripts/tools';
 import { startApi, startUi, type AppProcess } from '../scripts/stack';
 
 let api: AppProcess;

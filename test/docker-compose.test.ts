@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from '../scripts/services';
+import { ROOT } from '../scripts/tools';
 
 const require = createRequire(import.meta.url);
 const { $schema: dialect, ...schema } = withoutLegacyIds(

@@ -6,7 +6,8 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort, ROOT } from '../scripts/services';
+import { freePort } from '../scripts/services';
+import { ROOT } from '../scripts/tools';
 import { eventually, request } from './support/http';
 
 interface Started {

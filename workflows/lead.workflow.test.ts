@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { defaultModelGraph } from '../rules/templates/default-model';
-import { timeSkippingServerOption } from '../scripts/services';
+import { timeSkippingServerOption } from '../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from './create-worker';
 import type { ProjectionWrite } from './lead.activities';
 import { leadEventSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, type LeadSnapshot } from './lead.definitions';
