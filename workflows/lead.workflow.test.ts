@@ -18,7 +18,11 @@ let bundle: WorkflowBundleWithSourceMap;
 const model = { version: 1, compiled: compileGraph(defaultModelGraph) };
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: await timeSkippingServerOption() });
+  const server = await timeSkippingServerOption();
+  const started = Date.now();
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server });
+  // The SDK gives the server 5 s to accept connections; keep an eye on the margin in CI logs.
+  console.log(`time-skipping test server ready in ${Date.now() - started} ms`);
   // Time moves only when a test says so (env.sleep); otherwise the server would skip an idle
   // lead straight to its timeout.
   await env.connection.testService?.lockTimeSkipping({});
