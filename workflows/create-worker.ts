@@ -1,9 +1,9 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { createLeadActivities, type LeadActivityDeps } from './lead.activities';
 import { TASK_QUEUE } from './lead.definitions';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./lead.workflow.ts', import.meta.url));
+// Everything under workflows/ stays free of Node built-ins, so the path comes from the URL itself.
+export const WORKFLOWS_PATH = decodeURIComponent(new URL('./lead.workflow.ts', import.meta.url).pathname);
 
 export interface LeadWorkerOptions {
   connection: NativeConnection;
