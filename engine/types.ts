@@ -32,6 +32,8 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+export type FactValue = string | number | boolean | null;
+
 /** One thing a lead did (or that happened to it), as it arrives from a CRM, the web or email. */
 export interface LeadEvent {
   /** Unique per event; a second event with the same id has no effect. */
@@ -40,50 +42,145 @@ export interface LeadEvent {
   /** e.g. page_view, form_submit, email_open. */
   type: string;
   /** Event details, read by rules as `event.<key>` facts. */
-  properties: Record<string, string | number | boolean | null>;
-  /** Lead attributes known at the time of the event, read as `lead.<key>` facts. */
-  attributes?: Record<string, string | number | boolean | null>;
+  properties: Record<string, FactValue>;
+  /** Lead attributes that this event sets (a form fill, a CRM sync), read as `lead.<key>`. */
+  attributes?: Record<string, FactValue>;
   /** ISO-8601 instant. */
   occurredAt: string;
+}
+
+/** A past event as derived facts need it ("page views of /pricing in the last 30 days"). */
+export interface HistoryEntry {
+  type: string;
+  url?: string;
+  occurredAt: string;
+}
+
+/** What the scorer needs to know about the lead besides the event. */
+export interface ScoringContext {
+  /** The lead's attributes as of this event (the event's own already merged in). */
+  attributes: Record<string, FactValue>;
+  /** `lead.<name>` of the attributes this event changed: they fire attribute triggers. */
+  changedAttributes: string[];
+  /** Recent events before this one (derived facts count these and the event itself). */
+  history: HistoryEntry[];
+  /** When the lead was last active before this event. */
+  lastActivityAt: string | null;
+}
+
+/** Rule limits, enforced by engine/limits.ts against the lead's history of the rule. */
+export interface PointsLimits {
+  oncePerLead?: boolean;
+  maxTimes?: number;
+  windowDays?: number;
+  repeatBonus?: number;
+  maxRepeatBonus?: number;
 }
 
 /** The json-rules-engine event our compiler emits for a points rule. */
 export interface PointsRuleEvent {
   type: 'points';
-  params: { ruleId: string; ruleName: string; score: string; points: number };
+  params: { ruleId: string; ruleName: string; score: string; points: number; reason: string };
 }
 
-/** A compiled rule: json-rules-engine's own rule JSON plus the trigger index. */
+/** A compiled scoring rule: json-rules-engine's own rule JSON plus the trigger index and limits. */
 export interface CompiledRule {
   /** Stable id: the graph node id of the points node that produced it. */
   id: string;
   name: string;
-  /** Event types that can fire the rule; the engine only evaluates a rule for these. */
+  /** Keys that can fire the rule: `event:<type>` or `attribute:lead.<name>`. */
   triggers: string[];
   /** json-rules-engine conditions (they repeat the trigger test, so the rule stands alone). */
   conditions: TopLevelCondition;
   event: PointsRuleEvent;
   priority: number;
+  limits?: PointsLimits;
 }
 
-/** A score whose value moves a lead to a stage, and where it then goes. */
+export interface CompiledScore {
+  id: string;
+  label: string;
+  min?: number;
+  max?: number;
+}
+
+export type DecayRule =
+  | { mode: 'step'; amount: number; everyDays: number }
+  | { mode: 'once'; amount: number; afterDays: number }
+  | { mode: 'half_life'; halfLifeDays: number };
+
+/** Interest fading: how a score loses points while the lead is quiet on a channel. */
+export interface CompiledDecay {
+  id: string;
+  name: string;
+  score: string;
+  channel: string;
+  /** Event types that count as activity on the channel and restart its clock. */
+  activity: string[];
+  rule: DecayRule;
+  floor: number;
+}
+
+export interface CompiledSegment {
+  id: string;
+  label: string;
+  /** json-rules-engine conditions over `lead.*` facts. */
+  conditions: TopLevelCondition;
+}
+
+/** Where a qualified lead may go: tried in order, the first whose conditions hold wins. */
+export interface RoutingChoice {
+  routeId: string;
+  /** json-rules-engine conditions over `lead.*` facts; absent means always. */
+  conditions?: TopLevelCondition;
+}
+
 export interface CompiledThreshold {
   id: string;
-  /** A score id, or 'total' for the sum of all scores. */
-  score: string;
+  name: string;
+  /** The scores summed and compared: 'total' means all of them. */
+  scores: string[] | 'total';
   value: number;
   stage: 'mql';
-  /** The sales queue a lead that crosses the threshold is handed to. */
-  route: { queue: string };
+  /** The segment it applies to; absent: the default for leads in no segment with a threshold. */
+  segment?: string;
+  routing: RoutingChoice[];
+}
+
+export interface CompiledGrade {
+  id: string;
+  fitScore: string;
+  engagementScore: string;
+  /** Lowest fit score for A, B, C; lowest engagement score for 1, 2, 3. */
+  fitBands: [number, number, number];
+  engagementBands: [number, number, number];
+  salesReady: string[];
+  routing: RoutingChoice[];
+}
+
+export interface CompiledRoute {
+  id: string;
+  name: string;
+  team: string;
+  queue: string;
+  owners: Array<{ id: string; weight: number }>;
+  strategy: 'queue' | 'round_robin' | 'weighted';
+  slaHours: number;
+  escalateTo?: string;
+  maxEscalations: number;
 }
 
 /** What the compiler produces from a rule graph; stored beside the graph in each model version. */
 export interface CompiledModel {
   /** Bumped when this shape changes incompatibly. */
-  format: 1;
-  scores: Array<{ id: string; label: string }>;
+  format: 2;
+  scores: CompiledScore[];
   rules: CompiledRule[];
+  decay: CompiledDecay[];
+  segments: CompiledSegment[];
   thresholds: CompiledThreshold[];
+  grade?: CompiledGrade;
+  routes: CompiledRoute[];
 }
 
 /** One rule that fired for one event: the unit of the score ledger. */
@@ -92,4 +189,6 @@ export interface RuleHit {
   ruleName: string;
   score: string;
   points: number;
+  /** Why, in words: "page view where URL starts with /pricing: +20 engagement". */
+  reason: string;
 }

@@ -1,107 +1,193 @@
+import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
+import { advance, emptyMemory, type LeadMemory } from '../engine/lead-context';
 import { createScorer } from '../engine/score-event';
-import type { LeadEvent } from '../engine/types';
+import type { FactValue, LeadEvent } from '../engine/types';
 import { compileGraph, GraphCompileError } from './compile-graph';
-import type { RuleGraph } from './graph.schema';
-import { defaultModelGraph } from './templates/default-model';
+import type { RuleGraphInput } from './graph.schema';
+import { b2bDefaultGraph, fitEngagementGraph, twoProductsGraph } from './templates';
 
-const event = (type: string, properties: LeadEvent['properties'] = {}): LeadEvent => ({
-  eventId: `${type}-1`,
+let counter = 0;
+const event = (type: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, occurredAt = '2026-11-01T10:00:00Z'): LeadEvent => ({
+  eventId: `e${++counter}`,
   leadId: 'l1',
   type,
   properties,
-  occurredAt: '2026-11-01T10:00:00Z',
+  ...(attributes && { attributes }),
+  occurredAt,
 });
 
-describe('compileGraph on the default model', () => {
-  const model = compileGraph(defaultModelGraph);
-  const scorer = createScorer(model);
+/** Scores `events` in order for one lead, returning each event's points (before limits). */
+async function pointsOf(graph: RuleGraphInput, events: LeadEvent[], memory: LeadMemory = emptyMemory()) {
+  const scorer = createScorer(compileGraph(graph));
+  const out = [];
+  for (const e of events) {
+    const { context, next } = advance(memory, e);
+    out.push(await scorer.score(e, context));
+    memory = next;
+  }
+  return out;
+}
+const sum = (hits: Array<{ points: number }>) => hits.reduce((total, hit) => total + hit.points, 0);
 
-  it('gives DOMAIN.md points for each action', async () => {
-    const cases: Array<[LeadEvent, number]> = [
-      [event('page_view', { url: '/blog/why-scoring' }), 5],
-      [event('page_view', { url: '/pricing' }), 25],
-      [event('page_view', { url: '/careers/sales' }), -5],
-      [event('form_submit', { form: 'demo_request' }), 50],
-      [event('form_submit', { form: 'newsletter' }), 0],
-      [event('email_open'), 5],
-      [event('email_click'), 15],
-      [event('content_download', { asset: 'roi-guide' }), 25],
-      [event('webinar_registered'), 10],
-      [event('webinar_attended'), 25],
-      [event('social_interaction'), 10],
-      [event('unsubscribe'), -20],
-      [event('custom'), 0],
-    ];
-    for (const [input, points] of cases) {
-      const hits = await scorer.score(input);
-      expect(hits.reduce((sum, hit) => sum + hit.points, 0), `${input.type} ${JSON.stringify(input.properties)}`).toBe(points);
-    }
+describe("DOMAIN.md's points table, through the compiled B2B template", () => {
+  // action, event, points (engagement or fit)
+  const table: Array<[string, LeadEvent, number]> = [
+    ['blog post visit (awareness)', event('page_view', { url: '/blog/why-scoring' }), 5],
+    ['social follow (awareness)', event('social_interaction', { action: 'follow', network: 'linkedin' }), 10],
+    ['guide download (consideration)', event('content_download', { assetType: 'guide' }), 20],
+    ['webinar attended (consideration)', event('webinar_attended', { webinar: 'q4-roadmap' }), 25],
+    ['demo request (decision)', event('form_submit', { form: 'demo_request' }), 50],
+    ['detailed contact form (decision)', event('form_submit', { form: 'contact_sales' }), 50],
+    ['key page: pricing', event('page_view', { url: '/pricing' }), 25],
+    ['email open', event('email_open', { campaign: 'nov-newsletter' }), 5],
+    ['email click', event('email_click', { campaign: 'nov-newsletter' }), 15],
+    ['whitepaper / ebook / case-study download', event('content_download', { assetType: 'case_study' }), 30],
+    ['social share or comment', event('social_interaction', { action: 'share' }), 15],
+    ['webinar registration', event('webinar_registered'), 10],
+    ['negative: unsubscribe', event('unsubscribe'), -20],
+    ['negative: careers page', event('page_view', { url: '/careers/sdr' }), -5],
+    ['no rule for a newsletter form', event('form_submit', { form: 'newsletter' }), 0],
+  ];
+  it.each(table)('%s', async (_action, input, points) => {
+    const [hits] = await pointsOf(b2bDefaultGraph, [input]);
+    expect(sum(hits!)).toBe(points);
   });
 
-  it('names the rule and score behind every point', async () => {
-    const hits = await scorer.score(event('page_view', { url: '/pricing' }));
+  // attribute set by a CRM sync or a form, fit points
+  const fit: Array<[string, Record<string, FactValue>, number]> = [
+    ['decision authority (VP)', { seniority: 'vp' }, 20],
+    ['a student in a B2B context', { seniority: 'student' }, -20],
+    ['target industry', { industry: 'fintech' }, 10],
+    ['company size in market', { companySize: 450 }, 15],
+    ['outside the sales territory', { country: 'BR' }, -15],
+    ['inside the territory', { country: 'DE' }, 0],
+    ['phone given (bonus)', { phone: '+49 30 123456' }, 5],
+    ['spam: free mailbox', { email: 'jo@gmail.com' }, -10],
+    ['spam: keyboard mash', { firstName: 'Asdf', lastName: 'Jkl', company: 'Qwerty GmbH' }, -25],
+    ['spam: not capitalised', { lastName: 'smith' }, -5],
+  ];
+  it.each(fit)('fit: %s', async (_what, attributes, points) => {
+    const [hits] = await pointsOf(b2bDefaultGraph, [event('form_submit', { form: 'profile' }, attributes)]);
+    expect(sum(hits!)).toBe(points);
+  });
+
+  it('scores an attribute only when it changes', async () => {
+    const [first, same] = await pointsOf(b2bDefaultGraph, [
+      event('form_submit', { form: 'profile' }, { seniority: 'vp' }),
+      event('form_submit', { form: 'profile' }, { seniority: 'vp' }),
+    ]);
+    expect(sum(first!)).toBe(20);
+    expect(same).toEqual([]);
+  });
+
+  it('counts page views in the last 30 days for the frequent-visitor rule', async () => {
+    const views = Array.from({ length: 10 }, (_, i) => event('page_view', { url: `/blog/${i}` }, undefined, `2026-11-${String(i + 1).padStart(2, '0')}T09:00:00Z`));
+    const results = await pointsOf(b2bDefaultGraph, views);
+    expect(results.slice(0, 9).map(sum)).toEqual(Array(9).fill(5));
+    expect(results[9]!.map((hit) => hit.ruleId)).toEqual(['visit-points', 'frequent-points']);
+  });
+
+  it('explains every point in words', async () => {
+    const [hits] = await pointsOf(b2bDefaultGraph, [event('page_view', { url: '/pricing' })]);
     expect(hits).toEqual([
-      { ruleId: 'visit-points', ruleName: 'Website visit', score: 'engagement', points: 5 },
-      { ruleId: 'key-page-points', ruleName: 'Key page visit', score: 'engagement', points: 20 },
+      { ruleId: 'visit-points', ruleName: 'Website visit', score: 'engagement', points: 5, reason: 'page view: +5 engagement' },
+      {
+        ruleId: 'key-page-points',
+        ruleName: 'Key page visit',
+        score: 'engagement',
+        points: 20,
+        reason: 'page view, (url starts with /pricing or url starts with /demo): +20 engagement',
+      },
+    ]);
+  });
+});
+
+describe('compiled policies', () => {
+  it('keeps limits, decay, segments, thresholds and routes of the B2B template', () => {
+    const model = compileGraph(b2bDefaultGraph);
+    expect(model.format).toBe(2);
+    expect(model.rules.find((r) => r.id === 'decision-maker-points')).toMatchObject({ triggers: ['attribute:lead.seniority'], limits: { oncePerLead: true } });
+    expect(model.rules.find((r) => r.id === 'demo-points')?.triggers).toEqual(['event:form_submit']);
+    expect(model.decay.map((d) => [d.id, d.channel, d.rule])).toContainEqual(['decay-web', 'web', { mode: 'once', amount: 15, afterDays: 45 }]);
+    expect(model.segments.map((s) => s.id)).toEqual(['enterprise', 'small-business']);
+    expect(model.thresholds.map((t) => [t.id, t.value, t.segment])).toEqual([
+      ['mql', 60, undefined],
+      ['mql-enterprise', 80, 'enterprise'],
+      ['mql-small', 50, 'small-business'],
+    ]);
+    // The conditional route is tried before the fallback.
+    expect(model.thresholds[0]!.routing.map((c) => [c.routeId, Boolean(c.conditions)])).toEqual([
+      ['enterprise-team', true],
+      ['inbound', false],
     ]);
   });
 
-  it('indexes each rule by the event types that can fire it', () => {
-    const demo = model.rules.find((rule) => rule.id === 'demo-points');
-    expect(demo?.triggers).toEqual(['form_submit']);
-    expect(model.thresholds).toEqual([{ id: 'mql', score: 'total', value: 60, stage: 'mql', route: { queue: 'inbound-sales' } }]);
+  it('routes the two-product template by product score, and grades the fit × engagement template', async () => {
+    const products = compileGraph(twoProductsGraph);
+    expect(products.thresholds.map((t) => [t.scores, t.routing[0]?.routeId])).toEqual([
+      [['fit', 'analytics'], 'analytics-team'],
+      [['fit', 'payments'], 'payments-team'],
+    ]);
+    const graded = compileGraph(fitEngagementGraph);
+    expect(graded.grade).toMatchObject({ salesReady: ['A1', 'A2', 'B1'], routing: [{ routeId: 'priority' }] });
+    expect(graded.thresholds).toEqual([]);
   });
 
-  it('is deterministic', () => {
-    expect(JSON.stringify(compileGraph(defaultModelGraph))).toBe(JSON.stringify(model));
+  it('segments leads and picks the route by their attributes', async () => {
+    const scorer = createScorer(compileGraph(b2bDefaultGraph));
+    expect(await scorer.segmentOf({ companySize: 5000 })).toBe('enterprise');
+    expect(await scorer.segmentOf({ companySize: 50 })).toBe('small-business');
+    expect(await scorer.segmentOf({ companySize: 500 })).toBeUndefined();
+    expect(await scorer.segmentOf({})).toBeUndefined();
+    expect((await scorer.route('mql', { companySize: 5000 }))?.id).toBe('enterprise-team');
+    expect((await scorer.route('mql', { companySize: 300 }))?.id).toBe('inbound');
+  });
+
+  it('emits rules that a bare json-rules-engine accepts and runs', async () => {
+    const model = compileGraph(b2bDefaultGraph);
+    const engine = new Engine([], { allowUndefinedFacts: true });
+    engine.addOperator('startsWith', (a: unknown, b: unknown) => typeof a === 'string' && a.startsWith(String(b)));
+    const pricingRules = model.rules.filter((rule) => rule.id === 'key-page-points' || rule.id === 'visit-points');
+    for (const rule of pricingRules) engine.addRule({ conditions: rule.conditions, event: rule.event, name: rule.id });
+    const { events } = await engine.run({ 'event.type': 'page_view', 'event.url': '/pricing', changedAttributes: [] });
+    expect(events.map((e) => e.params?.ruleId).sort()).toEqual(['key-page-points', 'visit-points']);
   });
 });
 
 describe('compileGraph on graphs with problems', () => {
-  const base: RuleGraph = {
+  const base: RuleGraphInput = {
     name: 'small',
     scores: [{ id: 'engagement', label: 'Engagement' }],
     nodes: [
       { id: 't', kind: 'trigger', eventTypes: ['page_view'] },
-      { id: 'c', kind: 'condition', match: 'all', conditions: [{ fact: 'event.url', operator: 'equal', value: '/pricing' }] },
       { id: 'p', kind: 'points', score: 'engagement', points: 10 },
       { id: 'th', kind: 'threshold', score: 'engagement', value: 50, stage: 'mql' },
-      { id: 'r', kind: 'route', queue: 'sales' },
+      { id: 'r', kind: 'route', team: 'Sales', queue: 'sales' },
     ],
     edges: [
-      { id: 'e1', source: 't', target: 'c' },
-      { id: 'e2', source: 'c', target: 'p' },
+      { id: 'e1', source: 't', target: 'p' },
       { id: 'e3', source: 'th', target: 'r' },
     ],
   };
 
-  it('combines several paths into one points node as alternatives', async () => {
-    const graph: RuleGraph = {
-      ...base,
-      nodes: [...base.nodes, { id: 't2', kind: 'trigger', eventTypes: ['email_click'] }],
-      edges: [...base.edges, { id: 'e4', source: 't2', target: 'p' }],
-    };
-    const scorer = createScorer(compileGraph(graph));
-    expect(await scorer.score(event('email_click'))).toHaveLength(1);
-    expect(await scorer.score(event('page_view', { url: '/pricing' }))).toHaveLength(1);
-    expect(await scorer.score(event('page_view', { url: '/blog' }))).toHaveLength(0);
-  });
-
   it('refuses a graph with errors and lists them', () => {
     const graph = { ...base, nodes: base.nodes.map((n) => (n.id === 'p' ? { ...n, score: 'fit' } : n)) };
-    expect(() => compileGraph(graph)).toThrow(GraphCompileError);
-    try {
-      compileGraph(graph);
-    } catch (err) {
-      expect((err as GraphCompileError).issues).toContainEqual(expect.objectContaining({ code: 'unknown_score', nodeId: 'p' }));
-    }
+    const error = (() => {
+      try {
+        compileGraph(graph);
+      } catch (err) {
+        return err as GraphCompileError;
+      }
+    })();
+    expect(error).toBeInstanceOf(GraphCompileError);
+    expect(error?.issues).toContainEqual(expect.objectContaining({ code: 'unknown_score', nodeId: 'p' }));
   });
 
   it('refuses branches that multiply into an oversized rule', () => {
     // A ladder of diamonds doubles the paths at every step.
-    const nodes: RuleGraph['nodes'] = [{ id: 't', kind: 'trigger', eventTypes: ['page_view'] }];
-    const edges: RuleGraph['edges'] = [];
+    const nodes: RuleGraphInput['nodes'] = [{ id: 't', kind: 'trigger', eventTypes: ['page_view'] }];
+    const edges: RuleGraphInput['edges'] = [];
     let previous = ['t'];
     for (let step = 0; step < 14; step++) {
       const pair = [`a${step}`, `b${step}`];
@@ -113,7 +199,7 @@ describe('compileGraph on graphs with problems', () => {
     }
     nodes.push({ id: 'p', kind: 'points', score: 'engagement', points: 1 });
     for (const from of previous) edges.push({ id: `${from}-p`, source: from, target: 'p' });
-    const graph: RuleGraph = { ...base, nodes: [...nodes, base.nodes[3]!, base.nodes[4]!], edges: [...edges, base.edges[2]!] };
+    const graph: RuleGraphInput = { ...base, nodes: [...nodes, base.nodes[2]!, base.nodes[3]!], edges: [...edges, base.edges[1]!] };
     expect(() => compileGraph(graph)).toThrow(/too large/);
   });
 });

@@ -1,13 +1,24 @@
 /**
  * Compiles a valid rule graph into the model the engine runs: one json-rules-engine rule per
- * points node, indexed by the event types that can fire it, plus the threshold policies.
+ * points node (indexed by what can trigger it, with a reason in words), plus the policies
+ * json-rules-engine does not express: decay, segments, thresholds, the grade and routes.
  */
 import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
-import type { CompiledModel, CompiledRule, CompiledThreshold } from '../engine/types';
+import type {
+  CompiledDecay,
+  CompiledGrade,
+  CompiledModel,
+  CompiledRoute,
+  CompiledRule,
+  CompiledThreshold,
+  RoutingChoice,
+} from '../engine/types';
+import { CHANNELS } from './facts-catalogue';
+import { countLeaves, describeCondition, toEngineGroup } from './compile-conditions';
 import type { GraphNode, NodeOfKind, RuleGraph } from './graph.schema';
 import { validateGraph, type GraphIssue } from './validate-graph';
 
-/** Above this many conditions one rule is refused: a graph of shared branches can multiply paths. */
+/** Above this many conditions one rule is refused: shared branches can multiply paths. */
 export const MAX_CONDITIONS_PER_RULE = 2_000;
 
 export class GraphCompileError extends Error {
@@ -21,7 +32,8 @@ export class GraphCompileError extends Error {
 }
 
 /**
- * Validates and compiles `graph`. Deterministic: the same graph always gives the same model.
+ * Validates and compiles `graph`. Deterministic: the same graph always gives the same model,
+ * with ids taken from the graph's node ids.
  * @throws GraphCompileError with the graph's issues when it has errors or a rule grows too large.
  */
 export function compileGraph(graph: unknown): CompiledModel {
@@ -30,54 +42,68 @@ export function compileGraph(graph: unknown): CompiledModel {
 
   const byId = new Map(valid.nodes.map((node) => [node.id, node]));
   const predecessors = new Map<string, GraphNode[]>();
+  const successors = new Map<string, GraphNode[]>();
   for (const edge of valid.edges) {
-    const source = byId.get(edge.source) as GraphNode;
-    predecessors.set(edge.target, [...(predecessors.get(edge.target) ?? []), source]);
+    predecessors.set(edge.target, [...(predecessors.get(edge.target) ?? []), byId.get(edge.source) as GraphNode]);
+    successors.set(edge.source, [...(successors.get(edge.source) ?? []), byId.get(edge.target) as GraphNode]);
   }
   const reach = memoReach(predecessors);
+  const ofKind = <K extends GraphNode['kind']>(kind: K) => valid.nodes.filter((node): node is NodeOfKind<K> => node.kind === kind);
+  const routing = (sourceId: string) => routingChoices(sourceId, successors);
+  const grade = ofKind('grade')[0];
 
-  const rules = valid.nodes
-    .filter((node): node is NodeOfKind<'points'> => node.kind === 'points')
-    .map((node): CompiledRule => {
-      const { condition, triggers, size } = reach(node);
-      if (size > MAX_CONDITIONS_PER_RULE) {
-        throw new GraphCompileError('compileGraph: a rule is too large', [
-          {
-            severity: 'error',
-            code: 'too_complex',
-            nodeId: node.id,
-            message: `The paths into "${node.label ?? node.id}" add up to ${size} conditions (at most ${MAX_CONDITIONS_PER_RULE}); simplify the branches that lead here.`,
-          },
-        ]);
-      }
-      const name = node.label ?? node.id;
-      return {
-        id: node.id,
-        name,
-        triggers: [...triggers].sort(),
-        conditions: condition,
-        event: { type: 'points', params: { ruleId: node.id, ruleName: name, score: node.score, points: node.points } },
-        // Equal priorities let json-rules-engine evaluate rules in parallel; the scorer keeps graph order.
-        priority: 1,
-      };
-    });
-
-  const thresholds = valid.nodes
-    .filter((node): node is NodeOfKind<'threshold'> => node.kind === 'threshold')
-    .map((node): CompiledThreshold => {
-      const routeEdge = valid.edges.find((edge) => edge.source === node.id && byId.get(edge.target)?.kind === 'route');
-      const route = byId.get(routeEdge?.target ?? '') as NodeOfKind<'route'>;
-      return { id: node.id, score: node.score, value: node.value, stage: node.stage, route: { queue: route.queue } };
-    });
-
-  return { format: 1, scores: valid.scores.map(({ id, label }) => ({ id, label })), rules, thresholds };
+  return {
+    format: 2,
+    scores: valid.scores.map(({ id, label, min, max }) => ({ id, label, ...(min !== undefined && { min }), ...(max !== undefined && { max }) })),
+    rules: ofKind('points').map((node) => compileRule(node, reach(node))),
+    decay: ofKind('decay').map(compileDecay),
+    segments: valid.segments.map((segment) => ({ id: segment.id, label: segment.label, conditions: toEngineGroup(segment) })),
+    thresholds: ofKind('threshold').map((node): CompiledThreshold => ({
+      id: node.id,
+      name: node.label ?? node.id,
+      scores: node.score === 'total' ? 'total' : typeof node.score === 'string' ? [node.score] : [...node.score],
+      value: node.value,
+      stage: node.stage,
+      ...(node.segment !== undefined && { segment: node.segment }),
+      routing: routing(node.id),
+    })),
+    ...(grade && { grade: compileGrade(grade, routing(grade.id)) }),
+    routes: ofKind('route').map(compileRoute),
+  };
 }
 
 interface Reach {
   condition: TopLevelCondition;
   triggers: Set<string>;
+  /** The path in words, for reasons. */
+  words: string;
   /** Leaf conditions in `condition`. */
   size: number;
+}
+
+function compileRule(node: NodeOfKind<'points'>, reach: Reach): CompiledRule {
+  if (reach.size > MAX_CONDITIONS_PER_RULE) {
+    throw new GraphCompileError('compileGraph: a rule is too large', [
+      {
+        severity: 'error',
+        code: 'too_complex',
+        nodeId: node.id,
+        message: `The paths into "${node.label ?? node.id}" add up to ${reach.size} conditions (at most ${MAX_CONDITIONS_PER_RULE}); simplify the branches that lead here.`,
+      },
+    ]);
+  }
+  const name = node.label ?? node.id;
+  const reason = `${reach.words}: ${node.points >= 0 ? '+' : ''}${node.points} ${node.score}`;
+  return {
+    id: node.id,
+    name,
+    triggers: [...reach.triggers].sort(),
+    conditions: reach.condition,
+    event: { type: 'points', params: { ruleId: node.id, ruleName: name, score: node.score, points: node.points, reason } },
+    // Equal priorities let json-rules-engine evaluate rules in parallel; the scorer keeps graph order.
+    priority: 1,
+    ...(node.limits && Object.keys(node.limits).length > 0 && { limits: { ...node.limits } }),
+  };
 }
 
 /** For each node: the condition under which an event reaches it from some trigger. */
@@ -87,29 +113,96 @@ function memoReach(predecessors: Map<string, GraphNode[]>): (node: GraphNode) =>
     const known = memo.get(node.id);
     if (known) return known;
     let result: Reach;
-    if (node.kind === 'trigger') {
-      result = {
-        condition: { all: [{ fact: 'event.type', operator: 'in', value: [...node.eventTypes] }] },
-        triggers: new Set(node.eventTypes),
-        size: 1,
-      };
-    } else {
-      const incoming = (predecessors.get(node.id) ?? []).map(reach);
+    if (node.kind === 'trigger') result = triggerReach(node);
+    else {
+      const incoming = (predecessors.get(node.id) ?? []).filter((p) => p.kind === 'trigger' || p.kind === 'condition').map(reach);
       const triggers = new Set(incoming.flatMap((r) => [...r.triggers]));
-      let condition: TopLevelCondition =
-        incoming.length === 1 ? (incoming[0] as Reach).condition : { any: incoming.map((r) => r.condition) };
+      let condition: TopLevelCondition = incoming.length === 1 ? (incoming[0] as Reach).condition : { any: incoming.map((r) => r.condition) };
+      let words = incoming.length === 1 ? (incoming[0] as Reach).words : `one of (${incoming.map((r) => r.words).join('; ')})`;
       let size = incoming.reduce((sum, r) => sum + r.size, 0);
       if (node.kind === 'condition') {
-        const own: NestedCondition[] = node.conditions.map(({ fact, operator, value }) => ({ fact, operator, value }));
-        condition = and(condition, node.match === 'all' ? { all: own } : { any: own });
-        size += own.length;
+        condition = and(condition, toEngineGroup(node));
+        words = `${words}, ${describeCondition(node)}`;
+        size += countLeaves(node);
       }
-      result = { condition, triggers, size };
+      result = { condition, triggers, words, size };
     }
     memo.set(node.id, result);
     return result;
   };
   return reach;
+}
+
+function triggerReach(node: NodeOfKind<'trigger'>): Reach {
+  const parts: NestedCondition[] = [];
+  if (node.eventTypes.length > 0) parts.push({ fact: 'event.type', operator: 'in', value: [...node.eventTypes] });
+  for (const attribute of node.attributes) parts.push({ fact: 'changedAttributes', operator: 'contains', value: attribute });
+  const words = [
+    ...node.eventTypes.map((type) => type.replace(/_/g, ' ')),
+    ...node.attributes.map((attribute) => `${attribute.replace(/^lead\./, '')} changed`),
+  ].join(' or ');
+  return {
+    condition: parts.length === 1 ? { all: parts } : { any: parts },
+    triggers: new Set([...node.eventTypes.map((type) => `event:${type}`), ...node.attributes.map((a) => `attribute:${a}`)]),
+    words,
+    size: parts.length,
+  };
+}
+
+function compileDecay(node: NodeOfKind<'decay'>): CompiledDecay {
+  return {
+    id: node.id,
+    name: node.label ?? node.id,
+    score: node.score,
+    channel: node.channel,
+    activity: [...CHANNELS[node.channel]],
+    rule: { ...node.rule },
+    floor: node.floor,
+  };
+}
+
+function compileGrade(node: NodeOfKind<'grade'>, routing: RoutingChoice[]): CompiledGrade {
+  return {
+    id: node.id,
+    fitScore: node.fitScore,
+    engagementScore: node.engagementScore,
+    fitBands: [...node.fitBands],
+    engagementBands: [...node.engagementBands],
+    salesReady: [...node.salesReady],
+    routing,
+  };
+}
+
+function compileRoute(node: NodeOfKind<'route'>): CompiledRoute {
+  return {
+    id: node.id,
+    name: node.label ?? node.id,
+    team: node.team,
+    queue: node.queue,
+    owners: node.owners.map(({ id, weight }) => ({ id, weight })),
+    strategy: node.strategy,
+    slaHours: node.slaHours,
+    ...(node.escalateTo !== undefined && { escalateTo: node.escalateTo }),
+    maxEscalations: node.maxEscalations,
+  };
+}
+
+/**
+ * The routes a threshold or grade leads to, with the conditions collected on the way.
+ * Conditional choices come first, in edge order; an unconditional one is the fallback.
+ */
+function routingChoices(sourceId: string, successors: Map<string, GraphNode[]>): RoutingChoice[] {
+  const choices: RoutingChoice[] = [];
+  const walk = (nodeId: string, collected: TopLevelCondition[]) => {
+    for (const next of successors.get(nodeId) ?? []) {
+      if (next.kind === 'route') {
+        const conditions = collected.length === 0 ? undefined : collected.length === 1 ? collected[0] : { all: collected };
+        choices.push({ routeId: next.id, ...(conditions && { conditions }) });
+      } else if (next.kind === 'condition') walk(next.id, [...collected, toEngineGroup(next)]);
+    }
+  };
+  walk(sourceId, []);
+  return [...choices.filter((c) => c.conditions), ...choices.filter((c) => !c.conditions)];
 }
 
 /** `a AND b`, flattening nested `all` lists so compiled rules stay readable. */

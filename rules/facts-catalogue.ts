@@ -1,29 +1,58 @@
 /**
- * The facts a rule graph may test, with their types: what the validator checks conditions
- * against and what the editor offers. Event facts come from an event's `properties`, lead facts
- * from its attributes (see engine/score-event.ts `toFacts`).
+ * What a rule may test: the facts (lead attributes, event properties, derived facts) with their
+ * types, the event types a trigger listens to, and the operators with the fact types each
+ * applies to. The validator checks graphs against it; the editor offers it.
  */
-export type FactType = 'string' | 'number' | 'boolean';
+export type FactType = 'string' | 'number' | 'boolean' | 'date';
 
 export interface FactDefinition {
   id: string;
   label: string;
   type: FactType;
+  /** Lead attributes may drive routing and segments; event and derived facts only scoring. */
+  source: 'lead' | 'event' | 'derived';
 }
 
+const lead = (id: string, label: string, type: FactType = 'string'): FactDefinition => ({ id: `lead.${id}`, label, type, source: 'lead' });
+const event = (id: string, label: string, type: FactType = 'string'): FactDefinition => ({ id: `event.${id}`, label, type, source: 'event' });
+
 export const FACTS: readonly FactDefinition[] = [
-  { id: 'event.url', label: 'Page URL (path)', type: 'string' },
-  { id: 'event.form', label: 'Form name', type: 'string' },
-  { id: 'event.campaign', label: 'Email or ad campaign', type: 'string' },
-  { id: 'event.asset', label: 'Downloaded asset', type: 'string' },
-  { id: 'event.assetType', label: 'Asset type (whitepaper, ebook, case_study…)', type: 'string' },
-  { id: 'lead.title', label: 'Job title', type: 'string' },
-  { id: 'lead.seniority', label: 'Seniority', type: 'string' },
-  { id: 'lead.industry', label: 'Industry', type: 'string' },
-  { id: 'lead.companySize', label: 'Company size (employees)', type: 'number' },
-  { id: 'lead.country', label: 'Country', type: 'string' },
-  { id: 'lead.email', label: 'Email address', type: 'string' },
-  { id: 'lead.phone', label: 'Phone', type: 'string' },
+  lead('firstName', 'First name'),
+  lead('lastName', 'Last name'),
+  lead('email', 'Email address'),
+  lead('phone', 'Phone'),
+  lead('title', 'Job title'),
+  lead('seniority', 'Seniority (e.g. c_level, vp, director, manager, staff, student)'),
+  lead('company', 'Company name'),
+  lead('industry', 'Industry'),
+  lead('companySize', 'Company size (employees)', 'number'),
+  lead('country', 'Country (ISO code)'),
+  lead('region', 'Sales region'),
+  lead('businessType', 'B2B or B2C'),
+  lead('productInterest', 'Product line of interest'),
+  lead('leadSource', 'Lead source'),
+  lead('isCustomer', 'Is already a customer', 'boolean'),
+  lead('lastEmailOpenAt', 'Last email opened at', 'date'),
+  event('url', 'Page URL (path)'),
+  event('referrer', 'Referrer'),
+  event('form', 'Form name'),
+  event('campaign', 'Email or ad campaign'),
+  event('asset', 'Downloaded asset'),
+  event('assetType', 'Asset type (whitepaper, ebook, case_study, guide…)'),
+  event('webinar', 'Webinar'),
+  event('network', 'Social network'),
+  event('action', 'Social action (follow, share, comment…)'),
+  event('outcome', 'CRM outcome (opportunity_created, won, lost)'),
+  event('product', 'Product the event is about'),
+  event('name', 'Custom event name'),
+  event('occurredAt', 'When the event happened', 'date'),
+  {
+    id: 'derived.eventCount',
+    label: 'Number of events of a type (optionally a URL prefix) in the last N days, this one included',
+    type: 'number',
+    source: 'derived',
+  },
+  { id: 'derived.daysSinceLastActivity', label: 'Days since the lead was last active (before this event)', type: 'number', source: 'derived' },
 ];
 
 export const FACTS_BY_ID: ReadonlyMap<string, FactDefinition> = new Map(FACTS.map((fact) => [fact.id, fact]));
@@ -45,17 +74,43 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Operators a condition may use, and the fact types each applies to. */
+/** Attributes whose change can trigger rules (fit scoring when a CRM sync fills them in). */
+export const TRIGGER_ATTRIBUTES = FACTS.filter((fact) => fact.source === 'lead').map((fact) => fact.id);
+
+/**
+ * Operators a condition may use: the fact types each applies to, and the value it takes.
+ * Beyond json-rules-engine's own: text operators, a linear-time pattern match, email domains,
+ * spam signals, and "within N days".
+ */
 export const OPERATORS = {
-  equal: ['string', 'number', 'boolean'],
-  notEqual: ['string', 'number', 'boolean'],
-  in: ['string', 'number'],
-  notIn: ['string', 'number'],
-  startsWith: ['string'],
-  lessThan: ['number'],
-  lessThanInclusive: ['number'],
-  greaterThan: ['number'],
-  greaterThanInclusive: ['number'],
-} as const satisfies Record<string, readonly FactType[]>;
+  equal: { facts: ['string', 'number', 'boolean'], value: 'same' },
+  notEqual: { facts: ['string', 'number', 'boolean'], value: 'same' },
+  in: { facts: ['string', 'number'], value: 'list' },
+  notIn: { facts: ['string', 'number'], value: 'list' },
+  lessThan: { facts: ['number'], value: 'same' },
+  lessThanInclusive: { facts: ['number'], value: 'same' },
+  greaterThan: { facts: ['number'], value: 'same' },
+  greaterThanInclusive: { facts: ['number'], value: 'same' },
+  containsText: { facts: ['string'], value: 'string' },
+  startsWith: { facts: ['string'], value: 'string' },
+  endsWith: { facts: ['string'], value: 'string' },
+  matchesPattern: { facts: ['string'], value: 'pattern' },
+  emailDomainIn: { facts: ['string'], value: 'list' },
+  keyboardMash: { facts: ['string'], value: 'boolean' },
+  notCapitalised: { facts: ['string'], value: 'boolean' },
+  withinDays: { facts: ['date'], value: 'number' },
+  isKnown: { facts: ['string', 'number', 'boolean', 'date'], value: 'boolean' },
+} as const satisfies Record<string, { facts: readonly FactType[]; value: 'same' | 'list' | 'string' | 'pattern' | 'boolean' | 'number' }>;
 export type OperatorId = keyof typeof OPERATORS;
 export const OPERATOR_IDS = Object.keys(OPERATORS) as [OperatorId, ...OperatorId[]];
+
+/** Channels a decay rule may watch, and the event types that count as activity on each. */
+export const CHANNELS = {
+  any: EVENT_TYPES.filter((type) => type !== 'email_bounce' && type !== 'unsubscribe'),
+  email: ['email_open', 'email_click'],
+  web: ['page_view', 'form_submit', 'content_download'],
+  social: ['social_interaction'],
+  webinar: ['webinar_registered', 'webinar_attended'],
+} as const satisfies Record<string, readonly EventType[]>;
+export type Channel = keyof typeof CHANNELS;
+export const CHANNEL_IDS = Object.keys(CHANNELS) as [Channel, ...Channel[]];

@@ -1,16 +1,27 @@
 /**
  * The rule graph a marketer draws: the one definition of its shape, shared by the API, the
- * editor and the compiler. Node kinds form a discriminated union on `kind`; new kinds join it.
+ * editor and the compiler. Node kinds form a discriminated union on `kind`.
  *
- * A scoring rule is a path trigger → condition* → points: "when an event of these types arrives
- * and these conditions hold, add N to this score". A threshold node moves a lead to a stage when
- * a score reaches its value; the route node it points to names the sales queue.
+ * Scoring paths run trigger → condition* → points: "when this happens and these hold, add N".
+ * Decay nodes stand alone. Qualification paths run threshold | grade → condition* → route:
+ * "when the lead qualifies, and its attributes match, hand it to this team".
  */
 import { z } from 'zod';
-import { EVENT_TYPES, OPERATOR_IDS } from './facts-catalogue';
+import { CHANNEL_IDS, EVENT_TYPES, OPERATOR_IDS, TRIGGER_ATTRIBUTES } from './facts-catalogue';
 
 /** Size limits keep a hostile graph from exhausting the server. */
-export const LIMITS = { nodes: 500, edges: 2000, conditions: 50, scores: 25, text: 200, listValues: 200 } as const;
+export const LIMITS = {
+  nodes: 500,
+  edges: 2_000,
+  conditionsPerGroup: 50,
+  conditionDepth: 6,
+  scores: 25,
+  segments: 50,
+  owners: 50,
+  text: 200,
+  listValues: 500,
+  patternLength: 200,
+} as const;
 
 const id = z
   .string()
@@ -23,26 +34,78 @@ const scoreId = z
 const text = z.string().max(LIMITS.text);
 const position = z.object({ x: z.number().finite(), y: z.number().finite() });
 const scalar = z.union([text, z.number().finite(), z.boolean()]);
+const days = z.number().int().min(1).max(3650);
+// Derived facts look back at most a year (engine/lead-context.ts keeps that much history).
+const lookbackDays = z.number().int().min(1).max(365);
 
-export const conditionSchema = z.object({
+// ---- conditions -------------------------------------------------------------------------------
+
+export const conditionLeafSchema = z.object({
   fact: z.string().min(1).max(100),
   operator: z.enum(OPERATOR_IDS),
   value: z.union([scalar, z.array(z.union([text, z.number().finite()])).max(LIMITS.listValues)]),
+  /** Only for derived facts, e.g. { eventType: 'page_view', urlPrefix: '/pricing', days: 30 }. */
+  params: z
+    .object({ eventType: z.enum(EVENT_TYPES), urlPrefix: text.optional(), days: lookbackDays })
+    .optional(),
 });
+export type ConditionLeaf = z.infer<typeof conditionLeafSchema>;
+
+export interface ConditionGroup {
+  /** all = AND, any = OR, none = NOT (none of them holds). */
+  match: 'all' | 'any' | 'none';
+  conditions: Array<ConditionLeaf | ConditionGroup>;
+}
+
+export const conditionGroupSchema: z.ZodType<ConditionGroup> = z.lazy(() =>
+  z.object({
+    match: z.enum(['all', 'any', 'none']),
+    conditions: z
+      .array(z.union([conditionLeafSchema, conditionGroupSchema]))
+      .min(1, 'add at least one condition')
+      .max(LIMITS.conditionsPerGroup),
+  }),
+);
+
+export const isGroup = (c: ConditionLeaf | ConditionGroup): c is ConditionGroup => 'match' in c;
+
+// ---- nodes ------------------------------------------------------------------------------------
 
 const nodeBase = { id, label: text.optional(), position: position.optional() };
 
-export const triggerNodeSchema = z.object({
-  ...nodeBase,
-  kind: z.literal('trigger'),
-  eventTypes: z.array(z.enum(EVENT_TYPES)).min(1, 'choose at least one event type'),
-});
+export const triggerNodeSchema = z
+  .object({
+    ...nodeBase,
+    kind: z.literal('trigger'),
+    eventTypes: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).default([]),
+    /** Lead attributes whose change (e.g. a CRM sync filling in the title) starts an evaluation. */
+    attributes: z.array(z.enum(TRIGGER_ATTRIBUTES as [string, ...string[]])).max(50).default([]),
+  })
+  .refine((node) => node.eventTypes.length + node.attributes.length > 0, {
+    message: 'choose at least one event type or attribute',
+    path: ['eventTypes'],
+  });
 
 export const conditionNodeSchema = z.object({
   ...nodeBase,
   kind: z.literal('condition'),
-  match: z.enum(['all', 'any']),
-  conditions: z.array(conditionSchema).min(1, 'add at least one condition').max(LIMITS.conditions),
+  match: z.enum(['all', 'any', 'none']),
+  conditions: z
+    .array(z.union([conditionLeafSchema, conditionGroupSchema]))
+    .min(1, 'add at least one condition')
+    .max(LIMITS.conditionsPerGroup),
+});
+
+export const pointsLimitsSchema = z.object({
+  /** The rule gives its points once in the lead's life. */
+  oncePerLead: z.boolean().optional(),
+  /** At most `maxTimes` in any `windowDays` (a rolling window). */
+  maxTimes: z.number().int().min(1).max(1000).optional(),
+  windowDays: days.optional(),
+  /** Each repeat adds this much more than the last (DOMAIN.md: +5 to +10)… */
+  repeatBonus: z.number().int().min(0).max(100).optional(),
+  /** …up to this extra in total per event. */
+  maxRepeatBonus: z.number().int().min(0).max(1000).optional(),
 });
 
 export const pointsNodeSchema = z.object({
@@ -50,46 +113,116 @@ export const pointsNodeSchema = z.object({
   kind: z.literal('points'),
   score: scoreId,
   points: z.number().int().min(-1000).max(1000),
+  limits: pointsLimitsSchema.optional(),
+});
+
+export const decayRuleSchema = z.discriminatedUnion('mode', [
+  /** -amount for every full `everyDays` without activity: "-10 per 30 days". */
+  z.object({ mode: z.literal('step'), amount: z.number().positive().max(1000), everyDays: days }),
+  /** -amount once, after `afterDays` without activity: "-15 after 45 days". */
+  z.object({ mode: z.literal('once'), amount: z.number().positive().max(1000), afterDays: days }),
+  /** The score halves every `halfLifeDays` without activity. */
+  z.object({ mode: z.literal('half_life'), halfLifeDays: days }),
+]);
+
+export const decayNodeSchema = z.object({
+  ...nodeBase,
+  kind: z.literal('decay'),
+  score: scoreId,
+  /** Which activity resets the clock: any, or one channel (no email open, no visit…). */
+  channel: z.enum(CHANNEL_IDS),
+  rule: decayRuleSchema,
+  /** Decay never takes the score below this. */
+  floor: z.number().finite().default(0),
 });
 
 export const thresholdNodeSchema = z.object({
   ...nodeBase,
   kind: z.literal('threshold'),
-  score: z.union([scoreId, z.literal('total')]),
+  /** One score, 'total' (all scores), or the sum of a few. */
+  score: z.union([scoreId, z.literal('total'), z.array(scoreId).min(2).max(LIMITS.scores)]),
   value: z.number().finite(),
   stage: z.literal('mql'),
+  /** Applies to leads of this segment only; without one it is the default for all others. */
+  segment: id.optional(),
+});
+
+export const GRADES = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'C4', 'D1', 'D2', 'D3', 'D4'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const gradeNodeSchema = z.object({
+  ...nodeBase,
+  kind: z.literal('grade'),
+  fitScore: scoreId,
+  engagementScore: scoreId,
+  /** Lowest fit score for A, B and C (below C is D); must go down. */
+  fitBands: z.tuple([z.number(), z.number(), z.number()]),
+  /** Lowest engagement score for 1, 2 and 3 (below 3 is 4); must go down. */
+  engagementBands: z.tuple([z.number(), z.number(), z.number()]),
+  /** Grades that are handed to sales. */
+  salesReady: z.array(z.enum(GRADES)).max(GRADES.length).default([]),
 });
 
 export const routeNodeSchema = z.object({
   ...nodeBase,
   kind: z.literal('route'),
+  team: text,
   queue: id,
+  /** Owners inside the team; empty leaves the handoff in the queue for anyone. */
+  owners: z.array(z.object({ id, weight: z.number().int().min(1).max(100).default(1) })).max(LIMITS.owners).default([]),
+  strategy: z.enum(['queue', 'round_robin', 'weighted']).default('queue'),
+  slaHours: z.number().positive().max(24 * 30).default(24),
+  /** Where an unanswered handoff goes when its SLA runs out. */
+  escalateTo: id.optional(),
+  maxEscalations: z.number().int().min(0).max(5).default(1),
 });
 
 export const nodeSchema = z.discriminatedUnion('kind', [
   triggerNodeSchema,
   conditionNodeSchema,
   pointsNodeSchema,
+  decayNodeSchema,
   thresholdNodeSchema,
+  gradeNodeSchema,
   routeNodeSchema,
 ]);
 
 export const edgeSchema = z.object({ id, source: id, target: id });
 
+export const segmentSchema = z.object({
+  id,
+  label: z.string().min(1).max(80),
+  match: z.enum(['all', 'any', 'none']),
+  conditions: z
+    .array(z.union([conditionLeafSchema, conditionGroupSchema]))
+    .min(1)
+    .max(LIMITS.conditionsPerGroup),
+});
+
+export const scoreDefinitionSchema = z.object({
+  id: scoreId,
+  label: z.string().min(1).max(80),
+  /** Caps: the score never goes above `max` or below `min`. */
+  min: z.number().finite().optional(),
+  max: z.number().finite().optional(),
+});
+
 export const ruleGraphSchema = z.object({
   name: z.string().min(1).max(LIMITS.text),
   description: z.string().max(2000).optional(),
-  scores: z
-    .array(z.object({ id: scoreId, label: z.string().min(1).max(80) }))
-    .min(1)
-    .max(LIMITS.scores),
+  scores: z.array(scoreDefinitionSchema).min(1).max(LIMITS.scores),
+  /** Lead groups with thresholds of their own, checked in order: the first that matches applies. */
+  segments: z.array(segmentSchema).max(LIMITS.segments).default([]),
   nodes: z.array(nodeSchema).max(LIMITS.nodes),
   edges: z.array(edgeSchema).max(LIMITS.edges),
 });
 
+/** A graph as stored and compiled (defaults filled in). */
 export type RuleGraph = z.infer<typeof ruleGraphSchema>;
+/** A graph as a person or the editor writes it (defaults may be left out). */
+export type RuleGraphInput = z.input<typeof ruleGraphSchema>;
 export type GraphNode = z.infer<typeof nodeSchema>;
 export type GraphEdge = z.infer<typeof edgeSchema>;
 export type NodeKind = GraphNode['kind'];
 export type NodeOfKind<K extends NodeKind> = Extract<GraphNode, { kind: K }>;
-export type Condition = z.infer<typeof conditionSchema>;
+export type Segment = z.infer<typeof segmentSchema>;

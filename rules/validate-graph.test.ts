@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleGraph } from './graph.schema';
-import { defaultModelGraph } from './templates/default-model';
+import type { RuleGraphInput } from './graph.schema';
+import { TEMPLATES } from './templates';
 import { validateGraph } from './validate-graph';
 
-const graph = (patch: Partial<RuleGraph>): RuleGraph => ({
+const graph = (patch: Partial<RuleGraphInput>): RuleGraphInput => ({
   name: 'g',
   scores: [{ id: 'engagement', label: 'Engagement' }],
   nodes: [
     { id: 't', kind: 'trigger', eventTypes: ['page_view'] },
     { id: 'p', kind: 'points', score: 'engagement', points: 5 },
     { id: 'th', kind: 'threshold', score: 'total', value: 60, stage: 'mql' },
-    { id: 'r', kind: 'route', queue: 'sales' },
+    { id: 'r', kind: 'route', team: 'Sales', queue: 'sales' },
   ],
   edges: [
     { id: 'e1', source: 't', target: 'p' },
@@ -18,24 +18,23 @@ const graph = (patch: Partial<RuleGraph>): RuleGraph => ({
   ],
   ...patch,
 });
-
+const base = graph({});
 const codes = (input: unknown) => validateGraph(input).issues.map((i) => [i.code, i.nodeId ?? i.edgeId]);
 
 describe('validateGraph', () => {
-  it('accepts the default model without issues', () => {
-    expect(validateGraph(defaultModelGraph)).toMatchObject({ ok: true, issues: [] });
+  it.each(Object.entries(TEMPLATES))('accepts the %s template without issues', (_name, template) => {
+    expect(validateGraph(template)).toMatchObject({ ok: true, issues: [] });
   });
 
   it('names the node whose shape is wrong', () => {
-    const input = graph({});
+    const input = structuredClone(base);
     (input.nodes[1] as { points: unknown }).points = 'ten';
     const result = validateGraph(input);
     expect(result.ok).toBe(false);
     expect(result.issues[0]).toMatchObject({ code: 'invalid_shape', nodeId: 'p', path: ['nodes', 1, 'points'] });
   });
 
-  it('reports unknown facts, wrong operators and wrong value types on their node', () => {
-    const base = graph({});
+  it('reports unknown facts, wrong operators, wrong values and unsafe patterns on their node', () => {
     const input = graph({
       nodes: [
         ...base.nodes,
@@ -47,35 +46,46 @@ describe('validateGraph', () => {
             { fact: 'lead.shoeSize', operator: 'equal', value: 42 },
             { fact: 'lead.companySize', operator: 'startsWith', value: '1' },
             { fact: 'lead.companySize', operator: 'greaterThan', value: 'big' },
-            { fact: 'lead.country', operator: 'in', value: 'DE' },
+            { match: 'any', conditions: [{ fact: 'lead.country', operator: 'in', value: 'DE' }] },
+            { fact: 'lead.title', operator: 'matchesPattern', value: '(a{1000})+' },
+            { fact: 'lead.title', operator: 'matchesPattern', value: '(?<=x)y' },
+            { fact: 'derived.eventCount', operator: 'greaterThan', value: 3 },
           ],
         },
         { id: 'p2', kind: 'points', score: 'engagement', points: 1 },
       ],
       edges: [...base.edges, { id: 'e3', source: 't', target: 'c' }, { id: 'e4', source: 'c', target: 'p2' }],
     });
-    expect(codes(input)).toEqual([
+    const issues = validateGraph(input).issues;
+    expect(issues.map((i) => [i.code, i.nodeId])).toEqual([
       ['unknown_fact', 'c'],
       ['operator_mismatch', 'c'],
       ['value_type', 'c'],
       ['value_type', 'c'],
+      ['value_type', 'c'],
+      ['value_type', 'c'],
+      ['missing_params', 'c'],
     ]);
+    expect(issues[3]!.message).toBe('Condition 4.1: Country (ISO code) needs a non-empty list of strings.');
+    expect(issues[4]!.message).toMatch(/repeats something more than 100 times/);
   });
 
   it('reports cycles, unreachable points, bad connections and dangling edges', () => {
-    const base = graph({});
     const cyclic = graph({
       nodes: [
         ...base.nodes,
         { id: 'a', kind: 'condition', match: 'all', conditions: [{ fact: 'event.url', operator: 'equal', value: '/a' }] },
         { id: 'b', kind: 'condition', match: 'all', conditions: [{ fact: 'event.url', operator: 'equal', value: '/b' }] },
       ],
-      edges: [...base.edges, { id: 'ab', source: 'a', target: 'b' }, { id: 'ba', source: 'b', target: 'a' }],
+      edges: [...base.edges, { id: 'ta', source: 't', target: 'a' }, { id: 'ab', source: 'a', target: 'b' }, { id: 'ba', source: 'b', target: 'a' }],
     });
-    expect(codes(cyclic)).toContainEqual(['cycle', 'a']);
+    expect(codes(cyclic)).toEqual([['cycle', 'a']]);
 
     const orphanPoints = graph({ nodes: [...base.nodes, { id: 'p9', kind: 'points', score: 'engagement', points: 3 }] });
-    expect(codes(orphanPoints)).toEqual([['disconnected', 'p9'], ['unreachable', 'p9']]);
+    expect(codes(orphanPoints)).toEqual([
+      ['disconnected', 'p9'],
+      ['unreachable', 'p9'],
+    ]);
 
     const wrongWay = graph({ edges: [...base.edges, { id: 'bad', source: 'p', target: 't' }, { id: 'gone', source: 't', target: 'nope' }] });
     expect(codes(wrongWay)).toEqual([
@@ -84,27 +94,93 @@ describe('validateGraph', () => {
     ]);
   });
 
-  it('requires thresholds on known scores and with a route', () => {
+  it('checks thresholds, grades, routes and segments', () => {
     const input = graph({
+      segments: [{ id: 'big', label: 'Big', match: 'all', conditions: [{ fact: 'event.url', operator: 'equal', value: '/x' }] }],
       nodes: [
-        { id: 't', kind: 'trigger', eventTypes: ['page_view'] },
-        { id: 'p', kind: 'points', score: 'engagement', points: 5 },
-        { id: 'th', kind: 'threshold', score: 'fit', value: 60, stage: 'mql' },
+        ...base.nodes.filter((n) => n.id !== 'th'),
+        { id: 'th', kind: 'threshold', score: 'fit', value: 60, stage: 'mql', segment: 'huge' },
+        { id: 'g', kind: 'grade', fitScore: 'fit', engagementScore: 'engagement', fitBands: [10, 20, 30], engagementBands: [60, 40, 20] },
+        { id: 'lonely', kind: 'route', team: 'Nobody', queue: 'void' },
+        { id: 'rr', kind: 'route', team: 'AEs', queue: 'aes', strategy: 'round_robin' },
       ],
-      edges: [{ id: 'e1', source: 't', target: 'p' }],
+      edges: [...base.edges, { id: 'e5', source: 'g', target: 'rr' }],
     });
     expect(codes(input)).toEqual([
-      ['disconnected', 'th'],
       ['unknown_score', 'th'],
-      ['no_route', 'th'],
+      ['unknown_segment', 'th'],
+      ['unknown_score', 'g'],
+      ['invalid_bands', 'g'],
+      ['disconnected', 'lonely'],
+      ['no_owners', 'rr'],
+      ['lead_fact_only', undefined],
+      ['unreachable_route', 'lonely'],
     ]);
   });
 
-  it('never throws on arbitrary JSON', () => {
-    for (const input of [null, 42, 'graph', [], {}, { nodes: 'x' }, { __proto__: { polluted: true } }, { nodes: [null] }]) {
+  it('warns when segments with thresholds of their own can both hold for one lead', () => {
+    const segment = (id: string, conditions: any[]) => ({ id, label: id, match: 'all' as const, conditions });
+    const withSegments = (a: any[], b: any[]) =>
+      graph({
+        segments: [segment('a', a), segment('b', b)],
+        nodes: [
+          ...base.nodes,
+          { id: 'th-a', kind: 'threshold', score: 'total', value: 80, stage: 'mql', segment: 'a' },
+          { id: 'th-b', kind: 'threshold', score: 'total', value: 50, stage: 'mql', segment: 'b' },
+        ],
+        edges: [...base.edges, { id: 'ea', source: 'th-a', target: 'r' }, { id: 'eb', source: 'th-b', target: 'r' }],
+      });
+    const size = (operator: string, value: number) => ({ fact: 'lead.companySize', operator, value });
+    expect(codes(withSegments([size('greaterThanInclusive', 1000)], [size('greaterThanInclusive', 500)]))).toEqual([['overlapping_segments', 'th-b']]);
+    expect(codes(withSegments([size('greaterThanInclusive', 1000)], [size('lessThan', 1000)]))).toEqual([]);
+    const industry = (value: string[]) => ({ fact: 'lead.industry', operator: 'in', value });
+    expect(codes(withSegments([industry(['saas', 'fintech'])], [industry(['retail'])]))).toEqual([]);
+    expect(codes(withSegments([industry(['saas', 'fintech'])], [industry(['fintech']), size('lessThan', 50)]))).toEqual([['overlapping_segments', 'th-b']]);
+  });
+
+  it('warns about a route that can never be chosen', () => {
+    const input = graph({
+      nodes: [...base.nodes, { id: 'r2', kind: 'route', team: 'Other', queue: 'other' }],
+      edges: [...base.edges, { id: 'e9', source: 'th', target: 'r2' }],
+    });
+    expect(codes(input)).toEqual([['shadowed_route', 'r2']]);
+  });
+});
+
+describe('validateGraph on hostile input', () => {
+  it('never throws on arbitrary JSON, and always says what is wrong', () => {
+    for (const input of [null, 42, 'graph', [], {}, { nodes: 'x' }, JSON.parse('{"__proto__": {"polluted": true}}'), { nodes: [null] }]) {
       const result = validateGraph(input);
       expect(result.ok).toBe(false);
       expect(result.issues.length).toBeGreaterThan(0);
+      expect(result.issues.every((issue) => issue.code && issue.message)).toBe(true);
     }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses huge, deep, prototype-polluting and long-string graphs before parsing them', () => {
+    const huge = { ...base, nodes: Array.from({ length: 100_000 }, (_, i) => ({ id: `n${i}`, kind: 'trigger', eventTypes: ['page_view'] })) };
+    let deep: any = { fact: 'event.url', operator: 'equal', value: '/' };
+    for (let i = 0; i < 10_000; i++) deep = { match: 'all', conditions: [deep] };
+    const nested = { ...base, nodes: [...base.nodes, { id: 'c', kind: 'condition', match: 'all', conditions: [deep] }] };
+    const polluted = JSON.parse(`{"name":"x","scores":[],"nodes":[{"id":"a","kind":"trigger","constructor":{"prototype":{"bad":1}}}],"edges":[]}`);
+    const long = { ...base, name: 'x'.repeat(1_000_000) };
+    const started = performance.now();
+    expect(codes(huge)).toEqual([['too_large', undefined]]);
+    expect(codes(nested)).toEqual([['too_deep', undefined]]);
+    expect(codes(polluted)).toEqual([['forbidden_key', undefined]]);
+    expect(codes(long)).toEqual([['too_long', undefined]]);
+    // Refused in the cheap pre-check; no schema parsing of the bulk.
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('limits condition nesting inside the allowed document depth', () => {
+    let group: any = { fact: 'event.url', operator: 'equal', value: '/' };
+    for (let i = 0; i < 7; i++) group = { match: 'all', conditions: [group] };
+    const input = graph({
+      nodes: [...base.nodes, { id: 'c', kind: 'condition', match: 'all', conditions: [group] }, { id: 'p2', kind: 'points', score: 'engagement', points: 1 }],
+      edges: [...base.edges, { id: 'e3', source: 't', target: 'c' }, { id: 'e4', source: 'c', target: 'p2' }],
+    });
+    expect(codes(input)).toContainEqual(['too_deep', 'c']);
   });
 });

@@ -2,8 +2,10 @@
  * Checks a rule graph and reports every problem as an issue that names its node or edge, in
  * words a marketer understands, so the editor can paint it. Never throws on any input.
  */
-import { FACTS_BY_ID, OPERATORS, type FactType } from './facts-catalogue';
-import { ruleGraphSchema, type GraphNode, type NodeKind, type RuleGraph } from './graph.schema';
+import { guardInput } from './guard-input';
+import { ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind, type RuleGraph } from './graph.schema';
+import { segmentsOverlap } from './segment-overlap';
+import { checkConditions } from './validate-conditions';
 
 export interface GraphIssue {
   severity: 'error' | 'warning';
@@ -24,26 +26,38 @@ export interface ValidationResult {
   ok: boolean;
 }
 
-/** Which kinds may follow which: a scoring path runs trigger → condition* → points. */
+/**
+ * Which kinds may follow which. Scoring: trigger → condition* → points. Qualification:
+ * threshold | grade → condition* → route. Decay nodes stand alone.
+ */
 const ALLOWED_TARGETS: Record<NodeKind, readonly NodeKind[]> = {
   trigger: ['condition', 'points'],
-  condition: ['condition', 'points'],
+  condition: ['condition', 'points', 'route'],
   points: [],
-  threshold: ['route'],
+  decay: [],
+  threshold: ['condition', 'route'],
+  grade: ['condition', 'route'],
   route: [],
 };
 
 /** Validates `input` (any JSON) as a rule graph. */
 export function validateGraph(input: unknown): ValidationResult {
-  const parsed = ruleGraphSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => shapeIssue(input, issue.path as Array<string | number>, issue.message));
-    return { issues, ok: false };
+  try {
+    const guarded = guardInput(input);
+    if (guarded.length > 0) return { issues: guarded, ok: false };
+    const parsed = ruleGraphSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => shapeIssue(input, issue.path as Array<string | number>, issue.message));
+      return { issues, ok: false };
+    }
+    const graph = parsed.data;
+    const issues = [...checkIds(graph), ...checkEdges(graph)];
+    if (!issues.some(isError)) issues.push(...checkNodes(graph), ...checkSegments(graph), ...checkPaths(graph));
+    return { graph, issues, ok: !issues.some(isError) };
+  } catch (err) {
+    // A bug of ours must not become a 500 for the marketer: report it as an issue.
+    return { issues: [{ severity: 'error', code: 'internal', message: `The graph could not be checked: ${(err as Error).message}` }], ok: false };
   }
-  const graph = parsed.data;
-  const issues = [...checkIds(graph), ...checkEdges(graph), ...checkNodes(graph)];
-  if (!issues.some((issue) => issue.severity === 'error')) issues.push(...checkPaths(graph));
-  return { graph, issues, ok: !issues.some((issue) => issue.severity === 'error') };
 }
 
 function shapeIssue(input: unknown, path: Array<string | number>, message: string): GraphIssue {
@@ -81,12 +95,8 @@ function checkEdges(graph: RuleGraph): GraphIssue[] {
     if (!source || !target) {
       const missing = source ? edge.target : edge.source;
       issues.push(error('dangling_edge', `This connection points to a node that does not exist ("${missing}").`, { edgeId: edge.id }));
-      continue;
-    }
-    if (!ALLOWED_TARGETS[source.kind].includes(target.kind)) {
-      issues.push(
-        error('invalid_connection', `A ${source.kind} node cannot lead to a ${target.kind} node.`, { edgeId: edge.id }),
-      );
+    } else if (!ALLOWED_TARGETS[source.kind].includes(target.kind)) {
+      issues.push(error('invalid_connection', `A ${source.kind} node cannot lead to a ${target.kind} node.`, { edgeId: edge.id }));
     }
   }
   return issues;
@@ -95,90 +105,176 @@ function checkEdges(graph: RuleGraph): GraphIssue[] {
 function checkNodes(graph: RuleGraph): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const scores = new Set(graph.scores.map((score) => score.id));
+  const segments = new Set(graph.segments.map((segment) => segment.id));
   const connected = new Set(graph.edges.flatMap((edge) => [edge.source, edge.target]));
-  const routed = new Set(
-    graph.edges.filter((edge) => graph.nodes.some((n) => n.id === edge.target && n.kind === 'route')).map((edge) => edge.source),
-  );
-  for (const node of graph.nodes) {
-    if (!connected.has(node.id)) {
-      issues.push(warning('disconnected', `"${nodeName(node)}" is not connected to anything and has no effect.`, node.id));
-    }
-    if (node.kind === 'condition') issues.push(...checkConditions(node));
-    if (node.kind === 'points' && !scores.has(node.score)) {
-      issues.push(error('unknown_score', `Points go to the score "${node.score}", which this model does not define.`, { nodeId: node.id }));
-    }
-    if (node.kind === 'threshold') {
-      if (node.score !== 'total' && !scores.has(node.score)) {
-        issues.push(error('unknown_score', `The threshold watches the score "${node.score}", which this model does not define.`, { nodeId: node.id }));
-      }
-      if (!routed.has(node.id)) {
-        issues.push(error('no_route', 'Connect this threshold to a route, so that qualified leads reach a sales queue.', { nodeId: node.id }));
-      }
+  const unknownScore = (node: GraphNode, id: string, role: string) =>
+    issues.push(error('unknown_score', `${role} the score "${id}", which this model does not define.`, { nodeId: node.id }));
+
+  for (const score of graph.scores) {
+    if (score.min !== undefined && score.max !== undefined && score.min > score.max) {
+      issues.push(error('invalid_cap', `The score "${score.label}" has a minimum above its maximum.`));
     }
   }
-  if (!graph.nodes.some((node) => node.kind === 'threshold')) {
-    issues.push(warning('no_threshold', 'The model has no threshold: no lead will ever be handed to sales.'));
+  for (const node of graph.nodes) {
+    if (!connected.has(node.id) && node.kind !== 'decay') {
+      issues.push(warning('disconnected', `"${nodeName(node)}" is not connected to anything and has no effect.`, node.id));
+    }
+    switch (node.kind) {
+      case 'condition':
+        for (const problem of checkConditions(node, false)) issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+        break;
+      case 'points':
+        if (!scores.has(node.score)) unknownScore(node, node.score, 'Points go to');
+        if (node.limits?.windowDays !== undefined && node.limits.maxTimes === undefined) {
+          issues.push(error('invalid_limit', 'A window needs "at most K times" to limit anything.', { nodeId: node.id }));
+        }
+        break;
+      case 'decay':
+        if (!scores.has(node.score)) unknownScore(node, node.score, 'The decay takes from');
+        break;
+      case 'threshold': {
+        const watched = node.score === 'total' ? [] : typeof node.score === 'string' ? [node.score] : node.score;
+        for (const id of watched) if (!scores.has(id)) unknownScore(node, id, 'The threshold watches');
+        if (node.segment !== undefined && !segments.has(node.segment)) {
+          issues.push(error('unknown_segment', `The threshold is for the segment "${node.segment}", which this model does not define.`, { nodeId: node.id }));
+        }
+        break;
+      }
+      case 'grade':
+        if (!scores.has(node.fitScore)) unknownScore(node, node.fitScore, 'The grade reads fit from');
+        if (!scores.has(node.engagementScore)) unknownScore(node, node.engagementScore, 'The grade reads engagement from');
+        if (!descending(node.fitBands) || !descending(node.engagementBands)) {
+          issues.push(error('invalid_bands', 'Grade bands must go down: A above B above C, 1 above 2 above 3.', { nodeId: node.id }));
+        }
+        break;
+      case 'route':
+        if (node.strategy !== 'queue' && node.owners.length === 0) {
+          issues.push(error('no_owners', `Add the owners to share leads between (${node.strategy.replace('_', '-')}).`, { nodeId: node.id }));
+        }
+        break;
+    }
+  }
+  if (graph.nodes.filter((node) => node.kind === 'grade').length > 1) {
+    issues.push(error('two_grades', 'A model has one grade matrix; remove the extra grade node.'));
+  }
+  if (!graph.nodes.some((node) => node.kind === 'threshold' || node.kind === 'grade')) {
+    issues.push(warning('no_threshold', 'The model has no threshold or grade: no lead will ever be handed to sales.'));
   }
   return issues;
 }
 
-function checkConditions(node: Extract<GraphNode, { kind: 'condition' }>): GraphIssue[] {
+/** Segment conditions, and thresholds for segments that can both hold for one lead. */
+function checkSegments(graph: RuleGraph): GraphIssue[] {
   const issues: GraphIssue[] = [];
-  node.conditions.forEach((condition, index) => {
-    const where = `Condition ${index + 1}`;
-    const fact = FACTS_BY_ID.get(condition.fact);
-    if (!fact) {
-      issues.push(error('unknown_fact', `${where} tests "${condition.fact}", which is not a known fact.`, { nodeId: node.id }));
-      return;
+  for (const segment of graph.segments) {
+    for (const problem of checkConditions(segment, true)) {
+      issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`));
     }
-    const accepts: readonly FactType[] = OPERATORS[condition.operator];
-    if (!accepts.includes(fact.type)) {
-      issues.push(error('operator_mismatch', `${where}: "${condition.operator}" does not apply to ${fact.label} (a ${fact.type}).`, { nodeId: node.id }));
-      return;
+  }
+  const thresholds = graph.nodes.filter((node): node is NodeOfKind<'threshold'> => node.kind === 'threshold');
+  const bySegment = new Map<string, NodeOfKind<'threshold'>[]>();
+  for (const threshold of thresholds) {
+    const key = threshold.segment ?? '';
+    const sharing = bySegment.get(key) ?? [];
+    // Thresholds on different scores (one per product line) may share a segment; the same one twice is a mistake.
+    if (sharing.some((other) => JSON.stringify(other.score) === JSON.stringify(threshold.score))) {
+      const whom = threshold.segment ? `segment "${threshold.segment}"` : 'leads without a segment';
+      issues.push(warning('duplicate_threshold', `Another threshold on the same score already applies to ${whom}; the first one reached hands the lead off.`, threshold.id));
     }
-    const isList = condition.operator === 'in' || condition.operator === 'notIn';
-    const values = Array.isArray(condition.value) ? condition.value : [condition.value];
-    if (isList !== Array.isArray(condition.value) || values.some((value) => typeof value !== fact.type)) {
-      const expected = isList ? `a list of ${fact.type}s` : `a ${fact.type}`;
-      issues.push(error('value_type', `${where}: ${fact.label} needs ${expected}.`, { nodeId: node.id }));
+    bySegment.set(key, [...sharing, threshold]);
+  }
+  const withThresholds = graph.segments.filter((segment) => bySegment.has(segment.id));
+  withThresholds.forEach((first, index) => {
+    for (const second of withThresholds.slice(index + 1)) {
+      if (segmentsOverlap(first, second)) {
+        const nodeId = bySegment.get(second.id)?.[0]?.id;
+        issues.push(
+          warning(
+            'overlapping_segments',
+            `A lead can be in both "${first.label}" and "${second.label}"; it gets the threshold of "${first.label}", listed first.`,
+            nodeId,
+          ),
+        );
+      }
     }
   });
   return issues;
 }
 
-/** Cycles, and points that no trigger reaches. Runs only on a graph with sound edges. */
+/** Cycles; points and routes that nothing reaches; conditions shared by scoring and routing. */
 function checkPaths(graph: RuleGraph): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const next = adjacency(graph);
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (id: string): boolean => {
-    if (state.get(id) === 'done') return false;
-    if (state.get(id) === 'visiting') return true;
-    state.set(id, 'visiting');
-    const cyclic = (next.get(id) ?? []).some(visit);
-    state.set(id, 'done');
-    return cyclic;
-  };
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const cycleAt = findCycle(graph, next);
+  if (cycleAt) return [error('cycle', 'These connections form a loop; rules must flow one way.', { nodeId: cycleAt })];
+
+  const scoring = reachableFrom(graph, next, ['trigger']);
+  const qualifying = reachableFrom(graph, next, ['threshold', 'grade']);
   for (const node of graph.nodes) {
-    if (!state.has(node.id) && visit(node.id)) {
-      issues.push(error('cycle', 'These connections form a loop; rules must flow one way from a trigger to points.', { nodeId: node.id }));
-      return issues;
+    if ((node.kind === 'points' || node.kind === 'condition') && !scoring.has(node.id) && !qualifying.has(node.id)) {
+      issues.push(error('unreachable', `No trigger leads to "${nodeName(node)}", so it can never apply.`, { nodeId: node.id }));
+    }
+    if (node.kind === 'condition' && scoring.has(node.id) && qualifying.has(node.id)) {
+      issues.push(error('mixed_condition', 'This condition sits both on a scoring path and on a routing path; use two conditions.', { nodeId: node.id }));
+    }
+    if (node.kind === 'condition' && qualifying.has(node.id) && !scoring.has(node.id)) {
+      for (const problem of checkConditions(node, true)) {
+        if (problem.code === 'lead_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+      }
+    }
+    if (node.kind === 'route' && !qualifying.has(node.id)) {
+      issues.push(error('unreachable_route', `No threshold or grade leads to "${nodeName(node)}", so no lead is ever routed there.`, { nodeId: node.id }));
+    }
+    if ((node.kind === 'threshold' || node.kind === 'grade') && !(next.get(node.id) ?? []).length) {
+      issues.push(error('no_route', 'Connect this to a route, so that qualified leads reach a sales queue.', { nodeId: node.id }));
+    }
+    if (node.kind === 'threshold' || node.kind === 'grade') issues.push(...checkShadowedRoutes(node, next, byId));
+  }
+  return issues;
+}
+
+/** A second route that a source reaches without conditions is never chosen. */
+function checkShadowedRoutes(source: GraphNode, next: Map<string, string[]>, byId: Map<string, GraphNode>): GraphIssue[] {
+  const direct = (next.get(source.id) ?? []).map((id) => byId.get(id)).filter((node) => node?.kind === 'route') as GraphNode[];
+  return direct.slice(1).map((route) =>
+    warning('shadowed_route', `"${nodeName(source)}" already routes without conditions to "${nodeName(direct[0] as GraphNode)}"; this route is never chosen.`, route.id),
+  );
+}
+
+function findCycle(graph: RuleGraph, next: Map<string, string[]>): string | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  for (const start of graph.nodes) {
+    if (state.has(start.id)) continue;
+    // Iterative depth-first search: a hostile graph must not overflow the stack.
+    const stack: Array<{ id: string; children: string[] }> = [{ id: start.id, children: [...(next.get(start.id) ?? [])] }];
+    state.set(start.id, 'visiting');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const child = top.children.pop();
+      if (child === undefined) {
+        state.set(top.id, 'done');
+        stack.pop();
+      } else if (state.get(child) === 'visiting') return child;
+      else if (!state.has(child)) {
+        state.set(child, 'visiting');
+        stack.push({ id: child, children: [...(next.get(child) ?? [])] });
+      }
     }
   }
+  return undefined;
+}
+
+function reachableFrom(graph: RuleGraph, next: Map<string, string[]>, kinds: NodeKind[]): Set<string> {
   const reached = new Set<string>();
-  const stack = graph.nodes.filter((node) => node.kind === 'trigger').map((node) => node.id);
+  const stack = graph.nodes.filter((node) => kinds.includes(node.kind)).map((node) => node.id);
   while (stack.length) {
     const id = stack.pop() as string;
     if (reached.has(id)) continue;
     reached.add(id);
     stack.push(...(next.get(id) ?? []));
   }
-  for (const node of graph.nodes) {
-    if ((node.kind === 'points' || node.kind === 'condition') && !reached.has(node.id)) {
-      issues.push(error('unreachable', `No trigger leads to "${nodeName(node)}", so it can never apply.`, { nodeId: node.id }));
-    }
-  }
-  return issues;
+  return reached;
 }
 
 /** Outgoing node ids per node id. */
@@ -188,9 +284,9 @@ export function adjacency(graph: Pick<RuleGraph, 'edges'>): Map<string, string[]
   return next;
 }
 
-function nodeName(node: GraphNode): string {
-  return node.label ?? node.id;
-}
+const descending = (bands: readonly number[]) => bands.every((value, i) => i === 0 || value < (bands[i - 1] as number));
+const isError = (issue: GraphIssue) => issue.severity === 'error';
+const nodeName = (node: GraphNode) => node.label ?? node.id;
 
 function error(code: string, message: string, where: { nodeId?: string; edgeId?: string } = {}): GraphIssue {
   return { severity: 'error', code, message, ...where };

@@ -6,11 +6,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { defaultModelGraph } from '../rules/templates/default-model';
+import { ruleGraphSchema } from '../rules/graph.schema';
+import { b2bDefaultGraph } from '../rules/templates';
 import { freePort } from '../scripts/services';
 import { ensureChromium, ROOT } from '../scripts/tools';
 import { startApi, startUi, type AppProcess } from '../scripts/stack';
 
+const defaultModelGraph = ruleGraphSchema.parse(b2bDefaultGraph);
 let api: AppProcess;
 let ui: AppProcess;
 let browser: Browser;

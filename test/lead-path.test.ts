@@ -52,9 +52,9 @@ describe('a lead from first event to sales', () => {
     expect(lead).toMatchObject({ leadId, stage: 'lead', total: 25, scores: { engagement: 25 }, modelVersion: 1, lastActivityAt: '2026-11-01T10:00:00.000Z' });
 
     const ledger = await request(base, 'GET', `/api/leads/${leadId}/ledger`);
-    expect(ledger.body.entries.map((e: any) => [e.ruleName, e.points, e.modelVersion])).toEqual([
-      ['Website visit', 5, 1],
-      ['Key page visit', 20, 1],
+    expect(ledger.body.entries.map((e: any) => [e.ruleName, e.points, e.modelVersion, e.reason])).toEqual([
+      ['Website visit', 5, 1, 'page view: +5 engagement'],
+      ['Key page visit', 20, 1, 'page view, (url starts with /pricing or url starts with /demo): +20 engagement'],
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('a lead from first event to sales', () => {
 
     const queue = await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs');
     const handoff = queue.body.handoffs.find((h: any) => h.leadId === leadId);
-    expect(handoff).toMatchObject({ handoffId: `${leadId}:1`, status: 'pending', score: 90, thresholdId: 'mql', modelVersion: 1 });
+    expect(handoff).toMatchObject({ handoffId: `${leadId}:1`, status: 'pending', score: 90, qualifiedBy: 'mql', team: 'Inbound', modelVersion: 1 });
 
     const accepted = await request(base, 'POST', `/api/handoffs/${leadId}:1/accept`, { note: 'call booked' });
     expect(accepted.status).toBe(200);

@@ -1,9 +1,22 @@
 /**
- * The lead workflow's I/O: scoring a batch of events with the current model, and writing the
- * read side. Built by a factory so the worker hands in real repositories and tests plain fakes.
+ * The lead workflow's I/O: scoring a batch of events with the current model, routing a
+ * qualified lead, and writing the read side. Built by a factory so the worker hands in real
+ * repositories and tests plain fakes.
  */
+import { assignOwner } from '../engine/assign-owner';
+import { advance, type LeadMemory } from '../engine/lead-context';
 import { createScorer, type Scorer } from '../engine/score-event';
-import type { CompiledModel, CompiledThreshold, LeadEvent, RuleHit } from '../engine/types';
+import type {
+  CompiledGrade,
+  CompiledModel,
+  CompiledRoute,
+  CompiledScore,
+  CompiledThreshold,
+  FactValue,
+  LeadEvent,
+  PointsLimits,
+  RuleHit,
+} from '../engine/types';
 import type { Handoff, LeadSnapshot, LedgerEntry } from './lead.definitions';
 
 export interface PublishedModel {
@@ -20,32 +33,82 @@ export interface ProjectionWrite {
 export interface LeadActivityDeps {
   /** The newest published model version. */
   currentModel(): Promise<PublishedModel>;
+  /** One published version (routing uses the version that qualified the lead). */
+  modelVersion(version: number): Promise<PublishedModel>;
+  /**
+   * The round-robin position for `routeId` to use for `handoffId`: the same handoff always gets
+   * the same position, so a retried activity does not skip an owner.
+   */
+  roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
   /** Writes a lead's read side idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
 }
 
-export interface ScoredBatch {
+/** The model's policies the workflow applies itself (pure functions from engine/). */
+export interface ModelPolicies {
   modelVersion: number;
+  scores: CompiledScore[];
   thresholds: CompiledThreshold[];
-  results: Array<{ eventId: string; hits: RuleHit[] }>;
+  grade?: CompiledGrade;
+  /** Limits of the rules that fired in this batch. */
+  limits: Record<string, PointsLimits>;
+}
+
+export interface ScoredBatch extends ModelPolicies {
+  results: Array<{ eventId: string; hits: RuleHit[]; segment?: string }>;
+}
+
+export interface RoutedLead {
+  route: Pick<CompiledRoute, 'id' | 'name' | 'team' | 'queue' | 'slaHours'> | null;
+  owner?: string;
 }
 
 export function createLeadActivities(deps: LeadActivityDeps) {
   // One scorer per model version for the life of the worker: engines are costly to build.
   const scorers = new Map<number, Scorer>();
+  const scorerFor = (model: PublishedModel) => {
+    let scorer = scorers.get(model.version);
+    if (!scorer) {
+      scorer = createScorer(model.compiled);
+      scorers.set(model.version, scorer);
+    }
+    return scorer;
+  };
 
   return {
-    /** Scores each event (with the attributes the lead had at that event) under the current model. */
-    async scoreEvents(events: LeadEvent[]): Promise<ScoredBatch> {
+    /** Scores each event in order, each in the context the lead had at that event. */
+    async scoreEvents(input: { events: LeadEvent[]; memory: LeadMemory }): Promise<ScoredBatch> {
       const model = await deps.currentModel();
-      let scorer = scorers.get(model.version);
-      if (!scorer) {
-        scorer = createScorer(model.compiled);
-        scorers.set(model.version, scorer);
+      const scorer = scorerFor(model);
+      const rules = new Map(model.compiled.rules.map((rule) => [rule.id, rule]));
+      const limits: Record<string, PointsLimits> = {};
+      const results: ScoredBatch['results'] = [];
+      let memory = input.memory;
+      let segment: string | undefined = await scorer.segmentOf(memory.attributes);
+      for (const event of input.events) {
+        const { context, next } = advance(memory, event);
+        if (context.changedAttributes.length > 0) segment = await scorer.segmentOf(context.attributes);
+        const hits = await scorer.score(event, context);
+        for (const hit of hits) {
+          const ruleLimits = rules.get(hit.ruleId)?.limits;
+          if (ruleLimits) limits[hit.ruleId] = ruleLimits;
+        }
+        results.push({ eventId: event.eventId, hits, ...(segment !== undefined && { segment }) });
+        memory = next;
       }
-      const results = [];
-      for (const event of events) results.push({ eventId: event.eventId, hits: await scorer.score(event) });
-      return { modelVersion: model.version, thresholds: model.compiled.thresholds, results };
+      const { scores, thresholds, grade } = model.compiled;
+      return { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), limits, results };
+    },
+
+    /** Picks the route (and owner) for a lead that qualified through `sourceId`. */
+    async routeLead(input: { modelVersion: number; sourceId: string; attributes: Record<string, FactValue>; handoffId: string }): Promise<RoutedLead> {
+      const model = await deps.modelVersion(input.modelVersion);
+      const route = await scorerFor(model).route(input.sourceId, input.attributes);
+      if (!route) return { route: null };
+      const position = route.strategy === 'round_robin' ? await deps.roundRobinPosition(route.id, input.handoffId) : 0;
+      const owner = assignOwner(route, position, input.handoffId);
+      const { id, name, team, queue, slaHours } = route;
+      return { route: { id, name, team, queue, slaHours }, ...(owner !== undefined && { owner }) };
     },
 
     async writeProjection(write: ProjectionWrite): Promise<void> {

@@ -3,6 +3,7 @@
  * the read-side shapes it writes. Imports nothing that performs I/O.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LeadMemory } from '../engine/lead-context';
 import type { Scores } from '../engine/score-state';
 import type { LeadEvent, RejectReason, Stage } from '../engine/types';
 
@@ -24,11 +25,19 @@ export interface Handoff {
   handoffId: string;
   leadId: string;
   queue: string;
+  /** The sales team, and the owner inside it when the route assigns one. */
+  team: string;
+  owner?: string;
+  /** The route node that chose the queue; absent when no route matched (queue "unrouted"). */
+  routeId?: string;
   status: 'pending' | 'accepted' | 'rejected';
   createdAt: string;
-  /** The lead's total score when it was handed off, and the rule set that produced it. */
+  /** When sales should have answered (the route's SLA). */
+  slaDueAt: string;
+  /** The lead's total score when it was handed off, what qualified it, and the model version. */
   score: number;
-  thresholdId: string;
+  qualifiedBy: string;
+  grade?: string;
   modelVersion: number;
   decidedAt?: string;
   reason?: RejectReason;
@@ -41,6 +50,10 @@ export interface LeadSnapshot {
   stage: Stage;
   scores: Scores;
   total: number;
+  /** A1…D4 when the model has a grade matrix. */
+  grade: string | null;
+  /** The first of the model's segments the lead is in. */
+  segment: string | null;
   modelVersion: number | null;
   attributes: LeadAttributes;
   lastActivityAt: string | null;
@@ -65,7 +78,10 @@ export interface LedgerEntry {
   ruleId: string;
   ruleName: string;
   score: string;
+  /** The points applied, after limits and caps. */
   points: number;
+  /** Why, in words, including any limit or cap that changed the rule's points. */
+  reason: string;
   modelVersion: number;
   occurredAt: string;
 }
@@ -81,7 +97,16 @@ export interface SalesDecisionInput {
 export interface LeadWorkflowInput {
   leadId: string;
   /** State carried over by continue-as-new. */
-  carried?: { snapshot: LeadSnapshot; seenEventIds: string[] };
+  carried?: CarriedState;
+}
+
+/** Everything a run hands to the next on continue-as-new. */
+export interface CarriedState {
+  snapshot: LeadSnapshot;
+  seenEventIds: string[];
+  memory: LeadMemory;
+  /** Per rule, when it gave points (for its limits). */
+  ruleUsage: Record<string, string[]>;
 }
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');

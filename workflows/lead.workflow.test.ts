@@ -4,7 +4,7 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
-import { defaultModelGraph } from '../rules/templates/default-model';
+import { b2bDefaultGraph } from '../rules/templates';
 import { timeSkippingServerOption } from '../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from './create-worker';
 import type { ProjectionWrite } from './lead.activities';
@@ -15,7 +15,7 @@ import { leadWorkflow } from './lead.workflow';
 // activities' I/O replaced by in-memory fakes (the integration tests in test/ use the real ones).
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
-const model = { version: 1, compiled: compileGraph(defaultModelGraph) };
+const model = { version: 1, compiled: compileGraph(b2bDefaultGraph) };
 
 beforeAll(async () => {
   const server = await timeSkippingServerOption();
@@ -43,6 +43,8 @@ function harness() {
     workflowBundle: { code: bundle.code },
     deps: {
       currentModel: async () => model,
+      modelVersion: async () => model,
+      roundRobinPosition: async () => 0,
       writeProjection: async (write) => {
         writes.push(structuredClone(write));
       },
@@ -97,7 +99,7 @@ describe('leadWorkflow', () => {
       await waitFor(async () => (await stateOf(handle)).stage === 'mql', 'MQL');
       const state = await stateOf(handle);
       expect(state.total).toBe(90);
-      expect(state.handoff).toMatchObject({ handoffId: 'w1:1', queue: 'inbound-sales', status: 'pending', score: 90 });
+      expect(state.handoff).toMatchObject({ handoffId: 'w1:1', queue: 'inbound-sales', team: 'Inbound', status: 'pending', score: 90, qualifiedBy: 'mql' });
       expect(state.stageHistory.map((change) => change.stage)).toEqual(['lead', 'mql']);
 
       const ledger = writes.flatMap((write) => write.ledger);

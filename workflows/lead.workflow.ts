@@ -1,6 +1,7 @@
 /**
- * One lead's life as a durable workflow: events in, points applied, thresholds crossed,
- * a handoff to sales, and sales' answer. Deterministic: all I/O is in activities.
+ * One lead's life as a durable workflow: events in, points applied (with the rules' limits and
+ * the scores' caps), thresholds or the grade reached, a routed handoff to sales, and sales'
+ * answer. Deterministic: all I/O is in activities.
  */
 import {
   allHandlersFinished,
@@ -10,13 +11,16 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { applyHits, reachedThreshold, stageAfterDecision, totalScore } from '../engine/score-state';
+import { advance, emptyMemory } from '../engine/lead-context';
+import { applyLimits, pruneUsage } from '../engine/limits';
+import { applyHits, gradeOf, gradeQualifies, reachedThreshold, stageAfterDecision, totalScore } from '../engine/score-state';
 import type { LeadEvent, Stage } from '../engine/types';
-import type { LeadActivities } from './lead.activities';
+import type { LeadActivities, ScoredBatch } from './lead.activities';
 import {
   leadEventSignal,
   leadStateQuery,
   salesDecisionUpdate,
+  type CarriedState,
   type Handoff,
   type LeadSnapshot,
   type LeadWorkflowInput,
@@ -24,17 +28,19 @@ import {
   type SalesDecisionInput,
 } from './lead.definitions';
 
-const { scoreEvents, writeProjection } = proxyActivities<LeadActivities>({
+const { scoreEvents, routeLead, writeProjection } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
 
 /** Events scored by one activity call; bounds the activity's payload. */
 const MAX_BATCH = 200;
+const HOUR_MS = 3_600_000;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
-  const snapshot: LeadSnapshot = input.carried?.snapshot ?? newLead(input.leadId);
-  const seenEventIds = new Set(input.carried?.seenEventIds ?? []);
+  const state: CarriedState = input.carried ?? { snapshot: newLead(input.leadId), seenEventIds: [], memory: emptyMemory(), ruleUsage: {} };
+  const { snapshot } = state;
+  const seenEventIds = new Set(state.seenEventIds);
   const pendingEvents: LeadEvent[] = [];
   const pendingDecisions: SalesDecisionInput[] = [];
   const answered = new Set<string>();
@@ -68,15 +74,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
     if (pendingEvents.length > 0) {
       const batch = pendingEvents.splice(0, MAX_BATCH);
-      const { ledger, handoff } = await scoreBatch(snapshot, batch);
-      await save(snapshot, ledger, handoff ? [handoff] : []);
+      const { ledger, handoffs } = await scoreBatch(state, batch);
+      await save(snapshot, ledger, handoffs);
     }
     if (workflowInfo().continueAsNewSuggested && pendingEvents.length === 0 && pendingDecisions.length === 0) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof leadWorkflow>({
-        leadId: snapshot.leadId,
-        carried: { snapshot, seenEventIds: [...seenEventIds] },
-      });
+      await continueAsNew<typeof leadWorkflow>({ leadId: snapshot.leadId, carried: { ...state, seenEventIds: [...seenEventIds] } });
     }
   }
 }
@@ -87,6 +90,8 @@ function newLead(leadId: string): LeadSnapshot {
     stage: 'lead',
     scores: {},
     total: 0,
+    grade: null,
+    segment: null,
     modelVersion: null,
     attributes: {},
     lastActivityAt: null,
@@ -98,23 +103,28 @@ function newLead(leadId: string): LeadSnapshot {
   };
 }
 
-/** Scores a batch, applies its points, and hands the lead off if it crossed a threshold. */
-async function scoreBatch(snapshot: LeadSnapshot, batch: LeadEvent[]): Promise<{ ledger: LedgerEntry[]; handoff?: Handoff }> {
-  // Each event is scored with the attributes the lead had when it happened.
-  const withAttributes = batch.map((event) => {
-    snapshot.attributes = { ...snapshot.attributes, ...event.attributes };
-    return { ...event, attributes: { ...snapshot.attributes } };
-  });
-  const scored = await scoreEvents(withAttributes);
+/** Scores a batch, applies its points event by event, and hands the lead off when it qualifies. */
+async function scoreBatch(state: CarriedState, batch: LeadEvent[]): Promise<{ ledger: LedgerEntry[]; handoffs: Handoff[] }> {
+  const { snapshot } = state;
+  const scored = await scoreEvents({ events: batch, memory: state.memory });
   const ledger: LedgerEntry[] = [];
-  let handoff: Handoff | undefined;
-  scored.results.forEach(({ eventId, hits }, index) => {
+  const handoffs: Handoff[] = [];
+  for (const [index, { eventId, hits, segment }] of scored.results.entries()) {
     const event = batch[index] as LeadEvent;
-    snapshot.scores = applyHits(snapshot.scores, hits);
-    snapshot.total = totalScore(snapshot.scores);
+    state.memory = advance(state.memory, event).next;
+    snapshot.attributes = state.memory.attributes;
+    snapshot.lastActivityAt = state.memory.lastActivityAt;
     snapshot.eventCount += 1;
-    if (!snapshot.lastActivityAt || event.occurredAt > snapshot.lastActivityAt) snapshot.lastActivityAt = event.occurredAt;
+    snapshot.segment = segment ?? null;
     for (const hit of hits) {
+      const limits = scored.limits[hit.ruleId];
+      const usage = state.ruleUsage[hit.ruleId] ?? [];
+      const limited = applyLimits(hit.points, limits, usage, event.occurredAt);
+      if (limited.counted) state.ruleUsage[hit.ruleId] = pruneUsage([...usage, event.occurredAt], limits, event.occurredAt);
+      const before = snapshot.scores[hit.score] ?? 0;
+      snapshot.scores = applyHits(snapshot.scores, [{ score: hit.score, points: limited.points }], scored.scores);
+      const applied = (snapshot.scores[hit.score] ?? 0) - before;
+      const notes = [limited.note, applied !== limited.points ? `capped at ${snapshot.scores[hit.score]}` : undefined].filter(Boolean);
       ledger.push({
         entryId: `${eventId}:${hit.ruleId}`,
         sequence: snapshot.ledgerSize++,
@@ -124,30 +134,54 @@ async function scoreBatch(snapshot: LeadSnapshot, batch: LeadEvent[]): Promise<{
         ruleId: hit.ruleId,
         ruleName: hit.ruleName,
         score: hit.score,
-        points: hit.points,
+        points: applied,
+        reason: notes.length > 0 ? `${hit.reason} (${notes.join('; ')})` : hit.reason,
         modelVersion: scored.modelVersion,
         occurredAt: event.occurredAt,
       });
     }
-    const threshold = reachedThreshold(snapshot.stage, snapshot.scores, scored.thresholds);
-    if (threshold) {
-      const count = snapshot.handoff ? Number(snapshot.handoff.handoffId.split(':').pop()) + 1 : 1;
-      handoff = {
-        handoffId: `${snapshot.leadId}:${count}`,
-        leadId: snapshot.leadId,
-        queue: threshold.route.queue,
-        status: 'pending',
-        createdAt: new Date().toISOString(),
-        score: snapshot.total,
-        thresholdId: threshold.id,
-        modelVersion: scored.modelVersion,
-      };
-      snapshot.handoff = handoff;
-      moveTo(snapshot, threshold.stage, `score ${snapshot.total} reached threshold ${threshold.value} (${threshold.id})`);
-    }
-  });
+    snapshot.total = totalScore(snapshot.scores);
+    snapshot.grade = scored.grade ? gradeOf(snapshot.scores, scored.grade) : null;
+    const handoff = await qualify(state, scored);
+    if (handoff) handoffs.push(handoff);
+  }
   snapshot.modelVersion = scored.modelVersion;
-  return { ledger, handoff };
+  return { ledger, handoffs };
+}
+
+/** Hands the lead to sales when a threshold (for its segment) or its grade says so. */
+async function qualify(state: CarriedState, scored: ScoredBatch): Promise<Handoff | undefined> {
+  const { snapshot } = state;
+  const threshold = reachedThreshold(snapshot.stage, snapshot.scores, scored.thresholds, snapshot.segment ?? undefined);
+  const byGrade = !threshold && scored.grade && gradeQualifies(snapshot.stage, snapshot.scores, scored.grade) ? scored.grade : undefined;
+  const sourceId = threshold?.id ?? byGrade?.id;
+  if (!sourceId) return undefined;
+
+  const count = snapshot.handoff ? Number(snapshot.handoff.handoffId.split(':').pop()) + 1 : 1;
+  const handoffId = `${snapshot.leadId}:${count}`;
+  const { route, owner } = await routeLead({ modelVersion: scored.modelVersion, sourceId, attributes: snapshot.attributes, handoffId });
+  const now = new Date();
+  const handoff: Handoff = {
+    handoffId,
+    leadId: snapshot.leadId,
+    queue: route?.queue ?? 'unrouted',
+    team: route?.team ?? 'unassigned',
+    ...(owner !== undefined && { owner }),
+    ...(route && { routeId: route.id }),
+    status: 'pending',
+    createdAt: now.toISOString(),
+    slaDueAt: new Date(now.getTime() + (route?.slaHours ?? 24) * HOUR_MS).toISOString(),
+    score: snapshot.total,
+    qualifiedBy: sourceId,
+    ...(snapshot.grade && { grade: snapshot.grade }),
+    modelVersion: scored.modelVersion,
+  };
+  snapshot.handoff = handoff;
+  const why = threshold
+    ? `score ${snapshot.total} reached threshold ${threshold.value} (${threshold.name})`
+    : `grade ${snapshot.grade} is sales-ready`;
+  moveTo(snapshot, 'mql', route ? `${why}; routed to ${route.name}` : `${why}; no route matched, left unrouted`);
+  return { ...handoff };
 }
 
 function validateDecision(snapshot: LeadSnapshot, decision: SalesDecisionInput, queued: SalesDecisionInput[]): void {

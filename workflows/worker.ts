@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes } from '../api/db/connect';
 import { createLeadRepository } from '../api/db/leads.repository';
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
+import { createRouteCounterRepository } from '../api/db/route-counters.repository';
 import { parseEnv } from '../api/env';
 import { createLeadWorker } from './create-worker';
 
@@ -13,7 +14,8 @@ const env = parseEnv();
 const mongoose = await connectDatabase(env.MONGODB_URI);
 const models = createModelVersionRepository();
 const leads = createLeadRepository();
-await ensureIndexes([models.model, ...leads.models]);
+const counters = createRouteCounterRepository();
+await ensureIndexes([models.model, ...leads.models, ...counters.models]);
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createLeadWorker({
@@ -26,6 +28,12 @@ const worker = await createLeadWorker({
       if (!latest) throw new Error(`no published version of model "${env.LEADFLOW_MODEL_ID}" yet`);
       return { version: latest.version, compiled: latest.compiled };
     },
+    async modelVersion(version) {
+      const found = await models.get(env.LEADFLOW_MODEL_ID, version);
+      if (!found) throw new Error(`model "${env.LEADFLOW_MODEL_ID}" has no version ${version}`);
+      return { version: found.version, compiled: found.compiled };
+    },
+    roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     writeProjection: (write) => leads.writeProjection(write),
   },
 });

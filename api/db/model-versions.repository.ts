@@ -43,6 +43,11 @@ export function createModelVersionRepository(connection: Connection = mongoose.c
       return ModelVersion.findOne({ modelId }).sort({ version: -1 }).lean<ModelVersionRecord>();
     },
 
+    /** Version `version` of `modelId`, or null. */
+    async get(modelId: string, version: number): Promise<ModelVersionRecord | null> {
+      return ModelVersion.findOne({ modelId, version }).lean<ModelVersionRecord>();
+    },
+
     /**
      * Stores `record` as version 1 unless the model has a version already (so restarting never
      * duplicates the default model). Returns the newest version either way.

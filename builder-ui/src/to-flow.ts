@@ -31,6 +31,8 @@ export const KIND_COLOURS: Record<GraphNode['kind'], string> = {
   condition: '#c99a06',
   points: '#2f9e55',
   threshold: '#c2185b',
+  grade: '#0f8b8d',
+  decay: '#7a869a',
   route: '#6a3fc2',
 };
 
@@ -39,13 +41,19 @@ export function describe(node: GraphNode): string {
   const name = node.label ?? node.id;
   switch (node.kind) {
     case 'trigger':
-      return `${name} · on ${node.eventTypes.join(', ')}`;
+      return `${name} · on ${[...node.eventTypes, ...node.attributes.map((a) => `${a.replace(/^lead\./, '')} change`)].join(', ')}`;
     case 'condition':
-      return `${name} · ${node.match === 'all' ? 'all of' : 'any of'} ${node.conditions.length} condition${node.conditions.length === 1 ? '' : 's'}`;
+      return `${name} · ${{ all: 'all of', any: 'any of', none: 'none of' }[node.match]} ${node.conditions.length} condition${node.conditions.length === 1 ? '' : 's'}`;
     case 'points':
       return `${name} · ${node.points >= 0 ? '+' : ''}${node.points} ${node.score}`;
-    case 'threshold':
-      return `${name} · ${node.score} ≥ ${node.value} → ${node.stage.toUpperCase()}`;
+    case 'decay':
+      return `${name} · ${node.score}, ${node.channel} channel`;
+    case 'threshold': {
+      const score = typeof node.score === 'string' ? node.score : node.score.join(' + ');
+      return `${name} · ${score} ≥ ${node.value} → ${node.stage.toUpperCase()}${node.segment ? ` (${node.segment})` : ''}`;
+    }
+    case 'grade':
+      return `${name} · sales-ready ${node.salesReady.join(', ')}`;
     case 'route':
       return `${name} · queue ${node.queue}`;
   }
