@@ -14,7 +14,7 @@ export interface GraphIssue {
   message: string;
   nodeId?: string;
   edgeId?: string;
-  /** Where in the submitted JSON, for shape errors. */
+  /** Where in the submitted JSON, when no single node or edge is to blame. */
   path?: Array<string | number>;
 }
 
@@ -56,7 +56,7 @@ export function validateGraph(input: unknown): ValidationResult {
     return { graph, issues, ok: !issues.some(isError) };
   } catch (err) {
     // A bug of ours must not become a 500 for the marketer: report it as an issue.
-    return { issues: [{ severity: 'error', code: 'internal', message: `The graph could not be checked: ${(err as Error).message}` }], ok: false };
+    return { issues: [{ severity: 'error', code: 'internal', message: `The graph could not be checked: ${(err as Error).message}`, path: [] }], ok: false };
   }
 }
 
@@ -110,11 +110,11 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
   const unknownScore = (node: GraphNode, id: string, role: string) =>
     issues.push(error('unknown_score', `${role} the score "${id}", which this model does not define.`, { nodeId: node.id }));
 
-  for (const score of graph.scores) {
+  graph.scores.forEach((score, index) => {
     if (score.min !== undefined && score.max !== undefined && score.min > score.max) {
-      issues.push(error('invalid_cap', `The score "${score.label}" has a minimum above its maximum.`));
+      issues.push(error('invalid_cap', `The score "${score.label}" has a minimum above its maximum.`, { path: ['scores', index] }));
     }
-  }
+  });
   for (const node of graph.nodes) {
     if (!connected.has(node.id) && node.kind !== 'decay') {
       issues.push(warning('disconnected', `"${nodeName(node)}" is not connected to anything and has no effect.`, node.id));
@@ -154,11 +154,11 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
         break;
     }
   }
-  if (graph.nodes.filter((node) => node.kind === 'grade').length > 1) {
-    issues.push(error('two_grades', 'A model has one grade matrix; remove the extra grade node.'));
+  for (const extra of graph.nodes.filter((node) => node.kind === 'grade').slice(1)) {
+    issues.push(error('two_grades', 'A model has one grade matrix; remove the extra grade node.', { nodeId: extra.id }));
   }
   if (!graph.nodes.some((node) => node.kind === 'threshold' || node.kind === 'grade')) {
-    issues.push(warning('no_threshold', 'The model has no threshold or grade: no lead will ever be handed to sales.'));
+    issues.push({ ...warning('no_threshold', 'The model has no threshold or grade: no lead will ever be handed to sales.'), path: ['nodes'] });
   }
   return issues;
 }
@@ -166,11 +166,11 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
 /** Segment conditions, and thresholds for segments that can both hold for one lead. */
 function checkSegments(graph: RuleGraph): GraphIssue[] {
   const issues: GraphIssue[] = [];
-  for (const segment of graph.segments) {
+  graph.segments.forEach((segment, index) => {
     for (const problem of checkConditions(segment, true)) {
-      issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`));
+      issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`, { path: ['segments', index] }));
     }
-  }
+  });
   const thresholds = graph.nodes.filter((node): node is NodeOfKind<'threshold'> => node.kind === 'threshold');
   const bySegment = new Map<string, NodeOfKind<'threshold'>[]>();
   for (const threshold of thresholds) {
@@ -288,7 +288,7 @@ const descending = (bands: readonly number[]) => bands.every((value, i) => i ===
 const isError = (issue: GraphIssue) => issue.severity === 'error';
 const nodeName = (node: GraphNode) => node.label ?? node.id;
 
-function error(code: string, message: string, where: { nodeId?: string; edgeId?: string } = {}): GraphIssue {
+function error(code: string, message: string, where: { nodeId?: string; edgeId?: string; path?: Array<string | number> } = {}): GraphIssue {
   return { severity: 'error', code, message, ...where };
 }
 
