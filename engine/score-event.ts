@@ -118,7 +118,8 @@ function leadFacts(attributes: Record<string, FactValue>): Record<string, unknow
   return facts;
 }
 
-function newEngine(): Engine {
+/** A json-rules-engine `Engine` with our operators and derived facts, and no rules yet. */
+export function newEngine(): Engine {
   // Missing facts are normal (an event without a `url`): the condition is simply false.
   const engine = new Engine([], { allowUndefinedFacts: true });
   addOperators(engine);

@@ -11,8 +11,9 @@ import { CHANNEL_IDS, EVENT_TYPES, OPERATOR_IDS, TRIGGER_ATTRIBUTES } from './fa
 
 /** Size limits keep a hostile graph from exhausting the server. */
 export const LIMITS = {
-  nodes: 500,
-  edges: 2_000,
+  // A 1,000-rule model needs about 2,000 nodes; beyond these, a graph is refused.
+  nodes: 5_000,
+  edges: 10_000,
   conditionsPerGroup: 50,
   conditionDepth: 6,
   scores: 25,

@@ -10,7 +10,7 @@ export const INPUT_LIMITS = {
   /** Nesting of objects and arrays (a graph needs about 20 at the deepest allowed conditions). */
   depth: 40,
   stringLength: 10_000,
-  arrayLength: 2_000,
+  arrayLength: 10_000,
 } as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

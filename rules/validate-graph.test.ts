@@ -159,7 +159,7 @@ describe('validateGraph on hostile input', () => {
   });
 
   it('refuses huge, deep, prototype-polluting and long-string graphs before parsing them', () => {
-    const huge = { ...base, nodes: Array.from({ length: 100_000 }, (_, i) => ({ id: `n${i}`, kind: 'trigger', eventTypes: ['page_view'] })) };
+    const huge = { ...base, nodes: Array.from({ length: 200_000 }, (_, i) => ({ id: `n${i}`, kind: 'trigger', eventTypes: ['page_view'] })) };
     let deep: any = { fact: 'event.url', operator: 'equal', value: '/' };
     for (let i = 0; i < 10_000; i++) deep = { match: 'all', conditions: [deep] };
     const nested = { ...base, nodes: [...base.nodes, { id: 'c', kind: 'condition', match: 'all', conditions: [deep] }] };

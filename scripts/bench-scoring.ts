@@ -1,0 +1,131 @@
+/**
+ * Scoring benchmark (not a test): events scored per second through LeadFlow's scorer for each
+ * shipped template and a generated 1,000-rule model, beside the same events run through a bare
+ * json-rules-engine set up by hand (one Engine holding every rule, no trigger index), so the
+ * cost or gain of our layer is visible. Run with `npm run bench`; it prints figures, asserts nothing.
+ */
+import { Engine } from 'json-rules-engine';
+import os from 'node:os';
+import { advance, emptyMemory, type LeadMemory } from '../engine/lead-context';
+
+import { createScorer, newEngine, toFacts } from '../engine/score-event';
+import type { CompiledModel, LeadEvent, ScoringContext } from '../engine/types';
+import { compileGraph } from '../rules/compile-graph';
+import { EVENT_TYPES } from '../rules/facts-catalogue';
+import type { RuleGraphInput } from '../rules/graph.schema';
+import { TEMPLATES } from '../rules/templates';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+
+const models: Array<[string, CompiledModel]> = [
+  ...Object.entries(TEMPLATES).map(([name, graph]): [string, CompiledModel] => [name, compileGraph(graph)]),
+  ['generated-1000', compileGraph(generatedGraph(1_000))],
+];
+const events = sampleEvents(EVENTS);
+const contexts = contextsFor(events);
+
+console.log(`LeadFlow scoring benchmark — ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`${EVENTS} sample events, at most ${SECONDS} s per measurement, one core (sequential awaits)\n`);
+console.log(pad(['model', 'rules', 'LeadFlow ev/s', 'µs/event', 'bare JRE ev/s', 'µs/event', 'LeadFlow ÷ bare']));
+for (const [name, model] of models) {
+  const scorer = createScorer(model);
+  const ours = await measure(async (i) => {
+    await scorer.score(events[i]!, contexts[i]!);
+  });
+  const bare = bareEngine(model);
+  const theirs = await measure(async (i) => {
+    await bare.run(toFacts(events[i]!, contexts[i]!));
+  });
+  console.log(
+    pad([name, String(model.rules.length), fmt(ours), (1e6 / ours).toFixed(1), fmt(theirs), (1e6 / theirs).toFixed(1), `${(ours / theirs).toFixed(1)}×`]),
+  );
+}
+
+/** Runs `work` over the sample (cycling) for up to SECONDS; returns events per second. */
+async function measure(work: (index: number) => Promise<void>): Promise<number> {
+  for (let i = 0; i < 200; i++) await work(i % events.length); // warm-up
+  const started = performance.now();
+  let done = 0;
+  while (done < events.length && performance.now() - started < SECONDS * 1000) {
+    await work(done % events.length);
+    done++;
+  }
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** The hand-made baseline: every rule in one engine, with the operators and facts rules need. */
+function bareEngine(model: CompiledModel): Engine {
+  const engine = newEngine();
+  for (const rule of model.rules) engine.addRule({ name: rule.id, conditions: rule.conditions, event: rule.event, priority: rule.priority });
+  return engine;
+}
+
+function sampleEvents(count: number): LeadEvent[] {
+  const random = mulberry32(42);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
+  const urls = ['/pricing', '/blog/scoring-101', '/demo', '/careers/sdr', '/products/analytics', '/products/payments', '/docs'];
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: `bench-${i}`,
+    leadId: `lead-${i % 500}`,
+    type: pick(EVENT_TYPES),
+    properties: { url: pick(urls), form: pick(['demo_request', 'newsletter', 'contact_sales']), assetType: pick(['guide', 'whitepaper']), action: pick(['follow', 'share']) },
+    ...(random() < 0.2 && {
+      attributes: { seniority: pick(['vp', 'staff', 'student']), companySize: Math.floor(random() * 5000), country: pick(['US', 'DE', 'BR']), email: pick(['a@gmail.com', 'b@acme.com']) },
+    }),
+    occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+  }));
+}
+
+/** Each event's context as its lead had it: attributes, changes, history. */
+function contextsFor(list: LeadEvent[]): ScoringContext[] {
+  const memories = new Map<string, LeadMemory>();
+  return list.map((event) => {
+    const { context, next } = advance(memories.get(event.leadId) ?? emptyMemory(), event);
+    memories.set(event.leadId, next);
+    return context;
+  });
+}
+
+/** `count` rules, each a trigger plus a condition of three leaves, over shared triggers. */
+function generatedGraph(count: number): RuleGraphInput {
+  const random = mulberry32(7);
+  const nodes: RuleGraphInput['nodes'] = EVENT_TYPES.map((type) => ({ id: `t-${type}`, kind: 'trigger', eventTypes: [type] }));
+  const edges: RuleGraphInput['edges'] = [];
+  for (let i = 0; i < count; i++) {
+    const trigger = `t-${EVENT_TYPES[i % EVENT_TYPES.length]}`;
+    nodes.push({
+      id: `c${i}`,
+      kind: 'condition',
+      match: 'all',
+      conditions: [
+        { fact: 'event.url', operator: 'startsWith', value: random() < 0.5 ? '/pricing' : '/blog' },
+        { fact: 'lead.companySize', operator: 'greaterThanInclusive', value: Math.floor(random() * 1000) },
+        { fact: 'lead.country', operator: 'in', value: ['US', 'DE'] },
+      ],
+    });
+    nodes.push({ id: `p${i}`, kind: 'points', score: 'engagement', points: 1 + (i % 20) });
+    edges.push({ id: `e${i}a`, source: trigger, target: `c${i}` }, { id: `e${i}b`, source: `c${i}`, target: `p${i}` });
+  }
+  nodes.push({ id: 'th', kind: 'threshold', score: 'total', value: 100, stage: 'mql' }, { id: 'r', kind: 'route', team: 'Sales', queue: 'sales' });
+  edges.push({ id: 'e-th', source: 'th', target: 'r' });
+  return { name: `generated ${count}`, scores: [{ id: 'engagement', label: 'Engagement' }], nodes, edges };
+}
+
+function mulberry32(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fmt(perSecond: number): string {
+  return Math.round(perSecond).toLocaleString('en-US');
+}
+
+function pad(cells: string[]): string {
+  const widths = [16, 6, 14, 9, 14, 9, 15];
+  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+}
