@@ -64,7 +64,15 @@ export function createScorer(model: CompiledModel): Scorer {
     );
   }
 
+  const segmentOf = async (attributes: Record<string, FactValue>) => {
+    const facts = leadFacts(attributes);
+    for (const segment of segments) if (await segment.matcher(facts)) return segment.id;
+    return undefined;
+  };
+
   return {
+    segmentOf,
+
     async score(event, context) {
       const keys = [`event:${event.type}`, ...context.changedAttributes.map((name) => `attribute:${name}`)];
       const engines = [...new Set(keys.map((key) => enginesByTrigger.get(key)).filter((e): e is Engine => e !== undefined))];
@@ -79,14 +87,11 @@ export function createScorer(model: CompiledModel): Scorer {
       return [...fired.values()].sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
     },
 
-    async segmentOf(attributes) {
-      const facts = leadFacts(attributes);
-      for (const segment of segments) if (await segment.matcher(facts)) return segment.id;
-      return undefined;
-    },
-
     async route(sourceId, attributes) {
       const facts = leadFacts(attributes);
+      // Routes may go "by segment": the lead's segment is a routing fact.
+      const segment = await segmentOf(attributes);
+      if (segment !== undefined) facts['derived.segment'] = segment;
       for (const choice of routingBySource.get(sourceId) ?? []) {
         if (!choice.matcher || (await choice.matcher(facts))) return choice.route;
       }

@@ -53,6 +53,7 @@ export const FACTS: readonly FactDefinition[] = [
     source: 'derived',
   },
   { id: 'derived.daysSinceLastActivity', label: 'Days since the lead was last active (before this event)', type: 'number', source: 'derived' },
+  { id: 'derived.segment', label: "The lead's segment (for routing)", type: 'string', source: 'derived' },
 ];
 
 export const FACTS_BY_ID: ReadonlyMap<string, FactDefinition> = new Map(FACTS.map((fact) => [fact.id, fact]));

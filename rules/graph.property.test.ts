@@ -18,7 +18,7 @@ import { validateGraph } from './validate-graph';
 
 const leaf: fc.Arbitrary<ConditionLeaf> = fc.oneof(
   fc.record({ fact: fc.constant('event.url'), operator: fc.constantFrom('startsWith', 'containsText', 'endsWith', 'equal'), value: fc.constantFrom('/pricing', '/blog', 'demo', '/') }),
-  fc.record({ fact: fc.constant('event.url'), operator: fc.constant('matchesPattern'), value: fc.constantFrom('^/blog', 'pricing$', '[0-9]+', '(a+)+$') }),
+  fc.record({ fact: fc.constant('event.url'), operator: fc.constant('matchesPattern'), value: fc.constantFrom('^/blog', 'pricing$', '[0-9]+', '^/(docs|blog)/[a-z-]+$') }),
   fc.record({ fact: fc.constant('lead.companySize'), operator: fc.constantFrom('lessThan', 'greaterThanInclusive', 'equal'), value: fc.integer({ min: 0, max: 10_000 }) }),
   fc.record({ fact: fc.constant('lead.country'), operator: fc.constantFrom('in', 'notIn'), value: fc.subarray(['US', 'DE', 'FR', 'BR'], { minLength: 1 }) }),
   fc.record({ fact: fc.constant('lead.email'), operator: fc.constant('emailDomainIn'), value: fc.constantFrom([FREE_MAILBOX_TOKEN], ['acme.com']) }),

@@ -17,9 +17,10 @@ export interface ConditionProblem {
 
 /**
  * Problems of the conditions in `group`, each prefixed with where it is ("Condition 2.1").
- * With `leadOnly`, only lead attributes may be tested (segments and routing know no event).
+ * Scoring sees the event and derived facts; routing sees lead attributes and the lead's segment;
+ * segments see lead attributes only.
  */
-export function checkConditions(group: ConditionGroup, leadOnly: boolean): ConditionProblem[] {
+export function checkConditions(group: ConditionGroup, scope: Scope): ConditionProblem[] {
   const problems: ConditionProblem[] = [];
   const visit = (conditions: ConditionGroup['conditions'], prefix: string, depth: number) => {
     if (depth > LIMITS.conditionDepth) {
@@ -29,18 +30,24 @@ export function checkConditions(group: ConditionGroup, leadOnly: boolean): Condi
     conditions.forEach((condition, index) => {
       const where = `Condition ${prefix}${index + 1}`;
       if (isGroup(condition)) visit(condition.conditions, `${prefix}${index + 1}.`, depth + 1);
-      else problems.push(...checkLeaf(condition, where, leadOnly));
+      else problems.push(...checkLeaf(condition, where, scope));
     });
   };
   visit(group.conditions, '', 1);
   return problems;
 }
 
-function checkLeaf(condition: ConditionLeaf, where: string, leadOnly: boolean): ConditionProblem[] {
+export type Scope = 'scoring' | 'routing' | 'segment';
+
+function checkLeaf(condition: ConditionLeaf, where: string, scope: Scope): ConditionProblem[] {
   const fact = FACTS_BY_ID.get(condition.fact);
   if (!fact) return [{ code: 'unknown_fact', message: `${where} tests "${condition.fact}", which is not a known fact.` }];
-  if (leadOnly && fact.source !== 'lead') {
+  const routingFact = fact.source === 'lead' || (scope === 'routing' && fact.id === 'derived.segment');
+  if (scope !== 'scoring' && !routingFact) {
     return [{ code: 'lead_fact_only', message: `${where} tests ${fact.label}; here only lead attributes can be tested, not events.` }];
+  }
+  if (scope === 'scoring' && fact.id === 'derived.segment') {
+    return [{ code: 'routing_fact_only', message: `${where}: the segment can be tested on routing paths only.` }];
   }
   const operator = OPERATORS[condition.operator];
   if (!(operator.facts as readonly string[]).includes(fact.type)) {
@@ -85,10 +92,44 @@ export function checkPattern(pattern: string): string | undefined {
   if (pattern.length > LIMITS.patternLength) return `the pattern is longer than ${LIMITS.patternLength} characters.`;
   const repeats = [...pattern.matchAll(/\{(\d+)(?:,(\d*))?\}/g)].flatMap((m) => [Number(m[1]), Number(m[2] || 0)]);
   if (repeats.some((count) => count > MAX_REPEAT)) return `the pattern repeats something more than ${MAX_REPEAT} times.`;
+  if (hasNestedQuantifier(pattern)) {
+    return 'the pattern repeats a repetition, like (a+)+; that is the shape of a pathological pattern, so simplify it.';
+  }
   try {
     RE2JS.compile(pattern);
     return undefined;
   } catch (err) {
     return `the pattern is not valid: ${(err as Error).message}.`;
   }
+}
+
+/**
+ * True when a repeated group contains a repetition itself ("(a+)+", "(x*y)*"): the classic
+ * catastrophic-backtracking shape. RE2 would still match it in linear time, but such a pattern
+ * is almost always a mistake, and it must stay portable to engines that backtrack.
+ */
+export function hasNestedQuantifier(pattern: string): boolean {
+  const groups: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      continue;
+    }
+    if (char === '[') inClass = true;
+    else if (char === '(') groups.push(false);
+    else if (char === ')') {
+      const quantifiedInside = groups.pop() ?? false;
+      const next = pattern[i + 1];
+      const quantified = next === '*' || next === '+' || next === '{';
+      if (quantified && quantifiedInside) return true;
+      if (groups.length > 0 && (quantified || quantifiedInside)) groups[groups.length - 1] = true;
+    } else if ((char === '*' || char === '+' || char === '{') && groups.length > 0) groups[groups.length - 1] = true;
+  }
+  return false;
 }

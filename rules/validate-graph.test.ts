@@ -147,7 +147,71 @@ describe('validateGraph', () => {
   });
 });
 
+describe('patterns and operators', () => {
+  const withCondition = (conditions: any[]) =>
+    graph({
+      nodes: [...base.nodes, { id: 'c', kind: 'condition', match: 'all', conditions }, { id: 'p2', kind: 'points', score: 'engagement', points: 1 }],
+      edges: [...base.edges, { id: 'e3', source: 't', target: 'c' }, { id: 'e4', source: 'c', target: 'p2' }],
+    });
+
+  it('refuses pathological patterns (a repeated repetition) but accepts ordinary ones', () => {
+    for (const bad of ['(a+)+$', '(x*y)*', '((ab)+c)+', '(a|aa)+?(b+){2,}']) {
+      expect(codes(withCondition([{ fact: 'lead.title', operator: 'matchesPattern', value: bad }])), bad).toEqual([['value_type', 'c']]);
+    }
+    for (const fine of ['^(head|vp|chief) of', '[a-z]+@acme\\.com$', '(ab)+', '\\(a+\\)+', '[(a+)]+']) {
+      expect(codes(withCondition([{ fact: 'lead.title', operator: 'matchesPattern', value: fine }])), fine).toEqual([]);
+    }
+  });
+
+  it('names an unknown operator and lists the real ones', () => {
+    const result = validateGraph(withCondition([{ fact: 'lead.title', operator: 'sortOfLike', value: 'x' }]));
+    expect(result.issues).toEqual([
+      expect.objectContaining({ code: 'unknown_operator', nodeId: 'c', message: expect.stringMatching(/^"sortOfLike" is not an operator\. Use one of: equal, notEqual, in,/) }),
+    ]);
+  });
+
+  it('lets routes test the segment, and nothing else', () => {
+    const routing = graph({
+      segments: [{ id: 'big', label: 'Big', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'greaterThan', value: 999 }] }],
+      nodes: [
+        ...base.nodes,
+        { id: 'is-big', kind: 'condition', match: 'all', conditions: [{ fact: 'derived.segment', operator: 'equal', value: 'big' }] },
+        { id: 'big-team', kind: 'route', team: 'Big', queue: 'big' },
+        { id: 'c2', kind: 'condition', match: 'all', conditions: [{ fact: 'derived.segment', operator: 'equal', value: 'big' }] },
+        { id: 'p2', kind: 'points', score: 'engagement', points: 1 },
+      ],
+      edges: [
+        ...base.edges,
+        { id: 'e3', source: 'th', target: 'is-big' },
+        { id: 'e4', source: 'is-big', target: 'big-team' },
+        { id: 'e5', source: 't', target: 'c2' },
+        { id: 'e6', source: 'c2', target: 'p2' },
+      ],
+    });
+    expect(codes(routing)).toEqual([['routing_fact_only', 'c2']]);
+  });
+});
+
 describe('validateGraph on hostile input', () => {
+  it('refuses a huge, deep, cyclic, prototype-polluting graph with a pathological pattern, quickly', () => {
+    let deep: any = { fact: 'event.url', operator: 'matchesPattern', value: '(a+)+$' };
+    for (let i = 0; i < 2_000; i++) deep = { match: 'any', conditions: [deep] };
+    const nodes: any[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `n${i}`, kind: 'condition', match: 'all', conditions: [{ fact: 'event.url', operator: 'matchesPattern', value: '(a+)+$' }] }));
+    nodes[0].conditions = [deep];
+    const edges = nodes.map((n, i) => ({ id: `e${i}`, source: n.id, target: nodes[(i + 1) % nodes.length]!.id }));
+    const hostile = JSON.parse(JSON.stringify({ name: 'x', scores: [], nodes, edges }).replace('"name":"x"', '"__proto__":{"admin":true},"name":"x"'));
+    const started = performance.now();
+    const result = validateGraph(hostile);
+    expect(result.ok).toBe(false);
+    expect(result.issues.length).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    // Each hostile trait alone is refused too, naming where.
+    const small = (patch: object) => validateGraph({ ...graph({}), ...patch }).issues.map((i) => i.code);
+    expect(small({ nodes: [...base.nodes, { id: 'c', kind: 'condition', match: 'all', conditions: [deep] }] })).toEqual(['too_deep']);
+    expect(small({ edges: [...base.edges, { id: 'loop', source: 'r', target: 'th' }] })).toEqual(['invalid_connection']);
+    expect(validateGraph(JSON.parse('{"__proto__":{"x":1},"name":"g","scores":[],"nodes":[],"edges":[]}')).issues[0]?.code).toBe('forbidden_key');
+  });
+
   it('never throws on arbitrary JSON, and always says what is wrong', () => {
     for (const input of [null, 42, 'graph', [], {}, { nodes: 'x' }, JSON.parse('{"__proto__": {"polluted": true}}'), { nodes: [null] }]) {
       const result = validateGraph(input);

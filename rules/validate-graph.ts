@@ -2,6 +2,7 @@
  * Checks a rule graph and reports every problem as an issue that names its node or edge, in
  * words a marketer understands, so the editor can paint it. Never throws on any input.
  */
+import { OPERATOR_IDS } from './facts-catalogue';
 import { guardInput } from './guard-input';
 import { ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind, type RuleGraph } from './graph.schema';
 import { segmentsOverlap } from './segment-overlap';
@@ -47,7 +48,10 @@ export function validateGraph(input: unknown): ValidationResult {
     if (guarded.length > 0) return { issues: guarded, ok: false };
     const parsed = ruleGraphSchema.safeParse(input);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => shapeIssue(input, issue.path as Array<string | number>, issue.message));
+      const issues = parsed.error.issues.map((issue) => {
+        const specific = mostSpecific(issue);
+        return shapeIssue(input, specific.path, specific.message);
+      });
       return { issues, ok: false };
     }
     const graph = parsed.data;
@@ -60,8 +64,32 @@ export function validateGraph(input: unknown): ValidationResult {
   }
 }
 
+interface ZodProblem {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: ZodProblem[][];
+}
+
+/**
+ * A condition is a leaf or a group, so zod reports a bad one as "invalid input" for the union.
+ * The branch with the fewest problems is the one the author meant: report its first problem.
+ */
+function mostSpecific(issue: ZodProblem): { path: Array<string | number>; message: string } {
+  const base = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return { path: base, message: issue.message };
+  const branch = [...issue.errors].filter((errors) => errors.length > 0).sort((a, b) => a.length - b.length)[0];
+  if (!branch) return { path: base, message: issue.message };
+  const inner = mostSpecific(branch[0] as ZodProblem);
+  return { path: [...base, ...inner.path], message: inner.message };
+}
+
 function shapeIssue(input: unknown, path: Array<string | number>, message: string): GraphIssue {
   const issue: GraphIssue = { severity: 'error', code: 'invalid_shape', message: `${path.join('.') || 'graph'}: ${message}`, path };
+  if (path.at(-1) === 'operator') {
+    issue.code = 'unknown_operator';
+    issue.message = `"${String(valueAt(input, path))}" is not an operator. Use one of: ${OPERATOR_IDS.join(', ')}.`;
+  }
   const list = path[0] === 'nodes' ? 'nodeId' : path[0] === 'edges' ? 'edgeId' : undefined;
   if (list && typeof path[1] === 'number' && isRecord(input)) {
     const items = input[path[0] as string];
@@ -121,7 +149,9 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
     }
     switch (node.kind) {
       case 'condition':
-        for (const problem of checkConditions(node, false)) issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+        for (const problem of checkConditions(node, 'scoring')) {
+          if (problem.code !== 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+        }
         break;
       case 'points':
         if (!scores.has(node.score)) unknownScore(node, node.score, 'Points go to');
@@ -167,7 +197,7 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
 function checkSegments(graph: RuleGraph): GraphIssue[] {
   const issues: GraphIssue[] = [];
   graph.segments.forEach((segment, index) => {
-    for (const problem of checkConditions(segment, true)) {
+    for (const problem of checkConditions(segment, 'segment')) {
       issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`, { path: ['segments', index] }));
     }
   });
@@ -219,8 +249,13 @@ function checkPaths(graph: RuleGraph): GraphIssue[] {
       issues.push(error('mixed_condition', 'This condition sits both on a scoring path and on a routing path; use two conditions.', { nodeId: node.id }));
     }
     if (node.kind === 'condition' && qualifying.has(node.id) && !scoring.has(node.id)) {
-      for (const problem of checkConditions(node, true)) {
+      for (const problem of checkConditions(node, 'routing')) {
         if (problem.code === 'lead_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+      }
+    }
+    if (node.kind === 'condition' && scoring.has(node.id)) {
+      for (const problem of checkConditions(node, 'scoring')) {
+        if (problem.code === 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
       }
     }
     if (node.kind === 'route' && !qualifying.has(node.id)) {
@@ -294,6 +329,10 @@ function error(code: string, message: string, where: { nodeId?: string; edgeId?:
 
 function warning(code: string, message: string, nodeId?: string): GraphIssue {
   return { severity: 'warning', code, message, ...(nodeId ? { nodeId } : {}) };
+}
+
+function valueAt(input: unknown, path: Array<string | number>): unknown {
+  return path.reduce<unknown>((value, key) => (isRecord(value) || Array.isArray(value) ? (value as any)[key] : undefined), input);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
