@@ -115,6 +115,48 @@ describe('a lead from first event to sales', () => {
   });
 });
 
+describe('segments, routing and limits', () => {
+  it('holds an enterprise lead to its higher threshold, routes it to the enterprise team, and takes turns between owners', async () => {
+    const owners: string[] = [];
+    for (const n of [1, 2]) {
+      const leadId = `enterprise-${n}-${run}`;
+      const profile = { seniority: 'vp', companySize: 5000, country: 'US' };
+      // Fit 35 (decision maker 20, company size 15) + demo request 50 = 85: below 80 would not do.
+      await request(base, 'POST', '/api/events', { eventId: `${leadId}-e1`, leadId, type: 'form_submit', properties: { form: 'profile' }, attributes: profile, occurredAt: at(0) });
+      const before = await leadWith(leadId, (l) => l.eventCount === 1, 'the profile to be scored');
+      expect(before).toMatchObject({ segment: 'enterprise', scores: { fit: 35 }, stage: 'lead' });
+
+      await request(base, 'POST', '/api/events', { eventId: `${leadId}-e2`, leadId, type: 'email_click', properties: {}, occurredAt: at(1) });
+      await request(base, 'POST', '/api/events', { eventId: `${leadId}-e3`, leadId, type: 'webinar_registered', properties: {}, occurredAt: at(2) });
+      // 35 + 15 + 10 = 60: the default threshold, but not the enterprise one.
+      expect((await leadWith(leadId, (l) => l.eventCount === 3, 'three events')).stage).toBe('lead');
+
+      await request(base, 'POST', '/api/events', { eventId: `${leadId}-e4`, leadId, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: at(3) });
+      const mql = await leadWith(leadId, (l) => l.stage === 'mql', 'the enterprise lead to qualify');
+      expect(mql.total).toBe(110);
+      expect(mql.handoff).toMatchObject({ queue: 'enterprise-sales', team: 'Enterprise', qualifiedBy: 'mql-enterprise', routeId: 'enterprise-team' });
+      expect(mql.stageHistory.at(-1).reason).toBe('score 110 reached threshold 80 (Enterprise: qualified at 80); routed to Enterprise account executives');
+      owners.push(mql.handoff.owner);
+    }
+    expect(owners).toEqual(['ae-1', 'ae-2']);
+    const queue = await request(base, 'GET', '/api/sales/queues/enterprise-sales/handoffs');
+    expect(queue.body.handoffs.map((h: any) => h.owner)).toEqual(['ae-1', 'ae-2']);
+  });
+
+  it('gives once-per-lead fit points once, and says so in the ledger', async () => {
+    const leadId = `once-${run}`;
+    await request(base, 'POST', '/api/events', { eventId: `${leadId}-e1`, leadId, type: 'form_submit', properties: { form: 'profile' }, attributes: { seniority: 'director' }, occurredAt: at(0) });
+    await request(base, 'POST', '/api/events', { eventId: `${leadId}-e2`, leadId, type: 'form_submit', properties: { form: 'profile' }, attributes: { seniority: 'vp' }, occurredAt: at(1) });
+    const lead = await leadWith(leadId, (l) => l.eventCount === 2, 'both profile updates');
+    expect(lead.scores.fit).toBe(20);
+    const ledger = await request(base, 'GET', `/api/leads/${leadId}/ledger`);
+    expect(ledger.body.entries.map((e: any) => [e.eventId, e.points, e.reason])).toEqual([
+      [`${leadId}-e1`, 20, 'seniority changed, seniority is one of c_level, vp, director: +20 fit'],
+      [`${leadId}-e2`, 0, 'seniority changed, seniority is one of c_level, vp, director: +20 fit (already given once)'],
+    ]);
+  });
+});
+
 describe('bad input', () => {
   it('names every failing field and starts no workflow', async () => {
     const leadId = `bad-${run}`;
