@@ -2,12 +2,12 @@
  * Score and stage math for one lead. Pure and deterministic, so that Temporal workflow code can
  * call it: no I/O, no clocks, no randomness.
  */
+import { nextStage } from './stage-machine';
 import type { CompiledGrade, CompiledScore, CompiledThreshold, RejectReason, RuleHit, Stage } from './types';
 
 export type Scores = Record<string, number>;
 
-/** Stages from which crossing a threshold makes a lead marketing-qualified. */
-const QUALIFIABLE: ReadonlySet<Stage> = new Set(['subscriber', 'lead', 'nurture']);
+const canQualify = (stage: Stage) => nextStage(stage, 'qualified') !== undefined;
 
 /**
  * Adds the points of `hits` to `scores`, keeping each score within its definition's min/max.
@@ -50,7 +50,7 @@ export function reachedThreshold(
   thresholds: readonly CompiledThreshold[],
   segment?: string,
 ): CompiledThreshold | undefined {
-  if (!QUALIFIABLE.has(stage)) return undefined;
+  if (!canQualify(stage)) return undefined;
   return thresholdsFor(thresholds, segment).find((threshold) => thresholdScore(scores, threshold) >= threshold.value);
 }
 
@@ -65,7 +65,7 @@ export function gradeOf(scores: Scores, grade: Pick<CompiledGrade, 'fitScore' | 
 
 /** True when the lead's grade is one the model hands to sales, and its stage can still qualify. */
 export function gradeQualifies(stage: Stage, scores: Scores, grade: CompiledGrade): boolean {
-  return QUALIFIABLE.has(stage) && grade.salesReady.includes(gradeOf(scores, grade));
+  return canQualify(stage) && grade.salesReady.includes(gradeOf(scores, grade));
 }
 
 export type SalesDecision = { decision: 'accept' } | { decision: 'reject'; reason: RejectReason };
@@ -76,7 +76,7 @@ export type SalesDecision = { decision: 'accept' } | { decision: 'reject'; reaso
  */
 export function stageAfterDecision(stage: Stage, decision: SalesDecision): Stage {
   if (stage !== 'mql') throw new Error(`stageAfterDecision: a ${stage} lead has no pending handoff`);
-  return decision.decision === 'accept' ? 'sal' : 'nurture';
+  return nextStage(stage, decision.decision === 'accept' ? 'accepted' : 'rejected') as Stage;
 }
 
 function clamp(value: number, caps: CompiledScore | undefined): number {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { nextStage, triggersFrom, type StageTrigger } from './stage-machine';
+import type { Stage } from './types';
+
+describe('stage machine', () => {
+  it('walks the funnel from subscriber to customer', () => {
+    const path: Array<[StageTrigger, Stage]> = [
+      ['activity', 'lead'],
+      ['qualified', 'mql'],
+      ['accepted', 'sal'],
+      ['qualified_by_sales', 'sql'],
+      ['opportunity_created', 'opportunity'],
+      ['won', 'customer'],
+    ];
+    let stage: Stage = 'subscriber';
+    for (const [trigger, expected] of path) {
+      stage = nextStage(stage, trigger) as Stage;
+      expect(stage, trigger).toBe(expected);
+    }
+  });
+
+  it('recycles rejected, expired and lost leads to nurture, from where they can qualify again', () => {
+    expect(nextStage('mql', 'rejected')).toBe('nurture');
+    expect(nextStage('mql', 'expired')).toBe('nurture');
+    expect(nextStage('opportunity', 'lost')).toBe('nurture');
+    expect(nextStage('nurture', 'qualified')).toBe('mql');
+  });
+
+  it('refuses moves that skip or reverse the funnel', () => {
+    expect(nextStage('lead', 'accepted')).toBeUndefined();
+    expect(nextStage('sal', 'qualified')).toBeUndefined();
+    expect(nextStage('customer', 'disqualified')).toBeUndefined();
+    expect(nextStage('disqualified', 'qualified')).toBeUndefined();
+  });
+
+  it('lists what can move a lead on', () => {
+    expect(triggersFrom('mql')).toEqual(['accepted', 'qualified_by_sales', 'rejected', 'expired', 'disqualified']);
+    expect(triggersFrom('customer')).toEqual([]);
+  });
+});
