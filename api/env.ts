@@ -9,6 +9,9 @@ export const envSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The scoring model that live events are scored with. */
   LEADFLOW_MODEL_ID: z.string().min(1).default('default'),
+  /** Handoff changes are POSTed here (signed with the secret, when set). */
+  LEADFLOW_WEBHOOK_URL: z.url().optional(),
+  LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

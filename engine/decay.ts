@@ -52,6 +52,8 @@ export function decayDue(policy: CompiledDecay, state: DecayState, score: number
   const kept = room * 0.5 ** (days / rule.halfLifeDays);
   const amount = Math.round((room - kept) * 100) / 100;
   const left = room - amount;
+  // Nothing taken: the clock stays where it was, or frequent checks would round decay away.
+  if (amount <= 0) return { amount: 0, state, nextAt: left >= 0.5 ? plusDays(from, HALF_LIFE_STEP_DAYS) : null };
   return {
     amount,
     state: { ...state, taken: state.taken + amount, lastAt: now },

@@ -170,6 +170,12 @@ export interface CompiledRoute {
   maxEscalations: number;
 }
 
+/** What a rejection does: reset these scores to 0, and wait before qualifying again. */
+export interface RecyclePolicy {
+  resetScores: string[];
+  coolDownDays: number;
+}
+
 /** What the compiler produces from a rule graph; stored beside the graph in each model version. */
 export interface CompiledModel {
   /** Bumped when this shape changes incompatibly. */
@@ -181,6 +187,7 @@ export interface CompiledModel {
   thresholds: CompiledThreshold[];
   grade?: CompiledGrade;
   routes: CompiledRoute[];
+  recycle: RecyclePolicy;
 }
 
 /** One rule that fired for one event: the unit of the score ledger. */

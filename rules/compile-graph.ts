@@ -69,6 +69,7 @@ export function compileGraph(graph: unknown): CompiledModel {
     })),
     ...(grade && { grade: compileGrade(grade, routing(grade.id)) }),
     routes: ofKind('route').map(compileRoute),
+    recycle: { resetScores: [...valid.recycle.resetScores], coolDownDays: valid.recycle.coolDownDays },
   };
 }
 

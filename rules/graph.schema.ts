@@ -208,12 +208,19 @@ export const scoreDefinitionSchema = z.object({
   max: z.number().finite().optional(),
 });
 
+/** What happens to a lead sales rejected: scores reset, and a wait before it can qualify again. */
+export const recyclePolicySchema = z.object({
+  resetScores: z.array(scoreId).max(LIMITS.scores).default([]),
+  coolDownDays: z.number().int().min(0).max(365).default(0),
+});
+
 export const ruleGraphSchema = z.object({
   name: z.string().min(1).max(LIMITS.text),
   description: z.string().max(2000).optional(),
   scores: z.array(scoreDefinitionSchema).min(1).max(LIMITS.scores),
   /** Lead groups with thresholds of their own, checked in order: the first that matches applies. */
   segments: z.array(segmentSchema).max(LIMITS.segments).default([]),
+  recycle: recyclePolicySchema.default({ resetScores: [], coolDownDays: 0 }),
   nodes: z.array(nodeSchema).max(LIMITS.nodes),
   edges: z.array(edgeSchema).max(LIMITS.edges),
 });

@@ -138,6 +138,9 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
   const unknownScore = (node: GraphNode, id: string, role: string) =>
     issues.push(error('unknown_score', `${role} the score "${id}", which this model does not define.`, { nodeId: node.id }));
 
+  graph.recycle.resetScores.forEach((id, index) => {
+    if (!scores.has(id)) issues.push(error('unknown_score', `Recycling resets the score "${id}", which this model does not define.`, { path: ['recycle', 'resetScores', index] }));
+  });
   graph.scores.forEach((score, index) => {
     if (score.min !== undefined && score.max !== undefined && score.min > score.max) {
       issues.push(error('invalid_cap', `The score "${score.label}" has a minimum above its maximum.`, { path: ['scores', index] }));

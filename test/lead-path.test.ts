@@ -90,9 +90,9 @@ describe('a lead from first event to sales', () => {
     const acceptedList = await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs?status=accepted');
     expect(acceptedList.body.handoffs.some((h: any) => h.handoffId === `${leadId}:1`)).toBe(true);
 
-    const again = await request(base, 'POST', `/api/handoffs/${leadId}:1/reject`, { reason: 'spam' });
+    const again = await request(base, 'POST', `/api/handoffs/${leadId}:1/accept`, {});
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('conflict');
+    expect(again.body.error).toMatchObject({ code: 'conflict', message: `handoff ${leadId}:1 was already accepted` });
     expect((await getLead(leadId)).body.stage).toBe('sal');
   });
 

@@ -7,6 +7,7 @@ import { assignOwner } from '../engine/assign-owner';
 import { advance, type LeadMemory } from '../engine/lead-context';
 import { createScorer, type Scorer } from '../engine/score-event';
 import type {
+  CompiledDecay,
   CompiledGrade,
   CompiledModel,
   CompiledRoute,
@@ -15,6 +16,7 @@ import type {
   FactValue,
   LeadEvent,
   PointsLimits,
+  RecyclePolicy,
   RuleHit,
 } from '../engine/types';
 import type { Handoff, LeadSnapshot, LedgerEntry } from './lead.definitions';
@@ -30,6 +32,15 @@ export interface ProjectionWrite {
   handoffs: Handoff[];
 }
 
+/** A change of a handoff that outside systems may want to hear of (webhooks). */
+export interface Notification {
+  type: 'handoff.created' | 'handoff.escalated' | 'handoff.expired' | 'handoff.withdrawn' | 'handoff.answered';
+  handoff: Handoff;
+  /** Stable per change: a receiver that sees it twice can ignore the second. */
+  key: string;
+  lead?: { leadId: string; stage: string; total: number; grade: string | null };
+}
+
 export interface LeadActivityDeps {
   /** The newest published model version. */
   currentModel(): Promise<PublishedModel>;
@@ -42,6 +53,8 @@ export interface LeadActivityDeps {
   roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
   /** Writes a lead's read side idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
+  /** Tells subscribers (webhooks) of a handoff change; throws to be retried. */
+  notify(notification: Notification): Promise<void>;
 }
 
 /** The model's policies the workflow applies itself (pure functions from engine/). */
@@ -50,6 +63,8 @@ export interface ModelPolicies {
   scores: CompiledScore[];
   thresholds: CompiledThreshold[];
   grade?: CompiledGrade;
+  decay: CompiledDecay[];
+  recycle: RecyclePolicy;
   /** Limits of the rules that fired in this batch. */
   limits: Record<string, PointsLimits>;
 }
@@ -59,7 +74,7 @@ export interface ScoredBatch extends ModelPolicies {
 }
 
 export interface RoutedLead {
-  route: Pick<CompiledRoute, 'id' | 'name' | 'team' | 'queue' | 'slaHours'> | null;
+  route: Pick<CompiledRoute, 'id' | 'name' | 'team' | 'queue' | 'slaHours' | 'escalateTo' | 'maxEscalations'> | null;
   owner?: string;
 }
 
@@ -96,8 +111,8 @@ export function createLeadActivities(deps: LeadActivityDeps) {
         results.push({ eventId: event.eventId, hits, ...(segment !== undefined && { segment }) });
         memory = next;
       }
-      const { scores, thresholds, grade } = model.compiled;
-      return { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), limits, results };
+      const { scores, thresholds, grade, decay, recycle } = model.compiled;
+      return { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), decay, recycle, limits, results };
     },
 
     /** Picks the route (and owner) for a lead that qualified through `sourceId`. */
@@ -107,12 +122,16 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       if (!route) return { route: null };
       const position = route.strategy === 'round_robin' ? await deps.roundRobinPosition(route.id, input.handoffId) : 0;
       const owner = assignOwner(route, position, input.handoffId);
-      const { id, name, team, queue, slaHours } = route;
-      return { route: { id, name, team, queue, slaHours }, ...(owner !== undefined && { owner }) };
+      const { id, name, team, queue, slaHours, escalateTo, maxEscalations } = route;
+      return { route: { id, name, team, queue, slaHours, ...(escalateTo !== undefined && { escalateTo }), maxEscalations }, ...(owner !== undefined && { owner }) };
     },
 
     async writeProjection(write: ProjectionWrite): Promise<void> {
       await deps.writeProjection(write);
+    },
+
+    async notify(notification: Notification): Promise<void> {
+      await deps.notify(notification);
     },
   };
 }

@@ -3,9 +3,10 @@
  * the read-side shapes it writes. Imports nothing that performs I/O.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecayState } from '../engine/decay';
 import type { LeadMemory } from '../engine/lead-context';
 import type { Scores } from '../engine/score-state';
-import type { LeadEvent, RejectReason, Stage } from '../engine/types';
+import type { CompiledDecay, CompiledGrade, CompiledScore, CompiledThreshold, LeadEvent, RecyclePolicy, RejectReason, Stage } from '../engine/types';
 
 export const TASK_QUEUE = 'leadflow-leads';
 
@@ -30,10 +31,18 @@ export interface Handoff {
   owner?: string;
   /** The route node that chose the queue; absent when no route matched (queue "unrouted"). */
   routeId?: string;
-  status: 'pending' | 'accepted' | 'rejected';
+  /**
+   * pending → accepted | rejected by sales; expired when nobody answered after the last
+   * escalation; withdrawn when the lead's score decayed below the threshold before an answer.
+   */
+  status: 'pending' | 'accepted' | 'rejected' | 'expired' | 'withdrawn';
   createdAt: string;
-  /** When sales should have answered (the route's SLA). */
+  /** When sales should have answered (the route's SLA), and what happens if nobody does. */
   slaDueAt: string;
+  slaHours: number;
+  escalateTo?: string;
+  maxEscalations: number;
+  escalations: number;
   /** The lead's total score when it was handed off, what qualified it, and the model version. */
   score: number;
   qualifiedBy: string;
@@ -88,7 +97,8 @@ export interface LedgerEntry {
 
 export interface SalesDecisionInput {
   handoffId: string;
-  decision: 'accept' | 'reject';
+  /** accept → SAL; qualify → SQL; reject → nurture under the model's recycle policy. */
+  decision: 'accept' | 'qualify' | 'reject';
   /** Required for a rejection. */
   reason?: RejectReason;
   note?: string;
@@ -100,6 +110,21 @@ export interface LeadWorkflowInput {
   carried?: CarriedState;
 }
 
+/** The model policies a lead's workflow applies between events (timers, qualification, recycling). */
+export interface LeadPolicies {
+  modelVersion: number;
+  scores: CompiledScore[];
+  thresholds: CompiledThreshold[];
+  grade?: CompiledGrade;
+  decay: CompiledDecay[];
+  recycle: RecyclePolicy;
+}
+
+/** A decay policy's progress in the lead's current quiet period, and its next deadline. */
+export interface DecayTrack extends DecayState {
+  nextAt: string | null;
+}
+
 /** Everything a run hands to the next on continue-as-new. */
 export interface CarriedState {
   snapshot: LeadSnapshot;
@@ -107,6 +132,13 @@ export interface CarriedState {
   memory: LeadMemory;
   /** Per rule, when it gave points (for its limits). */
   ruleUsage: Record<string, string[]>;
+  /** The policies of the model version that last scored this lead. */
+  policies?: LeadPolicies;
+  decay: Record<string, DecayTrack>;
+  /** A recycled lead cannot qualify again before this instant. */
+  coolDownUntil?: string;
+  /** Events accepted but not yet scored when the run continued as new. */
+  pendingEvents: LeadEvent[];
 }
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');

@@ -1,21 +1,25 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LeadEvent } from '../engine/types';
+import type { FactValue, LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { b2bDefaultGraph } from '../rules/templates';
 import { timeSkippingServerOption } from '../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from './create-worker';
-import type { ProjectionWrite } from './lead.activities';
-import { leadEventSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, type LeadSnapshot } from './lead.definitions';
+import type { Notification, ProjectionWrite } from './lead.activities';
+import { leadEventSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from './lead.definitions';
 import { leadWorkflow } from './lead.workflow';
 
-// Workflow tests: the real workflow code on Temporal's time-skipping test server, with the
-// activities' I/O replaced by in-memory fakes (the integration tests in test/ use the real ones).
+// Workflow tests: the real workflow code on Temporal's time-skipping test server (months pass in
+// seconds), with the activities' I/O replaced by in-memory fakes. The integration tests in test/
+// run the same workflow with the real activities.
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 const model = { version: 1, compiled: compileGraph(b2bDefaultGraph) };
+const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
 
 beforeAll(async () => {
   const server = await timeSkippingServerOption();
@@ -24,7 +28,7 @@ beforeAll(async () => {
   // The SDK gives the server 5 s to accept connections; keep an eye on the margin in CI logs.
   console.log(`time-skipping test server ready in ${Date.now() - started} ms`);
   // Time moves only when a test says so (env.sleep); otherwise the server would skip an idle
-  // lead straight to its timeout.
+  // lead straight past its timers.
   await env.connection.testService?.lockTimeSkipping({});
   bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
 });
@@ -33,10 +37,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function harness() {
+/** A lead's workflow on a worker of its own, with in-memory activities; `run` drives it. */
+async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[] }> {
   const writes: ProjectionWrite[] = [];
-  const taskQueue = `test-${Math.random().toString(36).slice(2)}`;
-  const worker = createLeadWorker({
+  const notifications: Notification[] = [];
+  const taskQueue = `test-${leadId}`;
+  const worker = await createLeadWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
@@ -48,113 +54,242 @@ function harness() {
       writeProjection: async (write) => {
         writes.push(structuredClone(write));
       },
+      notify: async (notification) => {
+        notifications.push(structuredClone(notification));
+      },
     },
   });
-  return { writes, taskQueue, worker };
+  // A failing assertion must surface as itself, not as a worker that never finishes draining; and a
+  // lead's workflow never ends by itself, so the test ends it before the worker shuts down.
+  let failure: unknown;
+  const lead = new Lead(leadId, taskQueue, writes);
+  await worker.runUntil(
+    run(lead)
+      .catch((err) => void (failure = err))
+      .finally(() => lead.end()),
+  );
+  if (failure) throw failure;
+  return { writes, notifications };
 }
 
-const event = (leadId: string, eventId: string, type: string, properties: LeadEvent['properties'] = {}): LeadEvent => ({
-  eventId,
-  leadId,
-  type,
-  properties,
-  occurredAt: '2026-11-01T10:00:00Z',
-});
+class Lead {
+  private handle?: WorkflowHandle<typeof leadWorkflow>;
+  private count = 0;
+  constructor(
+    readonly leadId: string,
+    private readonly taskQueue: string,
+    readonly writes: ProjectionWrite[],
+  ) {}
 
-async function startLead(taskQueue: string, first: LeadEvent) {
-  return env.client.workflow.signalWithStart(leadWorkflow, {
-    taskQueue,
-    workflowId: leadWorkflowId(first.leadId),
-    args: [{ leadId: first.leadId }],
-    signal: leadEventSignal,
-    signalArgs: [first],
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  /** Sends an event that happens now (in the test server's time). */
+  async send(type: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string): Promise<void> {
+    const event: LeadEvent = {
+      eventId: eventId ?? `${this.leadId}-e${++this.count}`,
+      leadId: this.leadId,
+      type,
+      properties,
+      ...(attributes && { attributes }),
+      occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+    };
+    if (!this.handle) {
+      this.handle = await env.client.workflow.signalWithStart(leadWorkflow, {
+        taskQueue: this.taskQueue,
+        workflowId: leadWorkflowId(this.leadId),
+        args: [{ leadId: this.leadId }],
+        signal: leadEventSignal,
+        signalArgs: [event],
+      });
+    } else await this.handle.signal(leadEventSignal, event);
   }
-  throw new Error(`timed out waiting for ${what}`);
+
+  async end(): Promise<void> {
+    await this.handle?.terminate('test finished').catch(() => undefined);
+  }
+
+  state(): Promise<LeadSnapshot> {
+    return (this.handle as WorkflowHandle<typeof leadWorkflow>).query(leadStateQuery);
+  }
+
+  answer(decision: Omit<SalesDecisionInput, 'handoffId'>, handoffId = `${this.leadId}:1`): Promise<LeadSnapshot> {
+    return (this.handle as WorkflowHandle<typeof leadWorkflow>).executeUpdate(salesDecisionUpdate, { args: [{ handoffId, ...decision }] });
+  }
+
+  /** Waits until the lead's state satisfies `done` (the worker works in real time). */
+  async until(done: (state: LeadSnapshot) => boolean, what: string): Promise<LeadSnapshot> {
+    let last: LeadSnapshot | undefined;
+    for (let i = 0; i < 300; i++) {
+      last = await this.state();
+      if (done(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(last)}`);
+  }
+
+  /** Lets `days` pass on the server: timers (decay, SLA, cool-down) fire on the way. */
+  async pass(days: number): Promise<void> {
+    await env.sleep(days * 86_400_000);
+  }
+
+  ledger() {
+    return this.writes.flatMap((write) => write.ledger);
+  }
+
+  async saveHistory(name: string): Promise<void> {
+    if (!process.env.RECORD_HISTORIES) return;
+    await mkdir(HISTORIES, { recursive: true });
+    const history = await (this.handle as WorkflowHandle<typeof leadWorkflow>).fetchHistory();
+    await writeFile(path.join(HISTORIES, `${name}.json`), JSON.stringify(history));
+  }
 }
 
-const stateOf = (handle: { query: (q: typeof leadStateQuery) => Promise<LeadSnapshot> }) => handle.query(leadStateQuery);
+const startedDay = (state: LeadSnapshot, first: string, at: string) => Math.round((Date.parse(at) - Date.parse(first)) / 86_400_000);
 
 describe('leadWorkflow', () => {
   it('scores events, ignores a duplicate event id, and hands off at the MQL threshold', async () => {
-    const { writes, taskQueue, worker } = harness();
-    await (await worker).runUntil(async () => {
-      const handle = await startLead(taskQueue, event('w1', 'e1', 'page_view', { url: '/pricing' }));
-      await waitFor(async () => (await stateOf(handle)).eventCount === 1, 'first event');
-      expect((await stateOf(handle)).scores).toEqual({ engagement: 25 });
+    const { writes } = await withLead('w1', async (lead) => {
+      await lead.send('page_view', { url: '/pricing' }, undefined, 'w1-e1');
+      expect((await lead.until((s) => s.eventCount === 1, 'first event')).scores).toEqual({ engagement: 25 });
+      await lead.send('page_view', { url: '/pricing' }, undefined, 'w1-e1');
+      await lead.send('email_click', {}, undefined, 'w1-e2');
+      const two = await lead.until((s) => s.eventCount === 2, 'second event');
+      expect(two).toMatchObject({ total: 40, stage: 'lead' });
 
-      await handle.signal(leadEventSignal, event('w1', 'e1', 'page_view', { url: '/pricing' }));
-      await handle.signal(leadEventSignal, event('w1', 'e2', 'email_click'));
-      await waitFor(async () => (await stateOf(handle)).eventCount === 2, 'second event');
-      expect((await stateOf(handle)).total).toBe(40);
-      expect((await stateOf(handle)).stage).toBe('lead');
-
-      await handle.signal(leadEventSignal, event('w1', 'e3', 'form_submit', { form: 'demo_request' }));
-      await waitFor(async () => (await stateOf(handle)).stage === 'mql', 'MQL');
-      const state = await stateOf(handle);
+      await lead.send('form_submit', { form: 'demo_request' }, undefined, 'w1-e3');
+      const state = await lead.until((s) => s.stage === 'mql', 'MQL');
       expect(state.total).toBe(90);
       expect(state.handoff).toMatchObject({ handoffId: 'w1:1', queue: 'inbound-sales', team: 'Inbound', status: 'pending', score: 90, qualifiedBy: 'mql' });
       expect(state.stageHistory.map((change) => change.stage)).toEqual(['lead', 'mql']);
+      await lead.saveHistory('mql-handoff');
+    });
+    expect(writes.flatMap((w) => w.ledger).map((entry) => [entry.eventId, entry.ruleId, entry.points])).toEqual([
+      ['w1-e1', 'visit-points', 5],
+      ['w1-e1', 'key-page-points', 20],
+      ['w1-e2', 'email-click-points', 15],
+      ['w1-e3', 'demo-points', 50],
+    ]);
+    const revisions = writes.map((write) => write.snapshot.revision);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+  });
 
-      const ledger = writes.flatMap((write) => write.ledger);
-      expect(ledger.map((entry) => [entry.eventId, entry.ruleId, entry.points])).toEqual([
-        ['e1', 'visit-points', 5],
-        ['e1', 'key-page-points', 20],
-        ['e2', 'email-click-points', 15],
-        ['e3', 'demo-points', 50],
+  it("follows a B2B lead for 180 days: DOMAIN.md's actions and decay, to the exact ledger", async () => {
+    let first = '';
+    const { writes, notifications } = await withLead('journey', async (lead) => {
+      const at = async (day: number) => {
+        const now = await env.currentTimeMs();
+        const target = Date.parse(first) + day * 86_400_000;
+        if (target > now) await env.sleep(target - now);
+      };
+      await lead.send('page_view', { url: '/blog/why-scoring' });
+      first = (await lead.until((s) => s.eventCount === 1, 'day 0')).lastActivityAt as string;
+      await at(1);
+      await lead.send('email_open', { campaign: 'welcome' });
+      await at(2);
+      await lead.send('content_download', { assetType: 'guide' });
+      await lead.until((s) => s.eventCount === 3, 'day 2');
+      await at(40);
+      expect((await lead.until((s) => s.ledgerSize === 5, 'decay by day 40')).scores.engagement).toBe(12);
+      await lead.send('webinar_attended', { webinar: 'q3-roadmap' });
+      await at(50);
+      await lead.send('page_view', { url: '/pricing' });
+      await at(51);
+      await lead.send('form_submit', { form: 'demo_request' });
+      const mql = await lead.until((s) => s.stage === 'mql', 'MQL on day 51');
+      expect(mql.total).toBe(97);
+      await env.sleep(2 * 3_600_000);
+      expect((await lead.answer({ decision: 'accept', note: 'discovery call booked' })).stage).toBe('sal');
+      await at(100);
+      expect((await lead.answer({ decision: 'qualify', note: 'budget confirmed' })).stage).toBe('sql');
+      await at(101);
+      await lead.send('crm_outcome', { outcome: 'opportunity_created' });
+      await lead.until((s) => s.stage === 'opportunity', 'opportunity');
+      await at(180);
+      await lead.send('crm_outcome', { outcome: 'won' });
+      const end = await lead.until((s) => s.stage === 'customer', 'won');
+      expect(end.scores).toEqual({ engagement: 42 });
+      expect(end.stageHistory.map((s) => [s.stage, startedDay(end, first, s.at)])).toEqual([
+        ['lead', 0],
+        ['mql', 51],
+        ['sal', 51],
+        ['sql', 100],
+        ['opportunity', 101],
+        ['customer', 180],
       ]);
-      expect(writes.flatMap((write) => write.handoffs)).toHaveLength(1);
-      const revisions = writes.map((write) => write.snapshot.revision);
-      expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+      await lead.saveHistory('journey-180-days');
     });
+    const ledger = writes.flatMap((w) => w.ledger);
+    expect(ledger.map((e) => [e.sequence, startedDay({} as LeadSnapshot, first, e.occurredAt), e.ruleId, e.points])).toEqual([
+      [0, 0, 'visit-points', 5],
+      [1, 1, 'email-open-points', 5],
+      [2, 2, 'download-points', 20],
+      [3, 30, 'decay-social', -8],
+      [4, 32, 'decay-inactive', -10],
+      [5, 40, 'webinar-points', 25],
+      [6, 47, 'decay-web', -15],
+      [7, 50, 'visit-points', 5],
+      [8, 50, 'key-page-points', 20],
+      [9, 51, 'demo-points', 50],
+      [10, 61, 'decay-email', -5],
+      [11, 81, 'decay-inactive', -10],
+      [12, 96, 'decay-web', -15],
+      [13, 121, 'decay-email', -5],
+      [14, 131, 'decay-inactive', -10],
+      [15, 161, 'decay-inactive', -10],
+    ]);
+    expect(ledger.find((e) => e.ruleId === 'decay-web')?.reason).toBe('No website visit: -15 after 45 days: -15 engagement after 45 days without web activity');
+    expect(new Set(ledger.map((e) => e.entryId)).size).toBe(ledger.length);
+    expect(notifications.map((n) => n.type)).toEqual(['handoff.created', 'handoff.answered', 'handoff.answered']);
   });
 
-  it('moves an accepted lead to SAL and refuses a second answer', async () => {
-    const { writes, taskQueue, worker } = harness();
-    await (await worker).runUntil(async () => {
-      const handle = await startLead(taskQueue, event('w2', 'e1', 'form_submit', { form: 'demo_request' }));
-      await handle.signal(leadEventSignal, event('w2', 'e2', 'content_download'));
-      await waitFor(async () => (await stateOf(handle)).stage === 'mql', 'MQL');
+  it('escalates an unanswered handoff once, then expires it and returns the lead to marketing', async () => {
+    const { notifications } = await withLead('sla', async (lead) => {
+      await lead.send('form_submit', { form: 'profile' }, { seniority: 'vp', companySize: 5000 });
+      await lead.send('form_submit', { form: 'demo_request' });
+      const mql = await lead.until((s) => s.stage === 'mql', 'MQL');
+      expect(mql.handoff).toMatchObject({ queue: 'enterprise-sales', owner: 'ae-1', slaHours: 8, escalations: 0 });
 
-      const after = await handle.executeUpdate(salesDecisionUpdate, { args: [{ handoffId: 'w2:1', decision: 'accept' }] });
-      expect(after.stage).toBe('sal');
-      expect(after.handoff?.status).toBe('accepted');
-      expect(writes.at(-1)?.handoffs).toMatchObject([{ handoffId: 'w2:1', status: 'accepted' }]);
+      await lead.pass(8.5 / 24);
+      const escalated = await lead.until((s) => s.handoff?.escalations === 1, 'escalation');
+      expect(escalated.handoff).toMatchObject({ queue: 'sales-managers', status: 'pending' });
+      expect(escalated.handoff?.owner).toBeUndefined();
+      expect(escalated.stage).toBe('mql');
 
-      await expect(
-        handle.executeUpdate(salesDecisionUpdate, { args: [{ handoffId: 'w2:1', decision: 'reject', reason: 'spam' }] }),
-      ).rejects.toThrow(WorkflowUpdateFailedError);
-      expect((await stateOf(handle)).stage).toBe('sal');
+      await lead.pass(8.5 / 24);
+      const expired = await lead.until((s) => s.handoff?.status === 'expired', 'expiry');
+      expect(expired.stage).toBe('nurture');
+      expect(expired.stageHistory.at(-1)?.reason).toBe('expired: no answer within 8 h after 1 escalation(s)');
+      await expect(lead.answer({ decision: 'accept' })).rejects.toThrow(WorkflowUpdateFailedError);
+      await lead.saveHistory('sla-expiry');
     });
+    expect(notifications.map((n) => [n.type, n.handoff.queue])).toEqual([
+      ['handoff.created', 'enterprise-sales'],
+      ['handoff.escalated', 'sales-managers'],
+      ['handoff.expired', 'sales-managers'],
+    ]);
+    expect(new Set(notifications.map((n) => n.key)).size).toBe(3);
   });
 
-  it('recycles a rejected lead to nurture with its reason, and can qualify it again', async () => {
-    const { taskQueue, worker } = harness();
-    await (await worker).runUntil(async () => {
-      const handle = await startLead(taskQueue, event('w3', 'e1', 'form_submit', { form: 'demo_request' }));
-      await handle.signal(leadEventSignal, event('w3', 'e2', 'webinar_attended'));
-      await waitFor(async () => (await stateOf(handle)).stage === 'mql', 'MQL');
+  it('recycles a rejected lead: engagement reset, a 30-day cool-down, then MQL again', async () => {
+    await withLead('recycle', async (lead) => {
+      await lead.send('form_submit', { form: 'demo_request' });
+      await lead.send('webinar_attended');
+      await lead.until((s) => s.stage === 'mql', 'MQL');
+      await expect(lead.answer({ decision: 'reject' })).rejects.toThrow(WorkflowUpdateFailedError);
 
-      await expect(
-        handle.executeUpdate(salesDecisionUpdate, { args: [{ handoffId: 'w3:1', decision: 'reject' }] }),
-      ).rejects.toThrow(WorkflowUpdateFailedError);
+      const rejected = await lead.answer({ decision: 'reject', reason: 'bad_timing', note: 'budget opens in Q2' });
+      expect(rejected).toMatchObject({ stage: 'nurture', scores: { engagement: 0 }, handoff: { status: 'rejected', reason: 'bad_timing', note: 'budget opens in Q2' } });
+      expect(rejected.stageHistory.at(-1)?.reason).toBe('rejected by sales: bad_timing (budget opens in Q2)');
+      expect(lead.ledger().at(-1)).toMatchObject({ ruleId: 'recycle', points: -75, reason: 'rejected by sales (bad_timing): engagement reset to 0' });
 
-      const after = await handle.executeUpdate(salesDecisionUpdate, {
-        args: [{ handoffId: 'w3:1', decision: 'reject', reason: 'bad_timing', note: 'budget opens in Q2' }],
-      });
-      expect(after.stage).toBe('nurture');
-      expect(after.handoff).toMatchObject({ status: 'rejected', reason: 'bad_timing', note: 'budget opens in Q2' });
-      expect(after.stageHistory.at(-1)?.reason).toBe('rejected by sales: bad_timing (budget opens in Q2)');
+      await lead.pass(20);
+      await lead.send('form_submit', { form: 'demo_request' });
+      await lead.send('webinar_attended');
+      const cooling = await lead.until((s) => s.eventCount === 4, 'events during the cool-down');
+      expect(cooling).toMatchObject({ stage: 'nurture', total: 75 });
 
-      await handle.signal(leadEventSignal, event('w3', 'e3', 'email_open'));
-      await waitFor(async () => (await stateOf(handle)).stage === 'mql', 'MQL again');
-      expect((await stateOf(handle)).handoff).toMatchObject({ handoffId: 'w3:2', status: 'pending' });
+      await lead.pass(11);
+      const again = await lead.until((s) => s.stage === 'mql', 'MQL after the cool-down');
+      expect(again.handoff).toMatchObject({ handoffId: 'recycle:2', status: 'pending' });
+      await lead.saveHistory('reject-cool-down-mql');
     });
   });
 });

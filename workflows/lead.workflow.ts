@@ -1,9 +1,11 @@
 /**
- * One lead's life as a durable workflow: events in, points applied (with the rules' limits and
- * the scores' caps), thresholds or the grade reached, a routed handoff to sales, and sales'
- * answer. Deterministic: all I/O is in activities.
+ * One lead's life as a durable workflow. Handlers only enqueue; the loop drains events in
+ * batches (one scoring activity and one read-side write per batch), sleeps on a durable timer
+ * until the next decay step, SLA or end of a cool-down, and hands the lead to sales when it
+ * qualifies. Every state change is a pure function of lead-state.ts.
  */
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -11,39 +13,53 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { advance, emptyMemory } from '../engine/lead-context';
-import { applyLimits, pruneUsage } from '../engine/limits';
-import { applyHits, gradeOf, gradeQualifies, reachedThreshold, stageAfterDecision, totalScore } from '../engine/score-state';
-import type { LeadEvent, Stage } from '../engine/types';
-import type { LeadActivities, ScoredBatch } from './lead.activities';
+import type { LeadEvent } from '../engine/types';
+import type { LeadActivities, Notification } from './lead.activities';
 import {
   leadEventSignal,
   leadStateQuery,
   salesDecisionUpdate,
   type CarriedState,
   type Handoff,
-  type LeadSnapshot,
   type LeadWorkflowInput,
   type LedgerEntry,
   type SalesDecisionInput,
 } from './lead.definitions';
+import {
+  applyDecay,
+  applyDecision,
+  applyEvent,
+  applySla,
+  initialState,
+  nextDeadline,
+  nextHandoffId,
+  openHandoff,
+  policiesOf,
+  qualification,
+  validateDecision,
+} from './lead-state';
 
 const { scoreEvents, routeLead, writeProjection } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
+// A webhook receiver that stays down must not hold the lead up: a bounded number of tries.
+const { notify } = proxyActivities<LeadActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumAttempts: 8, maximumInterval: '5 minutes' },
+});
 
 /** Events scored by one activity call; bounds the activity's payload. */
 const MAX_BATCH = 200;
-const HOUR_MS = 3_600_000;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
-  const state: CarriedState = input.carried ?? { snapshot: newLead(input.leadId), seenEventIds: [], memory: emptyMemory(), ruleUsage: {} };
-  const { snapshot } = state;
+  const state: CarriedState = input.carried ?? initialState(input.leadId, now());
   const seenEventIds = new Set(state.seenEventIds);
-  const pendingEvents: LeadEvent[] = [];
-  const pendingDecisions: SalesDecisionInput[] = [];
-  const answered = new Set<string>();
+  const pendingEvents: LeadEvent[] = state.pendingEvents;
+  // Each answer waits for its own turn: one handoff can be answered twice (accept, then qualify).
+  const pendingDecisions: Array<SalesDecisionInput & { turn: number }> = [];
+  let turns = 0;
+  let answeredTurns = 0;
 
   setHandler(leadEventSignal, (event) => {
     // A duplicate event id has no effect, within this run and across continue-as-new.
@@ -52,170 +68,118 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     pendingEvents.push(event);
   });
 
-  setHandler(leadStateQuery, () => snapshot);
+  setHandler(leadStateQuery, () => state.snapshot);
 
   setHandler(
     salesDecisionUpdate,
     async (decision) => {
-      pendingDecisions.push(decision);
-      await condition(() => answered.has(decision.handoffId));
-      return snapshot;
+      const turn = ++turns;
+      pendingDecisions.push({ ...decision, turn });
+      await condition(() => answeredTurns >= turn);
+      return state.snapshot;
     },
-    { validator: (decision) => validateDecision(snapshot, decision, pendingDecisions) },
+    { validator: (decision) => validateDecision(state, decision, pendingDecisions) },
   );
 
   for (;;) {
-    await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || workflowInfo().continueAsNewSuggested);
+    const deadline = nextDeadline(state, now());
+    const waitMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+    if (waitMs === undefined || waitMs > 0) {
+      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || workflowInfo().continueAsNewSuggested, waitMs);
+    }
+    const changes = new Changes();
+
     if (pendingDecisions.length > 0) {
       const decisions = pendingDecisions.splice(0);
-      const handoffs = decisions.map((decision) => applyDecision(snapshot, decision));
-      await save(snapshot, [], handoffs);
-      for (const decision of decisions) answered.add(decision.handoffId);
+      for (const { turn: _turn, ...decision } of decisions) {
+        const { handoff, ledger } = applyDecision(state, decision, now());
+        changes.add(ledger, handoff, 'handoff.answered');
+      }
+      await changes.save(state);
+      answeredTurns = Math.max(answeredTurns, ...decisions.map((decision) => decision.turn));
     }
-    if (pendingEvents.length > 0) {
-      const batch = pendingEvents.splice(0, MAX_BATCH);
-      const { ledger, handoffs } = await scoreBatch(state, batch);
-      await save(snapshot, ledger, handoffs);
-    }
-    if (workflowInfo().continueAsNewSuggested && pendingEvents.length === 0 && pendingDecisions.length === 0) {
+
+    if (pendingEvents.length > 0) await scoreBatch(state, pendingEvents.splice(0, MAX_BATCH), changes);
+
+    const decayed = applyDecay(state, now());
+    changes.add(decayed.ledger, decayed.handoff, 'handoff.withdrawn');
+    const sla = applySla(state, now());
+    if (sla) changes.add([], sla, sla.status === 'expired' ? 'handoff.expired' : 'handoff.escalated');
+    await qualify(state, changes);
+    await changes.save(state);
+
+    if (workflowInfo().continueAsNewSuggested && pendingDecisions.length === 0) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof leadWorkflow>({ leadId: snapshot.leadId, carried: { ...state, seenEventIds: [...seenEventIds] } });
-    }
-  }
-}
-
-function newLead(leadId: string): LeadSnapshot {
-  return {
-    leadId,
-    stage: 'lead',
-    scores: {},
-    total: 0,
-    grade: null,
-    segment: null,
-    modelVersion: null,
-    attributes: {},
-    lastActivityAt: null,
-    eventCount: 0,
-    ledgerSize: 0,
-    handoff: null,
-    stageHistory: [{ stage: 'lead', at: new Date().toISOString(), reason: 'first event' }],
-    revision: 0,
-  };
-}
-
-/** Scores a batch, applies its points event by event, and hands the lead off when it qualifies. */
-async function scoreBatch(state: CarriedState, batch: LeadEvent[]): Promise<{ ledger: LedgerEntry[]; handoffs: Handoff[] }> {
-  const { snapshot } = state;
-  const scored = await scoreEvents({ events: batch, memory: state.memory });
-  const ledger: LedgerEntry[] = [];
-  const handoffs: Handoff[] = [];
-  for (const [index, { eventId, hits, segment }] of scored.results.entries()) {
-    const event = batch[index] as LeadEvent;
-    state.memory = advance(state.memory, event).next;
-    snapshot.attributes = state.memory.attributes;
-    snapshot.lastActivityAt = state.memory.lastActivityAt;
-    snapshot.eventCount += 1;
-    snapshot.segment = segment ?? null;
-    for (const hit of hits) {
-      const limits = scored.limits[hit.ruleId];
-      const usage = state.ruleUsage[hit.ruleId] ?? [];
-      const limited = applyLimits(hit.points, limits, usage, event.occurredAt);
-      if (limited.counted) state.ruleUsage[hit.ruleId] = pruneUsage([...usage, event.occurredAt], limits, event.occurredAt);
-      const before = snapshot.scores[hit.score] ?? 0;
-      snapshot.scores = applyHits(snapshot.scores, [{ score: hit.score, points: limited.points }], scored.scores);
-      const applied = (snapshot.scores[hit.score] ?? 0) - before;
-      const notes = [limited.note, applied !== limited.points ? `capped at ${snapshot.scores[hit.score]}` : undefined].filter(Boolean);
-      ledger.push({
-        entryId: `${eventId}:${hit.ruleId}`,
-        sequence: snapshot.ledgerSize++,
-        leadId: snapshot.leadId,
-        eventId,
-        eventType: event.type,
-        ruleId: hit.ruleId,
-        ruleName: hit.ruleName,
-        score: hit.score,
-        points: applied,
-        reason: notes.length > 0 ? `${hit.reason} (${notes.join('; ')})` : hit.reason,
-        modelVersion: scored.modelVersion,
-        occurredAt: event.occurredAt,
+      // Accepted but unscored events travel with the state; none is lost or counted twice.
+      await continueAsNew<typeof leadWorkflow>({
+        leadId: state.snapshot.leadId,
+        carried: { ...state, seenEventIds: [...seenEventIds], pendingEvents: [...pendingEvents] },
       });
     }
-    snapshot.total = totalScore(snapshot.scores);
-    snapshot.grade = scored.grade ? gradeOf(snapshot.scores, scored.grade) : null;
-    const handoff = await qualify(state, scored);
-    if (handoff) handoffs.push(handoff);
   }
-  snapshot.modelVersion = scored.modelVersion;
-  return { ledger, handoffs };
 }
 
-/** Hands the lead to sales when a threshold (for its segment) or its grade says so. */
-async function qualify(state: CarriedState, scored: ScoredBatch): Promise<Handoff | undefined> {
-  const { snapshot } = state;
-  const threshold = reachedThreshold(snapshot.stage, snapshot.scores, scored.thresholds, snapshot.segment ?? undefined);
-  const byGrade = !threshold && scored.grade && gradeQualifies(snapshot.stage, snapshot.scores, scored.grade) ? scored.grade : undefined;
-  const sourceId = threshold?.id ?? byGrade?.id;
-  if (!sourceId) return undefined;
-
-  const count = snapshot.handoff ? Number(snapshot.handoff.handoffId.split(':').pop()) + 1 : 1;
-  const handoffId = `${snapshot.leadId}:${count}`;
-  const { route, owner } = await routeLead({ modelVersion: scored.modelVersion, sourceId, attributes: snapshot.attributes, handoffId });
-  const now = new Date();
-  const handoff: Handoff = {
-    handoffId,
-    leadId: snapshot.leadId,
-    queue: route?.queue ?? 'unrouted',
-    team: route?.team ?? 'unassigned',
-    ...(owner !== undefined && { owner }),
-    ...(route && { routeId: route.id }),
-    status: 'pending',
-    createdAt: now.toISOString(),
-    slaDueAt: new Date(now.getTime() + (route?.slaHours ?? 24) * HOUR_MS).toISOString(),
-    score: snapshot.total,
-    qualifiedBy: sourceId,
-    ...(snapshot.grade && { grade: snapshot.grade }),
-    modelVersion: scored.modelVersion,
-  };
-  snapshot.handoff = handoff;
-  const why = threshold
-    ? `score ${snapshot.total} reached threshold ${threshold.value} (${threshold.name})`
-    : `grade ${snapshot.grade} is sales-ready`;
-  moveTo(snapshot, 'mql', route ? `${why}; routed to ${route.name}` : `${why}; no route matched, left unrouted`);
-  return { ...handoff };
-}
-
-function validateDecision(snapshot: LeadSnapshot, decision: SalesDecisionInput, queued: SalesDecisionInput[]): void {
-  const handoff = snapshot.handoff;
-  if (!handoff || handoff.handoffId !== decision.handoffId) {
-    throw new Error(`handoff ${decision.handoffId} is not this lead's current handoff`);
+/** Scores a batch, applies it event by event, and hands the lead off when it qualifies. */
+async function scoreBatch(state: CarriedState, batch: LeadEvent[], changes: Changes): Promise<void> {
+  const scored = await scoreEvents({ events: batch, memory: state.memory });
+  state.policies = policiesOf(scored);
+  for (const [index, result] of scored.results.entries()) {
+    const handoffBefore = state.snapshot.handoff?.status;
+    changes.touch();
+    changes.add(applyEvent(state, batch[index] as LeadEvent, { ...result, limits: scored.limits }, now()));
+    if (handoffBefore === 'pending' && state.snapshot.handoff?.status === 'withdrawn') changes.add([], state.snapshot.handoff, 'handoff.withdrawn');
+    await qualify(state, changes);
   }
-  if (handoff.status !== 'pending' || queued.some((q) => q.handoffId === decision.handoffId)) {
-    throw new Error(`handoff ${decision.handoffId} was already answered`);
+}
+
+async function qualify(state: CarriedState, changes: Changes): Promise<void> {
+  const source = qualification(state, now());
+  if (!source || !state.policies) return;
+  const handoffId = nextHandoffId(state.snapshot);
+  const routed = await routeLead({ modelVersion: state.policies.modelVersion, sourceId: source.sourceId, attributes: state.snapshot.attributes, handoffId });
+  changes.add([], openHandoff(state, source, handoffId, routed, now()), 'handoff.created');
+}
+
+/** What one turn of the loop changed: written in one projection write, then announced. */
+class Changes {
+  private ledger: LedgerEntry[] = [];
+  private handoffs = new Map<string, Handoff>();
+  private notifications: Notification[] = [];
+  private touched = false;
+
+  /** The snapshot changed (an event was applied) even if no ledger entry came of it. */
+  touch(): void {
+    this.touched = true;
   }
-  if (decision.decision === 'reject' && !decision.reason) throw new Error('a rejection needs a reason');
+
+  add(ledger: LedgerEntry[], handoff?: Handoff | null, type?: Notification['type']): void {
+    if (ledger.length > 0 || handoff) this.touched = true;
+    this.ledger.push(...ledger);
+    if (handoff) {
+      this.handoffs.set(handoff.handoffId, { ...handoff });
+      if (type) this.notifications.push({ type, handoff: { ...handoff }, key: `${handoff.handoffId}:${type}:${handoff.escalations}` });
+    }
+  }
+
+  async save(state: CarriedState): Promise<void> {
+    if (!this.touched) return;
+    state.snapshot.revision += 1;
+    await writeProjection({ snapshot: { ...state.snapshot }, ledger: this.ledger, handoffs: [...this.handoffs.values()] });
+    for (const notification of this.notifications) {
+      try {
+        await notify({ ...notification, lead: { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade } });
+      } catch (err) {
+        // The read side already has the change; a receiver that never answers only misses the ping.
+        if (!(err instanceof ActivityFailure)) throw err;
+      }
+    }
+    this.ledger = [];
+    this.handoffs.clear();
+    this.notifications = [];
+    this.touched = false;
+  }
 }
 
-function applyDecision(snapshot: LeadSnapshot, decision: SalesDecisionInput): Handoff {
-  const handoff = snapshot.handoff as Handoff;
-  const stage = stageAfterDecision(
-    snapshot.stage,
-    decision.decision === 'accept' ? { decision: 'accept' } : { decision: 'reject', reason: decision.reason ?? 'other' },
-  );
-  handoff.status = decision.decision === 'accept' ? 'accepted' : 'rejected';
-  handoff.decidedAt = new Date().toISOString();
-  if (decision.reason) handoff.reason = decision.reason;
-  if (decision.note) handoff.note = decision.note;
-  const why = decision.decision === 'accept' ? 'accepted by sales' : `rejected by sales: ${decision.reason}`;
-  moveTo(snapshot, stage, decision.note ? `${why} (${decision.note})` : why);
-  return { ...handoff };
-}
-
-function moveTo(snapshot: LeadSnapshot, stage: Stage, reason: string): void {
-  snapshot.stage = stage;
-  snapshot.stageHistory.push({ stage, at: new Date().toISOString(), reason });
-}
-
-async function save(snapshot: LeadSnapshot, ledger: LedgerEntry[], handoffs: Handoff[]): Promise<void> {
-  snapshot.revision += 1;
-  await writeProjection({ snapshot: { ...snapshot }, ledger, handoffs });
+function now(): string {
+  return new Date(Date.now()).toISOString();
 }

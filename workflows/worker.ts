@@ -8,6 +8,7 @@ import { createLeadRepository } from '../api/db/leads.repository';
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
 import { createRouteCounterRepository } from '../api/db/route-counters.repository';
 import { parseEnv } from '../api/env';
+import { createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
 
 const env = parseEnv();
@@ -35,6 +36,7 @@ const worker = await createLeadWorker({
     },
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     writeProjection: (write) => leads.writeProjection(write),
+    notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET }),
   },
 });
 

@@ -17,6 +17,8 @@ export const b2bDefaultGraph: RuleGraphInput = {
     { id: 'fit', label: 'Fit', min: -100, max: 100 },
     { id: 'engagement', label: 'Engagement', min: 0, max: 200 },
   ],
+  // A rejected lead starts its engagement from zero and waits 30 days before it can be MQL again.
+  recycle: { resetScores: ['engagement'], coolDownDays: 30 },
   segments: [
     { id: 'enterprise', label: 'Enterprise (1,000+ employees)', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'greaterThanInclusive', value: 1000 }] },
     { id: 'small-business', label: 'Small business (under 200)', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'lessThan', value: 200 }] },

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { LeadRepository } from '../../db/leads.repository';
 import { handle } from '../../http/handler';
-import { acceptBody, handoffParams, queueParams, queueQuery, rejectBody } from './handoffs.schemas';
+import { acceptBody, handoffParams, qualifyBody, queueParams, queueQuery, rejectBody } from './handoffs.schemas';
 import { decideHandoff } from './handoffs.service';
 
 export function handoffsRouter(temporal: Client, leads: LeadRepository): Router {
@@ -20,6 +20,14 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Router 
     '/handoffs/:handoffId/accept',
     handle({ params: handoffParams, body: acceptBody }, async ({ params, body }) => ({
       body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'accept', ...body }),
+    })),
+  );
+
+  // Sales qualified the lead (budget, authority, need, timeline): it becomes an SQL.
+  router.post(
+    '/handoffs/:handoffId/qualify',
+    handle({ params: handoffParams, body: qualifyBody }, async ({ params, body }) => ({
+      body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'qualify', ...body }),
     })),
   );
 

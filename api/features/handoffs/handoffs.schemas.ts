@@ -10,10 +10,11 @@ export const queueParams = z.object({
 });
 
 export const queueQuery = z.object({
-  status: z.enum(['pending', 'accepted', 'rejected']).default('pending'),
+  status: z.enum(['pending', 'accepted', 'rejected', 'expired', 'withdrawn']).default('pending'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 const note = z.string().max(2000);
 export const acceptBody = z.strictObject({ note: note.optional() });
+export const qualifyBody = acceptBody;
 export const rejectBody = z.strictObject({ reason: z.enum(REJECT_REASONS), note: note.optional() });

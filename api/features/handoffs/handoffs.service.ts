@@ -4,16 +4,16 @@ import { leadWorkflowId, salesDecisionUpdate, type LeadSnapshot } from '../../..
 import type { LeadRepository } from '../../db/leads.repository';
 import { conflict, notFound } from '../../http/errors';
 
-export type Decision = { decision: 'accept'; note?: string } | { decision: 'reject'; reason: RejectReason; note?: string };
+export type Decision = { decision: 'accept' | 'qualify'; note?: string } | { decision: 'reject'; reason: RejectReason; note?: string };
 
 /**
- * Sends sales' answer to the lead's workflow and returns the lead as it is afterwards.
- * The workflow refuses an answer to a handoff that is not pending (409): nothing changes.
+ * Sends sales' answer to the lead's workflow and returns the lead as it is afterwards. The
+ * workflow is the judge (the read side may lag a moment): it refuses an answer the lead cannot
+ * take, such as a second acceptance, with 409, and nothing changes.
  */
 export async function decideHandoff(temporal: Client, leads: LeadRepository, handoffId: string, decision: Decision): Promise<LeadSnapshot> {
   const handoff = await leads.getHandoff(handoffId);
   if (!handoff) throw notFound(`Handoff ${handoffId}`);
-  if (handoff.status !== 'pending') throw conflict(`Handoff ${handoffId} was already ${handoff.status}`);
   try {
     return await temporal.workflow
       .getHandle(leadWorkflowId(handoff.leadId))
