@@ -8,13 +8,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}'],
+          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}', 'workflows/**/*-state.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts', 'workflows/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'workflows/**/*.workflow.test.ts', 'workflows/**/*.replay.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,7 +1,8 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { temporal } from '@temporalio/proto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactValue, LeadEvent } from '../engine/types';
@@ -134,11 +135,12 @@ class Lead {
     return this.writes.flatMap((write) => write.ledger);
   }
 
+  /** With RECORD_HISTORIES=1, keeps this journey's history for the replay test (lead.replay.test.ts). */
   async saveHistory(name: string): Promise<void> {
     if (!process.env.RECORD_HISTORIES) return;
     await mkdir(HISTORIES, { recursive: true });
     const history = await (this.handle as WorkflowHandle<typeof leadWorkflow>).fetchHistory();
-    await writeFile(path.join(HISTORIES, `${name}.json`), JSON.stringify(history));
+    await writeFile(path.join(HISTORIES, `${name}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
   }
 }
 

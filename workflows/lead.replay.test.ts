@@ -1,0 +1,41 @@
+/**
+ * Replays recorded histories of lead journeys (workflows/histories, recorded by
+ * `RECORD_HISTORIES=1 npm test -- workflows/lead.workflow.test.ts`) against the current workflow
+ * code: a change that would break leads already running fails here with a nondeterminism error.
+ * Changing the workflow on purpose? Guard the change with `patched()`, then record again.
+ */
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from './create-worker';
+
+const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
+const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.history.bin'));
+const load = (file: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(HISTORIES, file)));
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+let current: { code: string };
+let changed: { code: string };
+
+beforeAll(async () => {
+  current = { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent })).code };
+  const fixture = fileURLToPath(new URL('../test/fixtures/changed-lead.workflow.ts', import.meta.url));
+  changed = { code: (await bundleWorkflowCode({ workflowsPath: fixture, logger: silent })).code };
+});
+
+describe('recorded lead journeys', () => {
+  it('are there to replay', () => {
+    expect(files.sort()).toEqual(['journey-180-days.history.bin', 'mql-handoff.history.bin', 'reject-cool-down-mql.history.bin', 'sla-expiry.history.bin']);
+  });
+
+  it.each(files)('%s replays against the current workflow code', async (file) => {
+    await expect(Worker.runReplayHistory({ workflowBundle: current }, load(file))).resolves.toBeUndefined();
+  });
+
+  it('catches a workflow change that would break running leads', async () => {
+    await expect(Worker.runReplayHistory({ workflowBundle: changed }, load('mql-handoff.history.bin'))).rejects.toThrow(DeterminismViolationError);
+  });
+});
