@@ -51,6 +51,13 @@ const { notify } = proxyActivities<LeadActivities>({
 
 /** Events scored by one activity call; bounds the activity's payload. */
 const MAX_BATCH = 200;
+/**
+ * A run continues as new after this many events even before Temporal suggests it. A signal that
+ * arrives while a continue-as-new completes makes the server retry that task (temporal#1289), so
+ * under a burst the switch can take a while; this keeps the run far from the server's limit of
+ * 10,000 signals per run.
+ */
+const EVENTS_PER_RUN = 3_000;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const state: CarriedState = input.carried ?? initialState(input.leadId, now());
@@ -61,7 +68,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let turns = 0;
   let answeredTurns = 0;
 
+  let eventsThisRun = 0;
   setHandler(leadEventSignal, (event) => {
+    eventsThisRun += 1;
     // A duplicate event id has no effect, within this run and across continue-as-new.
     if (seenEventIds.has(event.eventId)) return;
     seenEventIds.add(event.eventId);
@@ -81,11 +90,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     { validator: (decision) => validateDecision(state, decision, pendingDecisions) },
   );
 
+  const timeToContinue = () => workflowInfo().continueAsNewSuggested || eventsThisRun >= EVENTS_PER_RUN;
+
   for (;;) {
     const deadline = nextDeadline(state, now());
     const waitMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
     if (waitMs === undefined || waitMs > 0) {
-      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || workflowInfo().continueAsNewSuggested, waitMs);
+      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || timeToContinue(), waitMs);
     }
     const changes = new Changes();
 
@@ -108,7 +119,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     await qualify(state, changes);
     await changes.save(state);
 
-    if (workflowInfo().continueAsNewSuggested && pendingDecisions.length === 0) {
+    if (timeToContinue() && pendingDecisions.length === 0) {
       await condition(allHandlersFinished);
       // Accepted but unscored events travel with the state; none is lost or counted twice.
       await continueAsNew<typeof leadWorkflow>({

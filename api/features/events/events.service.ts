@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import { ServiceError, type Client } from '@temporalio/client';
+import { HttpError } from '../../http/errors';
 import type { LeadEvent } from '../../../engine/types';
 import { leadEventSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
@@ -10,12 +11,20 @@ import type { LeadEventInput } from './events.schemas';
  */
 export async function ingestEvent(temporal: Client, input: LeadEventInput): Promise<{ eventId: string; leadId: string; status: 'accepted' }> {
   const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString() };
-  await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent]>('leadWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId: leadWorkflowId(event.leadId),
-    args: [{ leadId: event.leadId }],
-    signal: leadEventSignal,
-    signalArgs: [event],
-  });
+  try {
+    await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent]>('leadWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: leadWorkflowId(event.leadId),
+      args: [{ leadId: event.leadId }],
+      signal: leadEventSignal,
+      signalArgs: [event],
+    });
+  } catch (err) {
+    // A lead flooded with events is switching to a fresh run: nothing was recorded, retry shortly.
+    if (err instanceof ServiceError && /limit for signal/.test(String(err.cause?.message ?? err.message))) {
+      throw new HttpError(503, 'lead_busy', `Lead ${event.leadId} is taking in a burst of events; retry this event in a few seconds`);
+    }
+    throw err;
+  }
   return { eventId: event.eventId, leadId: event.leadId, status: 'accepted' };
 }
