@@ -5,16 +5,19 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
+import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelVersionRepository } from './db/model-versions.repository';
 import { eventsRouter } from './features/events/events.router';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
 import { leadsRouter } from './features/leads/leads.router';
 import { modelsRouter } from './features/models/models.router';
+import { rescoresRouter } from './features/rescores/rescores.router';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 
 export interface AppDeps {
   temporal: Client;
+  events: EventRepository;
   leads: LeadRepository;
   models: ModelVersionRepository;
   modelId: string;
@@ -33,10 +36,11 @@ export function createApp(deps: AppDeps): Express {
     const database = mongoose.connection.readyState === 1 ? 'up' : 'down';
     res.status(database === 'up' ? 200 : 503).json({ status: database === 'up' ? 'ok' : 'degraded', database });
   });
-  api.use(eventsRouter(deps.temporal));
+  api.use(eventsRouter(deps.temporal, deps.events));
   api.use(leadsRouter(deps.leads));
   api.use(handoffsRouter(deps.temporal, deps.leads));
   api.use(modelsRouter(deps.models, deps.modelId));
+  api.use(rescoresRouter(deps.temporal, deps.models, deps.modelId));
 
   app.use('/api', api);
   app.use(notFoundHandler);

@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
 import { connectDatabase, ensureIndexes } from './db/connect';
+import { createEventRepository } from './db/events.repository';
 import { createLeadRepository } from './db/leads.repository';
 import { createModelVersionRepository } from './db/model-versions.repository';
 import { parseEnv } from './env';
@@ -14,12 +15,13 @@ const env = parseEnv();
 const mongoose = await connectDatabase(env.MONGODB_URI);
 const models = createModelVersionRepository();
 const leads = createLeadRepository();
-await ensureIndexes([models.model, ...leads.models]);
+const events = createEventRepository();
+await ensureIndexes([models.model, ...leads.models, events.model]);
 const model = await ensureDefaultModel(models, env.LEADFLOW_MODEL_ID);
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, leads, models, modelId: env.LEADFLOW_MODEL_ID });
+const app = createApp({ temporal, events, leads, models, modelId: env.LEADFLOW_MODEL_ID });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);

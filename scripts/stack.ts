@@ -19,6 +19,8 @@ export interface StackEnv {
   mongoUri: string;
   /** Folder for the processes' logs. */
   logDir: string;
+  /** More environment for the API and worker (e.g. LEADFLOW_MODEL_ID). */
+  extra?: Record<string, string>;
 }
 
 const TSX = ['--import', 'tsx'];
@@ -67,7 +69,7 @@ export async function startUi(env: StackEnv, port: number, apiUrl: string, host 
 }
 
 function serviceEnv(env: StackEnv): Record<string, string> {
-  return { TEMPORAL_ADDRESS: env.temporalAddress, MONGODB_URI: env.mongoUri };
+  return { TEMPORAL_ADDRESS: env.temporalAddress, MONGODB_URI: env.mongoUri, ...env.extra };
 }
 
 async function waitForHttp(url: string, timeoutMs: number, what: string, child: ChildProcess, logFile: string): Promise<void> {

@@ -3,7 +3,7 @@ import { createLeadActivities, type LeadActivityDeps } from './lead.activities';
 import { TASK_QUEUE } from './lead.definitions';
 
 // Everything under workflows/ stays free of Node built-ins, so the path comes from the URL itself.
-export const WORKFLOWS_PATH = decodeURIComponent(new URL('./lead.workflow.ts', import.meta.url).pathname);
+export const WORKFLOWS_PATH = decodeURIComponent(new URL('./all.workflows.ts', import.meta.url).pathname);
 
 export interface LeadWorkerOptions {
   connection: NativeConnection;

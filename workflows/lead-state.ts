@@ -120,6 +120,42 @@ export function applyDecay(state: CarriedState, now: string): { ledger: LedgerEn
   return { ledger };
 }
 
+/** The result of replaying a lead's events under a model version (the rescoreLead activity). */
+export interface Rescored {
+  scores: Record<string, number>;
+  ruleUsage: Record<string, string[]>;
+  policies: LeadPolicies;
+}
+
+/**
+ * Replaces the lead's scores with those its events earn under another model version, and
+ * records each change in the ledger. Decay resumes from the lead's last activity under the new
+ * version's policies; the stage is not moved back (a lead may qualify by it, never unqualify).
+ */
+export function applyRescore(state: CarriedState, rescored: Rescored, now: string): LedgerEntry[] {
+  const before = state.snapshot.scores;
+  state.policies = rescored.policies;
+  state.ruleUsage = rescored.ruleUsage;
+  state.snapshot.scores = { ...rescored.scores };
+  state.snapshot.modelVersion = rescored.policies.modelVersion;
+  const version = rescored.policies.modelVersion;
+  const ids = [...new Set([...Object.keys(before), ...Object.keys(rescored.scores)])].sort();
+  const ledger = ids
+    .filter((id) => (rescored.scores[id] ?? 0) !== (before[id] ?? 0))
+    .map((id) =>
+      entry(
+        state,
+        { eventId: `rescore:v${version}`, eventType: 'rescore', ruleId: 'rescore', ruleName: `Rescored under version ${version}`, score: id, points: (rescored.scores[id] ?? 0) - (before[id] ?? 0), occurredAt: now, entrySuffix: id },
+        `rescored under version ${version}: ${id} ${before[id] ?? 0} → ${rescored.scores[id] ?? 0}`,
+      ),
+    );
+  for (const policy of rescored.policies.decay) {
+    if (!state.decay[policy.id]) state.decay[policy.id] = { ...restartDecay(state.memory.lastActivityAt ?? now), nextAt: null };
+  }
+  refresh(state);
+  return ledger;
+}
+
 /** What qualifies the lead now (a threshold for its segment, or a sales-ready grade), if anything. */
 export function qualification(state: CarriedState, now: string): { sourceId: string; why: string } | undefined {
   const { snapshot, policies } = state;

@@ -20,6 +20,7 @@ import type {
   RuleHit,
 } from '../engine/types';
 import type { Handoff, LeadSnapshot, LedgerEntry } from './lead.definitions';
+import { applyEvent, initialState, type Rescored } from './lead-state';
 
 export interface PublishedModel {
   version: number;
@@ -55,6 +56,11 @@ export interface LeadActivityDeps {
   writeProjection(write: ProjectionWrite): Promise<void>;
   /** Tells subscribers (webhooks) of a handoff change; throws to be retried. */
   notify(notification: Notification): Promise<void>;
+  /** A lead's stored events, oldest first (for rescoring). */
+  eventsForLead(leadId: string): Promise<LeadEvent[]>;
+  /** Lead ids after `after` in id order, at most `limit`; and how many leads there are. */
+  listLeadIds(after: string, limit: number): Promise<string[]>;
+  countLeads(): Promise<number>;
 }
 
 /** The model's policies the workflow applies itself (pure functions from engine/). */
@@ -133,6 +139,27 @@ export function createLeadActivities(deps: LeadActivityDeps) {
     async notify(notification: Notification): Promise<void> {
       await deps.notify(notification);
     },
+
+    /** Replays a lead's stored events through the same state rules as live scoring, under `modelVersion`. */
+    async rescoreLead(input: { leadId: string; modelVersion: number }): Promise<Rescored> {
+      const model = await deps.modelVersion(input.modelVersion);
+      const scorer = scorerFor(model);
+      const rules = new Map(model.compiled.rules.map((rule) => [rule.id, rule]));
+      const { scores, thresholds, grade, decay, recycle } = model.compiled;
+      const policies = { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), decay, recycle };
+      const replay = initialState(input.leadId, new Date(0).toISOString());
+      replay.policies = policies;
+      for (const event of await deps.eventsForLead(input.leadId)) {
+        const { context } = advance(replay.memory, event);
+        const hits = await scorer.score(event, context);
+        const limits = Object.fromEntries(hits.flatMap((hit) => (rules.get(hit.ruleId)?.limits ? [[hit.ruleId, rules.get(hit.ruleId)!.limits!]] : [])));
+        applyEvent(replay, event, { hits, limits }, event.occurredAt);
+      }
+      return { scores: replay.snapshot.scores, ruleUsage: replay.ruleUsage, policies };
+    },
+
+    listLeadIds: (input: { after: string; limit: number }) => deps.listLeadIds(input.after, input.limit),
+    countLeads: () => deps.countLeads(),
   };
 }
 

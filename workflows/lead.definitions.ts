@@ -139,8 +139,25 @@ export interface CarriedState {
   coolDownUntil?: string;
   /** Events accepted but not yet scored when the run continued as new. */
   pendingEvents: LeadEvent[];
+  /** A rescoring asked for but not yet done when the run continued as new. */
+  pendingRescore?: number;
 }
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
+/** Recompute the lead's scores from its stored events under a model version. */
+export const rescoreSignal = defineSignal<[{ modelVersion: number }]>('rescore');
+
+/** One rescoring of every lead: `rescore:v<version>`. */
+export const rescoreWorkflowId = (modelVersion: number) => `rescore:v${modelVersion}`;
+
+export interface RescoreProgress {
+  modelVersion: number;
+  /** Leads when the rescoring started. */
+  total: number;
+  /** Leads told to rescore so far. */
+  signalled: number;
+  done: boolean;
+}
+export const rescoreProgressQuery = defineQuery<RescoreProgress>('rescoreProgress');
 export const leadStateQuery = defineQuery<LeadSnapshot>('leadState');
 export const salesDecisionUpdate = defineUpdate<LeadSnapshot, [SalesDecisionInput]>('salesDecision');

@@ -11,8 +11,9 @@ import { b2bDefaultGraph } from '../rules/templates';
 import { timeSkippingServerOption } from '../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from './create-worker';
 import type { Notification, ProjectionWrite } from './lead.activities';
-import { leadEventSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from './lead.definitions';
+import { leadEventSignal, leadStateQuery, leadWorkflowId, rescoreWorkflowId, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from './lead.definitions';
 import { leadWorkflow } from './lead.workflow';
+import { rescoreWorkflow } from './rescore.workflow';
 
 // Workflow tests: the real workflow code on Temporal's time-skipping test server (months pass in
 // seconds), with the activities' I/O replaced by in-memory fakes. The integration tests in test/
@@ -20,6 +21,13 @@ import { leadWorkflow } from './lead.workflow';
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 const model = { version: 1, compiled: compileGraph(b2bDefaultGraph) };
+// Version 2 values the pricing page twice as much.
+const model2 = {
+  version: 2,
+  compiled: compileGraph({ ...b2bDefaultGraph, nodes: b2bDefaultGraph.nodes.map((n) => (n.id === 'key-page-points' ? { ...n, points: 40 } : n)) }),
+};
+/** Events each test lead was sent, as the API's event store would hold them. */
+const stored = new Map<string, LeadEvent[]>();
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
 
 beforeAll(async () => {
@@ -50,8 +58,11 @@ async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Pro
     workflowBundle: { code: bundle.code },
     deps: {
       currentModel: async () => model,
-      modelVersion: async () => model,
+      modelVersion: async (version) => (version === 2 ? model2 : model),
       roundRobinPosition: async () => 0,
+      eventsForLead: async (id) => stored.get(id) ?? [],
+      listLeadIds: async (after) => [...stored.keys()].filter((id) => id > after).sort(),
+      countLeads: async () => stored.size,
       writeProjection: async (write) => {
         writes.push(structuredClone(write));
       },
@@ -92,6 +103,7 @@ class Lead {
       ...(attributes && { attributes }),
       occurredAt: new Date(await env.currentTimeMs()).toISOString(),
     };
+    stored.set(this.leadId, [...(stored.get(this.leadId) ?? []).filter((e) => e.eventId !== event.eventId), event]);
     if (!this.handle) {
       this.handle = await env.client.workflow.signalWithStart(leadWorkflow, {
         taskQueue: this.taskQueue,
@@ -105,6 +117,10 @@ class Lead {
 
   async end(): Promise<void> {
     await this.handle?.terminate('test finished').catch(() => undefined);
+  }
+
+  get workflowHandle(): WorkflowHandle<typeof leadWorkflow> {
+    return this.handle as WorkflowHandle<typeof leadWorkflow>;
   }
 
   state(): Promise<LeadSnapshot> {
@@ -293,5 +309,27 @@ describe('leadWorkflow', () => {
       expect(again.handoff).toMatchObject({ handoffId: 'recycle:2', status: 'pending' });
       await lead.saveHistory('reject-cool-down-mql');
     });
+  });
+
+  it('rescores a lead from its events under a new model version, through a batched rescoring', async () => {
+    const { writes } = await withLead('rescore-lead', async (lead) => {
+      await lead.send('page_view', { url: '/pricing' });
+      await lead.send('email_click');
+      expect(await lead.until((s) => s.eventCount === 2, 'v1 scoring')).toMatchObject({ total: 40, stage: 'lead', modelVersion: 1 });
+
+      const progress = await env.client.workflow.execute(rescoreWorkflow, {
+        taskQueue: 'test-rescore-lead',
+        workflowId: rescoreWorkflowId(2),
+        args: [{ modelVersion: 2, batchSize: 1 }],
+      });
+      expect(progress).toEqual({ modelVersion: 2, total: stored.size, signalled: stored.size, done: true });
+
+      const after = await lead.until((s) => s.modelVersion === 2 && s.stage === 'mql', 'rescoring under v2');
+      // 5 + 40 + 15 = 60 under version 2: the rescored lead now qualifies.
+      expect(after).toMatchObject({ total: 60, scores: { engagement: 60 }, handoff: { modelVersion: 2, qualifiedBy: 'mql' } });
+    });
+    expect(writes.flatMap((w) => w.ledger).filter((e) => e.ruleId === 'rescore')).toEqual([
+      expect.objectContaining({ score: 'engagement', points: 20, modelVersion: 2, reason: 'rescored under version 2: engagement 40 → 60' }),
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import type { LeadActivities, Notification } from './lead.activities';
 import {
   leadEventSignal,
   leadStateQuery,
+  rescoreSignal,
   salesDecisionUpdate,
   type CarriedState,
   type Handoff,
@@ -29,6 +30,7 @@ import {
   applyDecay,
   applyDecision,
   applyEvent,
+  applyRescore,
   applySla,
   initialState,
   nextDeadline,
@@ -39,7 +41,7 @@ import {
   validateDecision,
 } from './lead-state';
 
-const { scoreEvents, routeLead, writeProjection } = proxyActivities<LeadActivities>({
+const { scoreEvents, routeLead, writeProjection, rescoreLead } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -79,6 +81,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
   setHandler(leadStateQuery, () => state.snapshot);
 
+  // A later request for a rescoring supersedes one not yet done.
+  setHandler(rescoreSignal, ({ modelVersion }) => void (state.pendingRescore = modelVersion));
+
   setHandler(
     salesDecisionUpdate,
     async (decision) => {
@@ -96,7 +101,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const deadline = nextDeadline(state, now());
     const waitMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
     if (waitMs === undefined || waitMs > 0) {
-      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || timeToContinue(), waitMs);
+      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || state.pendingRescore !== undefined || timeToContinue(), waitMs);
     }
     const changes = new Changes();
 
@@ -111,6 +116,15 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
 
     if (pendingEvents.length > 0) await scoreBatch(state, pendingEvents.splice(0, MAX_BATCH), changes);
+
+    if (state.pendingRescore !== undefined && pendingEvents.length === 0) {
+      const modelVersion = state.pendingRescore;
+      const rescored = await rescoreLead({ leadId: state.snapshot.leadId, modelVersion });
+      // Only the newest request counts; one that came in meanwhile runs next turn.
+      if (state.pendingRescore === modelVersion) state.pendingRescore = undefined;
+      changes.touch();
+      changes.add(applyRescore(state, rescored, now()));
+    }
 
     const decayed = applyDecay(state, now());
     changes.add(decayed.ledger, decayed.handoff, 'handoff.withdrawn');

@@ -4,6 +4,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { connectDatabase, ensureIndexes } from '../api/db/connect';
+import { createEventRepository } from '../api/db/events.repository';
 import { createLeadRepository } from '../api/db/leads.repository';
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
 import { createRouteCounterRepository } from '../api/db/route-counters.repository';
@@ -16,7 +17,8 @@ const mongoose = await connectDatabase(env.MONGODB_URI);
 const models = createModelVersionRepository();
 const leads = createLeadRepository();
 const counters = createRouteCounterRepository();
-await ensureIndexes([models.model, ...leads.models, ...counters.models]);
+const events = createEventRepository();
+await ensureIndexes([models.model, ...leads.models, ...counters.models, events.model]);
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createLeadWorker({
@@ -37,6 +39,9 @@ const worker = await createLeadWorker({
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     writeProjection: (write) => leads.writeProjection(write),
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET }),
+    eventsForLead: (leadId) => events.forLead(leadId),
+    listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
+    countLeads: () => leads.countLeads(),
   },
 });
 

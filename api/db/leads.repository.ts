@@ -114,6 +114,16 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return Ledger.find({ leadId }, { _id: 0 }).sort({ sequence: 1 }).limit(limit).lean<LedgerEntry[]>();
     },
 
+    /** Lead ids after `after`, in id order (a cursor for batch jobs). */
+    async listLeadIds(after: string, limit: number): Promise<string[]> {
+      const rows = await Lead.find({ leadId: { $gt: after } }, { _id: 0, leadId: 1 }).sort({ leadId: 1 }).limit(limit).lean<Array<{ leadId: string }>>();
+      return rows.map((row) => row.leadId);
+    },
+
+    async countLeads(): Promise<number> {
+      return Lead.countDocuments();
+    },
+
     async getHandoff(handoffId: string): Promise<Handoff | null> {
       return HandoffModel.findOne({ handoffId }, { _id: 0 }).lean<Handoff>();
     },

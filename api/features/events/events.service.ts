@@ -3,14 +3,21 @@ import { HttpError } from '../../http/errors';
 import type { LeadEvent } from '../../../engine/types';
 import { leadEventSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
+import type { EventRepository } from '../../db/events.repository';
 import type { LeadEventInput } from './events.schemas';
 
 /**
- * Delivers an event to its lead's workflow, starting the workflow for a new lead. The workflow
- * ignores an event id it has seen, so a client may safely retry.
+ * Records an event (for rescoring) and delivers it to its lead's workflow, starting the workflow
+ * for a new lead. Both steps ignore an event id they have seen, so a client may safely retry,
+ * and a retry after a failed delivery still delivers.
  */
-export async function ingestEvent(temporal: Client, input: LeadEventInput): Promise<{ eventId: string; leadId: string; status: 'accepted' }> {
+export async function ingestEvent(
+  temporal: Client,
+  events: EventRepository,
+  input: LeadEventInput,
+): Promise<{ eventId: string; leadId: string; status: 'accepted' | 'duplicate' }> {
   const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString() };
+  const { duplicate } = await events.record(event);
   try {
     await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent]>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
@@ -26,5 +33,5 @@ export async function ingestEvent(temporal: Client, input: LeadEventInput): Prom
     }
     throw err;
   }
-  return { eventId: event.eventId, leadId: event.leadId, status: 'accepted' };
+  return { eventId: event.eventId, leadId: event.leadId, status: duplicate ? 'duplicate' : 'accepted' };
 }

@@ -1,0 +1,55 @@
+/**
+ * Every accepted event, kept so that a lead can be rescored under a new model version.
+ * Recording is idempotent by event id: a retried or duplicate event is stored once.
+ */
+import mongoose, { Schema, type Connection } from 'mongoose';
+import type { LeadEvent } from '../../engine/types';
+import { modelFor } from './connect';
+
+interface StoredEvent extends LeadEvent {
+  receivedAt: Date;
+}
+
+const eventSchema = new Schema<StoredEvent>(
+  {
+    eventId: { type: String, required: true, unique: true },
+    leadId: { type: String, required: true },
+    type: { type: String, required: true },
+    properties: { type: Schema.Types.Mixed, default: {} },
+    attributes: { type: Schema.Types.Mixed },
+    occurredAt: { type: String, required: true },
+    receivedAt: { type: Date, required: true },
+  },
+  { collection: 'events', versionKey: false, minimize: false },
+);
+// A lead's events are read in the order they happened.
+eventSchema.index({ leadId: 1, occurredAt: 1, eventId: 1 });
+
+export function createEventRepository(connection: Connection = mongoose.connection) {
+  const Event = modelFor(connection, 'Event', eventSchema);
+
+  return {
+    model: Event,
+
+    /** Stores `event` unless its id is known; says which. */
+    async record(event: LeadEvent): Promise<{ duplicate: boolean }> {
+      const result = await Event.updateOne({ eventId: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
+      return { duplicate: result.upsertedCount === 0 };
+    },
+
+    /** A lead's events, oldest first (ties by id, so the order is stable). */
+    async forLead(leadId: string): Promise<LeadEvent[]> {
+      const rows = await Event.find({ leadId }, { _id: 0, receivedAt: 0 }).sort({ occurredAt: 1, eventId: 1 }).lean<LeadEvent[]>();
+      return rows.map(({ eventId, leadId: lead, type, properties, attributes, occurredAt }) => ({
+        eventId,
+        leadId: lead,
+        type,
+        properties: properties ?? {},
+        ...(attributes && { attributes }),
+        occurredAt,
+      }));
+    },
+  };
+}
+
+export type EventRepository = ReturnType<typeof createEventRepository>;
