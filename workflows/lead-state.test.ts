@@ -86,3 +86,16 @@ describe('lead state', () => {
     expect(nextDeadline(state, day(21))).toBe(Date.parse(day(30)));
   });
 });
+
+describe('ledger entries', () => {
+  it('have ids unique across leads, also for decay', () => {
+    const ids = ['a', 'b'].flatMap((leadId) => {
+      const state = initialState(leadId, day(0));
+      state.policies = policiesOf(batch);
+      applyEvent(state, { ...event('form_submit', day(0)), leadId }, { hits: [hit(30)], limits: {} }, day(0));
+      return applyDecay(state, day(31)).ledger.map((entry) => entry.entryId);
+    });
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+});

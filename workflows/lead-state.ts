@@ -346,7 +346,8 @@ interface EntryFields {
 function entry(state: CarriedState, fields: EntryFields, reason: string): LedgerEntry {
   const { entrySuffix, ...rest } = fields;
   return {
-    entryId: `${fields.eventId}:${fields.ruleId}${entrySuffix ? `:${entrySuffix}` : ''}`,
+    // Unique across leads: decay, recycle and rescore entries reuse the same ids in every lead.
+    entryId: `${state.snapshot.leadId}/${fields.eventId}:${fields.ruleId}${entrySuffix ? `:${entrySuffix}` : ''}`,
     sequence: state.snapshot.ledgerSize++,
     leadId: state.snapshot.leadId,
     ...rest,

@@ -77,7 +77,7 @@ export interface LeadSnapshot {
 
 /** One rule's points for one event: why a score is what it is. */
 export interface LedgerEntry {
-  /** `<eventId>:<ruleId>`: the same event and rule are recorded once, whatever retries happen. */
+  /** `<leadId>/<eventId>:<ruleId>`: the same event and rule are recorded once, whatever retries happen. */
   entryId: string;
   /** Order within the lead's ledger: the order in which points were applied. */
   sequence: number;
