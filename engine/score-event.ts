@@ -7,12 +7,13 @@
  * attributes it changed) can fire.
  */
 import { Almanac, Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { compileCondition, type OperatorFunction, type Predicate } from './compiled-evaluator';
+import { DERIVED_FACTS, type DerivedInputs } from './derived-facts';
 import { addOperators } from './operators';
 import type {
   CompiledModel,
   CompiledRoute,
   FactValue,
-  HistoryEntry,
   LeadEvent,
   PointsRuleEvent,
   RoutingChoice,
@@ -20,7 +21,6 @@ import type {
   ScoringContext,
 } from './types';
 
-const DAY_MS = 86_400_000;
 
 export interface Scorer {
   /** Rules that fire for `event`, in model order, each with its reason; [] when none listens. */
@@ -32,26 +32,59 @@ export interface Scorer {
    * that source's routing choices whose conditions the lead meets; undefined if none does.
    */
   route(sourceId: string, attributes: Record<string, FactValue>): Promise<CompiledRoute | undefined>;
+  /** How the model's rules are evaluated: as compiled closures, or on json-rules-engine (fallback). */
+  readonly stats: { rules: number; compiled: number; fallback: number; fallbackRuleIds: string[] };
+}
+
+export interface ScorerOptions {
+  /**
+   * 'compiled' (the default) runs rules as plain closures and falls back to json-rules-engine
+   * for any rule outside the compiled subset; 'json-rules-engine' runs everything on it: the
+   * reference that the differential test compares with.
+   */
+  evaluator?: 'compiled' | 'json-rules-engine';
+  /** Operator implementations for the compiled evaluator; a test swaps one to prove the differential test catches it. */
+  operators?: Record<string, OperatorFunction>;
+}
+
+interface TriggerGroup {
+  compiled: Array<{ params: PointsRuleEvent['params']; predicate: Predicate }>;
+  fallback?: Engine;
 }
 
 /**
- * Builds a scorer for one compiled model version. Building engines costs far more than running
- * them: build once per version and reuse.
+ * Builds a scorer for one compiled model version. Building costs far more than running: build
+ * once per version and reuse. Every entry point — live scoring, rescoring, simulation,
+ * backtests — scores through this.
  */
-export function createScorer(model: CompiledModel): Scorer {
-  const enginesByTrigger = new Map<string, Engine>();
+export function createScorer(model: CompiledModel, options: ScorerOptions = {}): Scorer {
+  const compile = (conditions: TopLevelCondition) =>
+    options.evaluator === 'json-rules-engine' ? undefined : compileCondition(conditions, options.operators);
+  const groups = new Map<string, TriggerGroup>();
+  const fallbackRuleIds = new Set<string>();
   for (const rule of model.rules) {
+    const predicate = compile(rule.conditions);
+    if (!predicate) fallbackRuleIds.add(rule.id);
     for (const trigger of rule.triggers) {
-      let engine = enginesByTrigger.get(trigger);
-      if (!engine) {
-        engine = newEngine();
-        enginesByTrigger.set(trigger, engine);
+      let group = groups.get(trigger);
+      if (!group) {
+        group = { compiled: [] };
+        groups.set(trigger, group);
       }
-      engine.addRule(toRuleProperties(rule));
+      if (predicate) group.compiled.push({ params: rule.event.params, predicate });
+      else (group.fallback ??= newEngine()).addRule(toRuleProperties(rule));
     }
   }
+  if (fallbackRuleIds.size > 0 && options.evaluator !== 'json-rules-engine') {
+    // Visible, never silent: these rules give the right answer, only more slowly.
+    console.warn(`[scorer] ${fallbackRuleIds.size} rule(s) run on json-rules-engine, outside the compiled subset: ${[...fallbackRuleIds].join(', ')}`);
+  }
   const order = new Map(model.rules.map((rule, index) => [rule.id, index]));
-  const segments = model.segments.map((segment) => ({ id: segment.id, matcher: matcherFor(segment.conditions) }));
+  const matcher = (conditions: TopLevelCondition): Matcher => {
+    const predicate = compile(conditions);
+    return predicate ? async (facts) => predicate(facts) : matcherFor(conditions);
+  };
+  const segments = model.segments.map((segment) => ({ id: segment.id, matcher: matcher(segment.conditions) }));
   const routes = new Map(model.routes.map((route) => [route.id, route]));
   const routingBySource = new Map<string, Array<{ route?: CompiledRoute; matcher?: Matcher }>>();
   for (const source of [...model.thresholds, ...(model.grade ? [model.grade] : [])]) {
@@ -59,7 +92,7 @@ export function createScorer(model: CompiledModel): Scorer {
       source.id,
       source.routing.map((choice: RoutingChoice) => ({
         route: routes.get(choice.routeId),
-        matcher: choice.conditions ? matcherFor(choice.conditions) : undefined,
+        matcher: choice.conditions ? matcher(choice.conditions) : undefined,
       })),
     );
   }
@@ -73,18 +106,23 @@ export function createScorer(model: CompiledModel): Scorer {
   return {
     segmentOf,
 
+    stats: { rules: model.rules.length, compiled: model.rules.length - fallbackRuleIds.size, fallback: fallbackRuleIds.size, fallbackRuleIds: [...fallbackRuleIds] },
+
     async score(event, context) {
-      const keys = [`event:${event.type}`, ...context.changedAttributes.map((name) => `attribute:${name}`)];
-      const engines = [...new Set(keys.map((key) => enginesByTrigger.get(key)).filter((e): e is Engine => e !== undefined))];
-      if (engines.length === 0) return [];
+      const first = groups.get(`event:${event.type}`);
+      if (!first && context.changedAttributes.length === 0) return [];
       const facts = toFacts(event, context);
       const fired = new Map<string, RuleHit>();
-      for (const engine of engines) {
-        const { events } = await engine.run(facts);
+      const run = async (group: TriggerGroup | undefined) => {
+        if (!group) return;
         // A rule listening to both the event and a changed attribute still fires once.
-        for (const { params } of events as PointsRuleEvent[]) fired.set(params.ruleId, { ...params });
-      }
-      return [...fired.values()].sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
+        for (const { params, predicate } of group.compiled) if (!fired.has(params.ruleId) && predicate(facts)) fired.set(params.ruleId, { ...params });
+        if (group.fallback) for (const { params } of (await group.fallback.run(facts)).events as PointsRuleEvent[]) fired.set(params.ruleId, { ...params });
+      };
+      await run(first);
+      for (const name of context.changedAttributes) await run(groups.get(`attribute:${name}`));
+      if (fired.size === 0) return [];
+      return [...fired.values()].sort((x, y) => (order.get(x.ruleId) ?? 0) - (order.get(y.ruleId) ?? 0));
     },
 
     async route(sourceId, attributes) {
@@ -128,47 +166,24 @@ export function newEngine(): Engine {
   // Missing facts are normal (an event without a `url`): the condition is simply false.
   const engine = new Engine([], { allowUndefinedFacts: true });
   addOperators(engine);
-  engine.addFact('derived.eventCount', eventCount);
-  engine.addFact('derived.daysSinceLastActivity', daysSinceLastActivity);
-  engine.addFact('derived.daysSince', daysSince);
+  for (const [id, derive] of Object.entries(DERIVED_FACTS)) {
+    engine.addFact(id, async (params: Record<string, unknown>, almanac: Almanac) => derive(params ?? {}, await derivedInputs(almanac, params ?? {})));
+  }
   return engine;
 }
 
-/** Events of a type (and URL prefix) within the last `days` days of this event, this one included. */
-async function eventCount(params: Record<string, unknown>, almanac: Almanac): Promise<number> {
-  const now = Date.parse((await almanac.factValue('event.occurredAt')) as string);
-  const history = ((await almanac.factValue('history')) ?? []) as HistoryEntry[];
-  const current: HistoryEntry = {
-    type: (await almanac.factValue('event.type')) as string,
-    url: (await almanac.factValue('event.url').catch(() => undefined)) as string | undefined,
-    occurredAt: new Date(now).toISOString(),
+/** The flat facts derived facts read, fetched from json-rules-engine's almanac. */
+async function derivedInputs(almanac: Almanac, params: Record<string, unknown>): Promise<DerivedInputs> {
+  const read = (fact: string) => almanac.factValue(fact).catch(() => undefined);
+  const inputs: DerivedInputs = {
+    'event.type': await read('event.type'),
+    'event.url': await read('event.url'),
+    'event.occurredAt': await read('event.occurredAt'),
+    history: await read('history'),
+    lastActivityAt: await read('lastActivityAt'),
   };
-  const since = now - Number(params.days) * DAY_MS;
-  const prefix = typeof params.urlPrefix === 'string' ? params.urlPrefix.toLowerCase() : undefined;
-  return [...history, current].filter((entry) => {
-    const at = Date.parse(entry.occurredAt);
-    return (
-      entry.type === params.eventType &&
-      at > since &&
-      at <= now &&
-      (prefix === undefined || (entry.url ?? '').toLowerCase().startsWith(prefix))
-    );
-  }).length;
-}
-
-async function daysSinceLastActivity(_params: unknown, almanac: Almanac): Promise<number | undefined> {
-  const last = (await almanac.factValue('lastActivityAt')) as string | null;
-  if (!last) return undefined;
-  return (Date.parse((await almanac.factValue('event.occurredAt')) as string) - Date.parse(last)) / DAY_MS;
-}
-
-/** Days from the date fact `params.of` to this event; the compiler's form of "within N days". */
-async function daysSince(params: Record<string, unknown>, almanac: Almanac): Promise<number | undefined> {
-  const value = await almanac.factValue(String(params.of)).catch(() => undefined);
-  const then = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(then)) return undefined;
-  const days = (Date.parse((await almanac.factValue('event.occurredAt')) as string) - then) / DAY_MS;
-  return days >= 0 ? days : undefined;
+  if (typeof params.of === 'string') inputs[params.of] = await read(params.of);
+  return inputs;
 }
 
 type Matcher = (facts: Record<string, unknown>) => Promise<boolean>;

@@ -1,0 +1,119 @@
+/**
+ * The compiled evaluator against json-rules-engine, the reference: random models, leads and
+ * events, and both must fire exactly the same rules with the same params every time. Breaking
+ * any one operator of the compiled evaluator on purpose must make this test fail.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { compileGraph } from '../rules/compile-graph';
+import type { RuleGraphInput } from '../rules/graph.schema';
+import { b2bDefaultGraph } from '../rules/templates';
+import { groupOf, leadEvent, LEAVES_BY_OPERATOR, validGraph } from '../rules/testing/arbitraries';
+import { COMPILED_OPERATORS, type OperatorFunction } from './compiled-evaluator';
+import { advance, emptyMemory } from './lead-context';
+import { createScorer } from './score-event';
+import type { CompiledModel, LeadEvent } from './types';
+
+/** Throws at the first event where the compiled scorer and json-rules-engine disagree. */
+async function agree(model: CompiledModel, events: LeadEvent[], operators?: Record<string, OperatorFunction>): Promise<void> {
+  const compiled = createScorer(model, operators ? { operators } : {});
+  const reference = createScorer(model, { evaluator: 'json-rules-engine' });
+  expect(compiled.stats.fallback).toBe(0);
+  let memory = emptyMemory();
+  for (const event of events) {
+    const { context, next } = advance(memory, event);
+    expect(await compiled.score(event, context)).toEqual(await reference.score(event, context));
+    expect(await compiled.segmentOf(context.attributes)).toEqual(await reference.segmentOf(context.attributes));
+    memory = next;
+  }
+}
+
+const events = fc.array(leadEvent, { minLength: 1, maxLength: 6 });
+
+describe('compiled evaluator vs json-rules-engine', () => {
+  it('fires the same rules with the same params on random models, leads and events', async () => {
+    await fc.assert(
+      fc.asyncProperty(validGraph(), events, async (graph, stream) => agree(compileGraph(graph), stream)),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('agrees on the shipped B2B template, segments and routes included', async () => {
+    const model = compileGraph(b2bDefaultGraph);
+    await fc.assert(fc.asyncProperty(events, async (stream) => agree(model, stream)), { numRuns: 300 });
+    const compiled = createScorer(model);
+    const reference = createScorer(model, { evaluator: 'json-rules-engine' });
+    for (const companySize of [50, 199, 200, 999, 1000, 5000]) {
+      expect(await compiled.route('mql', { companySize })).toEqual(await reference.route('mql', { companySize }));
+    }
+  });
+
+  /** A model with one rule whose condition uses `operator`, triggered by every event. */
+  const modelUsing = (operator: string) =>
+    groupOf(2, LEAVES_BY_OPERATOR[operator]!).map(
+      (condition): RuleGraphInput => ({
+        name: operator,
+        scores: [{ id: 'engagement', label: 'E' }],
+        nodes: [
+          { id: 't', kind: 'trigger', eventTypes: ['page_view', 'email_open', 'form_submit', 'custom'], attributes: ['lead.companySize'] },
+          { id: 'c', kind: 'condition', ...condition },
+          { id: 'p', kind: 'points', score: 'engagement', points: 1 },
+        ],
+        edges: [
+          { id: 'e1', source: 't', target: 'c' },
+          { id: 'e2', source: 'c', target: 'p' },
+        ],
+      }),
+    );
+  const sometimesEvents = fc.array(leadEvent.map((e) => ({ ...e, type: 'page_view' })), { minLength: 3, maxLength: 6 });
+
+  // withinDays compiles to `derived.daysSince ≤ N`; eventCount and daysSinceLastActivity to comparisons.
+  const underlying: Record<string, string> = { withinDays: 'lessThanInclusive', eventCount: 'greaterThanInclusive', daysSinceLastActivity: 'lessThan' };
+  it.each(Object.keys(LEAVES_BY_OPERATOR))('catches a broken %s', async (name) => {
+    const operator = underlying[name] ?? name;
+    const original = COMPILED_OPERATORS[operator]!;
+    const broken = { ...COMPILED_OPERATORS, [operator]: (a: unknown, b: unknown) => !original(a, b) };
+    const result = await fc.check(
+      fc.asyncProperty(modelUsing(name), sometimesEvents, async (graph, stream) => agree(compileGraph(graph), stream, broken)),
+      { numRuns: 300 },
+    );
+    expect(result.failed).toBe(true);
+  });
+
+  it('catches an operator that is wrong only at the boundary (≥ taken for >)', async () => {
+    const broken = { ...COMPILED_OPERATORS, greaterThanInclusive: COMPILED_OPERATORS.greaterThan! };
+    const result = await fc.check(
+      fc.asyncProperty(modelUsing('greaterThanInclusive'), sometimesEvents, async (graph, stream) => agree(compileGraph(graph), stream, broken)),
+      { numRuns: 300 },
+    );
+    expect(result.failed).toBe(true);
+  });
+});
+
+describe('outside the compiled subset', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('falls back to json-rules-engine for that rule, visibly, and gives the same answers', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const model = compileGraph(b2bDefaultGraph);
+    // An operator decorator (json-rules-engine 7's `not:`), which our compiler never emits.
+    const decorated: CompiledModel = {
+      ...model,
+      rules: model.rules.map((rule) =>
+        rule.id === 'visit-points'
+          ? { ...rule, conditions: { all: [{ fact: 'event.type', operator: 'in', value: ['page_view'] }, { fact: 'event.url', operator: 'not:startsWith', value: '/careers' }] } }
+          : rule,
+      ),
+    };
+    const scorer = createScorer(decorated);
+    expect(scorer.stats).toMatchObject({ rules: model.rules.length, fallback: 1, fallbackRuleIds: ['visit-points'] });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('1 rule(s) run on json-rules-engine, outside the compiled subset: visit-points'));
+    const reference = createScorer(decorated, { evaluator: 'json-rules-engine' });
+    const context = advance(emptyMemory(), { eventId: 'x', leadId: 'l', type: 'page_view', properties: { url: '/blog' }, occurredAt: '2026-11-01T10:00:00Z' }).context;
+    for (const url of ['/blog', '/careers/sdr', '/pricing']) {
+      const event = { eventId: url, leadId: 'l', type: 'page_view', properties: { url }, occurredAt: '2026-11-01T10:00:00Z' };
+      expect(await scorer.score(event, context)).toEqual(await reference.score(event, context));
+    }
+    expect((await scorer.score({ eventId: 'b', leadId: 'l', type: 'page_view', properties: { url: '/blog' }, occurredAt: '2026-11-01T10:00:00Z' }, context)).map((h) => h.ruleId)).toEqual(['visit-points']);
+  });
+});
