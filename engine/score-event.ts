@@ -80,6 +80,7 @@ export function createScorer(model: CompiledModel, options: ScorerOptions = {}):
     console.warn(`[scorer] ${fallbackRuleIds.size} rule(s) run on json-rules-engine, outside the compiled subset: ${[...fallbackRuleIds].join(', ')}`);
   }
   const order = new Map(model.rules.map((rule, index) => [rule.id, index]));
+  const eventKeys = new Map([...groups.keys()].filter((key) => key.startsWith('event:')).map((key) => [key.slice('event:'.length), key]));
   const matcher = (conditions: TopLevelCondition): Matcher => {
     const predicate = compile(conditions);
     return predicate ? async (facts) => predicate(facts) : matcherFor(conditions);
@@ -109,20 +110,31 @@ export function createScorer(model: CompiledModel, options: ScorerOptions = {}):
     stats: { rules: model.rules.length, compiled: model.rules.length - fallbackRuleIds.size, fallback: fallbackRuleIds.size, fallbackRuleIds: [...fallbackRuleIds] },
 
     async score(event, context) {
-      const first = groups.get(`event:${event.type}`);
-      if (!first && context.changedAttributes.length === 0) return [];
+      const first = groups.get(eventKeys.get(event.type) ?? `event:${event.type}`);
+      const changed = context.changedAttributes;
+      if (!first && changed.length === 0) return [];
       const facts = toFacts(event, context);
-      const fired = new Map<string, RuleHit>();
-      const run = async (group: TriggerGroup | undefined) => {
+      const hits: RuleHit[] = [];
+      // Plain loops and no promises on the compiled path: this runs for every event.
+      const collect = async (group: TriggerGroup | undefined) => {
         if (!group) return;
-        // A rule listening to both the event and a changed attribute still fires once.
-        for (const { params, predicate } of group.compiled) if (!fired.has(params.ruleId) && predicate(facts)) fired.set(params.ruleId, { ...params });
-        if (group.fallback) for (const { params } of (await group.fallback.run(facts)).events as PointsRuleEvent[]) fired.set(params.ruleId, { ...params });
+        for (const { params, predicate } of group.compiled) {
+          if (predicate(facts) && (changed.length === 0 || !hits.some((hit) => hit.ruleId === params.ruleId))) hits.push({ ...params });
+        }
+        if (group.fallback) {
+          for (const { params } of (await group.fallback.run(facts)).events as PointsRuleEvent[]) {
+            // A rule listening to both the event and a changed attribute still fires once.
+            if (!hits.some((hit) => hit.ruleId === params.ruleId)) hits.push({ ...params });
+          }
+        }
       };
-      await run(first);
-      for (const name of context.changedAttributes) await run(groups.get(`attribute:${name}`));
-      if (fired.size === 0) return [];
-      return [...fired.values()].sort((x, y) => (order.get(x.ruleId) ?? 0) - (order.get(y.ruleId) ?? 0));
+      if (first) {
+        if (first.fallback || changed.length > 0) await collect(first);
+        else for (const { params, predicate } of first.compiled) if (predicate(facts)) hits.push({ ...params });
+      }
+      for (const name of changed) await collect(groups.get(`attribute:${name}`));
+      if (hits.length > 1) hits.sort((x, y) => (order.get(x.ruleId) ?? 0) - (order.get(y.ruleId) ?? 0));
+      return hits;
     },
 
     async route(sourceId, attributes) {
@@ -150,8 +162,10 @@ export function toFacts(event: LeadEvent, context: ScoringContext): Record<strin
     history: context.history,
     lastActivityAt: context.lastActivityAt,
   };
-  for (const [key, value] of Object.entries(event.properties)) facts[`event.${key}`] = value;
-  Object.assign(facts, leadFacts(context.attributes));
+  const { properties } = event;
+  for (const key in properties) facts[`event.${key}`] = properties[key];
+  const { attributes } = context;
+  for (const key in attributes) facts[`lead.${key}`] = attributes[key];
   return facts;
 }
 

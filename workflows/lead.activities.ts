@@ -20,7 +20,8 @@ import type {
   RuleHit,
 } from '../engine/types';
 import type { Handoff, LeadSnapshot, LedgerEntry } from './lead.definitions';
-import { applyEvent, initialState, type Rescored } from './lead-state';
+import type { Rescored } from './lead-state';
+import { replayLead } from './rescore-lead';
 
 export interface PublishedModel {
   version: number;
@@ -143,19 +144,7 @@ export function createLeadActivities(deps: LeadActivityDeps) {
     /** Replays a lead's stored events through the same state rules as live scoring, under `modelVersion`. */
     async rescoreLead(input: { leadId: string; modelVersion: number }): Promise<Rescored> {
       const model = await deps.modelVersion(input.modelVersion);
-      const scorer = scorerFor(model);
-      const rules = new Map(model.compiled.rules.map((rule) => [rule.id, rule]));
-      const { scores, thresholds, grade, decay, recycle } = model.compiled;
-      const policies = { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), decay, recycle };
-      const replay = initialState(input.leadId, new Date(0).toISOString());
-      replay.policies = policies;
-      for (const event of await deps.eventsForLead(input.leadId)) {
-        const { context } = advance(replay.memory, event);
-        const hits = await scorer.score(event, context);
-        const limits = Object.fromEntries(hits.flatMap((hit) => (rules.get(hit.ruleId)?.limits ? [[hit.ruleId, rules.get(hit.ruleId)!.limits!]] : [])));
-        applyEvent(replay, event, { hits, limits }, event.occurredAt);
-      }
-      return { scores: replay.snapshot.scores, ruleUsage: replay.ruleUsage, policies };
+      return replayLead(scorerFor(model), model, input.leadId, await deps.eventsForLead(input.leadId));
     },
 
     listLeadIds: (input: { after: string; limit: number }) => deps.listLeadIds(input.after, input.limit),
