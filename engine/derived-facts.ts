@@ -26,7 +26,7 @@ export function eventCount(params: Record<string, unknown>, facts: DerivedInputs
   const matches = (type: unknown, url: unknown, at: number) =>
     type === params.eventType && at > since && at <= now && (prefix === undefined || String(url ?? '').toLowerCase().startsWith(prefix));
   let count = matches(facts['event.type'], facts['event.url'], now) ? 1 : 0;
-  for (const entry of history) if (matches(entry.type, entry.url, Date.parse(entry.occurredAt))) count++;
+  for (const entry of history) if (matches(entry.type, entry.url, entry.at ?? Date.parse(entry.occurredAt))) count++;
   return count;
 }
 

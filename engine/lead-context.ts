@@ -29,9 +29,10 @@ export function advance(memory: LeadMemory, event: LeadEvent): { context: Scorin
     attributes[key] = value;
   }
   const context: ScoringContext = { attributes, changedAttributes, history: memory.history, lastActivityAt: memory.lastActivityAt };
-  const entry: HistoryEntry = { type: event.type, occurredAt: event.occurredAt, ...(typeof event.properties.url === 'string' && { url: event.properties.url }) };
+  const at = Date.parse(event.occurredAt);
+  const entry: HistoryEntry = { type: event.type, occurredAt: event.occurredAt, at, ...(typeof event.properties.url === 'string' && { url: event.properties.url }) };
   const lastActivityAt = memory.lastActivityAt && memory.lastActivityAt > event.occurredAt ? memory.lastActivityAt : event.occurredAt;
   const horizon = Date.parse(lastActivityAt) - HISTORY_DAYS * DAY_MS;
-  const history = [...memory.history, entry].filter((e) => Date.parse(e.occurredAt) >= horizon).slice(-HISTORY_LIMIT);
+  const history = [...memory.history, entry].filter((e) => (e.at ?? Date.parse(e.occurredAt)) >= horizon).slice(-HISTORY_LIMIT);
   return { context, next: { attributes, history, lastActivityAt } };
 }

@@ -54,6 +54,8 @@ export interface HistoryEntry {
   type: string;
   url?: string;
   occurredAt: string;
+  /** `occurredAt` in epoch milliseconds, parsed once when the entry is made. */
+  at?: number;
 }
 
 /** What the scorer needs to know about the lead besides the event. */
