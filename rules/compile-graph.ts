@@ -15,7 +15,7 @@ import type {
 } from '../engine/types';
 import { CHANNELS } from './facts-catalogue';
 import { countLeaves, describeCondition, toEngineGroup } from './compile-conditions';
-import type { GraphNode, NodeOfKind, RuleGraph } from './graph.schema';
+import type { GraphNode, NodeOfKind } from './graph.schema';
 import { validateGraph, type GraphIssue } from './validate-graph';
 
 /** Above this many conditions one rule is refused: shared branches can multiply paths. */

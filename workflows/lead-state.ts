@@ -8,7 +8,7 @@ import { advance, emptyMemory } from '../engine/lead-context';
 import { applyLimits, pruneUsage } from '../engine/limits';
 import { applyHits, gradeOf, gradeQualifies, reachedThreshold, thresholdScore, totalScore } from '../engine/score-state';
 import { nextStage, type StageTrigger } from '../engine/stage-machine';
-import type { LeadEvent, PointsLimits, RuleHit, Stage } from '../engine/types';
+import type { CompiledModel, LeadEvent, PointsLimits, RuleHit, Stage } from '../engine/types';
 import type { RoutedLead, ScoredBatch } from './lead.activities';
 import type { CarriedState, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
 
@@ -45,6 +45,12 @@ export function initialState(leadId: string, now: string): CarriedState {
 export function policiesOf(batch: ScoredBatch): LeadPolicies {
   const { modelVersion, scores, thresholds, grade, decay, recycle } = batch;
   return { modelVersion, scores, thresholds, ...(grade && { grade }), decay, recycle };
+}
+
+/** The policies a lead's workflow applies, of one published model version. */
+export function modelPolicies(model: { version: number; compiled: CompiledModel }): LeadPolicies {
+  const { scores, thresholds, grade, decay, recycle } = model.compiled;
+  return policiesOf({ modelVersion: model.version, scores, thresholds, ...(grade && { grade }), decay, recycle, limits: {}, results: [] });
 }
 
 /**
@@ -331,17 +337,10 @@ function triggerOf(decision: SalesDecisionInput): StageTrigger {
   return decision.decision === 'accept' ? 'accepted' : decision.decision === 'qualify' ? 'qualified_by_sales' : 'rejected';
 }
 
-interface EntryFields {
-  eventId: string;
-  eventType: string;
-  ruleId: string;
-  ruleName: string;
-  score: string;
-  points: number;
-  occurredAt: string;
+type EntryFields = Pick<LedgerEntry, 'eventId' | 'eventType' | 'ruleId' | 'ruleName' | 'score' | 'points' | 'occurredAt'> & {
   /** Makes the entry id unique when one event id gives several entries for a rule (decay steps). */
   entrySuffix?: string;
-}
+};
 
 function entry(state: CarriedState, fields: EntryFields, reason: string): LedgerEntry {
   const { entrySuffix, ...rest } = fields;

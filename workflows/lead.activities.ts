@@ -7,20 +7,15 @@ import { assignOwner } from '../engine/assign-owner';
 import { advance, type LeadMemory } from '../engine/lead-context';
 import { createScorer, type Scorer } from '../engine/score-event';
 import type {
-  CompiledDecay,
-  CompiledGrade,
   CompiledModel,
   CompiledRoute,
-  CompiledScore,
-  CompiledThreshold,
   FactValue,
   LeadEvent,
   PointsLimits,
-  RecyclePolicy,
   RuleHit,
 } from '../engine/types';
-import type { Handoff, LeadSnapshot, LedgerEntry } from './lead.definitions';
-import type { Rescored } from './lead-state';
+import type { Handoff, LeadPolicies, LeadSnapshot, LedgerEntry } from './lead.definitions';
+import { modelPolicies, type Rescored } from './lead-state';
 import { replayLead } from './rescore-lead';
 
 export interface PublishedModel {
@@ -64,19 +59,9 @@ export interface LeadActivityDeps {
   countLeads(): Promise<number>;
 }
 
-/** The model's policies the workflow applies itself (pure functions from engine/). */
-export interface ModelPolicies {
-  modelVersion: number;
-  scores: CompiledScore[];
-  thresholds: CompiledThreshold[];
-  grade?: CompiledGrade;
-  decay: CompiledDecay[];
-  recycle: RecyclePolicy;
-  /** Limits of the rules that fired in this batch. */
+/** The model's policies the workflow applies itself, and the limits of the rules that fired. */
+export interface ScoredBatch extends LeadPolicies {
   limits: Record<string, PointsLimits>;
-}
-
-export interface ScoredBatch extends ModelPolicies {
   results: Array<{ eventId: string; hits: RuleHit[]; segment?: string }>;
 }
 
@@ -118,8 +103,7 @@ export function createLeadActivities(deps: LeadActivityDeps) {
         results.push({ eventId: event.eventId, hits, ...(segment !== undefined && { segment }) });
         memory = next;
       }
-      const { scores, thresholds, grade, decay, recycle } = model.compiled;
-      return { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), decay, recycle, limits, results };
+      return { ...modelPolicies(model), limits, results };
     },
 
     /** Picks the route (and owner) for a lead that qualified through `sourceId`. */

@@ -6,11 +6,10 @@
 import { advance } from '../engine/lead-context';
 import type { Scorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent, PointsLimits } from '../engine/types';
-import { applyEvent, initialState, type Rescored } from './lead-state';
+import { applyEvent, initialState, modelPolicies, type Rescored } from './lead-state';
 
 export async function replayLead(scorer: Scorer, model: { version: number; compiled: CompiledModel }, leadId: string, events: readonly LeadEvent[]): Promise<Rescored> {
-  const { scores, thresholds, grade, decay, recycle } = model.compiled;
-  const policies = { modelVersion: model.version, scores, thresholds, ...(grade && { grade }), decay, recycle };
+  const policies = modelPolicies(model);
   const limitsOf = new Map<string, PointsLimits>();
   for (const rule of model.compiled.rules) if (rule.limits) limitsOf.set(rule.id, rule.limits);
   const replay = initialState(leadId, new Date(0).toISOString());
