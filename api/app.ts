@@ -7,7 +7,7 @@ import express, { type Express } from 'express';
 import mongoose from 'mongoose';
 import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
-import type { ModelVersionRepository } from './db/model-versions.repository';
+import type { ModelDeps } from './features/models/models.service';
 import { eventsRouter } from './features/events/events.router';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
 import { leadsRouter } from './features/leads/leads.router';
@@ -19,12 +19,12 @@ export interface AppDeps {
   temporal: Client;
   events: EventRepository;
   leads: LeadRepository;
-  models: ModelVersionRepository;
+  models: ModelDeps;
   modelId: string;
 }
 
 /** Request bodies above this size get 413. */
-export const BODY_LIMIT = '256kb';
+export const BODY_LIMIT = '2mb';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(leadsRouter(deps.leads));
   api.use(handoffsRouter(deps.temporal, deps.leads));
   api.use(modelsRouter(deps.models, deps.modelId));
-  api.use(rescoresRouter(deps.temporal, deps.models, deps.modelId));
+  api.use(rescoresRouter(deps.temporal, deps.models.versions, deps.modelId));
 
   app.use('/api', api);
   app.use(notFoundHandler);

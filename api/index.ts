@@ -5,23 +5,27 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
 import { connectDatabase, ensureIndexes } from './db/connect';
+import { createAuditRepository } from './db/audit.repository';
 import { createEventRepository } from './db/events.repository';
 import { createLeadRepository } from './db/leads.repository';
 import { createModelVersionRepository } from './db/model-versions.repository';
+import { createModelRepository } from './db/models.repository';
 import { parseEnv } from './env';
 import { ensureDefaultModel } from './features/models/models.service';
 
 const env = parseEnv();
 const mongoose = await connectDatabase(env.MONGODB_URI);
-const models = createModelVersionRepository();
+const versions = createModelVersionRepository();
+const models = createModelRepository();
+const audit = createAuditRepository();
 const leads = createLeadRepository();
 const events = createEventRepository();
-await ensureIndexes([models.model, ...leads.models, events.model]);
-const model = await ensureDefaultModel(models, env.LEADFLOW_MODEL_ID);
+await ensureIndexes([versions.model, models.model, audit.model, ...leads.models, events.model]);
+const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, leads, models, modelId: env.LEADFLOW_MODEL_ID });
+const app = createApp({ temporal, events, leads, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);

@@ -15,6 +15,7 @@ export interface ModelVersionRecord {
   compiled: CompiledModel;
   changeNote: string;
   publishedAt: Date;
+  publishedBy?: string;
 }
 
 const modelVersionSchema = new Schema<ModelVersionRecord>(
@@ -26,6 +27,7 @@ const modelVersionSchema = new Schema<ModelVersionRecord>(
     compiled: { type: Schema.Types.Mixed, required: true },
     changeNote: { type: String, default: '' },
     publishedAt: { type: Date, required: true },
+    publishedBy: String,
   },
   { collection: 'model_versions', versionKey: false },
 );
@@ -41,6 +43,26 @@ export function createModelVersionRepository(connection: Connection = mongoose.c
     /** The newest version of `modelId`, or null when none is published. */
     async latest(modelId: string): Promise<ModelVersionRecord | null> {
       return ModelVersion.findOne({ modelId }).sort({ version: -1 }).lean<ModelVersionRecord>();
+    },
+
+    /** The versions of `modelId`, newest first, without their graphs. */
+    async list(modelId: string): Promise<Array<Omit<ModelVersionRecord, 'graph' | 'compiled'>>> {
+      return ModelVersion.find({ modelId }, { _id: 0, graph: 0, compiled: 0 }).sort({ version: -1 }).lean<Array<Omit<ModelVersionRecord, 'graph' | 'compiled'>>>();
+    },
+
+    /**
+     * Stores `record` as the version after the newest one. Null when another publisher took that
+     * number first (the caller answers 409: retry).
+     */
+    async publishNext(record: Omit<ModelVersionRecord, 'version' | 'publishedAt'>): Promise<ModelVersionRecord | null> {
+      const version = ((await this.latest(record.modelId))?.version ?? 0) + 1;
+      try {
+        await ModelVersion.create({ ...record, version, publishedAt: new Date() });
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) return null;
+        throw err;
+      }
+      return this.get(record.modelId, version);
     },
 
     /** Version `version` of `modelId`, or null. */

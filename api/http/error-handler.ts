@@ -6,7 +6,13 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const known = toHttpError(err);
   if (known.status >= 500) console.error('api: unexpected error', err);
   const body: ErrorBody = {
-    error: { status: known.status, code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
+    error: {
+      status: known.status,
+      code: known.code,
+      message: known.message,
+      ...(known.fields ? { fields: known.fields } : {}),
+      ...(known.issues ? { issues: known.issues } : {}),
+    },
   };
   res.status(known.status).json(body);
 };

@@ -6,6 +6,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: FieldError[],
+    /** A rule graph's issues, each naming its node or edge, when the graph is what is wrong. */
+    readonly issues?: unknown[],
   ) {
     super(message);
   }
@@ -19,7 +21,7 @@ export interface FieldError {
 
 /** The body of every error response. */
 export interface ErrorBody {
-  error: { status: number; code: string; message: string; fields?: FieldError[] };
+  error: { status: number; code: string; message: string; fields?: FieldError[]; issues?: unknown[] };
 }
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);

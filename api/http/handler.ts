@@ -19,7 +19,7 @@ export interface Reply {
 
 export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType = ZodType<unknown>, B extends ZodType = ZodType<unknown>>(
   schemas: Schemas<P, Q, B>,
-  run: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> }) => Promise<Reply>,
+  run: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; actor: string }) => Promise<Reply>,
 ): RequestHandler {
   return async (req, res) => {
     const fields: FieldError[] = [];
@@ -29,10 +29,14 @@ export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType =
     if (fields.length > 0) {
       throw new HttpError(400, 'invalid_request', `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
     }
-    const reply = await run({ params, query, body } as never);
+    const actor = actorSchema.safeParse(req.get('x-actor'));
+    const reply = await run({ params, query, body, actor: actor.success ? actor.data : 'anonymous' } as never);
     res.status(reply.status ?? 200).json(reply.body);
   };
 }
+
+/** Who is acting, for audit logs: the X-Actor header until API keys name the caller. */
+const actorSchema = z.string().min(1).max(100).regex(/^[\x20-\x7e]+$/);
 
 function parse(where: string, schema: ZodType | undefined, value: unknown, fields: FieldError[]): unknown {
   if (!schema) return undefined;

@@ -4,10 +4,10 @@ export interface JsonResponse<T = any> {
   body: T;
 }
 
-export async function request<T = any>(base: string, method: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
+export async function request<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

@@ -2,17 +2,59 @@ import { Router } from 'express';
 import type { ModelVersionRepository } from '../../db/model-versions.repository';
 import { notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
+import { createModelBody, diffQuery, graphBody, modelParams, publishBody, rollbackBody, saveDraftBody, versionParams } from './models.schemas';
+import {
+  compilePreview,
+  createModel,
+  diffVersions,
+  getModel,
+  publish,
+  rollback,
+  saveDraft,
+  validateModel,
+  type ModelDeps,
+} from './models.service';
 
-export function modelsRouter(models: ModelVersionRepository, modelId: string): Router {
+export function modelsRouter(deps: ModelDeps, liveModelId: string): Router {
   const router = Router();
+  const { models, versions, audit } = deps;
+
   // The version live events are scored with: graph for the editor, compiled rules for review.
+  router.get('/models/current', handle({}, async () => ({ body: await found(versions, liveModelId) })));
+
+  router.get('/models', handle({}, async () => ({ body: { models: (await models.list()).map(({ draft, ...model }) => ({ ...model, draftRevision: draft.revision, draftUpdatedAt: draft.updatedAt })) } })));
+  router.post('/models', handle({ body: createModelBody }, async ({ body, actor }) => ({ status: 201, body: await createModel(deps, body, actor) })));
+  router.get('/models/:modelId', handle({ params: modelParams }, async ({ params }) => ({ body: await getModel(deps, params.modelId) })));
+  router.put(
+    '/models/:modelId/draft',
+    handle({ params: modelParams, body: saveDraftBody }, async ({ params, body, actor }) => ({ body: await saveDraft(deps, params.modelId, body, actor) })),
+  );
+  router.post('/models/:modelId/validate', handle({ params: modelParams, body: graphBody }, async ({ params, body }) => ({ body: await validateModel(deps, params.modelId, body.graph) })));
+  router.post('/models/:modelId/compile', handle({ params: modelParams, body: graphBody }, async ({ params, body }) => ({ body: await compilePreview(deps, params.modelId, body.graph) })));
+  router.post(
+    '/models/:modelId/publish',
+    handle({ params: modelParams, body: publishBody }, async ({ params, body, actor }) => ({ status: 201, body: await publish(deps, params.modelId, body, actor) })),
+  );
+  router.post(
+    '/models/:modelId/rollback',
+    handle({ params: modelParams, body: rollbackBody }, async ({ params, body, actor }) => ({ status: 201, body: await rollback(deps, params.modelId, body, actor) })),
+  );
+  router.get('/models/:modelId/versions', handle({ params: modelParams }, async ({ params }) => ({ body: { versions: await versions.list(params.modelId) } })));
   router.get(
-    '/models/current',
-    handle({}, async () => {
-      const current = await models.latest(modelId);
-      if (!current) throw notFound(`A published version of model ${modelId}`);
-      return { body: current };
+    '/models/:modelId/versions/:version',
+    handle({ params: versionParams }, async ({ params }) => {
+      const version = await versions.get(params.modelId, params.version);
+      if (!version) throw notFound(`Version ${params.version} of model ${params.modelId}`);
+      return { body: version };
     }),
   );
+  router.get('/models/:modelId/diff', handle({ params: modelParams, query: diffQuery }, async ({ params, query }) => ({ body: await diffVersions(deps, params.modelId, query.from, query.to) })));
+  router.get('/models/:modelId/audit', handle({ params: modelParams }, async ({ params }) => ({ body: { entries: await audit.forModel(params.modelId, 1000) } })));
   return router;
+}
+
+async function found(versions: ModelVersionRepository, modelId: string) {
+  const current = await versions.latest(modelId);
+  if (!current) throw notFound(`A published version of model ${modelId}`);
+  return current;
 }

@@ -1,0 +1,124 @@
+/**
+ * Marketing ops' model workflow over HTTP on the real API and database: create from a
+ * template, edit the draft (a stale edit gets 409 and changes nothing), validate, preview the
+ * compiled rules, publish, diff, roll back, and read the audit log.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ruleGraphSchema } from '../rules/graph.schema';
+import { twoProductsGraph } from '../rules/templates';
+import { freePort } from '../scripts/services';
+import { startApi, type AppProcess } from '../scripts/stack';
+import { request } from './support/http';
+
+let api: AppProcess;
+let base: string;
+const modelId = `products-${Date.now().toString(36)}`;
+const maria = { 'x-actor': 'maria@acme.example' };
+const call = (method: string, route: string, body?: unknown) => request(base, method, route, body, maria);
+
+beforeAll(async () => {
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'models-api') };
+  api = await startApi(env, await freePort());
+  base = api.url as string;
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+/** The two-product template with the analytics page worth `points`. */
+const withAnalyticsPoints = (points: number) => {
+  const graph = ruleGraphSchema.parse(twoProductsGraph);
+  return { ...graph, nodes: graph.nodes.map((n) => (n.id === 'analytics-page-points' && n.kind === 'points' ? { ...n, points } : n)) };
+};
+const analyticsPoints = (graph: any) => graph.nodes.find((n: any) => n.id === 'analytics-page-points').points;
+
+describe('models and versions', () => {
+  it('creates a model from a template, once', async () => {
+    const created = await call('POST', '/api/models', { modelId, name: 'Products', template: 'two-products' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ modelId, name: 'Products', latestVersion: 0, draft: { revision: 0, updatedBy: 'maria@acme.example' } });
+    expect((await call('POST', '/api/models', { modelId, name: 'Again', template: 'two-products' })).status).toBe(409);
+    const list = await call('GET', '/api/models');
+    expect(list.body.models.find((m: any) => m.modelId === modelId)).toMatchObject({ draftRevision: 0, latestVersion: 0 });
+    expect((await call('GET', `/api/models/${modelId}`)).body).toMatchObject({ issues: [], versions: [] });
+  });
+
+  it('saves drafts with optimistic concurrency: a stale edit gets 409 and changes nothing', async () => {
+    expect((await call('PUT', `/api/models/${modelId}/draft`, { revision: 0, graph: withAnalyticsPoints(25) })).body).toEqual({ revision: 1, issues: [] });
+    const stale = await call('PUT', `/api/models/${modelId}/draft`, { revision: 0, graph: withAnalyticsPoints(99) });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/saved by maria@acme.example since revision 0 \(now 1\)/);
+    const model = (await call('GET', `/api/models/${modelId}`)).body;
+    expect(model.draft.revision).toBe(1);
+    expect(analyticsPoints(model.draft.graph)).toBe(25);
+  });
+
+  it('validates a graph into issues that name their nodes, and previews the compiled rules', async () => {
+    const broken = { ...withAnalyticsPoints(25), nodes: [...withAnalyticsPoints(25).nodes, { id: 'lost', kind: 'points', score: 'nope', points: 5 }] };
+    const validated = await call('POST', `/api/models/${modelId}/validate`, { graph: broken });
+    expect(validated.body.ok).toBe(false);
+    expect(validated.body.issues).toContainEqual(expect.objectContaining({ code: 'unknown_score', nodeId: 'lost' }));
+    const preview = await call('POST', `/api/models/${modelId}/compile`, {});
+    expect(preview.body.compiled.rules.find((r: any) => r.id === 'analytics-page-points').event.params.points).toBe(25);
+    const refused = await call('POST', `/api/models/${modelId}/compile`, { graph: broken });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.issues).toContainEqual(expect.objectContaining({ nodeId: 'lost' }));
+  });
+
+  it('publishes versions, diffs them, and rolls back by publishing an earlier graph again', async () => {
+    expect((await call('POST', `/api/models/${modelId}/publish`, { revision: 0, changeNote: 'first' })).status).toBe(409);
+    const v1 = await call('POST', `/api/models/${modelId}/publish`, { revision: 1, changeNote: 'analytics page 25' });
+    expect(v1).toMatchObject({ status: 201, body: { version: 1, changeNote: 'analytics page 25', publishedBy: 'maria@acme.example' } });
+    await call('PUT', `/api/models/${modelId}/draft`, { revision: 1, graph: withAnalyticsPoints(30) });
+    expect((await call('POST', `/api/models/${modelId}/publish`, { revision: 2, changeNote: 'analytics page 30' })).body.version).toBe(2);
+
+    const diff = await call('GET', `/api/models/${modelId}/diff?from=1&to=2`);
+    expect(diff.body).toMatchObject({ from: 1, to: 2, changed: ['analytics-page-points'], points: [{ nodeId: 'analytics-page-points', from: 25, to: 30 }] });
+
+    const rolledBack = await call('POST', `/api/models/${modelId}/rollback`, { version: 1, changeNote: 'conversion dropped' });
+    expect(rolledBack).toMatchObject({ status: 201, body: { version: 3, changeNote: 'conversion dropped (roll back to version 1)' } });
+    expect(analyticsPoints(rolledBack.body.graph)).toBe(25);
+    expect(analyticsPoints((await call('GET', `/api/models/${modelId}`)).body.draft.graph)).toBe(25);
+    expect((await call('GET', `/api/models/${modelId}/versions`)).body.versions.map((v: any) => v.version)).toEqual([3, 2, 1]);
+    expect(analyticsPoints((await call('GET', `/api/models/${modelId}/versions/2`)).body.graph)).toBe(30);
+  });
+
+  it('refuses to publish a draft with errors, and to store a hostile one; nothing changes', async () => {
+    const model = (await call('GET', `/api/models/${modelId}`)).body;
+    const broken = { ...model.draft.graph, nodes: [...model.draft.graph.nodes, { id: 'lost', kind: 'points', score: 'nope', points: 5 }] };
+    const saved = await call('PUT', `/api/models/${modelId}/draft`, { revision: model.draft.revision, graph: broken });
+    expect(saved.status).toBe(200);
+    expect(saved.body.issues).toContainEqual(expect.objectContaining({ code: 'unknown_score', nodeId: 'lost' }));
+    const publish = await call('POST', `/api/models/${modelId}/publish`, { revision: saved.body.revision, changeNote: 'oops' });
+    expect(publish.status).toBe(422);
+    expect(publish.body.error).toMatchObject({ code: 'invalid_graph', issues: expect.arrayContaining([expect.objectContaining({ nodeId: 'lost' })]) });
+    expect((await call('GET', `/api/models/${modelId}/versions`)).body.versions).toHaveLength(3);
+
+    const hostile = JSON.parse(`{"revision": ${saved.body.revision}, "graph": {"__proto__": {"admin": true}, "name": "x"}}`);
+    const refused = await call('PUT', `/api/models/${modelId}/draft`, hostile);
+    expect(refused.status).toBe(422);
+    expect((await call('GET', `/api/models/${modelId}`)).body.draft.revision).toBe(saved.body.revision);
+  });
+
+  it('keeps an audit log of who did what', async () => {
+    const audit = await call('GET', `/api/models/${modelId}/audit`);
+    expect(audit.body.entries.map((e: any) => [e.action, e.actor, e.version ?? e.revision])).toEqual([
+      ['model.created', 'maria@acme.example', 0],
+      ['draft.saved', 'maria@acme.example', 1],
+      ['version.published', 'maria@acme.example', 1],
+      ['draft.saved', 'maria@acme.example', 2],
+      ['version.published', 'maria@acme.example', 2],
+      ['version.rolled_back', 'maria@acme.example', 3],
+      ['draft.saved', 'maria@acme.example', 4],
+    ]);
+  });
+
+  it('answers unknown models and versions with 404', async () => {
+    expect((await call('GET', '/api/models/nope')).status).toBe(404);
+    expect((await call('GET', `/api/models/${modelId}/diff?from=1&to=9`)).status).toBe(404);
+    expect((await call('POST', `/api/models/${modelId}/rollback`, { version: 9, changeNote: 'x' })).status).toBe(404);
+    expect((await call('GET', `/api/models/${modelId}/diff?from=0&to=1`)).body.error.fields[0].path).toBe('query.from');
+  });
+});
