@@ -157,6 +157,38 @@ describe('segments, routing and limits', () => {
   });
 });
 
+describe('batches of events', () => {
+  it('takes good events, counts duplicates, and rejects bad ones with reasons, without holding up the rest', async () => {
+    const leadId = `batch-${run}`;
+    const good = (n: number) => ({ eventId: `${leadId}-${n}`, leadId, type: 'email_open', properties: {}, occurredAt: at(n) });
+    const batch = [good(1), good(2), { ...good(3), type: 'fax_received' }, good(1), { eventId: 'x', leadId: 'has space' }, good(4)];
+    const response = await request(base, 'POST', '/api/events/batch', { events: batch });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ accepted: 3, duplicate: 1, rejected: 2, failed: 0 });
+    expect(response.body.results.map((r: any) => [r.index, r.status])).toEqual([
+      [0, 'accepted'],
+      [1, 'accepted'],
+      [2, 'rejected'],
+      [3, 'duplicate'],
+      [4, 'rejected'],
+      [5, 'accepted'],
+    ]);
+    expect(response.body.results[2].fields.map((f: any) => f.path)).toEqual(['events.2.type']);
+    expect(response.body.results[4].fields.map((f: any) => f.path)).toEqual(expect.arrayContaining(['events.4.leadId', 'events.4.type', 'events.4.occurredAt']));
+    const lead = await leadWith(leadId, (l) => l.eventCount === 3, 'the three good events');
+    expect(lead.total).toBe(15);
+
+    const again = await request(base, 'POST', '/api/events/batch', { events: [good(1), good(2)] });
+    expect(again.body).toMatchObject({ accepted: 0, duplicate: 2 });
+    // A bad first copy does not make the good second copy a duplicate.
+    const fixed = await request(base, 'POST', '/api/events/batch', { events: [{ ...good(7), occurredAt: 'soon' }, good(7)] });
+    expect(fixed.body.results.map((r: any) => r.status)).toEqual(['rejected', 'accepted']);
+    const tooMany = await request(base, 'POST', '/api/events/batch', { events: Array.from({ length: 1001 }, (_, i) => good(i)) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.fields[0]).toEqual({ path: 'body.events', message: 'send at most 1000 events at a time' });
+  });
+});
+
 describe('bad input', () => {
   it('names every failing field and starts no workflow', async () => {
     const leadId = `bad-${run}`;

@@ -33,8 +33,14 @@ export function createEventRepository(connection: Connection = mongoose.connecti
 
     /** Stores `event` unless its id is known; says which. */
     async record(event: LeadEvent): Promise<{ duplicate: boolean }> {
-      const result = await Event.updateOne({ eventId: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
-      return { duplicate: result.upsertedCount === 0 };
+      try {
+        const result = await Event.updateOne({ eventId: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
+        return { duplicate: result.upsertedCount === 0 };
+      } catch (err) {
+        // Two deliveries of one event at the same moment: the other one stored it.
+        if ((err as { code?: number }).code === 11000) return { duplicate: true };
+        throw err;
+      }
     },
 
     /** A lead's events, oldest first (ties by id, so the order is stable). */

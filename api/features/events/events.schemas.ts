@@ -25,3 +25,9 @@ export const leadEventSchema = z.strictObject({
 });
 
 export type LeadEventInput = z.infer<typeof leadEventSchema>;
+
+/** Events sent together; each one is checked on its own, so a bad one never holds up the rest. */
+export const MAX_BATCH = 1_000;
+export const eventBatchSchema = z.strictObject({
+  events: z.array(z.unknown()).min(1, 'send at least one event').max(MAX_BATCH, `send at most ${MAX_BATCH} events at a time`),
+});

@@ -4,7 +4,7 @@ import type { LeadEvent } from '../../../engine/types';
 import { leadEventSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
-import type { LeadEventInput } from './events.schemas';
+import { leadEventSchema, type LeadEventInput } from './events.schemas';
 
 /**
  * Records an event (for rescoring) and delivers it to its lead's workflow, starting the workflow
@@ -34,4 +34,55 @@ export async function ingestEvent(
     throw err;
   }
   return { eventId: event.eventId, leadId: event.leadId, status: duplicate ? 'duplicate' : 'accepted' };
+}
+
+export interface BatchItemResult {
+  index: number;
+  eventId?: string;
+  status: 'accepted' | 'duplicate' | 'rejected' | 'failed';
+  /** For rejected items: what is wrong, by field. For failed ones: why it could not be delivered (retry it). */
+  reason?: string;
+  fields?: Array<{ path: string; message: string }>;
+}
+
+/** How many deliveries a batch runs at once: enough to overlap round trips, not to flood Temporal. */
+const BATCH_CONCURRENCY = 16;
+
+/**
+ * Ingests each event of a batch on its own: invalid ones are rejected with their reasons, the
+ * others are delivered exactly as single events are (idempotent by event id).
+ */
+export async function ingestBatch(temporal: Client, events: EventRepository, items: unknown[]) {
+  const results: BatchItemResult[] = new Array(items.length);
+  const parsed = items.map((item) => leadEventSchema.safeParse(item));
+  // Within a batch the first valid copy of an event id counts; later copies are duplicates, not deliveries.
+  const firstIndex = new Map<string, number>();
+  parsed.forEach((result, index) => {
+    if (result.success && !firstIndex.has(result.data.eventId)) firstIndex.set(result.data.eventId, index);
+  });
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = parsed[index]!;
+      if (!item.success) {
+        const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
+        results[index] = { index, status: 'rejected', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
+        continue;
+      }
+      if (firstIndex.get(item.data.eventId) !== index) {
+        results[index] = { index, eventId: item.data.eventId, status: 'duplicate' };
+        continue;
+      }
+      try {
+        const { status } = await ingestEvent(temporal, events, item.data);
+        results[index] = { index, eventId: item.data.eventId, status };
+      } catch (err) {
+        results[index] = { index, eventId: item.data.eventId, status: 'failed', reason: (err as Error).message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, worker));
+  const count = (status: BatchItemResult['status']) => results.filter((r) => r.status === status).length;
+  return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed'), results };
 }
