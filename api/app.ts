@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
@@ -14,6 +15,8 @@ import { leadsRouter } from './features/leads/leads.router';
 import { modelsRouter } from './features/models/models.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { handle } from './http/handler';
+import { buildOpenApiDocument, documentedRouter } from './http/openapi';
 
 export interface AppDeps {
   temporal: Client;
@@ -31,19 +34,44 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: BODY_LIMIT }));
 
+  const routers = [
+    healthRouter(),
+    eventsRouter(deps.temporal, deps.events),
+    leadsRouter(deps.leads),
+    handoffsRouter(deps.temporal, deps.leads),
+    modelsRouter(deps.models, deps.modelId),
+    rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
+  ];
   const api = express.Router();
-  api.get('/health', (_req, res) => {
-    const database = mongoose.connection.readyState === 1 ? 'up' : 'down';
-    res.status(database === 'up' ? 200 : 503).json({ status: database === 'up' ? 'ok' : 'degraded', database });
-  });
-  api.use(eventsRouter(deps.temporal, deps.events));
-  api.use(leadsRouter(deps.leads));
-  api.use(handoffsRouter(deps.temporal, deps.leads));
-  api.use(modelsRouter(deps.models, deps.modelId));
-  api.use(rescoresRouter(deps.temporal, deps.models.versions, deps.modelId));
-
+  for (const router of routers) api.use(router);
   app.use('/api', api);
+
+  // The API documents itself from the schemas that validate it.
+  const document = buildOpenApiDocument(routers.flatMap((router) => router.docs), '/api', {
+    title: 'LeadFlow API',
+    version: '0.1.0',
+    description: 'Lead events in; scores, handoffs, models and rescoring out. Errors share one shape.',
+  });
+  const serveDocument: express.RequestHandler = (_req, res) => void res.json(document);
+  app.get(['/openapi.json', '/api/openapi.json'], serveDocument);
+  app.get(['/docs/swagger-initializer.js', '/api/docs/swagger-initializer.js'], (_req, res) => {
+    res.type('application/javascript').send(`window.onload = () => { window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' }); };`);
+  });
+  app.use(['/docs', '/api/docs'], express.static(getAbsoluteFSPath(), { index: 'index.html' }));
+
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+function healthRouter() {
+  const router = documentedRouter();
+  router.get(
+    '/health',
+    handle({ summary: 'Whether the API reaches its database' }, async () => {
+      const up = mongoose.connection.readyState === 1;
+      return { status: up ? 200 : 503, body: { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' } };
+    }),
+  );
+  return router;
 }

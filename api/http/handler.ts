@@ -5,8 +5,12 @@
 import type { RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { HttpError, type FieldError } from './errors';
+import type { RouteSchemas } from './openapi';
 
 interface Schemas<P extends ZodType, Q extends ZodType, B extends ZodType> {
+  /** One line for the API documentation, and the success status it documents (200 unless said). */
+  summary?: string;
+  status?: number;
   params?: P;
   query?: Q;
   body?: B;
@@ -20,8 +24,8 @@ export interface Reply {
 export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType = ZodType<unknown>, B extends ZodType = ZodType<unknown>>(
   schemas: Schemas<P, Q, B>,
   run: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; actor: string }) => Promise<Reply>,
-): RequestHandler {
-  return async (req, res) => {
+): RequestHandler & { schemas: RouteSchemas } {
+  const handler: RequestHandler = async (req, res) => {
     const fields: FieldError[] = [];
     const params = parse('params', schemas.params, req.params, fields);
     const query = parse('query', schemas.query, req.query, fields);
@@ -33,6 +37,8 @@ export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType =
     const reply = await run({ params, query, body, actor: actor.success ? actor.data : 'anonymous' } as never);
     res.status(reply.status ?? 200).json(reply.body);
   };
+  // Read by documentedRouter to put the route in the OpenAPI document.
+  return Object.assign(handler, { schemas: schemas as RouteSchemas });
 }
 
 /** Who is acting, for audit logs: the X-Actor header until API keys name the caller. */

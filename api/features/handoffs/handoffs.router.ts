@@ -1,24 +1,24 @@
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
 import type { LeadRepository } from '../../db/leads.repository';
 import { handle } from '../../http/handler';
+import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { acceptBody, handoffParams, qualifyBody, queueParams, queueQuery, rejectBody } from './handoffs.schemas';
 import { decideHandoff } from './handoffs.service';
 
-export function handoffsRouter(temporal: Client, leads: LeadRepository): Router {
-  const router = Router();
+export function handoffsRouter(temporal: Client, leads: LeadRepository): DocumentedRouter {
+  const router = documentedRouter();
 
   // A sales queue: its handoffs in one status, oldest first.
   router.get(
     '/sales/queues/:queue/handoffs',
-    handle({ params: queueParams, query: queueQuery }, async ({ params, query }) => ({
+    handle({ summary: "A sales queue's handoffs in one status, oldest first", params: queueParams, query: queueQuery }, async ({ params, query }) => ({
       body: { queue: params.queue, status: query.status, handoffs: await leads.queue(params.queue, query.status, query.limit) },
     })),
   );
 
   router.post(
     '/handoffs/:handoffId/accept',
-    handle({ params: handoffParams, body: acceptBody }, async ({ params, body }) => ({
+    handle({ summary: 'Sales accepts a handoff (stage SAL)', params: handoffParams, body: acceptBody }, async ({ params, body }) => ({
       body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'accept', ...body }),
     })),
   );
@@ -26,14 +26,14 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Router 
   // Sales qualified the lead (budget, authority, need, timeline): it becomes an SQL.
   router.post(
     '/handoffs/:handoffId/qualify',
-    handle({ params: handoffParams, body: qualifyBody }, async ({ params, body }) => ({
+    handle({ summary: 'Sales qualifies the lead (stage SQL)', params: handoffParams, body: qualifyBody }, async ({ params, body }) => ({
       body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'qualify', ...body }),
     })),
   );
 
   router.post(
     '/handoffs/:handoffId/reject',
-    handle({ params: handoffParams, body: rejectBody }, async ({ params, body }) => ({
+    handle({ summary: 'Sales rejects a handoff with a reason (stage nurture)', params: handoffParams, body: rejectBody }, async ({ params, body }) => ({
       body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'reject', ...body }),
     })),
   );

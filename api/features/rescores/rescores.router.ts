@@ -1,21 +1,27 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Router } from 'express';
 import { z } from 'zod';
 import { rescoreProgressQuery, rescoreWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { rescoreWorkflow } from '../../../workflows/rescore.workflow';
 import type { ModelVersionRepository } from '../../db/model-versions.repository';
-import { conflict, notFound } from '../../http/errors';
+import { conflict, HttpError, notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
+import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 
 const version = z.coerce.number().int().min(1);
+const QUERY_TIMEOUT_MS = 5_000;
+
+function isDeadline(err: unknown): boolean {
+  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: Error })?.cause?.message ?? '')}`;
+  return /deadline|DEADLINE_EXCEEDED|timed out|timeout/i.test(text);
+}
 
 /** Rescoring every lead under a model version: start one, and watch its progress. */
-export function rescoresRouter(temporal: Client, models: ModelVersionRepository, modelId: string): Router {
-  const router = Router();
+export function rescoresRouter(temporal: Client, models: ModelVersionRepository, modelId: string): DocumentedRouter {
+  const router = documentedRouter();
 
   router.post(
     '/rescores',
-    handle({ body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
+    handle({ summary: 'Rescore every lead under a model version', status: 202, body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
       const model = body.modelVersion ? await models.get(modelId, body.modelVersion) : await models.latest(modelId);
       if (!model) throw notFound(`Version ${body.modelVersion ?? 'latest'} of model ${modelId}`);
       const workflowId = rescoreWorkflowId(model.version);
@@ -31,11 +37,14 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
 
   router.get(
     '/rescores/:modelVersion',
-    handle({ params: z.object({ modelVersion: version }) }, async ({ params }) => {
+    handle({ summary: 'Progress of a rescoring', params: z.object({ modelVersion: version }) }, async ({ params }) => {
+      const handle = temporal.workflow.getHandle(rescoreWorkflowId(params.modelVersion));
       try {
-        return { body: await temporal.workflow.getHandle(rescoreWorkflowId(params.modelVersion)).query(rescoreProgressQuery) };
+        // A query is answered by a worker: with none running it would wait, so bound the wait.
+        return { body: await temporal.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(rescoreProgressQuery)) };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
+        if (isDeadline(err)) throw new HttpError(503, 'no_worker', 'No worker answered within 5 s; is a LeadFlow worker running?');
         throw err;
       }
     }),

@@ -1,0 +1,94 @@
+/**
+ * The API's OpenAPI 3.1 document, generated from the same zod schemas that validate requests:
+ * routers record what they serve as they register it (`documentedRouter`), and the document is
+ * built from those records, so it cannot drift from the code.
+ */
+import { Router, type RequestHandler } from 'express';
+import { z, type ZodType } from 'zod';
+
+/** What `handle()` attaches to a route handler so that the route can be documented. */
+export interface RouteSchemas {
+  summary?: string;
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+  /** The success status (200 unless said). */
+  status?: number;
+}
+
+export interface RouteDoc extends RouteSchemas {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express-style path inside the router, e.g. /leads/:leadId. */
+  path: string;
+}
+
+export type DocumentedRouter = Router & { docs: RouteDoc[] };
+
+/** An Express router that records every route it gets, with the schemas `handle()` attached. */
+export function documentedRouter(): DocumentedRouter {
+  const router = Router() as DocumentedRouter;
+  router.docs = [];
+  for (const method of ['get', 'post', 'put', 'delete'] as const) {
+    const register = router[method].bind(router) as (path: string, ...handlers: RequestHandler[]) => Router;
+    (router as unknown as Record<string, unknown>)[method] = (path: string, ...handlers: RequestHandler[]) => {
+      for (const handler of handlers) {
+        const schemas = (handler as RequestHandler & { schemas?: RouteSchemas }).schemas;
+        if (schemas) router.docs.push({ method, path, ...schemas });
+      }
+      return register(path, ...handlers);
+    };
+  }
+  return router;
+}
+
+const errorBody = z.object({
+  error: z.object({
+    status: z.number().int(),
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.array(z.unknown()).optional(),
+  }),
+});
+
+/** The OpenAPI document for routes mounted under `prefix`. */
+export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: { title: string; version: string; description: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = `${prefix}${route.path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      summary: route.summary ?? `${route.method.toUpperCase()} ${path}`,
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      responses: {
+        [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+        default: { description: 'Error: the one error shape', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } };
+    (paths[path] ??= {})[route.method] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: { schemas: { Error: jsonSchema(errorBody) } },
+  };
+}
+
+function parameters(schema: ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  const json = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+/** JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) of what a client sends. */
+function jsonSchema(schema: ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
