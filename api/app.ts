@@ -10,6 +10,7 @@ import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { eventsRouter } from './features/events/events.router';
+import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
 import { leadsRouter } from './features/leads/leads.router';
 import { modelsRouter } from './features/models/models.router';
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   const routers = [
     healthRouter(),
     eventsRouter(deps.temporal, deps.events),
-    leadsRouter(deps.leads),
+    leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event)),
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),

@@ -157,6 +157,46 @@ describe('segments, routing and limits', () => {
   });
 });
 
+describe('CRM sync and lead search', () => {
+  it('scores attributes a CRM sync brings, once per sync id', async () => {
+    const leadId = `crm-${run}`;
+    const sync = { syncId: 'salesforce-1', attributes: { seniority: 'vp', companySize: 300, country: 'US' }, occurredAt: at(0) };
+    expect(await request(base, 'PUT', `/api/leads/${leadId}/attributes`, sync)).toMatchObject({ status: 202, body: { leadId, syncId: 'salesforce-1', status: 'accepted' } });
+    const lead = await leadWith(leadId, (l) => l.eventCount === 1, 'the sync to be scored');
+    // Decision maker 20 + company size in market 15; a US lead is inside the territory.
+    expect(lead).toMatchObject({ scores: { fit: 35 }, attributes: { seniority: 'vp', companySize: 300, country: 'US' } });
+    expect((await request(base, 'PUT', `/api/leads/${leadId}/attributes`, sync)).body.status).toBe('duplicate');
+    const bad = await request(base, 'PUT', `/api/leads/${leadId}/attributes`, { syncId: 'x', attributes: { 'a.b': 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe('body.attributes.a.b');
+  });
+
+  it('finds leads by stage, owner and score, highest score first, a page at a time', async () => {
+    const mqls = await request(base, 'GET', '/api/leads?stage=mql&pageSize=200');
+    expect(mqls.status).toBe(200);
+    const totals = mqls.body.leads.map((l: any) => l.total);
+    expect(mqls.body.leads.every((l: any) => l.stage === 'mql')).toBe(true);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    expect(mqls.body.leads.map((l: any) => l.leadId)).toEqual(expect.arrayContaining([`enterprise-1-${run}`, `enterprise-2-${run}`]));
+
+    const owned = await request(base, 'GET', '/api/leads?owner=ae-1');
+    expect(owned.body.leads.map((l: any) => l.leadId)).toContain(`enterprise-1-${run}`);
+    expect(owned.body.leads.every((l: any) => l.handoff?.owner === 'ae-1')).toBe(true);
+
+    const band = await request(base, 'GET', '/api/leads?minScore=30&maxScore=40');
+    expect(band.body.leads.every((l: any) => l.total >= 30 && l.total <= 40)).toBe(true);
+
+    const [first, second] = await Promise.all([1, 2].map((page) => request(base, 'GET', `/api/leads?pageSize=1&page=${page}`)));
+    expect(first!.body.total).toBeGreaterThanOrEqual(2);
+    expect(first!.body.leads[0].leadId).not.toBe(second!.body.leads[0].leadId);
+    expect(first!.body.leads[0].total).toBeGreaterThanOrEqual(second!.body.leads[0].total);
+
+    const wrong = await request(base, 'GET', '/api/leads?minScore=50&maxScore=10&stage=hot');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields.map((f: any) => f.path).sort()).toEqual(['query.minScore', 'query.stage']);
+  });
+});
+
 describe('batches of events', () => {
   it('takes good events, counts duplicates, and rejects bad ones with reasons, without holding up the rest', async () => {
     const leadId = `batch-${run}`;

@@ -73,10 +73,23 @@ const handoffSchema = new Schema<Handoff>(
 // A lead's ledger is read in the order its points were applied.
 ledgerSchema.index({ leadId: 1, sequence: 1 });
 
+// The lead search filters by stage and sorts by score.
+leadSchema.index({ stage: 1, total: -1 });
+
 // The sales queue lists a queue's handoffs by status, oldest first.
 handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
 const DUPLICATE_KEY = 11000;
+
+/** Filters of the lead search; every one optional. */
+export interface LeadFilter {
+  stage?: LeadSnapshot['stage'];
+  grade?: string;
+  segment?: string;
+  owner?: string;
+  minScore?: number;
+  maxScore?: number;
+}
 
 export function createLeadRepository(connection: Connection = mongoose.connection) {
   const Lead = modelFor(connection, 'Lead', leadSchema);
@@ -104,6 +117,23 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       }
       // The revision guard makes an older or repeated snapshot write a no-op.
       await upsertIgnoringRace(Lead, { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, snapshot);
+    },
+
+    /** Leads matching `filter`, highest score first (ties by id), one page at a time. */
+    async search(filter: LeadFilter, page: number, pageSize: number): Promise<{ total: number; leads: LeadSnapshot[] }> {
+      const query: mongoose.QueryFilter<LeadSnapshot> = {};
+      if (filter.stage) query.stage = filter.stage;
+      if (filter.grade) query.grade = filter.grade;
+      if (filter.segment) query.segment = filter.segment;
+      if (filter.owner) query['handoff.owner'] = filter.owner;
+      if (filter.minScore !== undefined || filter.maxScore !== undefined) {
+        query.total = { ...(filter.minScore !== undefined && { $gte: filter.minScore }), ...(filter.maxScore !== undefined && { $lte: filter.maxScore }) };
+      }
+      const [total, leads] = await Promise.all([
+        Lead.countDocuments(query),
+        Lead.find(query, { _id: 0 }).sort({ total: -1, leadId: 1 }).skip((page - 1) * pageSize).limit(pageSize).lean<LeadSnapshot[]>(),
+      ]);
+      return { total, leads };
     },
 
     async getLead(leadId: string): Promise<LeadSnapshot | null> {

@@ -3,13 +3,65 @@ import type { LeadRepository } from '../../db/leads.repository';
 import { notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
-import { leadIdSchema } from '../events/events.schemas';
+import { GRADES } from '../../../rules/graph.schema';
+import { STAGES } from '../../../engine/types';
+import { leadIdSchema, type LeadEventInput } from '../events/events.schemas';
 
 const leadParams = z.object({ leadId: leadIdSchema });
+const searchQuery = z
+  .object({
+    stage: z.enum(STAGES).optional(),
+    grade: z.enum(GRADES).optional(),
+    segment: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+    owner: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+    minScore: z.coerce.number().finite().optional(),
+    maxScore: z.coerce.number().finite().optional(),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((q) => q.minScore === undefined || q.maxScore === undefined || q.minScore <= q.maxScore, {
+    message: 'minScore is above maxScore',
+    path: ['minScore'],
+    // Name this problem alongside problems of other fields, not only once they are fixed.
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'minScore' && issue.path?.[0] !== 'maxScore'),
+  });
+const syncBody = z.strictObject({
+  /** Identifies this sync: sending it again has no effect. */
+  syncId: z.string().min(1).max(120).regex(/^[\x21-\x7e]+$/, 'printable characters without spaces'),
+  attributes: z.record(z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'keys are letters, digits and "_", starting with a letter'), z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()])),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+});
 const ledgerQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
-export function leadsRouter(leads: LeadRepository): DocumentedRouter {
+export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput) => Promise<{ status: string }>): DocumentedRouter {
   const router = documentedRouter();
+
+  router.get(
+    '/leads',
+    handle({ summary: 'Search leads by stage, grade, segment, owner and score; highest score first, paginated', query: searchQuery }, async ({ query }) => {
+      const { page, pageSize, ...filter } = query;
+      const { total, leads: found } = await leads.search(filter, page, pageSize);
+      return { body: { page, pageSize, total, leads: found } };
+    }),
+  );
+
+  // A CRM sync: new attribute values reach the lead's workflow as an event, so fit rules that
+  // listen to attribute changes score them.
+  router.put(
+    '/leads/:leadId/attributes',
+    handle({ summary: "Update a lead's attributes (a CRM sync); attribute triggers score the change", status: 202, params: leadParams, body: syncBody }, async ({ params, body }) => {
+      const event: LeadEventInput = {
+        eventId: `sync:${params.leadId}:${body.syncId}`,
+        leadId: params.leadId,
+        type: 'custom',
+        properties: { name: 'crm_sync' },
+        attributes: body.attributes,
+        occurredAt: body.occurredAt ?? new Date().toISOString(),
+      };
+      const { status } = await sync(event);
+      return { status: 202, body: { leadId: params.leadId, syncId: body.syncId, status } };
+    }),
+  );
 
   router.get(
     '/leads/:leadId',
