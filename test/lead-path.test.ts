@@ -79,6 +79,13 @@ describe('a lead from first event to sales', () => {
     const queue = await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs');
     const handoff = queue.body.handoffs.find((h: any) => h.leadId === leadId);
     expect(handoff).toMatchObject({ handoffId: `${leadId}:1`, status: 'pending', score: 90, qualifiedBy: 'mql', team: 'Inbound', modelVersion: 1 });
+    expect(Date.parse(handoff.slaDueAt) - Date.parse(handoff.createdAt)).toBe(24 * 3_600_000);
+    // Why this lead is here: its biggest contributions, best first.
+    expect(handoff.topRules).toEqual([
+      { ruleId: 'demo-points', ruleName: 'Demo requested', points: 50 },
+      { ruleId: 'key-page-points', ruleName: 'Key page visit', points: 20 },
+      { ruleId: 'email-click-points', ruleName: 'Email click', points: 15 },
+    ]);
 
     const accepted = await request(base, 'POST', `/api/handoffs/${leadId}:1/accept`, { note: 'call booked' });
     expect(accepted.status).toBe(200);

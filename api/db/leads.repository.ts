@@ -154,6 +154,21 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return Lead.countDocuments();
     },
 
+    /**
+     * Per lead, the rules that gave it the most points (summed over its ledger), best first: why
+     * a lead is in a sales queue. One aggregation for the whole page of leads.
+     */
+    async topRules(leadIds: string[], perLead: number): Promise<Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>> {
+      const rows = await Ledger.aggregate<{ _id: { leadId: string; ruleId: string; ruleName: string }; points: number }>([
+        { $match: { leadId: { $in: leadIds }, points: { $gt: 0 } } },
+        { $group: { _id: { leadId: '$leadId', ruleId: '$ruleId', ruleName: '$ruleName' }, points: { $sum: '$points' } } },
+      ]);
+      const byLead = new Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>();
+      for (const { _id, points } of rows) byLead.set(_id.leadId, [...(byLead.get(_id.leadId) ?? []), { ruleId: _id.ruleId, ruleName: _id.ruleName, points }]);
+      for (const [leadId, rules] of byLead) byLead.set(leadId, rules.sort((a, b) => b.points - a.points || a.ruleId.localeCompare(b.ruleId)).slice(0, perLead));
+      return byLead;
+    },
+
     async getHandoff(handoffId: string): Promise<Handoff | null> {
       return HandoffModel.findOne({ handoffId }, { _id: 0 }).lean<Handoff>();
     },

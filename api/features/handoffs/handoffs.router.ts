@@ -11,9 +11,11 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
   // A sales queue: its handoffs in one status, oldest first.
   router.get(
     '/sales/queues/:queue/handoffs',
-    handle({ summary: "A sales queue's handoffs in one status, oldest first", params: queueParams, query: queueQuery }, async ({ params, query }) => ({
-      body: { queue: params.queue, status: query.status, handoffs: await leads.queue(params.queue, query.status, query.limit) },
-    })),
+    handle({ summary: "A sales queue's handoffs in one status, oldest first, each with the rules that put the lead there", params: queueParams, query: queueQuery }, async ({ params, query }) => {
+      const handoffs = await leads.queue(params.queue, query.status, query.limit);
+      const why = await leads.topRules([...new Set(handoffs.map((h) => h.leadId))], 3);
+      return { body: { queue: params.queue, status: query.status, handoffs: handoffs.map((h) => ({ ...h, topRules: why.get(h.leadId) ?? [] })) } };
+    }),
   );
 
   router.post(
