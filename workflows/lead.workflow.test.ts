@@ -4,7 +4,7 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { temporal } from '@temporalio/proto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FactValue, LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { b2bDefaultGraph } from '../rules/templates';
@@ -20,6 +20,13 @@ import { rescoreWorkflow } from './rescore.workflow';
 // run the same workflow with the real activities.
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
+/**
+ * Temporal's Java test server now and then stalls inside `env.sleep` on a busy machine (the
+ * unlock-time-skipping-with-sleep call never returns). A stalled sleep fails fast (SLEEP_WATCHDOG_MS),
+ * the server is torn down so nothing hangs, and the test runs once more on a fresh server.
+ */
+const SLEEP_WATCHDOG_MS = 30_000;
+const RETRY = { retry: 1, timeout: 90_000 };
 const model = { version: 1, compiled: compileGraph(b2bDefaultGraph) };
 // Version 2 values the pricing page twice as much.
 const model2 = {
@@ -31,6 +38,11 @@ const stored = new Map<string, LeadEvent[]>();
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
 
 beforeAll(async () => {
+  bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+});
+
+// One server per test, so that a stalled server never outlives its test.
+beforeEach(async () => {
   const server = await timeSkippingServerOption();
   const started = Date.now();
   env = await TestWorkflowEnvironment.createTimeSkipping({ server });
@@ -39,12 +51,28 @@ beforeAll(async () => {
   // Time moves only when a test says so (env.sleep); otherwise the server would skip an idle
   // lead straight past its timers.
   await env.connection.testService?.lockTimeSkipping({});
-  bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
 });
 
-afterAll(async () => {
-  await env?.teardown();
+afterEach(async () => {
+  await env?.teardown().catch(() => undefined);
 });
+
+/** env.sleep, or a clear failure (and the server torn down) if the test server stalls. */
+async function sleepOnServer(ms: number): Promise<void> {
+  const current = env;
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      void current.teardown().catch(() => undefined);
+      reject(new Error(`the time-skipping test server stalled in a ${ms} ms sleep`));
+    }, SLEEP_WATCHDOG_MS);
+  });
+  try {
+    await Promise.race([current.sleep(ms), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A lead's workflow on a worker of its own, with in-memory activities; `run` drives it. */
 async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[] }> {
@@ -144,7 +172,7 @@ class Lead {
 
   /** Lets `days` pass on the server: timers (decay, SLA, cool-down) fire on the way. */
   async pass(days: number): Promise<void> {
-    await env.sleep(days * 86_400_000);
+    await sleepOnServer(days * 86_400_000);
   }
 
   ledger() {
@@ -163,7 +191,7 @@ class Lead {
 const startedDay = (state: LeadSnapshot, first: string, at: string) => Math.round((Date.parse(at) - Date.parse(first)) / 86_400_000);
 
 describe('leadWorkflow', () => {
-  it('scores events, ignores a duplicate event id, and hands off at the MQL threshold', async () => {
+  it('scores events, ignores a duplicate event id, and hands off at the MQL threshold', RETRY, async () => {
     const { writes } = await withLead('w1', async (lead) => {
       await lead.send('page_view', { url: '/pricing' }, undefined, 'w1-e1');
       expect((await lead.until((s) => s.eventCount === 1, 'first event')).scores).toEqual({ engagement: 25 });
@@ -189,13 +217,13 @@ describe('leadWorkflow', () => {
     expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
   });
 
-  it("follows a B2B lead for 180 days: DOMAIN.md's actions and decay, to the exact ledger", async () => {
+  it("follows a B2B lead for 180 days: DOMAIN.md's actions and decay, to the exact ledger", RETRY, async () => {
     let first = '';
     const { writes, notifications } = await withLead('journey', async (lead) => {
       const at = async (day: number) => {
         const now = await env.currentTimeMs();
         const target = Date.parse(first) + day * 86_400_000;
-        if (target > now) await env.sleep(target - now);
+        if (target > now) await sleepOnServer(target - now);
       };
       await lead.send('page_view', { url: '/blog/why-scoring' });
       first = (await lead.until((s) => s.eventCount === 1, 'day 0')).lastActivityAt as string;
@@ -213,7 +241,7 @@ describe('leadWorkflow', () => {
       await lead.send('form_submit', { form: 'demo_request' });
       const mql = await lead.until((s) => s.stage === 'mql', 'MQL on day 51');
       expect(mql.total).toBe(97);
-      await env.sleep(2 * 3_600_000);
+      await sleepOnServer(2 * 3_600_000);
       expect((await lead.answer({ decision: 'accept', note: 'discovery call booked' })).stage).toBe('sal');
       await at(100);
       expect((await lead.answer({ decision: 'qualify', note: 'budget confirmed' })).stage).toBe('sql');
@@ -258,7 +286,7 @@ describe('leadWorkflow', () => {
     expect(notifications.map((n) => n.type)).toEqual(['handoff.created', 'handoff.answered', 'handoff.answered']);
   });
 
-  it('escalates an unanswered handoff once, then expires it and returns the lead to marketing', async () => {
+  it('escalates an unanswered handoff once, then expires it and returns the lead to marketing', RETRY, async () => {
     const { notifications } = await withLead('sla', async (lead) => {
       await lead.send('form_submit', { form: 'profile' }, { seniority: 'vp', companySize: 5000 });
       await lead.send('form_submit', { form: 'demo_request' });
@@ -286,7 +314,7 @@ describe('leadWorkflow', () => {
     expect(new Set(notifications.map((n) => n.key)).size).toBe(3);
   });
 
-  it('recycles a rejected lead: engagement reset, a 30-day cool-down, then MQL again', async () => {
+  it('recycles a rejected lead: engagement reset, a 30-day cool-down, then MQL again', RETRY, async () => {
     await withLead('recycle', async (lead) => {
       await lead.send('form_submit', { form: 'demo_request' });
       await lead.send('webinar_attended');
@@ -311,7 +339,7 @@ describe('leadWorkflow', () => {
     });
   });
 
-  it('rescores a lead from its events under a new model version, through a batched rescoring', async () => {
+  it('rescores a lead from its events under a new model version, through a batched rescoring', RETRY, async () => {
     const { writes } = await withLead('rescore-lead', async (lead) => {
       await lead.send('page_view', { url: '/pricing' });
       await lead.send('email_click');
