@@ -4,23 +4,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
-import { connectDatabase, ensureIndexes } from './db/connect';
-import { createAuditRepository } from './db/audit.repository';
-import { createEventRepository } from './db/events.repository';
-import { createLeadRepository } from './db/leads.repository';
-import { createModelVersionRepository } from './db/model-versions.repository';
-import { createModelRepository } from './db/models.repository';
+import { openRepositories } from './db/repositories';
 import { parseEnv } from './env';
 import { ensureDefaultModel } from './features/models/models.service';
 
 const env = parseEnv();
-const mongoose = await connectDatabase(env.MONGODB_URI);
-const versions = createModelVersionRepository();
-const models = createModelRepository();
-const audit = createAuditRepository();
-const leads = createLeadRepository();
-const events = createEventRepository();
-await ensureIndexes([versions.model, models.model, audit.model, ...leads.models, events.model]);
+const db = await openRepositories(env.MONGODB_URI);
+const { versions, models, audit, leads, events } = db;
 const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -35,7 +25,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close(async () => {
       await connection.close();
-      await mongoose.disconnect();
+      await db.close();
       process.exit(0);
     });
   });

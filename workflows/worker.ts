@@ -3,22 +3,14 @@
  * Run more of these, on more machines, to score more leads.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { connectDatabase, ensureIndexes } from '../api/db/connect';
-import { createEventRepository } from '../api/db/events.repository';
-import { createLeadRepository } from '../api/db/leads.repository';
-import { createModelVersionRepository } from '../api/db/model-versions.repository';
-import { createRouteCounterRepository } from '../api/db/route-counters.repository';
+import { openRepositories } from '../api/db/repositories';
 import { parseEnv } from '../api/env';
 import { createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
 
 const env = parseEnv();
-const mongoose = await connectDatabase(env.MONGODB_URI);
-const models = createModelVersionRepository();
-const leads = createLeadRepository();
-const counters = createRouteCounterRepository();
-const events = createEventRepository();
-await ensureIndexes([models.model, ...leads.models, ...counters.models, events.model]);
+const db = await openRepositories(env.MONGODB_URI);
+const { versions: models, leads, counters, events } = db;
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createLeadWorker({
@@ -49,4 +41,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 console.log(`worker: polling task queue on ${env.TEMPORAL_ADDRESS}`);
 await worker.run();
 await connection.close();
-await mongoose.disconnect();
+await db.close();

@@ -1,0 +1,26 @@
+/**
+ * Every repository of the read side, on one connection, with its indexes built. The API and
+ * the worker both open the database through this, so both always know every collection.
+ */
+import { connectDatabase, ensureIndexes } from './connect';
+import { createAuditRepository } from './audit.repository';
+import { createEventRepository } from './events.repository';
+import { createLeadRepository } from './leads.repository';
+import { createModelVersionRepository } from './model-versions.repository';
+import { createModelRepository } from './models.repository';
+import { createRouteCounterRepository } from './route-counters.repository';
+
+export async function openRepositories(uri: string) {
+  const mongoose = await connectDatabase(uri);
+  const repositories = {
+    versions: createModelVersionRepository(),
+    models: createModelRepository(),
+    audit: createAuditRepository(),
+    leads: createLeadRepository(),
+    events: createEventRepository(),
+    counters: createRouteCounterRepository(),
+  };
+  const { versions, models, audit, leads, events, counters } = repositories;
+  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models]);
+  return { ...repositories, close: () => mongoose.disconnect() };
+}
