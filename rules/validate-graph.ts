@@ -2,6 +2,7 @@
  * Checks a rule graph and reports every problem as an issue that names its node or edge, in
  * words a marketer understands, so the editor can paint it. Never throws on any input.
  */
+import { canConnect } from './connections';
 import { OPERATOR_IDS } from './facts-catalogue';
 import { guardInput } from './guard-input';
 import { ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind, type RuleGraph } from './graph.schema';
@@ -26,20 +27,6 @@ export interface ValidationResult {
   /** True when there is no error (warnings allowed): the graph can be compiled. */
   ok: boolean;
 }
-
-/**
- * Which kinds may follow which. Scoring: trigger → condition* → points. Qualification:
- * threshold | grade → condition* → route. Decay nodes stand alone.
- */
-const ALLOWED_TARGETS: Record<NodeKind, readonly NodeKind[]> = {
-  trigger: ['condition', 'points'],
-  condition: ['condition', 'points', 'route'],
-  points: [],
-  decay: [],
-  threshold: ['condition', 'route'],
-  grade: ['condition', 'route'],
-  route: [],
-};
 
 /** Validates `input` (any JSON) as a rule graph. */
 export function validateGraph(input: unknown): ValidationResult {
@@ -123,7 +110,7 @@ function checkEdges(graph: RuleGraph): GraphIssue[] {
     if (!source || !target) {
       const missing = source ? edge.target : edge.source;
       issues.push(error('dangling_edge', `This connection points to a node that does not exist ("${missing}").`, { edgeId: edge.id }));
-    } else if (!ALLOWED_TARGETS[source.kind].includes(target.kind)) {
+    } else if (!canConnect(source.kind, target.kind)) {
       issues.push(error('invalid_connection', `A ${source.kind} node cannot lead to a ${target.kind} node.`, { edgeId: edge.id }));
     }
   }
