@@ -5,26 +5,33 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
+import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { authenticate } from './auth/authenticate';
+import type { ApiKeyRepository } from './db/api-keys.repository';
 import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { eventsRouter } from './features/events/events.router';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
+import { keysRouter } from './features/keys/keys.router';
 import { leadsRouter } from './features/leads/leads.router';
 import { modelsRouter } from './features/models/models.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { handle } from './http/handler';
 import { buildOpenApiDocument, documentedRouter } from './http/openapi';
+import { createLogger, requestLog } from './http/request-log';
 
 export interface AppDeps {
   temporal: Client;
   events: EventRepository;
   leads: LeadRepository;
   models: ModelDeps;
+  keys: ApiKeyRepository;
   modelId: string;
+  logger?: Logger;
 }
 
 /** Request bodies above this size get 413. */
@@ -33,10 +40,14 @@ export const BODY_LIMIT = '2mb';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(deps.logger ?? createLogger()));
+  // Callers are known before their bodies are read: a stranger's large body is not parsed.
+  app.use(authenticate(deps.keys));
   app.use(express.json({ limit: BODY_LIMIT }));
 
   const routers = [
     healthRouter(),
+    keysRouter(deps.keys),
     eventsRouter(deps.temporal, deps.events),
     leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event)),
     handoffsRouter(deps.temporal, deps.leads),

@@ -11,10 +11,17 @@ export const envSchema = z.object({
   LEADFLOW_MODEL_ID: z.string().min(1).default('default'),
   /** Handoff changes are POSTed here (signed with the secret, when set). */
   LEADFLOW_WEBHOOK_URL: z.url().optional(),
+  /** An admin API key provisioned from outside (a secret store); registered at start. */
+  LEADFLOW_ADMIN_KEY: z.string().regex(/^lf_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/, 'must be an API key: lf_<12 characters>_<43 characters>').optional(),
+  /** Where to write the admin key made on the first start, instead of printing it. */
+  LEADFLOW_FIRST_KEY_FILE: z.string().min(1).optional(),
   LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** How the API prints the admin key it made on its first start; `npm start` looks for it. */
+export const FIRST_ADMIN_KEY_LINE = 'api: first start; the admin API key (shown this once): ';
 
 /** Parses `source`; exits with every bad variable named rather than failing later. */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

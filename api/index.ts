@@ -2,20 +2,29 @@
  * API entry (a composition root): connects to MongoDB and Temporal, publishes the default model
  * on first start, and serves HTTP until SIGINT/SIGTERM.
  */
+import { writeFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
 import { openRepositories } from './db/repositories';
-import { parseEnv } from './env';
+import { FIRST_ADMIN_KEY_LINE, parseEnv } from './env';
+import { ensureAdminKey } from './features/keys/keys.service';
 import { ensureDefaultModel } from './features/models/models.service';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
-const { versions, models, audit, leads, events } = db;
+const { versions, models, audit, leads, events, keys } = db;
 const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
+const firstAdminKey = await ensureAdminKey(keys, env.LEADFLOW_ADMIN_KEY);
+if (firstAdminKey) {
+  // Shown once, never stored: the database keeps only its hash. `npm start` asks for it in a
+  // private file that it prints and deletes, so that it does not stay in the API's log.
+  if (env.LEADFLOW_FIRST_KEY_FILE) await writeFile(env.LEADFLOW_FIRST_KEY_FILE, firstAdminKey, { mode: 0o600 });
+  else console.log(`${FIRST_ADMIN_KEY_LINE}${firstAdminKey}`);
+}
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, leads, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID });
+const app = createApp({ temporal, events, leads, keys, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { startApi, startUi, startWorker, type AppProcess } from './stack';
@@ -47,9 +48,11 @@ try {
     }).then(track),
     startMongo({ port: config.MONGO_PORT, dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(logDir, 'ferretdb.log'), log }).then(track),
   ]);
-  const env = { temporalAddress: temporal.address, mongoUri: mongo.address, logDir };
+  const firstKeyFile = path.join(dataDir, 'first-admin-key');
+  const env = { temporalAddress: temporal.address, mongoUri: mongo.address, logDir, extra: { LEADFLOW_FIRST_KEY_FILE: firstKeyFile } };
   log('starting the API, a worker and the builder UI…');
   const api = watch(await startApi(env, config.API_PORT, config.LEADFLOW_HOST));
+  const firstAdminKey = await takeFirstAdminKey(firstKeyFile);
   watch(await startWorker(env));
   const ui = watch(await startUi(env, config.UI_PORT, api.url as string, config.LEADFLOW_HOST));
 
@@ -61,11 +64,25 @@ LeadFlow is running.
   Temporal         ${temporal.address}${temporal.external ? '  (from TEMPORAL_ADDRESS)' : ''}
   MongoDB          ${mongo.address}${mongo.external ? '  (from MONGODB_URI)' : ''}
   Data             ${dataDir}
-  Logs             ${logDir}
+  Logs             ${logDir}${
+    firstAdminKey
+      ? `
+  Admin API key    ${firstAdminKey}
+                   (shown this once; only its hash is stored. Sign in to the builder UI with it,
+                   and create keys for marketing, reviewers, sales and ingest: POST /api/keys)`
+      : ''
+  }
 Press Ctrl-C to stop.`);
 } catch (err) {
   console.error(`[leadflow] could not start: ${(err as Error).message}`);
   await stop(1);
+}
+
+/** The admin key the API made on its first start, read once from its private file and deleted. */
+async function takeFirstAdminKey(file: string): Promise<string | undefined> {
+  const key = await readFile(file, 'utf8').catch(() => undefined);
+  await rm(file, { force: true });
+  return key?.trim();
 }
 
 function track(service: RunningService): RunningService {

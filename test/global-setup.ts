@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { generateKey } from '../api/auth/api-keys';
 import { startMongo, startTemporal, type RunningService } from '../scripts/services';
 
 declare module 'vitest' {
@@ -15,6 +16,8 @@ declare module 'vitest' {
     mongoUri: string;
     /** Where the services' logs and data of this run live. */
     runDir: string;
+    /** An admin API key every API the tests start accepts (LEADFLOW_ADMIN_KEY). */
+    adminKey: string;
   }
 }
 
@@ -41,6 +44,10 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporal.address);
   project.provide('mongoUri', withDatabase(mongo.address, mongo.external));
   project.provide('runDir', runDir);
+  // The APIs the tests start inherit this environment and register the key as admin.
+  const { key } = generateKey();
+  process.env.LEADFLOW_ADMIN_KEY = key;
+  project.provide('adminKey', key);
 
   return async () => {
     await Promise.all(started.map((service) => service.stop()));

@@ -250,7 +250,7 @@ describe('bad input', () => {
 
   it('answers malformed JSON, unknown routes and unknown handoffs in the one error shape', async () => {
     const malformed = await request(base, 'POST', '/api/events', '{"eventId": ');
-    expect(malformed).toEqual({ status: 400, body: { error: { status: 400, code: 'invalid_json', message: expect.any(String) } } });
+    expect(malformed).toEqual({ status: 400, body: { error: { status: 400, code: 'invalid_json', message: expect.any(String), requestId: expect.any(String) } } });
     expect((await request(base, 'GET', '/api/nothing-here')).body.error.code).toBe('not_found');
     expect((await request(base, 'POST', '/api/handoffs/nobody:1/accept', {})).status).toBe(404);
     const badId = await request(base, 'GET', '/api/leads/%24where');

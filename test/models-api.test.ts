@@ -14,13 +14,16 @@ import { request } from './support/http';
 let api: AppProcess;
 let base: string;
 const modelId = `products-${Date.now().toString(36)}`;
-const maria = { 'x-actor': 'maria@acme.example' };
+let maria: Record<string, string>;
 const call = (method: string, route: string, body?: unknown) => request(base, method, route, body, maria);
 
 beforeAll(async () => {
   const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'models-api') };
   api = await startApi(env, await freePort());
   base = api.url as string;
+  // Maria from marketing: the audit log names her through her key.
+  const key = await request(base, 'POST', '/api/keys', { name: 'maria@acme.example', role: 'marketing' });
+  maria = { authorization: `Bearer ${key.body.key}` };
 });
 
 afterAll(async () => {

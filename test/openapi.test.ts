@@ -72,7 +72,7 @@ describe('the OpenAPI document', () => {
       expect((await request(base, 'POST', '/api/rescores', { modelVersion: 1 })).status).toBe(202);
       const started = Date.now();
       const progress = await request(base, 'GET', '/api/rescores/1');
-      expect(progress.status).toBe(503);
+      expect(progress.status, JSON.stringify(progress.body)).toBe(503);
       expect(progress.body.error.code).toBe('no_worker');
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {

@@ -3,7 +3,7 @@
  * that work; Ctrl-C stops every process it started; a second start keeps the data and rebuilds
  * nothing.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
@@ -16,6 +16,7 @@ interface Started {
   apiUrl: string;
   uiUrl: string;
   temporalUiUrl: string;
+  adminKey: string | undefined;
 }
 
 const dataDir = path.join(inject('runDir'), 'start-command-data');
@@ -35,15 +36,27 @@ async function npmStart(): Promise<Started> {
     UI_PORT: String(await freePort()),
   };
   // Its own process group, like a terminal's foreground job, so Ctrl-C can be sent to the group.
-  const npm = spawn('npm', ['start'], { cwd: ROOT, detached: true, env: { ...process.env, ...ports, LEADFLOW_DATA_DIR: dataDir } });
+  // A user's machine has no admin key provisioned: the first start makes one and prints it.
+  const { LEADFLOW_ADMIN_KEY: _provisioned, ...userEnv } = process.env;
+  const npm = spawn('npm', ['start'], { cwd: ROOT, detached: true, env: { ...userEnv, ...ports, LEADFLOW_DATA_DIR: dataDir } });
   let text = '';
   npm.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   npm.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   await eventually(async () => text, (t) => t.includes('Press Ctrl-C to stop.') || npm.exitCode !== null, 'npm start to be ready', 150_000);
   expect(text).toContain('LeadFlow is running.');
   const url = (label: string) => text.match(new RegExp(`${label}\\s+(http://\\S+)`))?.[1] as string;
-  return { npm, output: () => text, apiUrl: url('API').replace(/\/api$/, ''), uiUrl: url('Builder UI'), temporalUiUrl: url('Temporal Web UI') };
+  return {
+    npm,
+    output: () => text,
+    apiUrl: url('API').replace(/\/api$/, ''),
+    uiUrl: url('Builder UI'),
+    temporalUiUrl: url('Temporal Web UI'),
+    adminKey: text.match(/Admin API key\s+(lf_\S+)/)?.[1],
+  };
 }
+
+let adminKey: string;
+const asAdmin = () => ({ authorization: `Bearer ${adminKey}` });
 
 /** Every process below `pid`. */
 function descendants(pid: number): number[] {
@@ -83,12 +96,17 @@ describe('npm start', () => {
   it('starts everything, prints working URLs, and leaves no process behind on Ctrl-C', async () => {
     running = await npmStart();
     const { apiUrl, uiUrl, temporalUiUrl } = running;
+    expect(running.adminKey, 'the first start prints an admin key').toMatch(/^lf_/);
+    adminKey = running.adminKey as string;
+    // Printed, not kept: neither the logs nor the data folder hold it.
+    expect(spawnSync('grep', ['-rl', adminKey, dataDir], { encoding: 'utf8' }).stdout.trim()).toBe('');
+    expect((await request(apiUrl, 'GET', '/api/models/current', undefined, { authorization: '' })).status).toBe(401);
 
     const event = { eventId: 'start-e1', leadId: 'start-l1', type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-11-01T10:00:00Z' };
-    expect((await request(apiUrl, 'POST', '/api/events', event)).status).toBe(202);
-    await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1'), (r) => r.body?.total === 25, 'the event to be scored');
+    expect((await request(apiUrl, 'POST', '/api/events', event, asAdmin())).status).toBe(202);
+    await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin()), (r) => r.body?.total === 25, 'the event to be scored');
     expect((await fetch(uiUrl)).status).toBe(200);
-    expect((await request(uiUrl, 'GET', '/api/models/current')).body.version).toBe(1);
+    expect((await request(uiUrl, 'GET', '/api/models/current', undefined, asAdmin())).body.version).toBe(1);
     expect((await fetch(temporalUiUrl)).status).toBe(200);
 
     const tree = descendants(running.npm.pid as number);
@@ -102,12 +120,14 @@ describe('npm start', () => {
     running = await npmStart();
     const { apiUrl } = running;
     expect(running.output()).not.toMatch(/building|installing|fetching/i);
+    // The key of the first start still works, and no second one is made.
+    expect(running.adminKey).toBeUndefined();
 
     // The lead, its workflow and the model survived the restart: new points add to the old ones.
-    expect((await request(apiUrl, 'GET', '/api/leads/start-l1')).body.total).toBe(25);
+    expect((await request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin())).body.total).toBe(25);
     const event = { eventId: 'start-e2', leadId: 'start-l1', type: 'email_click', properties: {}, occurredAt: '2026-11-02T10:00:00Z' };
-    expect((await request(apiUrl, 'POST', '/api/events', event)).status).toBe(202);
-    await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1'), (r) => r.body?.total === 40, 'the second event to add up');
-    expect((await request(apiUrl, 'GET', '/api/models/current')).body.version).toBe(1);
+    expect((await request(apiUrl, 'POST', '/api/events', event, asAdmin())).status).toBe(202);
+    await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin()), (r) => r.body?.total === 40, 'the second event to add up');
+    expect((await request(apiUrl, 'GET', '/api/models/current', undefined, asAdmin())).body.version).toBe(1);
   });
 });

@@ -89,6 +89,10 @@ export interface LeadFilter {
   owner?: string;
   minScore?: number;
   maxScore?: number;
+  /** Leads whose current handoff is in one of these queues (a sales key's scope). */
+  queues?: string[];
+  /** With `queues`: handoffs assigned to this owner or to nobody. */
+  assignee?: string;
 }
 
 export function createLeadRepository(connection: Connection = mongoose.connection) {
@@ -126,6 +130,8 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       if (filter.grade) query.grade = filter.grade;
       if (filter.segment) query.segment = filter.segment;
       if (filter.owner) query['handoff.owner'] = filter.owner;
+      if (filter.queues) query['handoff.queue'] = { $in: filter.queues };
+      if (filter.assignee) query.$or = [{ 'handoff.owner': filter.assignee }, { 'handoff.owner': { $exists: false } }];
       if (filter.minScore !== undefined || filter.maxScore !== undefined) {
         query.total = { ...(filter.minScore !== undefined && { $gte: filter.minScore }), ...(filter.maxScore !== undefined && { $lte: filter.maxScore }) };
       }
@@ -173,9 +179,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return HandoffModel.findOne({ handoffId }, { _id: 0 }).lean<Handoff>();
     },
 
-    /** A sales queue's handoffs in one status, oldest first. */
-    async queue(queue: string, status: Handoff['status'], limit: number): Promise<Handoff[]> {
-      return HandoffModel.find({ queue, status }, { _id: 0 }).sort({ createdAt: 1 }).limit(limit).lean<Handoff[]>();
+    /** A sales queue's handoffs in one status, oldest first; with `assignee`, theirs and nobody's. */
+    async queue(queue: string, status: Handoff['status'], limit: number, assignee?: string): Promise<Handoff[]> {
+      const filter: mongoose.QueryFilter<Handoff> = { queue, status };
+      if (assignee !== undefined) filter.$or = [{ owner: assignee }, { owner: { $exists: false } }];
+      return HandoffModel.find(filter, { _id: 0 }).sort({ createdAt: 1 }).limit(limit).lean<Handoff[]>();
     },
   };
 }

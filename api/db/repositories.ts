@@ -3,6 +3,7 @@
  * the worker both open the database through this, so both always know every collection.
  */
 import { connectDatabase, ensureIndexes } from './connect';
+import { createApiKeyRepository } from './api-keys.repository';
 import { createAuditRepository } from './audit.repository';
 import { createEventRepository } from './events.repository';
 import { createLeadRepository } from './leads.repository';
@@ -19,8 +20,9 @@ export async function openRepositories(uri: string) {
     leads: createLeadRepository(),
     events: createEventRepository(),
     counters: createRouteCounterRepository(),
+    keys: createApiKeyRepository(),
   };
-  const { versions, models, audit, leads, events, counters } = repositories;
-  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models]);
+  const { versions, models, audit, leads, events, counters, keys } = repositories;
+  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models, keys.model]);
   return { ...repositories, close: () => mongoose.disconnect() };
 }

@@ -2,9 +2,12 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError, type ErrorBody } from './errors';
 
 /** Turns every error into one JSON shape: `{ error: { status, code, message, fields? } }`. */
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const known = toHttpError(err);
-  if (known.status >= 500) console.error('api: unexpected error', err);
+  if (known.status >= 500) {
+    if (req.log) req.log.error({ err }, 'unexpected error');
+    else console.error('api: unexpected error', err);
+  }
   const body: ErrorBody = {
     error: {
       status: known.status,
@@ -12,6 +15,8 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
       message: known.message,
       ...(known.fields ? { fields: known.fields } : {}),
       ...(known.issues ? { issues: known.issues } : {}),
+      // Quote it when reporting a problem: the logs carry it too.
+      ...(req.id ? { requestId: req.id } : {}),
     },
   };
   res.status(known.status).json(body);

@@ -21,7 +21,7 @@ export interface FieldError {
 
 /** The body of every error response. */
 export interface ErrorBody {
-  error: { status: number; code: string; message: string; fields?: FieldError[]; issues?: unknown[] };
+  error: { status: number; code: string; message: string; fields?: FieldError[]; issues?: unknown[]; requestId?: string };
 }
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);

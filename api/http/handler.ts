@@ -4,6 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
+import type { Caller } from '../auth/roles';
 import { HttpError, type FieldError } from './errors';
 import type { RouteSchemas } from './openapi';
 
@@ -23,7 +24,7 @@ export interface Reply {
 
 export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType = ZodType<unknown>, B extends ZodType = ZodType<unknown>>(
   schemas: Schemas<P, Q, B>,
-  run: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; actor: string }) => Promise<Reply>,
+  run: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; actor: string; caller: Caller | undefined }) => Promise<Reply>,
 ): RequestHandler & { schemas: RouteSchemas } {
   const handler: RequestHandler = async (req, res) => {
     const fields: FieldError[] = [];
@@ -33,16 +34,14 @@ export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType =
     if (fields.length > 0) {
       throw new HttpError(400, 'invalid_request', `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
     }
-    const actor = actorSchema.safeParse(req.get('x-actor'));
-    const reply = await run({ params, query, body, actor: actor.success ? actor.data : 'anonymous' } as never);
+    // The audit log names the key's holder; public routes have no caller.
+    const caller = req.caller;
+    const reply = await run({ params, query, body, actor: caller?.name ?? 'anonymous', caller } as never);
     res.status(reply.status ?? 200).json(reply.body);
   };
   // Read by documentedRouter to put the route in the OpenAPI document.
   return Object.assign(handler, { schemas: schemas as RouteSchemas });
 }
-
-/** Who is acting, for audit logs: the X-Actor header until API keys name the caller. */
-const actorSchema = z.string().min(1).max(100).regex(/^[\x20-\x7e]+$/);
 
 function parse(where: string, schema: ZodType | undefined, value: unknown, fields: FieldError[]): unknown {
   if (!schema) return undefined;

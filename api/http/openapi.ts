@@ -5,6 +5,8 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
+import { authorize } from '../auth/authenticate';
+import { grantOf } from '../auth/permissions';
 
 /** What `handle()` attaches to a route handler so that the route can be documented. */
 export interface RouteSchemas {
@@ -17,6 +19,8 @@ export interface RouteSchemas {
 }
 
 export interface RouteDoc extends RouteSchemas {
+  /** Needs no API key. */
+  public?: boolean;
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express-style path inside the router, e.g. /leads/:leadId. */
   path: string;
@@ -24,7 +28,10 @@ export interface RouteDoc extends RouteSchemas {
 
 export type DocumentedRouter = Router & { docs: RouteDoc[] };
 
-/** An Express router that records every route it gets, with the schemas `handle()` attached. */
+/**
+ * An Express router that records every route it gets, with the schemas `handle()` attached, and
+ * guards each with the roles `permissions.ts` grants it.
+ */
 export function documentedRouter(): DocumentedRouter {
   const router = Router() as DocumentedRouter;
   router.docs = [];
@@ -33,9 +40,9 @@ export function documentedRouter(): DocumentedRouter {
     (router as unknown as Record<string, unknown>)[method] = (path: string, ...handlers: RequestHandler[]) => {
       for (const handler of handlers) {
         const schemas = (handler as RequestHandler & { schemas?: RouteSchemas }).schemas;
-        if (schemas) router.docs.push({ method, path, ...schemas });
+        if (schemas) router.docs.push({ method, path, ...schemas, public: grantOf(method, path) === 'public' });
       }
-      return register(path, ...handlers);
+      return register(path, authorize(method, path), ...handlers);
     };
   }
   return router;
@@ -48,6 +55,7 @@ const errorBody = z.object({
     message: z.string(),
     fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     issues: z.array(z.unknown()).optional(),
+    requestId: z.string().optional(),
   }),
 });
 
@@ -65,6 +73,8 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
         default: { description: 'Error: the one error shape', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
+    // Every route but the public ones needs a key; an empty list lifts the document-wide one.
+    if (route.public) operation.security = [];
     if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } };
     (paths[path] ??= {})[route.method] = operation;
   }
@@ -72,7 +82,11 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
     openapi: '3.1.0',
     info,
     paths,
-    components: { schemas: { Error: jsonSchema(errorBody) } },
+    security: [{ apiKey: [] }],
+    components: {
+      schemas: { Error: jsonSchema(errorBody) },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, lf_<keyId>_<secret>; its role decides which routes it may call' } },
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { LeadRepository } from '../../db/leads.repository';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { acceptBody, handoffParams, qualifyBody, queueParams, queueQuery, rejectBody } from './handoffs.schemas';
+import { assertQueueAllowed } from '../../auth/sales-scope';
 import { decideHandoff } from './handoffs.service';
 
 export function handoffsRouter(temporal: Client, leads: LeadRepository): DocumentedRouter {
@@ -11,8 +12,9 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
   // A sales queue: its handoffs in one status, oldest first.
   router.get(
     '/sales/queues/:queue/handoffs',
-    handle({ summary: "A sales queue's handoffs in one status, oldest first, each with the rules that put the lead there", params: queueParams, query: queueQuery }, async ({ params, query }) => {
-      const handoffs = await leads.queue(params.queue, query.status, query.limit);
+    handle({ summary: "A sales queue's handoffs in one status, oldest first, each with the rules that put the lead there", params: queueParams, query: queueQuery }, async ({ params, query, caller }) => {
+      assertQueueAllowed(caller, params.queue);
+      const handoffs = await leads.queue(params.queue, query.status, query.limit, caller?.role === 'sales' ? caller.owner : undefined);
       const why = await leads.topRules([...new Set(handoffs.map((h) => h.leadId))], 3);
       return { body: { queue: params.queue, status: query.status, handoffs: handoffs.map((h) => ({ ...h, topRules: why.get(h.leadId) ?? [] })) } };
     }),
@@ -20,23 +22,23 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
 
   router.post(
     '/handoffs/:handoffId/accept',
-    handle({ summary: 'Sales accepts a handoff (stage SAL)', params: handoffParams, body: acceptBody }, async ({ params, body }) => ({
-      body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'accept', ...body }),
+    handle({ summary: 'Sales accepts a handoff (stage SAL)', params: handoffParams, body: acceptBody }, async ({ params, body, caller }) => ({
+      body: await decideHandoff(temporal, leads, caller, params.handoffId, { decision: 'accept', ...body }),
     })),
   );
 
   // Sales qualified the lead (budget, authority, need, timeline): it becomes an SQL.
   router.post(
     '/handoffs/:handoffId/qualify',
-    handle({ summary: 'Sales qualifies the lead (stage SQL)', params: handoffParams, body: qualifyBody }, async ({ params, body }) => ({
-      body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'qualify', ...body }),
+    handle({ summary: 'Sales qualifies the lead (stage SQL)', params: handoffParams, body: qualifyBody }, async ({ params, body, caller }) => ({
+      body: await decideHandoff(temporal, leads, caller, params.handoffId, { decision: 'qualify', ...body }),
     })),
   );
 
   router.post(
     '/handoffs/:handoffId/reject',
-    handle({ summary: 'Sales rejects a handoff with a reason (stage nurture)', params: handoffParams, body: rejectBody }, async ({ params, body }) => ({
-      body: await decideHandoff(temporal, leads, params.handoffId, { decision: 'reject', ...body }),
+    handle({ summary: 'Sales rejects a handoff with a reason (stage nurture)', params: handoffParams, body: rejectBody }, async ({ params, body, caller }) => ({
+      body: await decideHandoff(temporal, leads, caller, params.handoffId, { decision: 'reject', ...body }),
     })),
   );
 

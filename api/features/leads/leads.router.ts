@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LeadRepository } from '../../db/leads.repository';
+import { canSeeLead, scopeLeadFilter } from '../../auth/sales-scope';
 import { notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
@@ -38,9 +39,9 @@ export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput)
 
   router.get(
     '/leads',
-    handle({ summary: 'Search leads by stage, grade, segment, owner and score; highest score first, paginated', query: searchQuery }, async ({ query }) => {
+    handle({ summary: 'Search leads by stage, grade, segment, owner and score; highest score first, paginated', query: searchQuery }, async ({ query, caller }) => {
       const { page, pageSize, ...filter } = query;
-      const { total, leads: found } = await leads.search(filter, page, pageSize);
+      const { total, leads: found } = await leads.search(scopeLeadFilter(caller, filter), page, pageSize);
       return { body: { page, pageSize, total, leads: found } };
     }),
   );
@@ -65,9 +66,10 @@ export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput)
 
   router.get(
     '/leads/:leadId',
-    handle({ summary: 'A lead: scores, grade, stage, handoff, stage history', params: leadParams }, async ({ params }) => {
+    handle({ summary: 'A lead: scores, grade, stage, handoff, stage history', params: leadParams }, async ({ params, caller }) => {
       const lead = await leads.getLead(params.leadId);
-      if (!lead) throw notFound(`Lead ${params.leadId}`);
+      // A lead outside a sales key's queues is, for that key, not there.
+      if (!lead || !canSeeLead(caller, lead)) throw notFound(`Lead ${params.leadId}`);
       return { body: lead };
     }),
   );
@@ -75,9 +77,9 @@ export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput)
   // "Why is this lead at 87?": every rule's points, oldest first.
   router.get(
     '/leads/:leadId/ledger',
-    handle({ summary: "A lead's score ledger: every point with its rule, version and reason", params: leadParams, query: ledgerQuery }, async ({ params, query }) => {
+    handle({ summary: "A lead's score ledger: every point with its rule, version and reason", params: leadParams, query: ledgerQuery }, async ({ params, query, caller }) => {
       const lead = await leads.getLead(params.leadId);
-      if (!lead) throw notFound(`Lead ${params.leadId}`);
+      if (!lead || !canSeeLead(caller, lead)) throw notFound(`Lead ${params.leadId}`);
       return { body: { leadId: params.leadId, entries: await leads.ledger(params.leadId, query.limit) } };
     }),
   );

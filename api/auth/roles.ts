@@ -1,0 +1,14 @@
+/** What an API key may do. Admin may do everything; the others what `permissions.ts` grants. */
+export const ROLES = ['admin', 'marketing', 'reviewer', 'sales', 'ingest'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as their API key says. Sales keys are scoped to their queues (and owner). */
+export interface Caller {
+  keyId: string;
+  name: string;
+  role: Role;
+  /** Sales only: the queues this key works. */
+  queues?: string[];
+  /** Sales only: the rep; handoffs assigned to other reps are not theirs. */
+  owner?: string;
+}

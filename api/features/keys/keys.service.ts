@@ -1,0 +1,38 @@
+import { generateKey, parseKey } from '../../auth/api-keys';
+import type { Role } from '../../auth/roles';
+import type { ApiKeyRepository, ApiKeyView } from '../../db/api-keys.repository';
+
+export interface KeyRequest {
+  name: string;
+  role: Role;
+  queues?: string[];
+  owner?: string;
+}
+
+/** Creates a key; the returned `key` is the only time anyone sees its secret. */
+export async function createKey(keys: ApiKeyRepository, request: KeyRequest, createdBy: string): Promise<ApiKeyView & { key: string }> {
+  const { keyId, key, secretHash } = generateKey();
+  const record = { keyId, secretHash, ...request, createdAt: new Date(), createdBy };
+  await keys.insert(record);
+  const { secretHash: _hash, ...view } = record;
+  return { ...view, key };
+}
+
+/**
+ * Makes sure someone can administer LeadFlow. A key given in LEADFLOW_ADMIN_KEY (provisioned by
+ * a secret store) is registered as admin; otherwise, when no admin key exists yet, one is made
+ * and returned so that the first start can print it once.
+ */
+export async function ensureAdminKey(keys: ApiKeyRepository, provided: string | undefined): Promise<string | undefined> {
+  if (provided !== undefined) {
+    const parsed = parseKey(provided);
+    if (!parsed) throw new Error('LEADFLOW_ADMIN_KEY is not an API key (lf_<12 characters>_<43 characters>)');
+    const existing = await keys.findActive(parsed.keyId);
+    if (!existing) {
+      await keys.insert({ keyId: parsed.keyId, secretHash: parsed.secretHash, name: 'admin (LEADFLOW_ADMIN_KEY)', role: 'admin', createdAt: new Date(), createdBy: 'leadflow' });
+    }
+    return undefined;
+  }
+  if ((await keys.countActiveAdmins()) > 0) return undefined;
+  return (await createKey(keys, { name: 'admin (first start)', role: 'admin' }, 'leadflow')).key;
+}

@@ -1,0 +1,39 @@
+/**
+ * Structured request logs: one JSON line per request with its id, the caller's key id, status
+ * and duration. The id comes from a well-formed `X-Request-Id` (so a request can be followed
+ * from a proxy or CRM) or is made here, and goes back in the response header.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import pino, { type Logger } from 'pino';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id?: string;
+    log?: Logger;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function createLogger(): Logger {
+  return pino({ base: { service: 'leadflow-api' }, level: process.env.LOG_LEVEL ?? 'info' });
+}
+
+export function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const offered = req.get('x-request-id');
+    const id = offered !== undefined && REQUEST_ID.test(offered) ? offered : randomUUID();
+    req.id = id;
+    req.log = logger.child({ requestId: id });
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, keyId: req.caller?.keyId, role: req.caller?.role };
+      if (res.statusCode >= 500) req.log?.error(line, 'request failed');
+      else req.log?.info(line, 'request');
+    });
+    next();
+  };
+}
