@@ -1,0 +1,207 @@
+/**
+ * Every HTTP call the builder UI makes, in one place. Each request carries the caller's API key
+ * as `Authorization: Bearer <key>`; every failure becomes an ApiError with the API's one error
+ * shape `{ error: { status, code, message, fields?, issues? } }` read into typed fields.
+ */
+import type { CompiledModel } from '../../../engine/types';
+import type { GraphDiff } from '../../../rules/diff-graphs';
+import type { RuleGraph } from '../../../rules/graph.schema';
+import type { GraphIssue } from '../../../rules/validate-graph';
+
+export type Role = 'admin' | 'marketing' | 'reviewer' | 'sales' | 'ingest';
+
+/** Who the presented key belongs to (`GET /api/me`). */
+export interface Me {
+  name: string;
+  role: Role;
+  /** Sales: the rep the key works for. */
+  owner?: string;
+  team?: string;
+  /** Sales: the queues the key works. */
+  queues?: string[];
+}
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** A refused or failed request. `status` 0 means the API could not be reached at all. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+    /** A rule graph's issues, when the graph is what the API refused (422 invalid_graph). */
+    readonly issues: GraphIssue[] = [],
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+  get forbidden(): boolean {
+    return this.status === 403;
+  }
+  /** Someone else changed the resource first (a stale draft revision). */
+  get conflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+export interface ModelSummary {
+  modelId: string;
+  name: string;
+  description: string;
+  latestVersion: number;
+  createdAt: string;
+  draftRevision: number;
+  draftUpdatedAt: string;
+}
+
+export interface Draft {
+  /** The graph as last saved; drafts are work in progress and may not match the schema. */
+  graph: unknown;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ModelVersion {
+  modelId: string;
+  version: number;
+  name: string;
+  graph: RuleGraph;
+  compiled: CompiledModel;
+  changeNote: string;
+  publishedAt: string;
+  publishedBy?: string;
+}
+
+export interface ModelDetail {
+  modelId: string;
+  name: string;
+  description: string;
+  latestVersion: number;
+  createdAt: string;
+  draft: Draft;
+  issues: GraphIssue[];
+  versions: ModelVersion[];
+}
+
+export interface CreateModelInput {
+  modelId: string;
+  name: string;
+  description?: string;
+  /** A template id from rules/templates; without one (and without a graph) the model starts empty. */
+  template?: string;
+  graph?: unknown;
+}
+
+export type VersionDiff = GraphDiff & { from: number; to: number };
+
+export interface ApiClientOptions {
+  /** Where the API is; '' for the UI's own origin (the dev and preview servers forward /api). */
+  baseUrl?: string;
+  /** The key to send; read on every request, so signing in or out takes effect at once. */
+  getKey: () => string | null;
+  /** Called when the API answers 401: the key is unknown, revoked or missing. */
+  onUnauthorized?: (error: ApiError) => void;
+  fetch?: typeof fetch;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const baseUrl = options.baseUrl ?? '';
+  const send = <T>(method: string, path: string, body?: unknown): Promise<T> => request<T>(options, baseUrl, method, path, body);
+  const model = (modelId: string) => `/api/models/${encodeURIComponent(modelId)}`;
+
+  return {
+    me: () => send<Me>('GET', '/api/me'),
+
+    listModels: () => send<{ models: ModelSummary[] }>('GET', '/api/models').then((r) => r.models),
+    createModel: (input: CreateModelInput) => send<ModelDetail>('POST', '/api/models', input),
+    getModel: (modelId: string) => send<ModelDetail>('GET', model(modelId)),
+    /** Saves the draft if nobody saved since `revision`; 409 (ApiError.conflict) otherwise. */
+    saveDraft: (modelId: string, revision: number, graph: unknown) =>
+      send<{ revision: number; issues: GraphIssue[] }>('PUT', `${model(modelId)}/draft`, { revision, graph }),
+    validate: (modelId: string, graph?: unknown) => send<{ ok: boolean; issues: GraphIssue[] }>('POST', `${model(modelId)}/validate`, graph === undefined ? {} : { graph }),
+    /** What `graph` (or the saved draft) compiles to; 422 with issues when it cannot. */
+    compile: (modelId: string, graph?: unknown) =>
+      send<{ compiled: CompiledModel; issues: GraphIssue[] }>('POST', `${model(modelId)}/compile`, graph === undefined ? {} : { graph }),
+    publish: (modelId: string, revision: number, changeNote: string) => send<ModelVersion>('POST', `${model(modelId)}/publish`, { revision, changeNote }),
+    rollback: (modelId: string, version: number, changeNote: string) => send<ModelVersion>('POST', `${model(modelId)}/rollback`, { version, changeNote }),
+    listVersions: (modelId: string) => send<{ versions: ModelVersion[] }>('GET', `${model(modelId)}/versions`).then((r) => r.versions),
+    getVersion: (modelId: string, version: number) => send<ModelVersion>('GET', `${model(modelId)}/versions/${version}`),
+    diff: (modelId: string, from: number, to: number) => send<VersionDiff>('GET', `${model(modelId)}/diff?from=${from}&to=${to}`),
+  };
+}
+
+async function request<T>(options: ApiClientOptions, baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const key = options.getKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  let response: Response;
+  try {
+    response = await doFetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  } catch (err) {
+    throw new ApiError(0, 'network', `The LeadFlow API could not be reached (${(err as Error).message}).`);
+  }
+  const text = await response.text();
+  const parsed = parseJson(text);
+  if (response.ok) return parsed as T;
+
+  const error = toApiError(response.status, parsed);
+  if (error.unauthorized) options.onUnauthorized?.(error);
+  throw error;
+}
+
+/** Reads the API's error shape; a proxy's or server's own page becomes a plain HTTP error. */
+export function toApiError(status: number, body: unknown): ApiError {
+  const shaped = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  if (!shaped || typeof shaped.message !== 'string') {
+    return new ApiError(status, `http_${status}`, `The API answered ${status}${status === 404 ? ' (not found)' : ''}.`);
+  }
+  const fields = Array.isArray(shaped.fields) ? shaped.fields.filter(isFieldProblem) : [];
+  const issues = Array.isArray(shaped.issues) ? (shaped.issues.filter(isRecord) as unknown as GraphIssue[]) : [];
+  return new ApiError(
+    typeof shaped.status === 'number' ? shaped.status : status,
+    typeof shaped.code === 'string' ? shaped.code : `http_${status}`,
+    shaped.message,
+    fields,
+    issues,
+    typeof shaped.requestId === 'string' ? shaped.requestId : undefined,
+  );
+}
+
+/** One line for a person: the message and, for a refused form, what each field needs. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const fields = error.fields.map((field) => `${field.path}: ${field.message}`);
+  return [error.message, ...fields].join(' · ');
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFieldProblem(value: unknown): value is FieldProblem {
+  return isRecord(value) && typeof value.path === 'string' && typeof value.message === 'string';
+}
