@@ -12,7 +12,7 @@ import { groupOf, leadEvent, LEAVES_BY_OPERATOR, validGraph } from '../rules/tes
 import { COMPILED_OPERATORS, type OperatorFunction } from './compiled-evaluator';
 import { advance, emptyMemory } from './lead-context';
 import { createScorer } from './score-event';
-import type { CompiledModel, LeadEvent } from './types';
+import type { CompiledModel, FactValue, LeadEvent } from './types';
 
 /** Throws at the first event where the compiled scorer and json-rules-engine disagree. */
 async function agree(model: CompiledModel, events: LeadEvent[], operators?: Record<string, OperatorFunction>): Promise<void> {
@@ -115,5 +115,89 @@ describe('outside the compiled subset', () => {
       expect(await scorer.score(event, context)).toEqual(await reference.score(event, context));
     }
     expect((await scorer.score({ eventId: 'b', leadId: 'l', type: 'page_view', properties: { url: '/blog' }, occurredAt: '2026-11-01T10:00:00Z' }, context)).map((h) => h.ruleId)).toEqual(['visit-points']);
+  });
+});
+
+describe('predictive scores: compiled evaluator vs json-rules-engine', () => {
+  // Predictive terms test lead attributes only (withinDays needs an event's time, so it is left out).
+  const leadOperators = ['equal', 'notEqual', 'in', 'notIn', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'emailDomainIn', 'keyboardMash', 'notCapitalised', 'isKnown'];
+  const leadLeaf = fc.oneof(...leadOperators.map((operator) => LEAVES_BY_OPERATOR[operator]!)).filter((leaf) => leaf.fact.startsWith('lead.'));
+  const weight = fc.double({ min: -3, max: 3, noNaN: true });
+  const predictiveGraph: fc.Arbitrary<RuleGraphInput> = fc
+    .record({
+      intercept: weight,
+      when: fc.array(fc.record({ group: groupOf(2, leadLeaf), weight }), { maxLength: 8 }),
+      linear: fc.option(fc.record({ weight, center: fc.constantFrom(0, 200, 1000), scale: fc.constantFrom(1, 500), upper: fc.option(fc.constantFrom(199, 1000)) })),
+    })
+    .map(({ intercept, when, linear }) => ({
+      name: 'fitted',
+      scores: [{ id: 'predictive', label: 'Predicted conversion', min: 0, max: 100 }],
+      nodes: [],
+      edges: [],
+      predictive: [
+        {
+          score: 'predictive',
+          intercept,
+          terms: [
+            ...when.map(({ group, weight }) => ({ kind: 'when' as const, ...group, weight })),
+            ...(linear ? [{ kind: 'linear' as const, fact: 'lead.companySize', weight: linear.weight, center: linear.center, scale: linear.scale, ...(linear.upper !== null && { upper: linear.upper }) }] : []),
+          ],
+        },
+      ],
+    }));
+  const attributes = fc.array(leadEvent.map((event) => event.attributes ?? {}), { minLength: 1, maxLength: 5 });
+
+  async function agreeOnPredictions(model: CompiledModel, leads: Array<Record<string, FactValue>>, operators?: Record<string, OperatorFunction>): Promise<void> {
+    const compiled = createScorer(model, operators ? { operators } : {});
+    const reference = createScorer(model, { evaluator: 'json-rules-engine' });
+    expect(compiled.stats.fallbackPredictive).toEqual([]);
+    for (const lead of leads) expect(await compiled.predict(lead)).toEqual(await reference.predict(lead));
+  }
+
+  it('gives the same scores, to the bit, on random fitted models and leads', async () => {
+    await fc.assert(fc.asyncProperty(predictiveGraph, attributes, async (graph, leads) => agreeOnPredictions(compileGraph(graph), leads)), { numRuns: 300 });
+  });
+
+  it.each(['in', 'notEqual', 'isKnown', 'greaterThanInclusive'])('catches a broken %s in a predictive term', async (operator) => {
+    const original = COMPILED_OPERATORS[operator]!;
+    const broken = { ...COMPILED_OPERATORS, [operator]: (a: unknown, b: unknown) => !original(a, b) };
+    const using = predictiveGraph.filter((graph) => JSON.stringify(graph.predictive).includes(`"operator":"${operator}"`));
+    const result = await fc.check(fc.asyncProperty(using, attributes, async (graph, leads) => agreeOnPredictions(compileGraph(graph), leads, broken)), { numRuns: 200 });
+    expect(result.failed).toBe(true);
+  });
+
+  it('computes 100 · sigmoid(intercept + terms), clamping numbers and treating text numbers as numbers', async () => {
+    const model = compileGraph({
+      name: 'by hand',
+      scores: [{ id: 'predictive', label: 'P' }],
+      nodes: [],
+      edges: [],
+      predictive: [
+        {
+          score: 'predictive',
+          intercept: -0.5,
+          terms: [
+            { kind: 'linear', fact: 'lead.companySize', weight: 0.4, center: 3, scale: 2, upper: 20 },
+            { kind: 'when', match: 'all', conditions: [{ fact: 'lead.country', operator: 'equal', value: 'DE' }], weight: 0.2 },
+            { kind: 'when', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'isKnown', value: false }], weight: -0.3 },
+          ],
+        },
+      ],
+    });
+    for (const evaluator of ['compiled', 'json-rules-engine'] as const) {
+      const scorer = createScorer(model, { evaluator });
+      const [de] = await scorer.predict({ companySize: 7, country: 'DE' });
+      // z = -0.5 + 0.4 · (7 - 3) / 2 + 0.2 = 0.5
+      expect(de).toMatchObject({ score: 'predictive', value: 62 });
+      expect(de!.probability).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 12);
+      expect(de!.terms.map((t) => t.name)).toEqual(['companySize', 'country is DE']);
+      expect((await scorer.predict({ companySize: '7', country: 'DE' }))[0]!.value).toBe(62);
+      // Clamped at 20: z = -0.5 + 0.4 · 17 / 2 = 2.9
+      expect((await scorer.predict({ companySize: 1e6 }))[0]!.value).toBe(Math.round(100 / (1 + Math.exp(-2.9))));
+      // Unknown: z = -0.5 - 0.3
+      expect((await scorer.predict({}))[0]!.value).toBe(Math.round(100 / (1 + Math.exp(0.8))));
+    }
+    expect(await createScorer(compileGraph(b2bDefaultGraph)).predict({ companySize: 7 })).toEqual([]);
+    expect('predictive' in compileGraph(b2bDefaultGraph)).toBe(false);
   });
 });

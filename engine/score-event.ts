@@ -12,15 +12,17 @@ import { DERIVED_FACTS, type DerivedInputs } from './derived-facts';
 import { addOperators } from './operators';
 import type {
   CompiledModel,
+  CompiledPredictive,
+  CompiledPredictiveTerm,
   CompiledRoute,
   FactValue,
   LeadEvent,
   PointsRuleEvent,
+  PredictedScore,
   RoutingChoice,
   RuleHit,
   ScoringContext,
 } from './types';
-
 
 export interface Scorer {
   /** Rules that fire for `event`, in model order, each with its reason; [] when none listens. */
@@ -32,8 +34,20 @@ export interface Scorer {
    * that source's routing choices whose conditions the lead meets; undefined if none does.
    */
   route(sourceId: string, attributes: Record<string, FactValue>): Promise<CompiledRoute | undefined>;
+  /**
+   * The model's predictive scores for a lead with these attributes, in model order; [] when the
+   * model has none. They are set, not added: each is the lead's score from the fitted model.
+   */
+  predict(attributes: Record<string, FactValue>): Promise<PredictedScore[]>;
   /** How the model's rules are evaluated: as compiled closures, or on json-rules-engine (fallback). */
-  readonly stats: { rules: number; compiled: number; fallback: number; fallbackRuleIds: string[] };
+  readonly stats: {
+    rules: number;
+    compiled: number;
+    fallback: number;
+    fallbackRuleIds: string[];
+    /** Predictive scores whose conditions run on json-rules-engine. */
+    fallbackPredictive: string[];
+  };
 }
 
 export interface ScorerOptions {
@@ -79,6 +93,11 @@ export function createScorer(model: CompiledModel, options: ScorerOptions = {}):
     // Visible, never silent: these rules give the right answer, only more slowly.
     console.warn(`[scorer] ${fallbackRuleIds.size} rule(s) run on json-rules-engine, outside the compiled subset: ${[...fallbackRuleIds].join(', ')}`);
   }
+  const predictive = (model.predictive ?? []).map((section) => predictiveEvaluator(section, compile));
+  const fallbackPredictive = predictive.filter((p) => p.fallback).map((p) => p.section.score);
+  if (fallbackPredictive.length > 0 && options.evaluator !== 'json-rules-engine') {
+    console.warn(`[scorer] predictive score(s) run on json-rules-engine, outside the compiled subset: ${fallbackPredictive.join(', ')}`);
+  }
   const order = new Map(model.rules.map((rule, index) => [rule.id, index]));
   const eventKeys = new Map([...groups.keys()].filter((key) => key.startsWith('event:')).map((key) => [key.slice('event:'.length), key]));
   const matcher = (conditions: TopLevelCondition): Matcher => {
@@ -107,7 +126,21 @@ export function createScorer(model: CompiledModel, options: ScorerOptions = {}):
   return {
     segmentOf,
 
-    stats: { rules: model.rules.length, compiled: model.rules.length - fallbackRuleIds.size, fallback: fallbackRuleIds.size, fallbackRuleIds: [...fallbackRuleIds] },
+    stats: {
+      rules: model.rules.length,
+      compiled: model.rules.length - fallbackRuleIds.size,
+      fallback: fallbackRuleIds.size,
+      fallbackRuleIds: [...fallbackRuleIds],
+      fallbackPredictive,
+    },
+
+    async predict(attributes) {
+      if (predictive.length === 0) return [];
+      const facts = leadFacts(attributes);
+      const scores: PredictedScore[] = [];
+      for (const evaluator of predictive) scores.push(predictScore(evaluator.section, await evaluator.holds(facts), facts));
+      return scores;
+    },
 
     async score(event, context) {
       const first = groups.get(eventKeys.get(event.type) ?? `event:${event.type}`);
@@ -167,6 +200,60 @@ export function toFacts(event: LeadEvent, context: ScoringContext): Record<strin
   const { attributes } = context;
   for (const key in attributes) facts[`lead.${key}`] = attributes[key];
   return facts;
+}
+
+interface PredictiveEvaluator {
+  section: CompiledPredictive;
+  /** For each term, whether its condition holds ('linear' terms: unused). */
+  holds(facts: Record<string, unknown>): Promise<boolean[]> | boolean[];
+  fallback: boolean;
+}
+
+/**
+ * Evaluates a predictive score's conditions as compiled closures, or — when one is outside the
+ * compiled subset, or json-rules-engine is asked for — with one engine holding a rule per term,
+ * run once per lead.
+ */
+function predictiveEvaluator(section: CompiledPredictive, compile: (conditions: TopLevelCondition) => Predicate | undefined): PredictiveEvaluator {
+  const predicates = section.terms.map((term) => (term.kind === 'when' ? compile(term.conditions) : undefined));
+  const fallback = section.terms.some((term, i) => term.kind === 'when' && !predicates[i]);
+  if (!fallback) return { section, fallback, holds: (facts) => predicates.map((predicate) => (predicate ? predicate(facts) : false)) };
+  const engine = newEngine();
+  section.terms.forEach((term, index) => {
+    if (term.kind === 'when') engine.addRule({ name: String(index), priority: 1, conditions: term.conditions, event: { type: 'term', params: { index } } });
+  });
+  return {
+    section,
+    fallback,
+    async holds(facts) {
+      const holds = section.terms.map(() => false);
+      for (const event of (await engine.run(facts)).events) holds[(event.params as { index: number }).index] = true;
+      return holds;
+    },
+  };
+}
+
+/** 100 · sigmoid(intercept + Σ contributions), summed in term order so both evaluators agree to the bit. */
+function predictScore(section: CompiledPredictive, holds: readonly boolean[], facts: Record<string, unknown>): PredictedScore {
+  let z = section.intercept;
+  const terms: PredictedScore['terms'] = [];
+  section.terms.forEach((term, index) => {
+    const contribution = term.kind === 'when' ? (holds[index] ? term.weight : 0) : linearContribution(term, facts[term.fact]);
+    if (contribution === 0) return;
+    z += contribution;
+    terms.push({ name: term.name, contribution });
+  });
+  terms.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  const probability = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+  return { score: section.score, value: Math.round(100 * probability), probability, terms };
+}
+
+function linearContribution(term: Extract<CompiledPredictiveTerm, { kind: 'linear' }>, value: unknown): number {
+  // Attributes may arrive as text from a CRM sync ("12"); anything else that is not a number counts as missing.
+  const x = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(x)) return 0;
+  const clamped = Math.min(Math.max(x, term.lower ?? -Infinity), term.upper ?? Infinity);
+  return (term.weight * (clamped - term.center)) / term.scale;
 }
 
 function leadFacts(attributes: Record<string, FactValue>): Record<string, unknown> {

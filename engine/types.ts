@@ -178,6 +178,40 @@ export interface RecyclePolicy {
   coolDownDays: number;
 }
 
+/**
+ * One term of a predictive score: its weight counts when a condition on the lead's attributes
+ * holds ('when'), or multiplies a standardised number ('linear').
+ */
+export type CompiledPredictiveTerm =
+  | { kind: 'when'; name: string; weight: number; conditions: TopLevelCondition }
+  /**
+   * weight · (clamp(fact, lower, upper) − center) / scale; 0 when the fact is not a number
+   * (a 'when' term on the fact being unknown carries the weight of a missing value).
+   */
+  | { kind: 'linear'; name: string; weight: number; fact: string; center: number; scale: number; lower?: number; upper?: number };
+
+/**
+ * A score computed from the lead's attributes rather than added up from rule hits: a fitted
+ * logistic model, 100 · sigmoid(intercept + Σ terms), rounded to a whole number from 0 to 100.
+ */
+export interface CompiledPredictive {
+  /** The model score it sets. */
+  score: string;
+  name: string;
+  intercept: number;
+  terms: CompiledPredictiveTerm[];
+}
+
+/** A predictive score of one lead, with the terms that moved it. */
+export interface PredictedScore {
+  score: string;
+  /** 0–100: the probability of converting, in percent, rounded. */
+  value: number;
+  probability: number;
+  /** Terms with a non-zero contribution to the log-odds, largest effect first. */
+  terms: Array<{ name: string; contribution: number }>;
+}
+
 /** What the compiler produces from a rule graph; stored beside the graph in each model version. */
 export interface CompiledModel {
   /** Bumped when this shape changes incompatibly. */
@@ -190,6 +224,8 @@ export interface CompiledModel {
   grade?: CompiledGrade;
   routes: CompiledRoute[];
   recycle: RecyclePolicy;
+  /** Scores set by fitted models (absent in models without any; older models have none). */
+  predictive?: CompiledPredictive[];
 }
 
 /** One rule that fired for one event: the unit of the score ledger. */

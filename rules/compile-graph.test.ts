@@ -203,3 +203,48 @@ describe('compileGraph on graphs with problems', () => {
     expect(() => compileGraph(graph)).toThrow(/too large/);
   });
 });
+
+describe('predictive scores and declared attributes', () => {
+  it('compiles terms into json-rules-engine conditions with names, and rules on declared attributes', () => {
+    const model = compileGraph({
+      name: 'fitted',
+      scores: [
+        { id: 'close_rate', label: 'Close-rate points' },
+        { id: 'predictive', label: 'Predicted conversion', min: 0, max: 100 },
+      ],
+      attributes: [{ id: 'totalVisits', label: 'TotalVisits', type: 'number' }],
+      nodes: [
+        { id: 'visits-set', kind: 'trigger', attributes: ['lead.totalVisits'] },
+        { id: 'many', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.totalVisits', operator: 'greaterThanInclusive', value: 5 }] },
+        { id: 'many-points', kind: 'points', score: 'close_rate', points: 4 },
+      ],
+      edges: [
+        { id: 'e1', source: 'visits-set', target: 'many' },
+        { id: 'e2', source: 'many', target: 'many-points' },
+      ],
+      predictive: [
+        {
+          score: 'predictive',
+          label: 'Fitted on history',
+          intercept: -1,
+          terms: [
+            { kind: 'linear', fact: 'lead.totalVisits', weight: 0.5, center: 3, scale: 2, lower: 0, upper: 30 },
+            { kind: 'when', label: 'No visits known', match: 'all', conditions: [{ fact: 'lead.totalVisits', operator: 'isKnown', value: false }], weight: -0.25 },
+          ],
+        },
+      ],
+    });
+    expect(model.rules.map((rule) => [rule.id, rule.triggers, rule.event.params.reason])).toEqual([['many-points', ['attribute:lead.totalVisits'], 'totalVisits changed, totalVisits ≥ 5: +4 close_rate']]);
+    expect(model.predictive).toEqual([
+      {
+        score: 'predictive',
+        name: 'Fitted on history',
+        intercept: -1,
+        terms: [
+          { kind: 'linear', name: 'totalVisits', weight: 0.5, fact: 'lead.totalVisits', center: 3, scale: 2, lower: 0, upper: 30 },
+          { kind: 'when', name: 'No visits known', weight: -0.25, conditions: { all: [{ fact: 'lead.totalVisits', operator: 'isKnown', value: false }] } },
+        ],
+      },
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import type {
   CompiledDecay,
   CompiledGrade,
   CompiledModel,
+  CompiledPredictive,
   CompiledRoute,
   CompiledRule,
   CompiledThreshold,
@@ -15,7 +16,7 @@ import type {
 } from '../engine/types';
 import { CHANNELS } from './facts-catalogue';
 import { countLeaves, describeCondition, toEngineGroup } from './compile-conditions';
-import type { GraphNode, NodeOfKind } from './graph.schema';
+import type { GraphNode, NodeOfKind, PredictiveScore } from './graph.schema';
 import { validateGraph, type GraphIssue } from './validate-graph';
 
 /** Above this many conditions one rule is refused: shared branches can multiply paths. */
@@ -70,6 +71,30 @@ export function compileGraph(graph: unknown): CompiledModel {
     ...(grade && { grade: compileGrade(grade, routing(grade.id)) }),
     routes: ofKind('route').map(compileRoute),
     recycle: { resetScores: [...valid.recycle.resetScores], coolDownDays: valid.recycle.coolDownDays },
+    // Absent rather than empty, so models without one compile exactly as before.
+    ...(valid.predictive && valid.predictive.length > 0 && { predictive: valid.predictive.map(compilePredictive) }),
+  };
+}
+
+function compilePredictive(predictive: PredictiveScore): CompiledPredictive {
+  return {
+    score: predictive.score,
+    name: predictive.label ?? predictive.score,
+    intercept: predictive.intercept,
+    terms: predictive.terms.map((term) =>
+      term.kind === 'when'
+        ? { kind: 'when', name: term.label ?? describeCondition(term), weight: term.weight, conditions: toEngineGroup(term) }
+        : {
+            kind: 'linear',
+            name: term.label ?? term.fact.replace(/^lead\./, ''),
+            weight: term.weight,
+            fact: term.fact,
+            center: term.center,
+            scale: term.scale,
+            ...(term.lower !== undefined && { lower: term.lower }),
+            ...(term.upper !== undefined && { upper: term.upper }),
+          },
+    ),
   };
 }
 

@@ -7,7 +7,7 @@
  * "when the lead qualifies, and its attributes match, hand it to this team".
  */
 import { z } from 'zod';
-import { CHANNEL_IDS, EVENT_TYPES, OPERATOR_IDS, TRIGGER_ATTRIBUTES } from './facts-catalogue';
+import { CHANNEL_IDS, EVENT_TYPES, OPERATOR_IDS } from './facts-catalogue';
 
 /** Size limits keep a hostile graph from exhausting the server. */
 export const LIMITS = {
@@ -22,6 +22,8 @@ export const LIMITS = {
   text: 200,
   listValues: 500,
   patternLength: 200,
+  attributes: 500,
+  predictiveTerms: 2_000,
 } as const;
 
 const id = z
@@ -38,6 +40,11 @@ const scalar = z.union([text, z.number().finite(), z.boolean()]);
 const days = z.number().int().min(1).max(3650);
 // Derived facts look back at most a year (engine/lead-context.ts keeps that much history).
 const lookbackDays = z.number().int().min(1).max(365);
+const attributeId = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9_]{0,63}$/, 'an attribute id starts with a lower-case letter, then letters, digits and "_" (e.g. totalVisits)');
+/** `lead.<attribute>`: a catalogue attribute or one the model declares (checked by the validator). */
+const leadAttribute = z.string().regex(/^lead\.[a-z][A-Za-z0-9_]{0,63}$/, 'a lead attribute is written lead.<attribute>');
 
 // ---- conditions -------------------------------------------------------------------------------
 
@@ -80,7 +87,7 @@ export const triggerNodeSchema = z
     kind: z.literal('trigger'),
     eventTypes: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).default([]),
     /** Lead attributes whose change (e.g. a CRM sync filling in the title) starts an evaluation. */
-    attributes: z.array(z.enum(TRIGGER_ATTRIBUTES as [string, ...string[]])).max(50).default([]),
+    attributes: z.array(leadAttribute).max(50).default([]),
   })
   .refine((node) => node.eventTypes.length + node.attributes.length > 0, {
     message: 'choose at least one event type or attribute',
@@ -214,6 +221,57 @@ export const recyclePolicySchema = z.object({
   coolDownDays: z.number().int().min(0).max(365).default(0),
 });
 
+/**
+ * A lead attribute the facts catalogue does not know, declared by the model (a column of a CRM
+ * export, say): rules then test it as `lead.<id>` like any catalogue attribute.
+ */
+export const attributeDefinitionSchema = z.object({
+  id: attributeId,
+  label: z.string().min(1).max(LIMITS.text),
+  type: z.enum(['string', 'number', 'boolean']),
+});
+export type AttributeDefinition = z.infer<typeof attributeDefinitionSchema>;
+
+const finite = z.number().finite();
+
+/** A term of a predictive score: `weight` when its conditions on lead attributes hold. */
+export const predictiveWhenTermSchema = z.object({
+  kind: z.literal('when'),
+  label: text.optional(),
+  weight: finite,
+  match: z.enum(['all', 'any', 'none']),
+  conditions: z
+    .array(z.union([conditionLeafSchema, conditionGroupSchema]))
+    .min(1)
+    .max(LIMITS.conditionsPerGroup),
+});
+
+/** A term of a predictive score: weight · (clamp(fact, lower, upper) − center) / scale, 0 when unknown. */
+export const predictiveLinearTermSchema = z.object({
+  kind: z.literal('linear'),
+  label: text.optional(),
+  weight: finite,
+  fact: leadAttribute,
+  center: finite,
+  scale: z.number().finite().positive(),
+  lower: finite.optional(),
+  upper: finite.optional(),
+});
+
+/**
+ * A score of its own set by a fitted logistic model (issue: calibration from history):
+ * 100 · sigmoid(intercept + Σ terms), a whole number from 0 to 100, recomputed from the lead's
+ * attributes. Its score takes no points or decay; thresholds and grades read it like any other.
+ */
+export const predictiveScoreSchema = z.object({
+  score: scoreId,
+  label: text.optional(),
+  intercept: finite,
+  terms: z.array(z.discriminatedUnion('kind', [predictiveWhenTermSchema, predictiveLinearTermSchema])).max(LIMITS.predictiveTerms),
+});
+export type PredictiveScore = z.infer<typeof predictiveScoreSchema>;
+export type PredictiveTerm = PredictiveScore['terms'][number];
+
 export const ruleGraphSchema = z.object({
   name: z.string().min(1).max(LIMITS.text),
   description: z.string().max(2000).optional(),
@@ -223,6 +281,10 @@ export const ruleGraphSchema = z.object({
   recycle: recyclePolicySchema.default({ resetScores: [], coolDownDays: 0 }),
   nodes: z.array(nodeSchema).max(LIMITS.nodes),
   edges: z.array(edgeSchema).max(LIMITS.edges),
+  /** Lead attributes beyond the facts catalogue that this model's rules may test. */
+  attributes: z.array(attributeDefinitionSchema).max(LIMITS.attributes).optional(),
+  /** Scores set by fitted models rather than added up from points. */
+  predictive: z.array(predictiveScoreSchema).max(LIMITS.scores).optional(),
 });
 
 /** A graph as stored and compiled (defaults filled in). */

@@ -19,8 +19,9 @@ export interface ConditionProblem {
  * Problems of the conditions in `group`, each prefixed with where it is ("Condition 2.1").
  * Scoring sees the event and derived facts; routing sees lead attributes and the lead's segment;
  * segments see lead attributes only.
+ * @param declared - lead attributes the model declares beyond the catalogue, by fact id (`lead.<id>`).
  */
-export function checkConditions(group: ConditionGroup, scope: Scope): ConditionProblem[] {
+export function checkConditions(group: ConditionGroup, scope: Scope, declared?: ReadonlyMap<string, FactDefinition>): ConditionProblem[] {
   const problems: ConditionProblem[] = [];
   const visit = (conditions: ConditionGroup['conditions'], prefix: string, depth: number) => {
     if (depth > LIMITS.conditionDepth) {
@@ -30,7 +31,7 @@ export function checkConditions(group: ConditionGroup, scope: Scope): ConditionP
     conditions.forEach((condition, index) => {
       const where = `Condition ${prefix}${index + 1}`;
       if (isGroup(condition)) visit(condition.conditions, `${prefix}${index + 1}.`, depth + 1);
-      else problems.push(...checkLeaf(condition, where, scope));
+      else problems.push(...checkLeaf(condition, where, scope, declared));
     });
   };
   visit(group.conditions, '', 1);
@@ -39,8 +40,8 @@ export function checkConditions(group: ConditionGroup, scope: Scope): ConditionP
 
 export type Scope = 'scoring' | 'routing' | 'segment';
 
-function checkLeaf(condition: ConditionLeaf, where: string, scope: Scope): ConditionProblem[] {
-  const fact = FACTS_BY_ID.get(condition.fact);
+function checkLeaf(condition: ConditionLeaf, where: string, scope: Scope, declared?: ReadonlyMap<string, FactDefinition>): ConditionProblem[] {
+  const fact = FACTS_BY_ID.get(condition.fact) ?? declared?.get(condition.fact);
   if (!fact) return [{ code: 'unknown_fact', message: `${where} tests "${condition.fact}", which is not a known fact.` }];
   const routingFact = fact.source === 'lead' || (scope === 'routing' && fact.id === 'derived.segment');
   if (scope !== 'scoring' && !routingFact) {

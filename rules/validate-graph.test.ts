@@ -248,3 +248,79 @@ describe('validateGraph on hostile input', () => {
     expect(codes(input)).toContainEqual(['too_deep', 'c']);
   });
 });
+
+describe('validateGraph: declared attributes and predictive scores', () => {
+  const fitted = (patch: Partial<RuleGraphInput>): RuleGraphInput =>
+    graph({
+      scores: [
+        { id: 'engagement', label: 'Engagement' },
+        { id: 'predictive', label: 'Predicted conversion', min: 0, max: 100 },
+      ],
+      attributes: [
+        { id: 'totalVisits', label: 'TotalVisits', type: 'number' },
+        { id: 'city', label: 'City', type: 'string' },
+      ],
+      nodes: [
+        ...base.nodes,
+        { id: 'visits-set', kind: 'trigger', attributes: ['lead.totalVisits'] },
+        { id: 'many-visits', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.totalVisits', operator: 'greaterThanInclusive', value: 5 }] },
+        { id: 'many-visits-points', kind: 'points', score: 'engagement', points: 10 },
+      ],
+      edges: [...base.edges, { id: 'e3', source: 'visits-set', target: 'many-visits' }, { id: 'e4', source: 'many-visits', target: 'many-visits-points' }],
+      predictive: [
+        {
+          score: 'predictive',
+          intercept: -0.5,
+          terms: [
+            { kind: 'linear', fact: 'lead.totalVisits', weight: 0.4, center: 3, scale: 2, lower: 0, upper: 20 },
+            { kind: 'when', match: 'all', conditions: [{ fact: 'lead.city', operator: 'equal', value: 'Mumbai' }], weight: 0.2 },
+            { kind: 'when', match: 'all', conditions: [{ fact: 'lead.totalVisits', operator: 'isKnown', value: false }], weight: -0.3 },
+          ],
+        },
+      ],
+      ...patch,
+    });
+
+  it('lets rules and predictive terms test attributes the model declares', () => {
+    expect(validateGraph(fitted({}))).toMatchObject({ ok: true, issues: [] });
+  });
+
+  it('refuses attributes neither in the catalogue nor declared, and redeclared catalogue ones', () => {
+    expect(codes(fitted({ attributes: [{ id: 'city', label: 'City', type: 'string' }] }))).toEqual([
+      ['unknown_attribute', 'visits-set'],
+      ['unknown_fact', 'many-visits'],
+      // Both predictive terms on the visits: the linear one and "visits unknown".
+      ['unknown_fact', undefined],
+      ['unknown_fact', undefined],
+    ]);
+    expect(codes(fitted({ attributes: [...fitted({}).attributes!, { id: 'country', label: 'Country', type: 'string' }] }))).toEqual([['duplicate_attribute', undefined]]);
+  });
+
+  it('checks operators and values against a declared attribute type', () => {
+    const input = fitted({});
+    (input.nodes.find((n) => n.id === 'many-visits') as { conditions: unknown[] }).conditions = [{ fact: 'lead.city', operator: 'greaterThan', value: 3 }];
+    expect(codes(input)).toEqual([['operator_mismatch', 'many-visits']]);
+  });
+
+  it('locates problems of predictive scores', () => {
+    const input = fitted({});
+    input.nodes.push({ id: 'sneaky', kind: 'points', score: 'predictive', points: 5 });
+    input.edges.push({ id: 'e5', source: 'visits-set', target: 'sneaky' });
+    const section = input.predictive![0]!;
+    section.terms.push(
+      { kind: 'linear', fact: 'lead.city', weight: 1, center: 0, scale: 1 },
+      { kind: 'linear', fact: 'lead.totalVisits', weight: 1, center: 0, scale: 1, lower: 5, upper: 1 },
+      { kind: 'when', match: 'all', conditions: [{ fact: 'event.url', operator: 'equal', value: '/pricing' }], weight: 1 },
+    );
+    input.predictive!.push({ score: 'nowhere', intercept: 0, terms: [] });
+    const result = validateGraph(input);
+    expect(result.ok).toBe(false);
+    expect(result.issues.map((i) => [i.code, i.nodeId ?? i.path?.join('.')])).toEqual([
+      ['predictive_score_points', 'sneaky'],
+      ['operator_mismatch', 'predictive.0.terms.3'],
+      ['invalid_bounds', 'predictive.0.terms.4'],
+      ['lead_fact_only', 'predictive.0.terms.5'],
+      ['unknown_score', 'predictive.1'],
+    ]);
+  });
+});

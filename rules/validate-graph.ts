@@ -3,7 +3,7 @@
  * words a marketer understands, so the editor can paint it. Never throws on any input.
  */
 import { canConnect } from './connections';
-import { OPERATOR_IDS } from './facts-catalogue';
+import { FACTS_BY_ID, OPERATOR_IDS, type FactDefinition } from './facts-catalogue';
 import { guardInput } from './guard-input';
 import { ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind, type RuleGraph } from './graph.schema';
 import { segmentsOverlap } from './segment-overlap';
@@ -42,8 +42,11 @@ export function validateGraph(input: unknown): ValidationResult {
       return { issues, ok: false };
     }
     const graph = parsed.data;
-    const issues = [...checkIds(graph), ...checkEdges(graph)];
-    if (!issues.some(isError)) issues.push(...checkNodes(graph), ...checkSegments(graph), ...checkPaths(graph));
+    const { declared, issues: attributeIssues } = declaredAttributes(graph);
+    const issues = [...checkIds(graph), ...checkEdges(graph), ...attributeIssues];
+    if (!issues.some(isError)) {
+      issues.push(...checkNodes(graph, declared), ...checkSegments(graph, declared), ...checkPaths(graph, declared), ...checkPredictive(graph, declared));
+    }
     return { graph, issues, ok: !issues.some(isError) };
   } catch (err) {
     // A bug of ours must not become a 500 for the marketer: report it as an issue.
@@ -117,7 +120,20 @@ function checkEdges(graph: RuleGraph): GraphIssue[] {
   return issues;
 }
 
-function checkNodes(graph: RuleGraph): GraphIssue[] {
+/** Attributes the model declares beyond the catalogue, as facts; a clash with another is an error. */
+function declaredAttributes(graph: RuleGraph): { declared: Map<string, FactDefinition>; issues: GraphIssue[] } {
+  const declared = new Map<string, FactDefinition>();
+  const issues: GraphIssue[] = [];
+  (graph.attributes ?? []).forEach((attribute, index) => {
+    const id = `lead.${attribute.id}`;
+    if (FACTS_BY_ID.has(id) || declared.has(id)) {
+      issues.push(error('duplicate_attribute', `The attribute "${attribute.id}" is already ${declared.has(id) ? 'declared' : 'in the facts catalogue'}.`, { path: ['attributes', index] }));
+    } else declared.set(id, { id, label: attribute.label, type: attribute.type, source: 'lead' });
+  });
+  return { declared, issues };
+}
+
+function checkNodes(graph: RuleGraph, declared: ReadonlyMap<string, FactDefinition>): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const scores = new Set(graph.scores.map((score) => score.id));
   const segments = new Set(graph.segments.map((segment) => segment.id));
@@ -138,8 +154,15 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
       issues.push(warning('disconnected', `"${nodeName(node)}" is not connected to anything and has no effect.`, node.id));
     }
     switch (node.kind) {
+      case 'trigger':
+        for (const attribute of node.attributes) {
+          if (FACTS_BY_ID.get(attribute)?.source !== 'lead' && !declared.has(attribute)) {
+            issues.push(error('unknown_attribute', `The trigger watches "${attribute}", which is neither a lead attribute of the catalogue nor one this model declares.`, { nodeId: node.id }));
+          }
+        }
+        break;
       case 'condition':
-        for (const problem of checkConditions(node, 'scoring')) {
+        for (const problem of checkConditions(node, 'scoring', declared)) {
           if (problem.code !== 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
         }
         break;
@@ -184,10 +207,10 @@ function checkNodes(graph: RuleGraph): GraphIssue[] {
 }
 
 /** Segment conditions, and thresholds for segments that can both hold for one lead. */
-function checkSegments(graph: RuleGraph): GraphIssue[] {
+function checkSegments(graph: RuleGraph, declared: ReadonlyMap<string, FactDefinition>): GraphIssue[] {
   const issues: GraphIssue[] = [];
   graph.segments.forEach((segment, index) => {
-    for (const problem of checkConditions(segment, 'segment')) {
+    for (const problem of checkConditions(segment, 'segment', declared)) {
       issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`, { path: ['segments', index] }));
     }
   });
@@ -222,7 +245,7 @@ function checkSegments(graph: RuleGraph): GraphIssue[] {
 }
 
 /** Cycles; points and routes that nothing reaches; conditions shared by scoring and routing. */
-function checkPaths(graph: RuleGraph): GraphIssue[] {
+function checkPaths(graph: RuleGraph, declared: ReadonlyMap<string, FactDefinition>): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const next = adjacency(graph);
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
@@ -239,12 +262,12 @@ function checkPaths(graph: RuleGraph): GraphIssue[] {
       issues.push(error('mixed_condition', 'This condition sits both on a scoring path and on a routing path; use two conditions.', { nodeId: node.id }));
     }
     if (node.kind === 'condition' && qualifying.has(node.id) && !scoring.has(node.id)) {
-      for (const problem of checkConditions(node, 'routing')) {
+      for (const problem of checkConditions(node, 'routing', declared)) {
         if (problem.code === 'lead_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
       }
     }
     if (node.kind === 'condition' && scoring.has(node.id)) {
-      for (const problem of checkConditions(node, 'scoring')) {
+      for (const problem of checkConditions(node, 'scoring', declared)) {
         if (problem.code === 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
       }
     }
@@ -256,6 +279,43 @@ function checkPaths(graph: RuleGraph): GraphIssue[] {
     }
     if (node.kind === 'threshold' || node.kind === 'grade') issues.push(...checkShadowedRoutes(node, next, byId));
   }
+  return issues;
+}
+
+/**
+ * Predictive scores: each sets a defined score, one per score, that no points or decay also
+ * change; 'when' terms test lead attributes only, 'linear' terms a numeric lead attribute.
+ */
+function checkPredictive(graph: RuleGraph, declared: ReadonlyMap<string, FactDefinition>): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const scores = new Set(graph.scores.map((score) => score.id));
+  const seen = new Set<string>();
+  (graph.predictive ?? []).forEach((predictive, index) => {
+    const path = ['predictive', index];
+    const name = predictive.label ?? predictive.score;
+    if (!scores.has(predictive.score)) issues.push(error('unknown_score', `The predictive score "${name}" sets the score "${predictive.score}", which this model does not define.`, { path }));
+    if (seen.has(predictive.score)) issues.push(error('duplicate_predictive', `Two predictive models set the score "${predictive.score}".`, { path }));
+    seen.add(predictive.score);
+    for (const node of graph.nodes) {
+      if ((node.kind === 'points' || node.kind === 'decay') && node.score === predictive.score) {
+        issues.push(error('predictive_score_points', `"${nodeName(node)}" changes the score "${predictive.score}", which a predictive model sets; use another score.`, { nodeId: node.id }));
+      }
+    }
+    predictive.terms.forEach((term, termIndex) => {
+      const where = { path: [...path, 'terms', termIndex] };
+      const prefix = `Predictive score "${name}", term ${termIndex + 1}`;
+      if (term.kind === 'when') {
+        for (const problem of checkConditions(term, 'segment', declared)) issues.push(error(problem.code, `${prefix}: ${problem.message}`, where));
+        return;
+      }
+      const fact = FACTS_BY_ID.get(term.fact) ?? declared.get(term.fact);
+      if (!fact || fact.source !== 'lead') issues.push(error('unknown_fact', `${prefix} reads "${term.fact}", which is not a known lead attribute.`, where));
+      else if (fact.type !== 'number') issues.push(error('operator_mismatch', `${prefix} multiplies ${fact.label}, which is a ${fact.type}, not a number.`, where));
+      if (term.lower !== undefined && term.upper !== undefined && term.lower > term.upper) {
+        issues.push(error('invalid_bounds', `${prefix}: the lower bound is above the upper bound.`, where));
+      }
+    });
+  });
   return issues;
 }
 
