@@ -9,16 +9,22 @@ import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { authenticate } from './auth/authenticate';
 import type { ApiKeyRepository } from './db/api-keys.repository';
+import type { ImportRepository } from './db/imports.repository';
+import type { WebhookRepository } from './db/webhooks.repository';
 import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { eventsRouter } from './features/events/events.router';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
+import { importsRouter } from './features/imports/imports.router';
+import { webhooksRouter } from './features/webhooks/webhooks.router';
 import { keysRouter } from './features/keys/keys.router';
 import { leadsRouter } from './features/leads/leads.router';
 import { modelsRouter } from './features/models/models.router';
+import { reportsRouter } from './features/reports/reports.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
+import { reviewsRouter } from './features/reviews/reviews.router';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { handle } from './http/handler';
 import { buildOpenApiDocument, documentedRouter } from './http/openapi';
@@ -30,6 +36,8 @@ export interface AppDeps {
   leads: LeadRepository;
   models: ModelDeps;
   keys: ApiKeyRepository;
+  imports: ImportRepository;
+  webhooks: WebhookRepository;
   modelId: string;
   logger?: Logger;
 }
@@ -53,6 +61,10 @@ export function createApp(deps: AppDeps): Express {
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
+    reviewsRouter(deps.models, deps.leads, deps.modelId),
+    reportsRouter(deps.leads),
+    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports }),
+    webhooksRouter(deps.webhooks),
   ];
   const api = express.Router();
   for (const router of routers) api.use(router);

@@ -31,8 +31,11 @@ export interface ProjectionWrite {
 
 /** A change of a handoff that outside systems may want to hear of (webhooks). */
 export interface Notification {
-  type: 'handoff.created' | 'handoff.escalated' | 'handoff.expired' | 'handoff.withdrawn' | 'handoff.answered';
-  handoff: Handoff;
+  type: 'handoff.created' | 'handoff.escalated' | 'handoff.expired' | 'handoff.withdrawn' | 'handoff.answered' | 'stage.changed';
+  /** The lead's handoff (for stage changes, the current one, if any). */
+  handoff: Handoff | null;
+  /** For stage.changed: the new stage, when and why. */
+  stage?: { stage: string; at: string; reason: string };
   /** Stable per change: a receiver that sees it twice can ignore the second. */
   key: string;
   lead?: { leadId: string; stage: string; total: number; grade: string | null };

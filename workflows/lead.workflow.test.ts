@@ -306,7 +306,7 @@ describe('leadWorkflow', () => {
       await expect(lead.answer({ decision: 'accept' })).rejects.toThrow(WorkflowUpdateFailedError);
       await lead.saveHistory('sla-expiry');
     });
-    expect(notifications.map((n) => [n.type, n.handoff.queue])).toEqual([
+    expect(notifications.map((n) => [n.type, n.handoff?.queue])).toEqual([
       ['handoff.created', 'enterprise-sales'],
       ['handoff.escalated', 'sales-managers'],
       ['handoff.expired', 'sales-managers'],

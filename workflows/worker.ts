@@ -10,7 +10,7 @@ import { createLeadWorker } from './create-worker';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
-const { versions: models, leads, counters, events } = db;
+const { versions: models, leads, counters, events, webhooks } = db;
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createLeadWorker({
@@ -30,7 +30,7 @@ const worker = await createLeadWorker({
     },
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     writeProjection: (write) => leads.writeProjection(write),
-    notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET }),
+    notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
     eventsForLead: (leadId) => events.forLead(leadId),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
     countLeads: () => leads.countLeads(),

@@ -5,6 +5,7 @@
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { Handoff, LeadSnapshot, LedgerEntry } from '../../workflows/lead.definitions';
 import type { ProjectionWrite } from '../../workflows/lead.activities';
+import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
 
 const leadSchema = new Schema<LeadSnapshot>(
@@ -177,6 +178,24 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 
     async getHandoff(handoffId: string): Promise<Handoff | null> {
       return HandoffModel.findOne({ handoffId }, { _id: 0 }).lean<Handoff>();
+    },
+
+    /**
+     * Every lead's report fields, streamed in batches so that a large population never sits in
+     * memory as documents. `segment` narrows it.
+     */
+    async *scanReportRows(segment?: string): AsyncGenerator<LeadRow> {
+      const projection = { _id: 0, leadId: 1, segment: 1, modelVersion: 1, 'attributes.source': 1, 'attributes.industry': 1, stage: 1, scores: 1, total: 1, grade: 1, 'stageHistory.stage': 1, 'stageHistory.at': 1 };
+      const cursor = Lead.find(segment === undefined ? {} : { segment }, projection).lean().cursor({ batchSize: 2000 });
+      for await (const doc of cursor) {
+        const { attributes, ...row } = doc as unknown as Omit<LeadRow, 'source' | 'industry'> & { attributes?: { source?: unknown; industry?: unknown } };
+        yield { ...row, ...(typeof attributes?.source === 'string' && { source: attributes.source }), ...(typeof attributes?.industry === 'string' && { industry: attributes.industry }) };
+      }
+    },
+
+    async *scanHandoffRows(): AsyncGenerator<HandoffRow> {
+      const cursor = HandoffModel.find({}, { _id: 0, leadId: 1, status: 1, score: 1 }).lean().cursor({ batchSize: 5000 });
+      for await (const doc of cursor) yield doc as unknown as HandoffRow;
     },
 
     /** A sales queue's handoffs in one status, oldest first; with `assignee`, theirs and nobody's. */

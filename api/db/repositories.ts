@@ -5,6 +5,8 @@
 import { connectDatabase, ensureIndexes } from './connect';
 import { createApiKeyRepository } from './api-keys.repository';
 import { createAuditRepository } from './audit.repository';
+import { createImportRepository } from './imports.repository';
+import { createWebhookRepository } from './webhooks.repository';
 import { createEventRepository } from './events.repository';
 import { createLeadRepository } from './leads.repository';
 import { createModelVersionRepository } from './model-versions.repository';
@@ -21,8 +23,10 @@ export async function openRepositories(uri: string) {
     events: createEventRepository(),
     counters: createRouteCounterRepository(),
     keys: createApiKeyRepository(),
+    imports: createImportRepository(),
+    webhooks: createWebhookRepository(),
   };
-  const { versions, models, audit, leads, events, counters, keys } = repositories;
-  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models, keys.model]);
+  const { versions, models, audit, leads, events, counters, keys, imports, webhooks } = repositories;
+  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model]);
   return { ...repositories, close: () => mongoose.disconnect() };
 }

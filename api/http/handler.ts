@@ -15,6 +15,7 @@ interface Schemas<P extends ZodType, Q extends ZodType, B extends ZodType> {
   params?: P;
   query?: Q;
   body?: B;
+  contentType?: string;
 }
 
 export interface Reply {

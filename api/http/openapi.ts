@@ -16,6 +16,8 @@ export interface RouteSchemas {
   body?: ZodType;
   /** The success status (200 unless said). */
   status?: number;
+  /** The media type of the body (application/json unless said). */
+  contentType?: string;
 }
 
 export interface RouteDoc extends RouteSchemas {
@@ -75,7 +77,7 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
     };
     // Every route but the public ones needs a key; an empty list lifts the document-wide one.
     if (route.public) operation.security = [];
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } };
+    if (route.body) operation.requestBody = { required: true, content: { [route.contentType ?? 'application/json']: { schema: jsonSchema(route.body) } } };
     (paths[path] ??= {})[route.method] = operation;
   }
   return {

@@ -1,33 +1,59 @@
 /**
- * Sends handoff changes to a webhook: a JSON POST signed with HMAC-SHA256 over the body
+ * Sends lead notifications to webhooks: a JSON POST signed with HMAC-SHA256 over the body
  * (`X-LeadFlow-Signature: sha256=<hex>`) and carrying an `Idempotency-Key` that is the same on
- * every retry, so the receiver can drop repeats. A non-2xx answer throws, and the activity that
- * called it is retried.
+ * every retry, so the receiver can drop repeats. Each notification goes to every registered
+ * webhook that subscribed to its type, and to the one in LEADFLOW_WEBHOOK_URL. If any receiver
+ * fails, this throws and the activity that called it is retried: receivers that already took
+ * it see the same idempotency key again.
  */
 import { createHmac } from 'node:crypto';
 import type { Notification } from '../../workflows/lead.activities';
 
-export interface WebhookOptions {
-  /** Where to POST; without one, notifications go nowhere. */
-  url?: string;
+export interface WebhookTarget {
+  url: string;
   /** The shared secret for the signature; without one, requests are unsigned. */
-  secret?: string;
+  secret?: string | undefined;
+  /** Notification types it wants; all when absent. */
+  events?: readonly string[];
+}
+
+export interface WebhookOptions {
+  /** A fixed receiver from the environment. */
+  url?: string | undefined;
+  secret?: string | undefined;
+  /** Registered receivers, read again at most every `refreshMs`. */
+  registered?: () => Promise<WebhookTarget[]>;
+  refreshMs?: number;
   timeoutMs?: number;
 }
 
 export function createWebhookNotifier(options: WebhookOptions): (notification: Notification) => Promise<void> {
-  const { url, secret, timeoutMs = 10_000 } = options;
-  if (!url) return async () => {};
+  const { timeoutMs = 10_000, refreshMs = 10_000 } = options;
+  const fixed: WebhookTarget[] = options.url ? [{ url: options.url, secret: options.secret }] : [];
+  let cached: { targets: WebhookTarget[]; until: number } | undefined;
+  const targets = async (): Promise<WebhookTarget[]> => {
+    if (!options.registered) return fixed;
+    if (!cached || cached.until < Date.now()) cached = { targets: await options.registered(), until: Date.now() + refreshMs };
+    return [...fixed, ...cached.targets];
+  };
   return async (notification) => {
-    const body = JSON.stringify({ type: notification.type, key: notification.key, handoff: notification.handoff, lead: notification.lead });
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'idempotency-key': notification.key,
-      'x-leadflow-event': notification.type,
-    };
-    if (secret) headers['x-leadflow-signature'] = `sha256=${sign(secret, body)}`;
-    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) throw new Error(`webhook ${url} answered ${response.status} to ${notification.type} ${notification.key}`);
+    const body = JSON.stringify({ type: notification.type, key: notification.key, handoff: notification.handoff, lead: notification.lead, ...(notification.stage && { stage: notification.stage }) });
+    const receivers = (await targets()).filter((target) => !target.events || target.events.includes(notification.type));
+    const failures = (
+      await Promise.all(
+        receivers.map(async ({ url, secret }) => {
+          const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': notification.key, 'x-leadflow-event': notification.type };
+          if (secret) headers['x-leadflow-signature'] = `sha256=${sign(secret, body)}`;
+          try {
+            const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+            return response.ok ? undefined : `${url} answered ${response.status}`;
+          } catch (err) {
+            return `${url}: ${(err as Error).message}`;
+          }
+        }),
+      )
+    ).filter((failure): failure is string => failure !== undefined);
+    if (failures.length > 0) throw new Error(`webhook delivery of ${notification.type} ${notification.key} failed: ${failures.join('; ')}`);
   };
 }
 

@@ -105,6 +105,40 @@ export async function rollback(deps: ModelDeps, modelId: string, input: { versio
   return published;
 }
 
+/**
+ * A threshold review: publishes the version `baseVersion` with new threshold values as the next
+ * version (409 when another version was published since), and carries the same values into
+ * the draft, so that the next publish from the draft does not quietly undo the review.
+ */
+export async function publishThresholds(
+  deps: ModelDeps,
+  modelId: string,
+  input: { baseVersion: number; thresholds: Array<{ nodeId: string; value: number }>; changeNote: string },
+  actor: string,
+): Promise<ModelVersionRecord> {
+  const latest = await deps.versions.latest(modelId);
+  if (!latest) throw notFound(`A published version of model ${modelId}`);
+  if (latest.version !== input.baseVersion) {
+    throw conflict(`Version ${latest.version} of ${modelId} was published since version ${input.baseVersion}; review the thresholds again`);
+  }
+  const values = new Map(input.thresholds.map((t) => [t.nodeId, t.value]));
+  const unknown = [...values.keys()].filter((nodeId) => !latest.graph.nodes.some((node) => node.id === nodeId && node.kind === 'threshold'));
+  if (unknown.length > 0) {
+    throw new HttpError(400, 'invalid_request', `Not thresholds of version ${latest.version}: ${unknown.join(', ')}`, unknown.map((nodeId) => ({ path: 'body.thresholds', message: `${nodeId} is not a threshold node` })));
+  }
+  const graph = withThresholds(latest.graph, values);
+  const { compiled } = compileOrRefuse(graph);
+  const published = await publishGraph(deps, modelId, ruleGraphSchema.parse(graph), compiled, input.changeNote, actor, 'thresholds.reviewed');
+  const current = await draftOf(deps, modelId);
+  const draftGraph = current.graph as RuleGraph | undefined;
+  if (draftGraph && Array.isArray(draftGraph.nodes)) await deps.models.saveDraft(modelId, current.revision, withThresholds(draftGraph, values), actor);
+  return published;
+}
+
+function withThresholds(graph: RuleGraph, values: Map<string, number>): RuleGraph {
+  return { ...graph, nodes: graph.nodes.map((node) => (node.kind === 'threshold' && values.has(node.id) ? { ...node, value: values.get(node.id) as number } : node)) };
+}
+
 export async function diffVersions(deps: ModelDeps, modelId: string, from: number, to: number): Promise<GraphDiff & { from: number; to: number }> {
   const [before, after] = await Promise.all([deps.versions.get(modelId, from), deps.versions.get(modelId, to)]);
   if (!before) throw notFound(`Version ${from} of model ${modelId}`);
@@ -119,7 +153,7 @@ async function publishGraph(
   compiled: CompiledModel,
   changeNote: string,
   actor: string,
-  action: 'version.published' | 'version.rolled_back',
+  action: 'version.published' | 'version.rolled_back' | 'thresholds.reviewed',
 ): Promise<ModelVersionRecord> {
   const published = await deps.versions.publishNext({ modelId, name: graph.name, graph, compiled, changeNote, publishedBy: actor });
   if (!published) throw conflict(`Another version of ${modelId} was published at the same moment; try again`);

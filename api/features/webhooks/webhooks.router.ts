@@ -1,0 +1,27 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { WebhookRepository } from '../../db/webhooks.repository';
+import { notFound } from '../../http/errors';
+import { handle } from '../../http/handler';
+import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
+import { createWebhookBody, webhookParams } from './webhooks.schemas';
+
+export function webhooksRouter(webhooks: WebhookRepository): DocumentedRouter {
+  const router = documentedRouter();
+  router.get('/webhooks', handle({ summary: 'Registered webhooks, without secrets' }, async () => ({ body: { webhooks: await webhooks.list() } })));
+  router.post(
+    '/webhooks',
+    handle({ summary: 'Register a URL for handoff and stage-change notifications, signed with HMAC-SHA256 and retried', status: 201, body: createWebhookBody }, async ({ body, actor }) => {
+      const record = { webhookId: randomUUID(), ...body, secret: body.secret ?? randomBytes(24).toString('base64url'), createdAt: new Date(), createdBy: actor };
+      await webhooks.insert(record);
+      return { status: 201, body: record };
+    }),
+  );
+  router.delete(
+    '/webhooks/:webhookId',
+    handle({ summary: 'Stop sending to a webhook', params: webhookParams }, async ({ params }) => {
+      if (!(await webhooks.remove(params.webhookId))) throw notFound(`Webhook ${params.webhookId}`);
+      return { body: { webhookId: params.webhookId, removed: true } };
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,160 @@
+/**
+ * Who may call what, on the real API: every route against every role (allowed, or 403), no key
+ * or a bad key (401), keys made and revoked by an admin, and sales keys kept to their queues.
+ * The matrix below is the specification; a route the API serves that is missing here fails.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../scripts/services';
+import { startApi, type AppProcess } from '../scripts/stack';
+import { request } from './support/http';
+
+let api: AppProcess;
+let base: string;
+const keys: Record<string, string> = {};
+const ROLES = ['admin', 'marketing', 'reviewer', 'sales', 'ingest'] as const;
+type Role = (typeof ROLES)[number];
+
+/** Route → the roles that may call it besides admin ('public': anyone, without a key). */
+const MATRIX: Record<string, Role[] | 'public'> = {
+  'GET /api/health': 'public',
+  'GET /api/me': ['marketing', 'reviewer', 'sales', 'ingest'],
+  'GET /api/keys': [],
+  'POST /api/keys': [],
+  'DELETE /api/keys/{keyId}': [],
+  'GET /api/models/current': ['marketing', 'reviewer'],
+  'GET /api/models': ['marketing', 'reviewer'],
+  'POST /api/models': ['marketing'],
+  'GET /api/models/{modelId}': ['marketing', 'reviewer'],
+  'PUT /api/models/{modelId}/draft': ['marketing'],
+  'POST /api/models/{modelId}/validate': ['marketing'],
+  'POST /api/models/{modelId}/compile': ['marketing'],
+  'POST /api/models/{modelId}/publish': ['marketing'],
+  'POST /api/models/{modelId}/rollback': ['marketing'],
+  'GET /api/models/{modelId}/versions': ['marketing', 'reviewer'],
+  'GET /api/models/{modelId}/versions/{version}': ['marketing', 'reviewer'],
+  'GET /api/models/{modelId}/diff': ['marketing', 'reviewer'],
+  'GET /api/models/{modelId}/audit': ['marketing', 'reviewer'],
+  'POST /api/events': ['ingest'],
+  'POST /api/events/batch': ['ingest'],
+  'PUT /api/leads/{leadId}/attributes': ['ingest'],
+  'GET /api/leads': ['marketing', 'reviewer', 'sales'],
+  'GET /api/leads/{leadId}': ['marketing', 'reviewer', 'sales'],
+  'GET /api/leads/{leadId}/ledger': ['marketing', 'reviewer', 'sales'],
+  'GET /api/sales/queues/{queue}/handoffs': ['sales'],
+  'POST /api/handoffs/{handoffId}/accept': ['sales'],
+  'POST /api/handoffs/{handoffId}/qualify': ['sales'],
+  'POST /api/handoffs/{handoffId}/reject': ['sales'],
+  'POST /api/rescores': ['marketing'],
+  'GET /api/rescores/{modelVersion}': ['marketing', 'reviewer'],
+  'GET /api/reviews/thresholds': ['reviewer', 'marketing'],
+  'POST /api/reviews/what-if': ['reviewer', 'marketing'],
+  'PUT /api/reviews/thresholds': ['reviewer'],
+  'GET /api/reports/funnel': ['reviewer', 'marketing'],
+  'GET /api/reports/scores': ['reviewer', 'marketing'],
+  'GET /api/reports/grades': ['reviewer', 'marketing'],
+  'POST /api/imports': ['ingest'],
+  'GET /api/imports/{importId}': ['ingest', 'marketing'],
+  'GET /api/webhooks': [],
+  'POST /api/webhooks': [],
+  'DELETE /api/webhooks/{webhookId}': [],
+};
+
+beforeAll(async () => {
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'api-access') };
+  api = await startApi(env, await freePort());
+  base = api.url as string;
+  keys.admin = inject('adminKey');
+  for (const role of ROLES.filter((r) => r !== 'admin')) {
+    const made = await request(base, 'POST', '/api/keys', { name: `${role} tester`, role, ...(role === 'sales' && { queues: ['nobody'] }) });
+    expect(made.status).toBe(201);
+    keys[role] = made.body.key;
+  }
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+const as = (role: Role | 'none') => ({ authorization: role === 'none' ? '' : `Bearer ${keys[role]}` });
+/** A concrete URL for a documented route: ids nobody has, so no call changes anything. */
+const urlOf = (route: string) =>
+  route.replace(/\{(\w+)\}/g, (_m, name: string) =>
+    ({ modelVersion: '1', version: '1', handoffId: 'nobody:1', keyId: 'aaaaaaaaaaaa', importId: '00000000-0000-4000-8000-000000000000', webhookId: '00000000-0000-4000-8000-000000000000' })[name] ?? 'nobody',
+  );
+
+describe('the role matrix', () => {
+  it('covers every route the API documents', async () => {
+    const document = (await request(base, 'GET', '/api/openapi.json')).body;
+    const documented = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods as object).map((method) => `${method.toUpperCase()} ${route}`));
+    expect(documented.sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it.each(Object.entries(MATRIX))('%s: allowed roles pass, the others get 403, and without a key 401', async (route, allowed) => {
+    const [method, template] = route.split(' ') as [string, string];
+    // A body every schema refuses: a passing role gets past the guard to validation, and nothing changes.
+    const body = method === 'GET' || method === 'DELETE' ? undefined : { matrixCheck: true };
+    for (const role of ROLES) {
+      const response = await request(base, method, urlOf(template), body, as(role));
+      const mayCall = allowed === 'public' || role === 'admin' || allowed.includes(role);
+      if (mayCall) expect([401, 403], `${role} ${route} → ${response.status}`).not.toContain(response.status);
+      else expect(response, `${role} ${route}`).toMatchObject({ status: 403, body: { error: { status: 403, code: 'forbidden' } } });
+    }
+    const anonymous = await request(base, method, urlOf(template), body, as('none'));
+    if (allowed === 'public') expect(anonymous.status).toBe(200);
+    else expect(anonymous).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+  });
+});
+
+describe('API keys', () => {
+  it('refuse a malformed or unknown key with 401 and say what is wrong', async () => {
+    const malformed = await request(base, 'GET', '/api/models', undefined, { authorization: 'Bearer not-a-key' });
+    expect(malformed).toMatchObject({ status: 401, body: { error: { message: expect.stringMatching(/Bearer lf_/) } } });
+    const unknown = await request(base, 'GET', '/api/models', undefined, { authorization: `Bearer lf_aaaaaaaaaaaa_${'x'.repeat(43)}` });
+    expect(unknown).toMatchObject({ status: 401, body: { error: { message: 'The API key is unknown or revoked' } } });
+  });
+
+  it('name their holder, list without secrets, and stop working once revoked', async () => {
+    const made = await request(base, 'POST', '/api/keys', { name: 'temp@acme.example', role: 'reviewer' });
+    const mine = { authorization: `Bearer ${made.body.key}` };
+    expect((await request(base, 'GET', '/api/me', undefined, mine)).body).toMatchObject({ name: 'temp@acme.example', role: 'reviewer', keyId: made.body.keyId });
+    const listed = (await request(base, 'GET', '/api/keys')).body.keys;
+    expect(listed.find((k: any) => k.keyId === made.body.keyId)).toMatchObject({ name: 'temp@acme.example', role: 'reviewer' });
+    expect(JSON.stringify(listed)).not.toMatch(/secretHash|lf_[a-z0-9]{12}_/);
+
+    expect((await request(base, 'DELETE', `/api/keys/${made.body.keyId}`)).status).toBe(200);
+    // Revocation reaches every cached check within a few seconds.
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++) {
+      status = (await request(base, 'GET', '/api/me', undefined, mine)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(401);
+  });
+
+  it('are checked before anything is created: a bad key request changes nothing', async () => {
+    const before = (await request(base, 'GET', '/api/keys')).body.keys.length;
+    const bad = await request(base, 'POST', '/api/keys', { name: 'x', role: 'sales' });
+    expect(bad).toMatchObject({ status: 400, body: { error: { fields: [{ path: 'body.queues', message: 'a sales key needs the queues it works' }] } } });
+    expect((await request(base, 'POST', '/api/keys', { name: 'x', role: 'root' })).body.error.fields[0].path).toBe('body.role');
+    expect((await request(base, 'GET', '/api/keys')).body.keys.length).toBe(before);
+  });
+
+  it('sales keys work their own queues only', async () => {
+    const made = await request(base, 'POST', '/api/keys', { name: 'Ana', role: 'sales', queues: ['inbound-sales'], owner: 'ana' });
+    const ana = { authorization: `Bearer ${made.body.key}` };
+    expect((await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs', undefined, ana)).status).toBe(200);
+    const other = await request(base, 'GET', '/api/sales/queues/enterprise-sales/handoffs', undefined, ana);
+    expect(other).toMatchObject({ status: 403, body: { error: { message: 'This key works the queues inbound-sales, not enterprise-sales' } } });
+  });
+});
+
+describe('request ids', () => {
+  it('answer every request with one, reuse a well-formed one offered, and quote it in errors', async () => {
+    const offered = await fetch(`${base}/api/models/nothing-here`, { headers: { authorization: `Bearer ${keys.admin}`, 'x-request-id': 'crm-sync-12345' } });
+    expect(offered.headers.get('x-request-id')).toBe('crm-sync-12345');
+    expect((await offered.json()).error.requestId).toBe('crm-sync-12345');
+    const made = await fetch(`${base}/api/health`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
