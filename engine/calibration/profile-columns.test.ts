@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { missingTest, parseNumber, profileColumns } from './profile-columns';
+
+const rows = Array.from({ length: 40 }, (_, i) => ({
+  id: String(1000 + i),
+  email: `lead${i}@example.com`,
+  visits: i % 4 === 0 ? '' : String(i % 7),
+  minutes: i % 10 === 0 ? 'Select' : `${i},5`,
+  source: ['Google', 'Referral', 'Select'][i % 3]!,
+  newsletter: 'No',
+  blank: ' ',
+}));
+
+describe('profileColumns', () => {
+  it('tells numbers, categories, identifiers, constants and empty columns apart', () => {
+    const byColumn = Object.fromEntries(profileColumns(rows).map((p) => [p.column, p]));
+    expect(byColumn.id).toMatchObject({ kind: 'id', unusable: expect.stringContaining('identifier') });
+    expect(byColumn.email).toMatchObject({ kind: 'id' });
+    expect(byColumn.visits).toMatchObject({ kind: 'number', missing: 10, present: 30, missingShare: 0.25 });
+    expect(byColumn.minutes).toMatchObject({ kind: 'number', missing: 4 });
+    expect(byColumn.source).toMatchObject({ kind: 'category', distinct: 2, examples: ['Google', 'Referral'] });
+    expect(byColumn.newsletter).toMatchObject({ kind: 'constant', unusable: expect.stringContaining('"No"') });
+    expect(byColumn.blank).toMatchObject({ kind: 'empty' });
+  });
+
+  it('takes the missing tokens it is given', () => {
+    const [source] = profileColumns(rows, { columns: ['source'], missingTokens: [''] });
+    expect(source).toMatchObject({ distinct: 3, missing: 0 });
+  });
+});
+
+describe('parseNumber and missingTest', () => {
+  it.each([
+    ['12', 12],
+    [' -3.5 ', -3.5],
+    ['2,5', 2.5],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    ['12 visits', undefined],
+    ['1,234.5', undefined],
+    ['', undefined],
+  ])('parseNumber(%j) = %j', (text, value) => expect(parseNumber(text)).toBe(value));
+
+  it('ignores case and surrounding spaces of missing tokens', () => {
+    const missing = missingTest(['', 'Select']);
+    expect([' select ', '', undefined, 'Selected'].map(missing)).toEqual([true, true, true, false]);
+  });
+});
