@@ -185,11 +185,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * memory as documents. `segment` narrows it.
      */
     async *scanReportRows(segment?: string): AsyncGenerator<LeadRow> {
-      const projection = { _id: 0, leadId: 1, segment: 1, modelVersion: 1, 'attributes.source': 1, 'attributes.industry': 1, stage: 1, scores: 1, total: 1, grade: 1, 'stageHistory.stage': 1, 'stageHistory.at': 1 };
+      const projection = { _id: 0, leadId: 1, segment: 1, modelVersion: 1, 'attributes.leadSource': 1, 'attributes.industry': 1, stage: 1, scores: 1, total: 1, grade: 1, 'stageHistory.stage': 1, 'stageHistory.at': 1 };
       const cursor = Lead.find(segment === undefined ? {} : { segment }, projection).lean().cursor({ batchSize: 2000 });
       for await (const doc of cursor) {
-        const { attributes, ...row } = doc as unknown as Omit<LeadRow, 'source' | 'industry'> & { attributes?: { source?: unknown; industry?: unknown } };
-        yield { ...row, ...(typeof attributes?.source === 'string' && { source: attributes.source }), ...(typeof attributes?.industry === 'string' && { industry: attributes.industry }) };
+        const { attributes, ...row } = doc as unknown as Omit<LeadRow, 'source' | 'industry'> & { attributes?: { leadSource?: unknown; industry?: unknown } };
+        yield { ...row, ...(typeof attributes?.leadSource === 'string' && { source: attributes.leadSource }), ...(typeof attributes?.industry === 'string' && { industry: attributes.industry }) };
       }
     },
 

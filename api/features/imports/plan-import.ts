@@ -101,6 +101,8 @@ export function planImport(text: string, options: ImportOptions, fileId: string,
       if (missing.has(raw.toLowerCase())) continue;
       attributes[attribute] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
     }
+    // The known outcome stays on the lead as an attribute too: reports and calibration read it.
+    if (outcome) attributes.outcome = outcome;
     const events: unknown[] = [
       { eventId: `import:${fileId}:${row}`, leadId: leadId.data, type: 'custom', properties: { name: 'crm_sync' }, attributes, occurredAt: at },
     ];
