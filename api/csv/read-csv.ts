@@ -1,0 +1,98 @@
+/**
+ * Reading a CSV export into header → cell rows: the delimiter sniffed (`,` `;` tab `|`) unless
+ * given, a byte-order mark dropped, CRLF or LF line ends, quoted fields (with delimiters and line
+ * breaks inside) handled by csv-parse. A row with the wrong number of fields is reported with
+ * its line and skipped; it never stops the others.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+export interface CsvTable {
+  /** Header names, trimmed; a blank one becomes "Column N", a repeated one "Name (2)". */
+  columns: string[];
+  rows: Array<Record<string, string>>;
+  delimiter: string;
+  /** Rows that were skipped, by line number in the file (1 = the header). */
+  problems: Array<{ line: number; message: string }>;
+}
+
+export interface CsvOptions {
+  /** One character; sniffed from the first lines when absent. */
+  delimiter?: string;
+}
+
+/** The first lines are enough to tell the delimiter. */
+const SNIFF_LINES = 20;
+
+/**
+ * Parses CSV text (or UTF-8 bytes).
+ * @throws Error when the text is not CSV at all (an unterminated quote) or has no header.
+ */
+export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): CsvTable {
+  const text = (typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input)).replace(/^\uFEFF/, '');
+  const delimiter = options.delimiter ?? sniffDelimiter(text);
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+  } catch (err) {
+    throw new Error(`parseCsv: not readable as CSV with "${printable(delimiter)}" between fields: ${(err as Error).message}`);
+  }
+  const [header, ...body] = records;
+  if (!header) throw new Error('parseCsv: the file is empty');
+  const columns = headerNames(header.record);
+  const rows: CsvTable['rows'] = [];
+  const problems: CsvTable['problems'] = [];
+  for (const { record, info } of body) {
+    if (record.length !== columns.length) {
+      problems.push({ line: info.lines, message: `${record.length} fields where the header has ${columns.length}` });
+      continue;
+    }
+    const row: Record<string, string> = {};
+    columns.forEach((column, i) => (row[column] = record[i] as string));
+    rows.push(row);
+  }
+  return { columns, rows, delimiter, problems };
+}
+
+/** Reads and parses a CSV file. */
+export async function readCsv(path: string, options: CsvOptions = {}): Promise<CsvTable> {
+  return parseCsv(await readFile(path), options);
+}
+
+/**
+ * The delimiter that splits the first lines into the same number of fields, as many as
+ * possible; quotes are respected, so a `;` inside a quoted field does not count. Comma when none
+ * splits consistently.
+ */
+export function sniffDelimiter(text: string): string {
+  let best: { delimiter: string; fields: number } = { delimiter: ',', fields: 1 };
+  for (const delimiter of DELIMITERS) {
+    let records: string[][];
+    try {
+      records = parse(text.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to_line: SNIFF_LINES }) as string[][];
+    } catch {
+      continue;
+    }
+    const fields = records[0]?.length ?? 0;
+    // The last sniffed line may be cut inside a quoted field: judge the complete ones.
+    const consistent = records.slice(0, -1).every((record) => record.length === fields) || records.length === 1;
+    if (consistent && fields > best.fields) best = { delimiter, fields };
+  }
+  return best.delimiter;
+}
+
+function headerNames(cells: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return cells.map((cell, i) => {
+    const name = cell.trim() || `Column ${i + 1}`;
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name} (${count})`;
+  });
+}
+
+function printable(delimiter: string): string {
+  return delimiter === '\t' ? 'tab' : delimiter;
+}
