@@ -107,11 +107,14 @@ describe('CSV imports', () => {
 describe('webhooks, reviews and reports around one lead', () => {
   const leadId = `rv-${run}-hot`;
   let webhook: any;
+  let stageHook: any;
 
   it('registers a webhook (admin only) that gets the handoff, signed with its secret', async () => {
     const registered = await request(base, 'POST', '/api/webhooks', { url: receiverUrl, events: ['handoff.created', 'handoff.answered'] });
     expect(registered.status).toBe(201);
     webhook = registered.body;
+    // Workers read the list of webhooks every few seconds: register before the events.
+    stageHook = (await request(base, 'POST', '/api/webhooks', { url: receiverUrl, events: ['stage.changed'] })).body;
     expect(webhook.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect((await request(base, 'GET', '/api/webhooks')).body.webhooks.find((w: any) => w.webhookId === webhook.webhookId)).not.toHaveProperty('secret');
     expect((await call('marketing', 'POST', '/api/webhooks', { url: receiverUrl })).status).toBe(403);
@@ -127,9 +130,23 @@ describe('webhooks, reviews and reports around one lead', () => {
     const mql = await eventually(() => call('marketing', 'GET', `/api/leads/${leadId}`), (r) => r.body?.stage === 'mql', 'the lead to become MQL');
     expect(mql.body.total).toBe(90);
 
-    const created = await eventually(async () => received.find((r) => JSON.parse(r.body).key?.startsWith(`${leadId}:1`)), Boolean, 'the handoff webhook');
+    const created = (await eventually(async () => received.find((r) => JSON.parse(r.body).key?.startsWith(`${leadId}:1`)), Boolean, 'the handoff webhook')) as (typeof received)[number];
     expect(JSON.parse(created.body)).toMatchObject({ type: 'handoff.created', handoff: { leadId, queue: 'inbound-sales' } });
     expect(created.headers['x-leadflow-signature']).toBe(`sha256=${createHmac('sha256', webhook.secret).update(created.body).digest('hex')}`);
+  });
+
+  it('announces stage changes to webhooks that subscribe to them', async () => {
+    const lead = `rv-${run}-stage`;
+    await call('ingest', 'POST', '/api/events/batch', {
+      events: [
+        { eventId: `${lead}-0`, leadId: lead, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: '2026-11-01T11:00:00Z' },
+        { eventId: `${lead}-1`, leadId: lead, type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-11-01T11:01:00Z' },
+      ],
+    });
+    const change = (await eventually(async () => received.find((r) => JSON.parse(r.body).type === 'stage.changed' && JSON.parse(r.body).lead?.leadId === lead), Boolean, 'the stage change')) as (typeof received)[number];
+    expect(JSON.parse(change.body)).toMatchObject({ key: `${lead}:stage:1`, stage: { stage: 'mql' }, lead: { stage: 'mql' } });
+    expect(change.headers['x-leadflow-signature']).toBe(`sha256=${createHmac('sha256', stageHook.secret).update(change.body).digest('hex')}`);
+    expect((await request(base, 'DELETE', `/api/webhooks/${stageHook.webhookId}`)).status).toBe(200);
   });
 
   it('lets sales reject the lead with a reason; the webhook hears the answer', async () => {

@@ -7,6 +7,8 @@ import type { DecayState } from '../engine/decay';
 import type { LeadMemory } from '../engine/lead-context';
 import type { Scores } from '../engine/score-state';
 import type { CompiledDecay, CompiledGrade, CompiledScore, CompiledThreshold, LeadEvent, RecyclePolicy, RejectReason, Stage } from '../engine/types';
+// Type-only: activities and definitions describe one another.
+import type { Notification } from './lead.activities';
 
 export const TASK_QUEUE = 'leadflow-leads';
 
@@ -141,6 +143,8 @@ export interface CarriedState {
   pendingEvents: LeadEvent[];
   /** A rescoring asked for but not yet done when the run continued as new. */
   pendingRescore?: number;
+  /** Notifications still being delivered when the run continued as new: sent again (same keys). */
+  undelivered?: Notification[];
 }
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');

@@ -283,7 +283,16 @@ describe('leadWorkflow', () => {
     ]);
     expect(ledger.find((e) => e.ruleId === 'decay-web')?.reason).toBe('No website visit: -15 after 45 days: -15 engagement after 45 days without web activity');
     expect(new Set(ledger.map((e) => e.entryId)).size).toBe(ledger.length);
-    expect(notifications.map((n) => n.type)).toEqual(['handoff.created', 'handoff.answered', 'handoff.answered']);
+    // Handoff news in order; and every stage change once, each with its own key.
+    expect(notifications.filter((n) => n.type !== 'stage.changed').map((n) => n.type)).toEqual(['handoff.created', 'handoff.answered', 'handoff.answered']);
+    const stages = notifications.filter((n) => n.type === 'stage.changed').sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+    expect(stages.map((n) => [n.key, n.stage?.stage])).toEqual([
+      ['journey:stage:1', 'mql'],
+      ['journey:stage:2', 'sal'],
+      ['journey:stage:3', 'sql'],
+      ['journey:stage:4', 'opportunity'],
+      ['journey:stage:5', 'customer'],
+    ]);
   });
 
   it('escalates an unanswered handoff once, then expires it and returns the lead to marketing', RETRY, async () => {
@@ -306,12 +315,13 @@ describe('leadWorkflow', () => {
       await expect(lead.answer({ decision: 'accept' })).rejects.toThrow(WorkflowUpdateFailedError);
       await lead.saveHistory('sla-expiry');
     });
-    expect(notifications.map((n) => [n.type, n.handoff?.queue])).toEqual([
+    expect(notifications.filter((n) => n.type !== 'stage.changed').map((n) => [n.type, n.handoff?.queue])).toEqual([
       ['handoff.created', 'enterprise-sales'],
       ['handoff.escalated', 'sales-managers'],
       ['handoff.expired', 'sales-managers'],
     ]);
-    expect(new Set(notifications.map((n) => n.key)).size).toBe(3);
+    expect(notifications.filter((n) => n.type === 'stage.changed').map((n) => n.stage?.stage).sort()).toEqual(['mql', 'nurture']);
+    expect(new Set(notifications.map((n) => n.key)).size).toBe(5);
   });
 
   it('recycles a rejected lead: engagement reset, a 30-day cool-down, then MQL again', RETRY, async () => {

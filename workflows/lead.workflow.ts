@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -96,6 +97,17 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   );
 
   const timeToContinue = () => workflowInfo().continueAsNewSuggested || eventsThisRun >= EVENTS_PER_RUN;
+  // Notifications on their way: the loop never waits for slow receivers; those still on their
+  // way at continue-as-new are sent again by the next run (receivers drop repeats by key).
+  const delivering = new Map<string, Notification>();
+  const deliver = (notification: Notification) => {
+    delivering.set(notification.key, notification);
+    void notify(notification)
+      .catch(ignoreActivityFailure)
+      .finally(() => delivering.delete(notification.key));
+  };
+  for (const notification of state.undelivered ?? []) deliver(notification);
+  state.undelivered = undefined;
 
   for (;;) {
     const deadline = nextDeadline(state, now());
@@ -103,7 +115,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     if (waitMs === undefined || waitMs > 0) {
       await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || state.pendingRescore !== undefined || timeToContinue(), waitMs);
     }
-    const changes = new Changes();
+    const changes = new Changes(state, deliver);
 
     if (pendingDecisions.length > 0) {
       const decisions = pendingDecisions.splice(0);
@@ -138,7 +150,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       // Accepted but unscored events travel with the state; none is lost or counted twice.
       await continueAsNew<typeof leadWorkflow>({
         leadId: state.snapshot.leadId,
-        carried: { ...state, seenEventIds: [...seenEventIds], pendingEvents: [...pendingEvents] },
+        carried: { ...state, seenEventIds: [...seenEventIds], pendingEvents: [...pendingEvents], ...(delivering.size > 0 && { undelivered: [...delivering.values()] }) },
       });
     }
   }
@@ -171,6 +183,15 @@ class Changes {
   private handoffs = new Map<string, Handoff>();
   private notifications: Notification[] = [];
   private touched = false;
+  /** Stage changes before this turn: the ones after it are announced. */
+  private stagesAnnounced: number;
+
+  constructor(
+    state: CarriedState,
+    private readonly deliver: (notification: Notification) => void,
+  ) {
+    this.stagesAnnounced = state.snapshot.stageHistory.length;
+  }
 
   /** The snapshot changed (an event was applied) even if no ledger entry came of it. */
   touch(): void {
@@ -190,19 +211,29 @@ class Changes {
     if (!this.touched) return;
     state.snapshot.revision += 1;
     await writeProjection({ snapshot: { ...state.snapshot }, ledger: this.ledger, handoffs: [...this.handoffs.values()] });
-    for (const notification of this.notifications) {
-      try {
-        await notify({ ...notification, lead: { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade } });
-      } catch (err) {
-        // The read side already has the change; a receiver that never answers only misses the ping.
-        if (!(err instanceof ActivityFailure)) throw err;
-      }
+    const lead = { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade };
+    // Runs started before this change waited for every receiver, and announced handoffs only.
+    if (patched('notify-in-background-with-stage-changes')) {
+      const { stageHistory, handoff } = state.snapshot;
+      stageHistory.slice(this.stagesAnnounced).forEach((change, i) => {
+        const index = this.stagesAnnounced + i;
+        this.notifications.push({ type: 'stage.changed', handoff: handoff ? { ...handoff } : null, stage: { ...change }, key: `${lead.leadId}:stage:${index}` });
+      });
+      this.stagesAnnounced = stageHistory.length;
+      for (const notification of this.notifications) this.deliver({ ...notification, lead });
+    } else {
+      for (const notification of this.notifications) await notify({ ...notification, lead }).catch(ignoreActivityFailure);
     }
     this.ledger = [];
     this.handoffs.clear();
     this.notifications = [];
     this.touched = false;
   }
+}
+
+/** The read side already has the change; a receiver that never answers only misses the ping. */
+function ignoreActivityFailure(err: unknown): void {
+  if (!(err instanceof ActivityFailure)) throw err;
 }
 
 function now(): string {
