@@ -1,59 +1,130 @@
-import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
-import type { RuleGraph } from '../../rules/graph.schema';
-import { KIND_COLOURS, toFlow, type FlowNodeData } from './to-flow';
+/**
+ * The app shell: sign in with an API key, then the screens the key's role may use, addressed by
+ * the URL's hash. Every HTTP call goes through api/client.ts.
+ */
+import type { Me } from './api/client';
+import { EditorScreen } from './editor/editor-screen';
+import { ModelsScreen } from './models/models-screen';
+import { menuFor, mayOpen, MODEL_EDITORS } from './shell/navigation';
+import { hrefOf, useRoute, type Route } from './shell/routes';
+import { SessionProvider, useSession } from './shell/session';
+import { SignIn } from './shell/sign-in';
 
-interface CurrentModel {
-  modelId: string;
-  version: number;
-  name: string;
-  graph: RuleGraph;
-  publishedAt: string;
+export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
 }
 
-type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; model: CurrentModel };
+function Shell() {
+  const { state, signIn, signOut, retry } = useSession();
+  switch (state.status) {
+    case 'signed-out':
+      return <SignIn reason={state.reason} onSignIn={signIn} />;
+    case 'checking':
+      return <p className="lf-message">Checking your key…</p>;
+    case 'unchecked':
+      return (
+        <main className="lf-signin">
+          <div className="lf-card" role="alert" data-testid="session-error">
+            <h1>Could not check your key</h1>
+            <p>{state.error}</p>
+            <div className="lf-row">
+              <button type="button" className="lf-primary" onClick={retry}>
+                Try again
+              </button>
+              <button type="button" data-testid="signout" onClick={() => signOut()}>
+                Sign in with another key
+              </button>
+            </div>
+          </div>
+        </main>
+      );
+    case 'signed-in':
+      return <Frame me={state.me} onSignOut={() => signOut()} />;
+  }
+}
 
-/** The published scoring model, drawn as its rule graph. The editor grows from here. */
-export function App() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-
-  useEffect(() => {
-    fetch('/api/models/current')
-      .then(async (response) => {
-        const body = await response.json();
-        if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-        setLoad({ state: 'ready', model: body as CurrentModel });
-      })
-      .catch((err: Error) => setLoad({ state: 'failed', message: err.message }));
-  }, []);
-
-  const flow = useMemo(() => (load.state === 'ready' ? toFlow(load.model.graph) : undefined), [load]);
-
+function Frame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const route = useRoute();
+  const menu = menuFor(me.role);
+  const active = route.screen === 'editor' || route.screen === 'simulate' ? 'models' : route.screen;
   return (
     <div className="lf-app">
       <header className="lf-header">
-        <h1>LeadFlow</h1>
-        {load.state === 'ready' && (
-          <p data-testid="model-title">
-            {load.model.name} · version {load.model.version}
-          </p>
-        )}
+        <a className="lf-brand" href={hrefOf({ screen: 'home' })}>
+          LeadFlow
+        </a>
+        <nav aria-label="Screens">
+          <ul>
+            {menu.map((entry) => (
+              <li key={entry.screen}>
+                <a href={hrefOf({ screen: entry.screen } as Route)} data-testid={`nav-${entry.screen}`} aria-current={active === entry.screen ? 'page' : undefined}>
+                  {entry.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span className="lf-spacer" />
+        <span className="lf-muted" data-testid="whoami">
+          {me.name} · {me.role}
+        </span>
+        <button type="button" data-testid="signout" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
-      <main className="lf-canvas">
-        {load.state === 'loading' && <p className="lf-message">Loading the scoring model…</p>}
-        {load.state === 'failed' && (
-          <p className="lf-message" role="alert">
-            Could not load the scoring model: {load.message}
-          </p>
-        )}
-        {flow && (
-          <ReactFlow nodes={flow.nodes} edges={flow.edges} fitView nodesDraggable={false} nodesConnectable={false}>
-            <Background />
-            <MiniMap pannable zoomable nodeColor={(node) => KIND_COLOURS[(node.data as FlowNodeData).kind]} />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-        )}
-      </main>
+      <Screen route={route} me={me} />
     </div>
   );
+}
+
+function Screen({ route, me }: { route: Route; me: Me }) {
+  if (!mayOpen(route, me.role)) {
+    return (
+      <main className="lf-page">
+        <p role="alert" data-testid="forbidden">
+          A {me.role} key cannot open this screen.
+        </p>
+      </main>
+    );
+  }
+  const canEdit = MODEL_EDITORS.includes(me.role);
+  switch (route.screen) {
+    case 'home': {
+      const first = menuFor(me.role)[0];
+      if (!first) {
+        return (
+          <main className="lf-page">
+            <p data-testid="no-screens">There is no screen for a {me.role} key yet.</p>
+          </main>
+        );
+      }
+      return <Screen route={{ screen: first.screen } as Route} me={me} />;
+    }
+    case 'models':
+      return <ModelsScreen canEdit={canEdit} />;
+    case 'editor':
+      return <EditorScreen modelId={route.modelId} canEdit={canEdit} />;
+    // Slots for the screens still to come in #6: simulate, sales queue, threshold review, lead explorer, dashboard.
+    case 'simulate':
+    case 'queue':
+    case 'review':
+    case 'leads':
+    case 'dashboard':
+      return (
+        <main className="lf-page">
+          <p data-testid="not-built">This screen is not built yet.</p>
+        </main>
+      );
+    case 'not-found':
+      return (
+        <main className="lf-page">
+          <p role="alert">There is no screen at "{route.path}".</p>
+          <a href={hrefOf({ screen: 'home' })}>Go to the start</a>
+        </main>
+      );
+  }
 }

@@ -71,15 +71,19 @@ export interface Draft {
   updatedBy: string;
 }
 
-export interface ModelVersion {
+/** A published version as lists give it: without its graph and compiled rules. */
+export interface ModelVersionSummary {
   modelId: string;
   version: number;
   name: string;
-  graph: RuleGraph;
-  compiled: CompiledModel;
   changeNote: string;
   publishedAt: string;
   publishedBy?: string;
+}
+
+export interface ModelVersion extends ModelVersionSummary {
+  graph: RuleGraph;
+  compiled: CompiledModel;
 }
 
 export interface ModelDetail {
@@ -90,7 +94,8 @@ export interface ModelDetail {
   createdAt: string;
   draft: Draft;
   issues: GraphIssue[];
-  versions: ModelVersion[];
+  /** Newest first. */
+  versions: ModelVersionSummary[];
 }
 
 export interface CreateModelInput {
@@ -136,7 +141,7 @@ export function createApiClient(options: ApiClientOptions) {
       send<{ compiled: CompiledModel; issues: GraphIssue[] }>('POST', `${model(modelId)}/compile`, graph === undefined ? {} : { graph }),
     publish: (modelId: string, revision: number, changeNote: string) => send<ModelVersion>('POST', `${model(modelId)}/publish`, { revision, changeNote }),
     rollback: (modelId: string, version: number, changeNote: string) => send<ModelVersion>('POST', `${model(modelId)}/rollback`, { version, changeNote }),
-    listVersions: (modelId: string) => send<{ versions: ModelVersion[] }>('GET', `${model(modelId)}/versions`).then((r) => r.versions),
+    listVersions: (modelId: string) => send<{ versions: ModelVersionSummary[] }>('GET', `${model(modelId)}/versions`).then((r) => r.versions),
     getVersion: (modelId: string, version: number) => send<ModelVersion>('GET', `${model(modelId)}/versions/${version}`),
     diff: (modelId: string, from: number, to: number) => send<VersionDiff>('GET', `${model(modelId)}/diff?from=${from}&to=${to}`),
   };

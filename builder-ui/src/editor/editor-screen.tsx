@@ -1,0 +1,484 @@
+/**
+ * The model editor: palette, canvas and inspector over one graph store; the validator's issues
+ * as the graph changes; save (optimistic concurrency on the draft revision), compile preview,
+ * publish with a change note, version history with diffs drawn on the canvas, and roll-back.
+ */
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { CompiledModel } from '../../../engine/types';
+import type { RuleGraph } from '../../../rules/graph.schema';
+import { validateGraph, type GraphIssue } from '../../../rules/validate-graph';
+import { ApiError, describeError, type ModelDetail, type ModelVersion, type ModelVersionSummary, type VersionDiff } from '../api/client';
+import { hrefOf } from '../shell/routes';
+import { useApi } from '../shell/session';
+import { Canvas, useAddNode, useFocusElement } from './canvas';
+import { ChangeNoteDialog, CompiledDialog, ShortcutsDialog } from './dialogs';
+import { loadDraft } from './draft';
+import { createGraphStore, type GraphStore } from './graph-store';
+import { DiffCanvas, HistoryPanel } from './history-panel';
+import { InspectorPanel } from './inspector-panel';
+import { IssuesPanel } from './issues-panel';
+import { layoutGraph } from './layout';
+import { Palette } from './palette';
+import { belongsToTarget, commandFor, type EditorCommand } from './shortcuts';
+import { issuesByElement } from './to-flow';
+import { GraphStoreProvider, useGraphActions, useGraphState } from './use-graph-store';
+
+type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; model: ModelDetail };
+
+export function EditorScreen({ modelId, canEdit }: { modelId: string; canEdit: boolean }) {
+  const client = useApi();
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  useEffect(() => {
+    let current = true;
+    setLoad({ state: 'loading' });
+    client
+      .getModel(modelId)
+      .then((model) => current && setLoad({ state: 'ready', model }))
+      .catch((error: unknown) => current && setLoad({ state: 'failed', message: describeError(error) }));
+    return () => {
+      current = false;
+    };
+  }, [client, modelId]);
+
+  if (load.state === 'loading') return <p className="lf-message">Loading the model…</p>;
+  if (load.state === 'failed') {
+    return (
+      <main className="lf-page">
+        <p className="lf-error" role="alert">
+          Could not open the model "{modelId}": {load.message}
+        </p>
+        <a href={hrefOf({ screen: 'models' })}>Back to the models</a>
+      </main>
+    );
+  }
+  return <LoadedEditor key={modelId} initial={load.model} canEdit={canEdit} />;
+}
+
+/** The draft as the editor shows it: positions filled in by auto-layout where it had none. */
+function editableDraft(raw: unknown): { graph: RuleGraph; dropped: number } {
+  const { graph, dropped, needsLayout } = loadDraft(raw);
+  if (!needsLayout) return { graph, dropped };
+  const positions = new Map(layoutGraph(graph).map((p) => [p.id, p.position]));
+  return { graph: { ...graph, nodes: graph.nodes.map((node) => (node.position ? node : { ...node, position: positions.get(node.id) })) }, dropped };
+}
+
+function LoadedEditor({ initial, canEdit }: { initial: ModelDetail; canEdit: boolean }) {
+  const [setup] = useState(() => {
+    const { graph, dropped } = editableDraft(initial.draft.graph);
+    return { store: createGraphStore(graph), dropped };
+  });
+  return (
+    <GraphStoreProvider store={setup.store}>
+      <ReactFlowProvider>
+        <EditorBody initial={initial} store={setup.store} canEdit={canEdit} dropped={setup.dropped} />
+      </ReactFlowProvider>
+    </GraphStoreProvider>
+  );
+}
+
+type Dialog = { kind: 'publish' } | { kind: 'rollback'; version: number } | { kind: 'compiled'; compiled: CompiledModel } | { kind: 'shortcuts' } | null;
+type Busy = 'save' | 'compile' | 'publish' | 'history' | 'rollback' | 'reload' | null;
+
+function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail; store: GraphStore; canEdit: boolean; dropped: number }) {
+  const client = useApi();
+  const actions = useGraphActions();
+  const graph = useGraphState((s) => s.graph);
+  const canUndo = useGraphState((s) => s.past.length > 0);
+  const canRedo = useGraphState((s) => s.future.length > 0);
+  const hasSelection = useGraphState((s) => s.selection.nodes.length + s.selection.edges.length > 0);
+  const canPaste = useGraphState((s) => (s.clipboard?.nodes.length ?? 0) > 0);
+  const { fitView } = useReactFlow();
+  const focusElement = useFocusElement();
+  const paneRef = useRef<HTMLDivElement>(null);
+  const [measured] = useState(() => new Map<string, { width: number; height: number }>());
+  const addNode = useAddNode(paneRef, measured);
+
+  const modelId = initial.modelId;
+  const [model, setModel] = useState(initial);
+  const revision = useRef(initial.draft.revision);
+  const [shownRevision, setShownRevision] = useState(initial.draft.revision);
+  const [savedGraph, setSavedGraph] = useState(graph);
+  const [serverIssues, setServerIssues] = useState<{ when: string; issues: readonly GraphIssue[] } | null>(() => ({ when: 'last saved draft', issues: initial.issues }));
+  const [conflict, setConflict] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(dropped > 0 ? `${dropped} part(s) of the saved draft could not be shown and will be left out when you save.` : null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState<Busy>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const [tab, setTab] = useState<'inspect' | 'history'>('inspect');
+  const [diffView, setDiffView] = useState<{ diff: VersionDiff; graph: RuleGraph } | null>(null);
+
+  const readOnly = !canEdit;
+  const dirty = graph !== savedGraph;
+  const say = useCallback((message: string) => setStatus(message), []);
+
+  // The validator runs in the browser on every change; deferred, so typing stays smooth on big graphs.
+  const checked = useDeferredValue(graph);
+  const validation = useMemo(() => validateGraph(checked), [checked]);
+  const issueMap = useMemo(() => issuesByElement(validation.issues), [validation]);
+
+  /** Takes what the API said went wrong: a conflict, a graph's issues, or a message. */
+  const fail = useCallback((err: unknown, when: string) => {
+    if (err instanceof ApiError && err.conflict) {
+      setConflict(err.message);
+      return;
+    }
+    if (err instanceof ApiError && err.issues.length > 0) setServerIssues({ when, issues: err.issues });
+    setError(`Could not ${when}: ${describeError(err)}`);
+  }, []);
+
+  const replaceDraft = useCallback(
+    (fresh: ModelDetail) => {
+      const { graph: next } = editableDraft(fresh.draft.graph);
+      actions.load(next);
+      setSavedGraph(next);
+      setModel(fresh);
+      revision.current = fresh.draft.revision;
+      setShownRevision(fresh.draft.revision);
+      setServerIssues({ when: 'last saved draft', issues: fresh.issues });
+      requestAnimationFrame(() => void fitView({ maxZoom: 1, padding: 0.15 }));
+    },
+    [actions, fitView],
+  );
+
+  const save = useCallback(async (): Promise<number | null> => {
+    const current = store.getState().graph;
+    setBusy('save');
+    setError(null);
+    try {
+      const saved = await client.saveDraft(modelId, revision.current, current);
+      revision.current = saved.revision;
+      setShownRevision(saved.revision);
+      setSavedGraph(current);
+      setConflict(null);
+      setServerIssues({ when: 'saved', issues: saved.issues });
+      say(`Draft saved (revision ${saved.revision}).`);
+      return saved.revision;
+    } catch (err) {
+      fail(err, 'save the draft');
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  }, [client, fail, modelId, say, store]);
+
+  const compile = useCallback(async () => {
+    setBusy('compile');
+    setError(null);
+    try {
+      const result = await client.compile(modelId, store.getState().graph);
+      setServerIssues({ when: 'compiled', issues: result.issues });
+      setDialog({ kind: 'compiled', compiled: result.compiled });
+    } catch (err) {
+      fail(err, 'compile');
+    } finally {
+      setBusy(null);
+    }
+  }, [client, fail, modelId, store]);
+
+  const publish = useCallback(
+    async (note: string) => {
+      setBusy('publish');
+      setDialogError(null);
+      const at = store.getState().graph !== savedGraph ? await save() : revision.current;
+      if (at === null) {
+        setBusy(null);
+        setDialog(null);
+        return;
+      }
+      setBusy('publish');
+      try {
+        const published = await client.publish(modelId, at, note);
+        setModel((m) => ({ ...m, latestVersion: published.version, versions: [summaryOf(published), ...m.versions.filter((v) => v.version !== published.version)] }));
+        setServerIssues({ when: 'published', issues: [] });
+        setDialog(null);
+        say(`Published version ${published.version}.`);
+      } catch (err) {
+        if (err instanceof ApiError && err.conflict) {
+          setDialog(null);
+          setConflict(err.message);
+        } else {
+          if (err instanceof ApiError && err.issues.length > 0) setServerIssues({ when: 'publish refused', issues: err.issues });
+          setDialogError(describeError(err));
+        }
+      } finally {
+        setBusy(null);
+      }
+    },
+    [client, modelId, save, savedGraph, say, store],
+  );
+
+  const rollback = useCallback(
+    async (version: number, note: string) => {
+      setBusy('rollback');
+      setDialogError(null);
+      try {
+        const published = await client.rollback(modelId, version, note);
+        replaceDraft(await client.getModel(modelId));
+        setDiffView(null);
+        setDialog(null);
+        say(`Rolled back: version ${published.version} has the rules of version ${version}, and so does the draft.`);
+      } catch (err) {
+        setDialogError(describeError(err));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [client, modelId, replaceDraft, say],
+  );
+
+  const showDiff = useCallback(
+    async (from: number, to: number) => {
+      setBusy('history');
+      setError(null);
+      try {
+        const [diff, version] = await Promise.all([client.diff(modelId, from, to), client.getVersion(modelId, to)]);
+        setDiffView({ diff, graph: loadDraft(version.graph).graph });
+      } catch (err) {
+        fail(err, 'compare the versions');
+      } finally {
+        setBusy(null);
+      }
+    },
+    [client, fail, modelId],
+  );
+
+  /** The conflict banner's ways out: take the saved draft, or save ours over it. */
+  const resolveConflict = useCallback(
+    async (keep: 'theirs' | 'mine') => {
+      setBusy('reload');
+      try {
+        const fresh = await client.getModel(modelId);
+        if (keep === 'theirs') {
+          replaceDraft(fresh);
+          setConflict(null);
+          say(`Loaded the draft saved by ${fresh.draft.updatedBy} (revision ${fresh.draft.revision}).`);
+          return;
+        }
+        revision.current = fresh.draft.revision;
+        setBusy(null);
+        await save();
+      } catch (err) {
+        fail(err, 'reload the draft');
+      } finally {
+        setBusy(null);
+      }
+    },
+    [client, fail, modelId, replaceDraft, save, say],
+  );
+
+  const layout = useCallback(() => {
+    actions.moveNodes(layoutGraph(store.getState().graph, measured));
+    requestAnimationFrame(() => void fitView({ maxZoom: 1, padding: 0.15, duration: 200 }));
+    say('Laid out the graph.');
+  }, [actions, fitView, measured, say, store]);
+
+  const run = useCallback(
+    (command: EditorCommand) => {
+      if (diffView) return;
+      if (command === 'copy') {
+        const count = actions.copy();
+        say(count ? `Copied ${count} node${count === 1 ? '' : 's'}.` : 'Select nodes to copy.');
+        return;
+      }
+      if (command === 'selectAll') return actions.selectAll();
+      if (readOnly) return;
+      switch (command) {
+        case 'undo':
+          return actions.undo();
+        case 'redo':
+          return actions.redo();
+        case 'cut':
+          return void actions.cut();
+        case 'paste': {
+          const pasted = actions.paste();
+          if (pasted.length) say(`Pasted ${pasted.length} node${pasted.length === 1 ? '' : 's'}.`);
+          return;
+        }
+        case 'delete':
+          return actions.removeSelected();
+        case 'layout':
+          return layout();
+        case 'save':
+          return void save();
+      }
+    },
+    [actions, diffView, layout, readOnly, save, say],
+  );
+
+  const latest = useRef({ run, dialog });
+  latest.current = { run, dialog };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (latest.current.dialog) return;
+      const command = commandFor(event);
+      if (!command || (command !== 'save' && belongsToTarget(event.target))) return;
+      event.preventDefault();
+      latest.current.run(command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const errors = validation.issues.filter((issue) => issue.severity === 'error').length;
+  const tool = (command: EditorCommand, label: string, keys: string, enabled: boolean, aria = keys) => (
+    <button type="button" data-testid={`btn-${command}`} title={`${label} (${keys})`} aria-keyshortcuts={aria} disabled={!enabled} onClick={() => run(command)}>
+      {label}
+    </button>
+  );
+
+  return (
+    <main className="lf-editor" aria-label={`Editor: ${model.name}`}>
+      <div className="lf-toolbar" role="toolbar" aria-label="Editor actions">
+        <a href={hrefOf({ screen: 'models' })} className="lf-link">
+          ← Models
+        </a>
+        <h1 className="lf-title" data-testid="model-title">
+          {model.name}
+        </h1>
+        <span className="lf-muted" data-testid="draft-state">
+          {dirty ? 'Unsaved changes' : `Saved · revision ${shownRevision}`}
+          {model.latestVersion > 0 ? ` · published v${model.latestVersion}` : ' · not published'}
+        </span>
+        <span className="lf-spacer" />
+        {!readOnly && (
+          <>
+            {tool('undo', 'Undo', 'Ctrl+Z', canUndo && !diffView, 'Control+Z Meta+Z')}
+            {tool('redo', 'Redo', 'Ctrl+Shift+Z', canRedo && !diffView, 'Control+Shift+Z Control+Y Meta+Shift+Z')}
+            {tool('copy', 'Copy', 'Ctrl+C', hasSelection && !diffView, 'Control+C Meta+C')}
+            {tool('paste', 'Paste', 'Ctrl+V', canPaste && !diffView, 'Control+V Meta+V')}
+            {tool('delete', 'Delete', 'Delete', hasSelection && !diffView, 'Delete Backspace')}
+            {tool('layout', 'Layout', 'Ctrl+Shift+L', graph.nodes.length > 0 && !diffView, 'Control+Shift+L Meta+Shift+L')}
+            <button type="button" data-testid="btn-save" className={dirty ? 'lf-primary' : undefined} title="Save the draft (Ctrl+S)" aria-keyshortcuts="Control+S Meta+S" disabled={busy !== null} onClick={() => void save()}>
+              {busy === 'save' ? 'Saving…' : 'Save draft'}
+            </button>
+            <button type="button" data-testid="btn-compile" title="Show the json-rules-engine rules this graph compiles to" disabled={busy !== null} onClick={() => void compile()}>
+              {busy === 'compile' ? 'Compiling…' : 'Compile'}
+            </button>
+            <button
+              type="button"
+              data-testid="btn-publish"
+              title={errors > 0 ? `Fix ${errors} error(s) first` : 'Publish the draft as a new version'}
+              disabled={busy !== null || errors > 0}
+              onClick={() => {
+                setDialogError(null);
+                setDialog({ kind: 'publish' });
+              }}
+            >
+              Publish…
+            </button>
+          </>
+        )}
+        <button type="button" data-testid="btn-history" aria-pressed={tab === 'history'} onClick={() => setTab(tab === 'history' ? 'inspect' : 'history')}>
+          History
+        </button>
+        <button type="button" data-testid="btn-shortcuts" title="Keyboard shortcuts" aria-label="Keyboard shortcuts" onClick={() => setDialog({ kind: 'shortcuts' })}>
+          ?
+        </button>
+      </div>
+
+      {conflict && (
+        <div className="lf-banner lf-banner-error" role="alert" data-testid="conflict">
+          <strong>Someone else saved this draft first.</strong> {conflict}
+          <div className="lf-row">
+            <button type="button" data-testid="conflict-reload" disabled={busy !== null} onClick={() => void resolveConflict('theirs')}>
+              Load their draft (drop my changes)
+            </button>
+            <button type="button" data-testid="conflict-overwrite" disabled={busy !== null} onClick={() => void resolveConflict('mine')}>
+              Save mine over it
+            </button>
+          </div>
+        </div>
+      )}
+      {error && (
+        <div className="lf-banner lf-banner-error" role="alert" data-testid="editor-error">
+          {error}
+          <button type="button" className="lf-link" onClick={() => setError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {diffView && (
+        <div className="lf-banner lf-banner-info" data-testid="diff-banner">
+          Showing version {diffView.diff.to} with what changed since version {diffView.diff.from} (<span className="lf-diff-added">added</span>, <span className="lf-diff-changed">changed</span>).
+          <button type="button" data-testid="diff-close" onClick={() => setDiffView(null)}>
+            Back to the draft
+          </button>
+        </div>
+      )}
+
+      <div className="lf-workspace">
+        {!readOnly && <Palette onAdd={(kind) => addNode(kind)} disabled={diffView !== null} />}
+        {diffView ? (
+          <DiffCanvas graph={diffView.graph} diff={diffView.diff} />
+        ) : (
+          <Canvas issues={issueMap} readOnly={readOnly} paneRef={paneRef} measured={measured} onMessage={say} />
+        )}
+        <aside className="lf-side" aria-label="Details">
+          <div role="tablist" className="lf-tabs" aria-label="Side panel">
+            <button type="button" role="tab" id="tab-inspect" data-testid="tab-inspect" aria-selected={tab === 'inspect'} aria-controls="panel-side" onClick={() => setTab('inspect')}>
+              Inspect
+            </button>
+            <button type="button" role="tab" id="tab-history" data-testid="tab-history" aria-selected={tab === 'history'} aria-controls="panel-side" onClick={() => setTab('history')}>
+              History ({model.versions.length})
+            </button>
+          </div>
+          <div role="tabpanel" id="panel-side" aria-labelledby={`tab-${tab}`} className="lf-side-panel">
+            {tab === 'inspect' ? (
+              <InspectorPanel readOnly={readOnly || diffView !== null} onMessage={say} />
+            ) : (
+              <HistoryPanel
+                key={model.versions[0]?.version ?? 0}
+                versions={model.versions}
+                diff={diffView?.diff ?? null}
+                busy={busy !== null}
+                readOnly={readOnly}
+                onShowDiff={(from, to) => void showDiff(from, to)}
+                onRollback={(version) => {
+                  setDialogError(null);
+                  setDialog({ kind: 'rollback', version });
+                }}
+              />
+            )}
+          </div>
+          <IssuesPanel issues={validation.issues} serverIssues={serverIssues} nodes={graph.nodes} onFocus={(id) => (diffView ? undefined : focusElement(id))} />
+        </aside>
+      </div>
+      <p className="lf-status" role="status" data-testid="editor-status">
+        {status}
+      </p>
+
+      {dialog?.kind === 'publish' && (
+        <ChangeNoteDialog
+          title="Publish a new version"
+          intro={`Version ${model.latestVersion + 1} will score every new event from the moment it is published.${dirty ? ' Your unsaved changes are saved first.' : ''}`}
+          confirm="Publish"
+          testId="publish"
+          busy={busy !== null}
+          error={dialogError}
+          onConfirm={(note) => void publish(note)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'rollback' && (
+        <ChangeNoteDialog
+          title={`Roll back to version ${dialog.version}`}
+          intro={`Publishes version ${dialog.version}'s rules again as version ${model.latestVersion + 1}, and makes them the draft.${dirty ? ' Your unsaved changes will be lost.' : ''}`}
+          confirm="Roll back"
+          testId="rollback"
+          busy={busy !== null}
+          error={dialogError}
+          onConfirm={(note) => void rollback(dialog.version, note)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'compiled' && <CompiledDialog compiled={dialog.compiled} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+    </main>
+  );
+}
+
+function summaryOf({ graph: _graph, compiled: _compiled, ...summary }: ModelVersion): ModelVersionSummary {
+  return summary;
+}
