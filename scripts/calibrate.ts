@@ -20,22 +20,26 @@ import { readCsv } from '../api/csv/read-csv';
 import type { BandConversion, LiftRow } from '../engine/calibration/metrics';
 import { calibrateHistory, type CalibrationProgress, type ScoreBacktest } from '../rules/calibration/calibrate-history';
 
+const USAGE =
+  'usage: node --import tsx scripts/calibrate.ts [export.csv] [--outcome Converted] [--sep ,] [--target 0.8] [--seed 42] [--holdout 0.3] ' +
+  '[--exclude "A,B"] [--keep "C"] [--positive "yes,won"] [--missing ",Select"] [--graph proposed.json]';
+const OPTIONS = {
+  outcome: { type: 'string', default: 'Converted' },
+  sep: { type: 'string' },
+  target: { type: 'string', default: '0.8' },
+  seed: { type: 'string', default: '42' },
+  holdout: { type: 'string', default: '0.3' },
+  exclude: { type: 'string' },
+  keep: { type: 'string' },
+  positive: { type: 'string' },
+  missing: { type: 'string' },
+  graph: { type: 'string' },
+} as const;
+/** Width of the progress line last written to a terminal, to clear it. */
+let lastLine = 0;
+
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: flags, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    outcome: { type: 'string', default: 'Converted' },
-    sep: { type: 'string' },
-    target: { type: 'string', default: '0.8' },
-    seed: { type: 'string', default: '42' },
-    holdout: { type: 'string', default: '0.3' },
-    exclude: { type: 'string' },
-    keep: { type: 'string' },
-    positive: { type: 'string' },
-    missing: { type: 'string' },
-    graph: { type: 'string' },
-  },
-});
+const { values: flags, positionals } = readArguments();
 const file = positionals[0] ?? path.resolve(repo, '../shared/datasets/x-education-leads/leads.csv');
 const list = (value: string | undefined) => value?.split(',').map((item) => item.trim());
 const number = (name: string, value: string) => {
@@ -45,7 +49,9 @@ const number = (name: string, value: string) => {
 };
 
 const started = performance.now();
-const table = await readCsv(file, { ...(flags.sep && { delimiter: flags.sep === '\\t' || flags.sep === 'tab' ? '\t' : flags.sep }) });
+const table = await readCsv(file, { ...(flags.sep && { delimiter: flags.sep === '\\t' || flags.sep === 'tab' ? '\t' : flags.sep }) }).catch((err: Error) =>
+  fail(`cannot read ${file}: ${err.message}`),
+);
 console.log(`${file}\n${table.rows.length} rows, ${table.columns.length} columns, "${table.delimiter === '\t' ? 'tab' : table.delimiter}" between fields` + (table.problems.length > 0 ? `, ${table.problems.length} malformed rows skipped (first: line ${table.problems[0]!.line}, ${table.problems[0]!.message})` : ''));
 
 const report = await calibrateHistory(table.rows, {
@@ -131,6 +137,14 @@ function bandRow(band: BandConversion): string {
   return `${band.label.padEnd(22)} ${String(band.leads).padStart(5)} leads  ${pct(band.rate).padStart(6)}  ${bar}`;
 }
 
+function readArguments() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    return fail(`${(err as Error).message}\n${USAGE}`);
+  }
+}
+
 function section(title: string): void {
   console.log(`\n${title}`);
 }
@@ -144,7 +158,6 @@ function signedPoints(delta: number): string {
   return `${points >= 0 ? '+' : ''}${points.toFixed(1)} points`;
 }
 
-let lastLine = 0;
 function showProgress({ step, done, total, message }: CalibrationProgress): void {
   const line = `[${step}] ${total > 1 ? `${Math.round((100 * done) / total)} % ` : ''}${message}`;
   if (process.stderr.isTTY) {
