@@ -14,6 +14,15 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
       },
+      // The editor's large libraries in chunks of their own: the RE2 engine the validator checks patterns with, and React Flow.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 're2js', test: /node_modules[\\/]re2js/ },
+            { name: 'react-flow', test: /node_modules[\\/](@xyflow|d3-)/ },
+          ],
+        },
+      },
     },
   },
   server: { proxy: { '/api': api } },

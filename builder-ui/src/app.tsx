@@ -2,13 +2,16 @@
  * The app shell: sign in with an API key, then the screens the key's role may use, addressed by
  * the URL's hash. Every HTTP call goes through api/client.ts.
  */
+import { lazy, Suspense } from 'react';
 import type { Me } from './api/client';
-import { EditorScreen } from './editor/editor-screen';
-import { ModelsScreen } from './models/models-screen';
 import { menuFor, mayOpen, MODEL_EDITORS } from './shell/navigation';
 import { hrefOf, useRoute, type Route } from './shell/routes';
 import { SessionProvider, useSession } from './shell/session';
 import { SignIn } from './shell/sign-in';
+
+// Screens load when first opened: the editor brings React Flow, the validator and dagre.
+const EditorScreen = lazy(() => import('./editor/editor-screen').then((m) => ({ default: m.EditorScreen })));
+const ModelsScreen = lazy(() => import('./models/models-screen').then((m) => ({ default: m.ModelsScreen })));
 
 export function App() {
   return (
@@ -48,8 +51,10 @@ function Shell() {
 }
 
 function Frame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const route = useRoute();
   const menu = menuFor(me.role);
+  const asked = useRoute();
+  // The start page is the first screen the role has.
+  const route: Route = asked.screen === 'home' && menu[0] ? ({ screen: menu[0].screen } as Route) : asked;
   const active = route.screen === 'editor' || route.screen === 'simulate' ? 'models' : route.screen;
   return (
     <div className="lf-app">
@@ -76,7 +81,9 @@ function Frame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           Sign out
         </button>
       </header>
-      <Screen route={route} me={me} />
+      <Suspense fallback={<p className="lf-message">Loading…</p>}>
+        <Screen route={route} me={me} />
+      </Suspense>
     </div>
   );
 }
@@ -93,17 +100,12 @@ function Screen({ route, me }: { route: Route; me: Me }) {
   }
   const canEdit = MODEL_EDITORS.includes(me.role);
   switch (route.screen) {
-    case 'home': {
-      const first = menuFor(me.role)[0];
-      if (!first) {
-        return (
-          <main className="lf-page">
-            <p data-testid="no-screens">There is no screen for a {me.role} key yet.</p>
-          </main>
-        );
-      }
-      return <Screen route={{ screen: first.screen } as Route} me={me} />;
-    }
+    case 'home':
+      return (
+        <main className="lf-page">
+          <p data-testid="no-screens">There is no screen for a {me.role} key yet.</p>
+        </main>
+      );
     case 'models':
       return <ModelsScreen canEdit={canEdit} />;
     case 'editor':

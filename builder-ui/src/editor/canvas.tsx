@@ -198,11 +198,13 @@ export function useAddNode(paneRef: RefObject<HTMLDivElement | null>, measured: 
 /** `start`, or the first place below it where a new node would cover no other. */
 function freeSpot(start: { x: number; y: number }, nodes: readonly GraphNode[], measured: ReadonlyMap<string, { width: number; height: number }>) {
   const { width, height } = DEFAULT_NODE_SIZE;
+  // A margin, as a node not measured yet may be taller than the default.
+  const gap = 24;
   const covers = (y: number) =>
     nodes.some((node) => {
       const p = node.position ?? { x: 0, y: 0 };
       const size = measured.get(node.id) ?? DEFAULT_NODE_SIZE;
-      return start.x < p.x + size.width && p.x < start.x + width && y < p.y + size.height && p.y < y + height;
+      return start.x < p.x + size.width + gap && p.x < start.x + width + gap && y < p.y + size.height + gap && p.y < y + height + gap;
     });
   let y = start.y;
   for (let step = 0; step < 50 && covers(y); step++) y += height / 2;
