@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}', 'workflows/**/*-state.test.ts'],
+          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}', 'workflows/**/*-state.test.ts', 'workflows/simulate-lead.test.ts'],
         },
       },
       {

@@ -25,6 +25,7 @@ import { modelsRouter } from './features/models/models.router';
 import { reportsRouter } from './features/reports/reports.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
 import { reviewsRouter } from './features/reviews/reviews.router';
+import { simulationsRouter } from './features/simulations/simulations.router';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { handle } from './http/handler';
 import { buildOpenApiDocument, documentedRouter } from './http/openapi';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
     leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event)),
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
+    simulationsRouter({ ...deps.models, events: deps.events }),
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),

@@ -29,6 +29,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PUT /api/models/{modelId}/draft': ['marketing'],
   'POST /api/models/{modelId}/validate': ['marketing'],
   'POST /api/models/{modelId}/compile': ['marketing'],
+  'POST /api/models/{modelId}/simulate': ['marketing'],
   'POST /api/models/{modelId}/publish': ['marketing'],
   'POST /api/models/{modelId}/rollback': ['marketing'],
   'GET /api/models/{modelId}/versions': ['marketing', 'reviewer'],

@@ -125,3 +125,33 @@ describe('models and versions', () => {
     expect((await call('GET', `/api/models/${modelId}/diff?from=0&to=1`)).body.error.fields[0].path).toBe('query.from');
   });
 });
+
+describe('simulating a draft', () => {
+  it('runs a made-up timeline through the draft: points per event with reasons, stage changes, timers', async () => {
+    // The draft was left with an error above: simulate the graph being edited instead.
+    const simulated = await call('POST', `/api/models/${modelId}/simulate`, {
+      graph: withAnalyticsPoints(25),
+      attributes: { companySize: 40 },
+      events: [
+        { type: 'page_view', properties: { url: '/products/analytics' }, occurredAt: '2026-11-01T10:00:00Z' },
+        { type: 'page_view', properties: { url: '/products/analytics/pricing' }, occurredAt: '2026-11-02T10:00:00Z' },
+      ],
+      until: '2027-01-01T00:00:00Z',
+    });
+    expect(simulated.status, JSON.stringify(simulated.body).slice(0, 600)).toBe(200);
+    const events = simulated.body.steps.filter((s: any) => s.kind === 'event');
+    expect(events.map((s: any) => s.event.eventId)).toEqual(['sim:profile', 'sim-1', 'sim-2']);
+    // The graph being edited gives the analytics page 25, not the published 15.
+    expect(events[1].entries).toContainEqual(expect.objectContaining({ ruleId: 'analytics-page-points', points: 25 }));
+    expect(events[1].entries.every((e: any) => typeof e.reason === 'string' && e.reason.length > 0)).toBe(true);
+    expect(simulated.body.steps.at(-1).at <= '2027-01-01T00:00:00.000Z').toBe(true);
+  });
+
+  it('refuses a graph with errors (422 with its issues) and a request with neither events nor a lead (400)', async () => {
+    const broken = { ...withAnalyticsPoints(25), nodes: [...withAnalyticsPoints(25).nodes, { id: 'lost', kind: 'points', score: 'nope', points: 5 }] };
+    const refused = await call('POST', `/api/models/${modelId}/simulate`, { graph: broken, events: [] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.issues).toContainEqual(expect.objectContaining({ nodeId: 'lost' }));
+    expect((await call('POST', `/api/models/${modelId}/simulate`, {})).body.error.fields[0].path).toBe('body.events');
+  });
+});
