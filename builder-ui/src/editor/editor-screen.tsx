@@ -314,6 +314,8 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
       if (latest.current.dialog) return;
       const command = commandFor(event);
       if (!command || (command !== 'save' && belongsToTarget(event.target))) return;
+      // Copying text the user selected on the page (an issue, a version note) is the browser's job.
+      if ((command === 'copy' || command === 'cut') && (window.getSelection()?.toString() ?? '') !== '') return;
       event.preventDefault();
       latest.current.run(command);
     };

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeSchema, ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind } from '../../../../rules/graph.schema';
 import { b2bDefaultGraph } from '../../../../rules/templates';
 import { checkConditions } from '../../../../rules/validate-conditions';
+import { ModelSettings } from '../model-settings';
 import { NODE_KINDS, NODE_SPECS, NodeInspector, summarize } from './registry';
 import type { SpecContext } from './specification';
 
@@ -229,5 +230,48 @@ describe('node inspectors', () => {
       expect(inputs.every((input) => input.disabled), kind).toBe(true);
       unmount();
     }
+  });
+});
+
+describe('model settings', () => {
+  it('edits scores, segments and recycling into a schema-valid graph', async () => {
+    let graph = ruleGraphSchema.parse({ name: 'Empty', scores: [{ id: 'fit', label: 'Fit' }], nodes: [], edges: [] });
+    function Harness() {
+      const [current, setCurrent] = useState(graph);
+      return (
+        <ModelSettings
+          graph={current}
+          onChange={(patch) => {
+            graph = { ...graph, ...patch };
+            setCurrent(graph);
+          }}
+        />
+      );
+    }
+    render(<Harness />);
+    const user = userEvent.setup();
+    const field = (name: string) => screen.getByTestId(`field-${name}`);
+    await user.click(field('scores-add'));
+    await user.clear(field('scores-1-id'));
+    await user.type(field('scores-1-id'), 'engagement');
+    await user.clear(field('scores-1-label'));
+    await user.type(field('scores-1-label'), 'Engagement');
+    await user.type(field('scores-1-max'), '200');
+    await user.click(field('segments-add'));
+    await user.selectOptions(field('segments-0-conditions-0-fact'), 'lead.companySize');
+    await user.selectOptions(field('segments-0-conditions-0-operator'), 'greaterThanInclusive');
+    await user.clear(field('segments-0-conditions-0-value'));
+    await user.type(field('segments-0-conditions-0-value'), '1000');
+    await user.click(field('recycle-resetScores-engagement'));
+    await user.clear(field('recycle-coolDownDays'));
+    await user.type(field('recycle-coolDownDays'), '30');
+
+    const facts = [...(field('segments-0-conditions-0-fact') as HTMLSelectElement).options].map((o) => o.value);
+    expect(facts.every((fact) => fact.startsWith('lead.'))).toBe(true);
+    expect(ruleGraphSchema.parse(graph)).toMatchObject({
+      scores: [{ id: 'fit' }, { id: 'engagement', label: 'Engagement', max: 200 }],
+      segments: [{ id: 'segment-1', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'greaterThanInclusive', value: 1000 }] }],
+      recycle: { resetScores: ['engagement'], coolDownDays: 30 },
+    });
   });
 });
