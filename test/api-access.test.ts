@@ -3,6 +3,7 @@
  * or a bad key (401), keys made and revoked by an admin, and sales keys kept to their queues.
  * The matrix below is the specification; a route the API serves that is missing here fails.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
@@ -157,5 +158,10 @@ describe('request ids', () => {
     expect((await offered.json()).error.requestId).toBe('crm-sync-12345');
     const made = await fetch(`${base}/api/health`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // The API's log is one JSON object per line: the request, who made it, and how it went.
+    const lines = readFileSync(path.join(inject('runDir'), 'api-access', 'api.log'), 'utf8').split('\n').filter((line) => line.startsWith('{'));
+    const logged = lines.map((line) => JSON.parse(line)).find((entry) => entry.requestId === 'crm-sync-12345');
+    expect(logged).toMatchObject({ msg: 'request', method: 'GET', path: '/api/models/nothing-here', status: 404, role: 'admin', service: 'leadflow-api' });
+    expect(logged.keyId).toMatch(/^[a-z0-9]{12}$/);
   });
 });

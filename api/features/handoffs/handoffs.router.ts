@@ -9,12 +9,14 @@ import { decideHandoff } from './handoffs.service';
 export function handoffsRouter(temporal: Client, leads: LeadRepository): DocumentedRouter {
   const router = documentedRouter();
 
-  // A sales queue: its handoffs in one status, oldest first.
+  // A sales queue (or one rep's part of it): its handoffs in one status, oldest first.
   router.get(
     '/sales/queues/:queue/handoffs',
     handle({ summary: "A sales queue's handoffs in one status, oldest first, each with the rules that put the lead there", params: queueParams, query: queueQuery }, async ({ params, query, caller }) => {
       assertQueueAllowed(caller, params.queue);
-      const handoffs = await leads.queue(params.queue, query.status, query.limit, caller?.role === 'sales' ? caller.owner : undefined);
+      // A rep's key sees their own view whatever it asks for; others may ask for any rep's.
+      const owner = caller?.role === 'sales' && caller.owner !== undefined ? caller.owner : query.owner;
+      const handoffs = await leads.queue(params.queue, query.status, query.limit, owner);
       const why = await leads.topRules([...new Set(handoffs.map((h) => h.leadId))], 3);
       return { body: { queue: params.queue, status: query.status, handoffs: handoffs.map((h) => ({ ...h, topRules: why.get(h.leadId) ?? [] })) } };
     }),

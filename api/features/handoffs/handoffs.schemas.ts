@@ -11,6 +11,8 @@ export const queueParams = z.object({
 
 export const queueQuery = z.object({
   status: z.enum(['pending', 'accepted', 'rejected', 'expired', 'withdrawn']).default('pending'),
+  /** One rep's view: handoffs assigned to them, and those assigned to nobody. */
+  owner: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" and "-" only').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
