@@ -75,9 +75,9 @@ describe('CSV imports', () => {
     const done = await eventually(() => call('ingest', 'GET', `/api/imports/${importId}`), (r) => r.body.status === 'done', 'the import to finish');
     expect(done.body).toMatchObject({ rows: 6, processed: 6, imported: 3, rejected: 3, failed: 0 });
     expect(done.body.errors).toEqual([
-      { row: 3, column: 'Lead Id', message: 'lead id "bad id!": use letters, digits and . _ @ + - only' },
-      { row: 4, column: 'Converted', message: 'unknown outcome "maybe"; use 1/0, yes/no, won/lost' },
-      { row: 5, message: 'has 3 fields, the header 5' },
+      { line: 4, column: 'Lead Id', message: 'lead id "bad id!": use letters, digits and . _ @ + - only' },
+      { line: 5, column: 'Converted', message: 'unknown outcome "maybe"; use 1/0, yes/no, won/lost' },
+      { line: 6, message: 'has 3 fields where the header has 5' },
     ]);
 
     const lead = await eventually(() => call('marketing', 'GET', `/api/leads/imp-${run}-1`), (r) => r.status === 200 && r.body.eventCount === 2, 'the imported lead');

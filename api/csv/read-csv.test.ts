@@ -13,6 +13,7 @@ describe('parseCsv', () => {
         { 'Lead Source': 'Google', Converted: '1' },
         { 'Lead Source': 'Olark, Chat', Converted: '0' },
       ],
+      lines: [2, 3],
       delimiter: ',',
       problems: [],
     });
@@ -54,5 +55,13 @@ describe('readCsv', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('tells the separator even when a broken row is among the first lines', () => {
+    const table = parseCsv('Lead Id;Industry;Converted\nl1;Retail;1\nl2;Retail\nl3;Software;0\nl4;Retail;1\n');
+    expect(table.delimiter).toBe(';');
+    expect(table.rows.map((row) => row['Lead Id'])).toEqual(['l1', 'l3', 'l4']);
+    expect(table.lines).toEqual([2, 4, 5]);
+    expect(table.problems).toEqual([{ line: 3, message: '2 fields where the header has 3' }]);
   });
 });

@@ -13,6 +13,8 @@ export interface CsvTable {
   /** Header names, trimmed; a blank one becomes "Column N", a repeated one "Name (2)". */
   columns: string[];
   rows: Array<Record<string, string>>;
+  /** The line each row starts on (1 = the header), for reporting problems with a row. */
+  lines: number[];
   delimiter: string;
   /** Rows that were skipped, by line number in the file (1 = the header). */
   problems: Array<{ line: number; message: string }>;
@@ -43,6 +45,7 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
   if (!header) throw new Error('parseCsv: the file is empty');
   const columns = headerNames(header.record);
   const rows: CsvTable['rows'] = [];
+  const lines: number[] = [];
   const problems: CsvTable['problems'] = [];
   for (const { record, info } of body) {
     if (record.length !== columns.length) {
@@ -52,8 +55,9 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
     const row: Record<string, string> = {};
     columns.forEach((column, i) => (row[column] = record[i] as string));
     rows.push(row);
+    lines.push(info.lines);
   }
-  return { columns, rows, delimiter, problems };
+  return { columns, rows, lines, delimiter, problems };
 }
 
 /** Reads and parses a CSV file. */
@@ -62,8 +66,8 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<C
 }
 
 /**
- * The delimiter that splits the first lines into the same number of fields, as many as
- * possible; quotes are respected, so a `;` inside a quoted field does not count. Comma when none
+ * The delimiter that splits the first lines (most of them) into the header's number of fields,
+ * as many as possible; quotes are respected, so a `;` inside a quoted field does not count. Comma when none
  * splits consistently.
  */
 export function sniffDelimiter(text: string): string {
@@ -76,8 +80,10 @@ export function sniffDelimiter(text: string): string {
       continue;
     }
     const fields = records[0]?.length ?? 0;
-    // The last sniffed line may be cut inside a quoted field: judge the complete ones.
-    const consistent = records.slice(0, -1).every((record) => record.length === fields) || records.length === 1;
+    // The last sniffed line may be cut inside a quoted field: judge the complete ones. An export
+    // may have a broken row among its first lines: most of them agreeing with the header is enough.
+    const complete = records.length === 1 ? records : records.slice(0, -1);
+    const consistent = complete.filter((record) => record.length === fields).length >= Math.ceil(complete.length * 0.75);
     if (consistent && fields > best.fields) best = { delimiter, fields };
   }
   return best.delimiter;

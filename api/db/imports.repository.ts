@@ -3,8 +3,8 @@ import mongoose, { Schema, type Connection } from 'mongoose';
 import { modelFor } from './connect';
 
 export interface RowError {
-  /** 1-based data row (the header is row 0). */
-  row: number;
+  /** The line of the file (1 = the header); 0 for the import as a whole. */
+  line: number;
   column?: string;
   message: string;
 }
@@ -43,7 +43,7 @@ const importSchema = new Schema<ImportRecord>(
     imported: Number,
     rejected: Number,
     failed: Number,
-    errors: [{ _id: false, row: Number, column: String, message: String }],
+    errors: [{ _id: false, line: Number, column: String, message: String }],
     moreErrors: Number,
   },
   { collection: 'imports', versionKey: false, suppressReservedKeysWarning: true },

@@ -40,9 +40,9 @@ export async function startImport(deps: ImportDeps, text: string, options: Impor
     createdAt: new Date(),
     columns: plan.columns,
     rows: plan.rows,
-    processed: plan.errors.length > 0 ? new Set(plan.errors.map((e) => e.row)).size : 0,
+    processed: plan.errors.length > 0 ? new Set(plan.errors.map((e) => e.line)).size : 0,
     imported: 0,
-    rejected: new Set(plan.errors.map((e) => e.row)).size,
+    rejected: new Set(plan.errors.map((e) => e.line)).size,
     failed: 0,
     errors: plan.errors.slice(0, MAX_ERRORS),
     moreErrors: Math.max(0, plan.errors.length - MAX_ERRORS),
@@ -50,7 +50,7 @@ export async function startImport(deps: ImportDeps, text: string, options: Impor
   await deps.imports.create(record);
   // The client polls for progress; the import goes on after this request is answered.
   void deliver(deps, record, plan.planned).catch(async (err) => {
-    await deps.imports.update(record.importId, { status: 'interrupted', finishedAt: new Date(), errors: [...record.errors, { row: 0, message: `import stopped: ${(err as Error).message}` }] });
+    await deps.imports.update(record.importId, { status: 'interrupted', finishedAt: new Date(), errors: [...record.errors, { line: 0, message: `import stopped: ${(err as Error).message}` }] });
   });
   return record;
 }
@@ -68,7 +68,7 @@ async function deliver(deps: ImportDeps, record: ImportRecord, planned: ReturnTy
       const failed = outcome.find((result) => result.status === 'failed' || result.status === 'rejected');
       if (failed) {
         record.failed += 1;
-        failures.push({ row: row.row, message: `not delivered, import the file again to retry: ${failed.reason ?? failed.status}` });
+        failures.push({ line: row.line, message: `not delivered, import the file again to retry: ${failed.reason ?? failed.status}` });
       } else record.imported += 1;
     }
     record.processed += rows.length;

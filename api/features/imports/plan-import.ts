@@ -3,7 +3,8 @@
  * attributes and, when the row carries a known outcome, one CRM outcome. Rows are checked one by
  * one, so a bad row is reported with its reason and never stops the good ones.
  */
-import { parse } from 'csv-parse/sync';
+import { attributeNames } from '../../../rules/calibration/map-columns';
+import { parseCsv, type CsvTable } from '../../csv/read-csv';
 import { leadEventSchema, leadIdSchema, type LeadEventInput } from '../events/events.schemas';
 import type { RowError } from '../../db/imports.repository';
 
@@ -11,14 +12,15 @@ export interface ImportOptions {
   leadIdColumn: string;
   outcomeColumn?: string | undefined;
   occurredAtColumn?: string | undefined;
-  /** Sniffed from the header line when not given. */
+  /** Sniffed from the first lines when not given. */
   separator?: string | undefined;
   /** Values that mean "not filled in" (form defaults such as "Select"). */
   missing?: string[];
 }
 
 export interface PlannedRow {
-  row: number;
+  /** The line of the file it came from (1 = the header). */
+  line: number;
   events: LeadEventInput[];
 }
 
@@ -47,48 +49,48 @@ const MAX_ATTRIBUTES = 50;
  * the same file again has no effect, and an import that was cut short can simply be repeated.
  */
 export function planImport(text: string, options: ImportOptions, fileId: string, now: string): ImportPlan {
-  const separator = options.separator ?? sniffSeparator(text);
-  let records: string[][];
+  let table: CsvTable;
   try {
-    records = parse(text, { delimiter: separator, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    table = parseCsv(text, options.separator === undefined ? {} : { delimiter: options.separator });
   } catch (err) {
     throw new ImportFileError(`The file is not readable as CSV: ${(err as Error).message}`, 'body');
   }
-  const [header, ...rows] = records;
-  if (!header) throw new ImportFileError('The file is empty', 'body');
-  const index = (column: string | undefined, field: string) => {
-    if (column === undefined) return undefined;
-    const at = header.indexOf(column);
-    if (at < 0) throw new ImportFileError(`No column "${column}" in the file (columns: ${header.join(', ')})`, field);
-    return at;
+  const header = table.columns;
+  const known = (column: string | undefined, field: string) => {
+    if (column !== undefined && !header.includes(column)) throw new ImportFileError(`No column "${column}" in the file (columns: ${header.join(', ')})`, field);
   };
-  const leadIdAt = index(options.leadIdColumn, 'query.leadIdColumn') as number;
-  const outcomeAt = index(options.outcomeColumn, 'query.outcomeColumn');
-  const occurredAt = index(options.occurredAtColumn, 'query.occurredAtColumn');
-  const columns = attributeNames(header.filter((_c, i) => i !== leadIdAt && i !== outcomeAt && i !== occurredAt));
+  known(options.leadIdColumn, 'query.leadIdColumn');
+  known(options.outcomeColumn, 'query.outcomeColumn');
+  known(options.occurredAtColumn, 'query.occurredAtColumn');
+  const special = new Set([options.leadIdColumn, options.outcomeColumn, options.occurredAtColumn]);
+  const attributeColumns = header.filter((column) => !special.has(column));
+  // The same names calibration gives the columns, so a calibrated model reads imported leads.
+  const names = attributeNames(attributeColumns);
+  const columns = attributeColumns.map((column, i) => ({ column, attribute: names[i] as string }));
   if (columns.length > MAX_ATTRIBUTES) throw new ImportFileError(`The file has ${columns.length} attribute columns; a lead takes at most ${MAX_ATTRIBUTES}`, 'body');
   const missing = new Set((options.missing ?? ['', 'Select', 'NA', 'N/A', 'null']).map((token) => token.toLowerCase()));
 
   const planned: PlannedRow[] = [];
-  const errors: RowError[] = [];
-  rows.forEach((cells, i) => {
-    const row = i + 1;
+  const errors: RowError[] = table.problems.map(({ line, message }) => ({ line, message: `has ${message}` }));
+  table.rows.forEach((cells, i) => {
+    const line = table.lines[i] as number;
     const problems: RowError[] = [];
-    const leadId = leadIdSchema.safeParse(cells[leadIdAt] ?? '');
-    if (!leadId.success) problems.push({ row, column: options.leadIdColumn, message: `lead id ${JSON.stringify(cells[leadIdAt] ?? '')}: ${leadId.error.issues[0]?.message}` });
-    if (cells.length !== header.length) problems.push({ row, message: `has ${cells.length} fields, the header ${header.length}` });
+    const rawId = (cells[options.leadIdColumn] ?? '').trim();
+    const leadId = leadIdSchema.safeParse(rawId);
+    if (!leadId.success) problems.push({ line, column: options.leadIdColumn, message: `lead id ${JSON.stringify(rawId)}: ${leadId.error.issues[0]?.message}` });
     let at = now;
-    if (occurredAt !== undefined) {
-      const parsed = Date.parse(cells[occurredAt] ?? '');
-      if (Number.isNaN(parsed)) problems.push({ row, column: options.occurredAtColumn as string, message: `not a date: ${JSON.stringify(cells[occurredAt] ?? '')}` });
+    if (options.occurredAtColumn !== undefined) {
+      const raw = cells[options.occurredAtColumn] ?? '';
+      const parsed = Date.parse(raw);
+      if (Number.isNaN(parsed)) problems.push({ line, column: options.occurredAtColumn, message: `not a date: ${JSON.stringify(raw)}` });
       else at = new Date(parsed).toISOString();
     }
     let outcome: 'won' | 'lost' | undefined;
-    if (outcomeAt !== undefined) {
-      const raw = (cells[outcomeAt] ?? '').trim();
+    if (options.outcomeColumn !== undefined) {
+      const raw = (cells[options.outcomeColumn] ?? '').trim();
       if (!missing.has(raw.toLowerCase())) {
         outcome = OUTCOMES[raw.toLowerCase()];
-        if (!outcome) problems.push({ row, column: options.outcomeColumn as string, message: `unknown outcome ${JSON.stringify(raw)}; use 1/0, yes/no, won/lost` });
+        if (!outcome) problems.push({ line, column: options.outcomeColumn, message: `unknown outcome ${JSON.stringify(raw)}; use 1/0, yes/no, won/lost` });
       }
     }
     if (problems.length > 0 || !leadId.success) {
@@ -97,47 +99,26 @@ export function planImport(text: string, options: ImportOptions, fileId: string,
     }
     const attributes: Record<string, string | number> = {};
     for (const { column, attribute } of columns) {
-      const raw = cells[header.indexOf(column)] ?? '';
+      const raw = (cells[column] ?? '').trim();
       if (missing.has(raw.toLowerCase())) continue;
       attributes[attribute] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
     }
     // The known outcome stays on the lead as an attribute too: reports and calibration read it.
     if (outcome) attributes.outcome = outcome;
     const events: unknown[] = [
-      { eventId: `import:${fileId}:${row}`, leadId: leadId.data, type: 'custom', properties: { name: 'crm_sync' }, attributes, occurredAt: at },
+      { eventId: `import:${fileId}:${line}`, leadId: leadId.data, type: 'custom', properties: { name: 'crm_sync' }, attributes, occurredAt: at },
     ];
-    if (outcome) events.push({ eventId: `import:${fileId}:${row}:outcome`, leadId: leadId.data, type: 'crm_outcome', properties: { outcome }, occurredAt: at });
+    if (outcome) events.push({ eventId: `import:${fileId}:${line}:outcome`, leadId: leadId.data, type: 'crm_outcome', properties: { outcome }, occurredAt: at });
     const checked = events.map((event) => leadEventSchema.safeParse(event));
     const bad = checked.flatMap((result) => (result.success ? [] : result.error.issues));
     if (bad.length > 0) {
-      errors.push(...bad.map((issue) => ({ row, column: columnOf(issue.path, columns), message: issue.message })));
+      errors.push(...bad.map((issue) => ({ line, column: columnOf(issue.path, columns), message: issue.message })));
       return;
     }
-    planned.push({ row, events: checked.map((result) => result.data as LeadEventInput) });
+    planned.push({ line, events: checked.map((result) => result.data as LeadEventInput) });
   });
-  return { columns, rows: rows.length, planned, errors };
-}
-
-/** The separator that splits the header line into the most fields. */
-export function sniffSeparator(text: string): string {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const candidates = [',', ';', '\t', '|'];
-  return candidates.reduce((best, candidate) => (firstLine.split(candidate).length > firstLine.split(best).length ? candidate : best), ',');
-}
-
-/** CSV headers as attribute names: "Lead Source" → leadSource, "TotalVisits" → totalVisits. */
-export function attributeNames(headers: string[]): Array<{ column: string; attribute: string }> {
-  const used = new Set<string>();
-  return headers.map((column) => {
-    const words = column.split(/[^A-Za-z0-9]+/).filter(Boolean);
-    let name = words.map((word, i) => (i === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : word.charAt(0).toUpperCase() + word.slice(1))).join('') || 'column';
-    if (!/^[A-Za-z]/.test(name)) name = `c${name}`;
-    name = name.slice(0, 60);
-    let unique = name;
-    for (let n = 2; used.has(unique); n++) unique = `${name}_${n}`;
-    used.add(unique);
-    return { column, attribute: unique };
-  });
+  errors.sort((a, b) => a.line - b.line);
+  return { columns, rows: table.rows.length + table.problems.length, planned, errors };
 }
 
 function columnOf(path: PropertyKey[], columns: Array<{ column: string; attribute: string }>): string | undefined {
