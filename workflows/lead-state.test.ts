@@ -98,4 +98,17 @@ describe('ledger entries', () => {
     expect(ids).toHaveLength(4);
     expect(new Set(ids).size).toBe(4);
   });
+
+  it('sets a predictive score to each new prediction (not adding), and says why in the ledger', () => {
+    const state = initialState('l', day(0));
+    state.policies = { ...policiesOf(batch), scores: [...batch.scores, { id: 'likelihood', label: 'Likelihood', min: 0, max: 100 }] };
+    const predicted = (value: number) => [{ score: 'likelihood', value, probability: value / 100, terms: [{ name: 'leadSource = Reference', contribution: 1.2 }, { name: 'totalVisits', contribution: -0.31 }] }];
+    const first = applyEvent(state, event('custom', day(0)), { hits: [], limits: {}, predicted: predicted(62) }, day(0));
+    expect(first.map((e) => [e.ruleId, e.points, e.reason])).toEqual([['predictive:likelihood', 62, 'predicted 62 (62.0 % likely to convert; leadSource = Reference +1.20, totalVisits -0.31)']]);
+    const second = applyEvent(state, event('custom', day(1)), { hits: [], limits: {}, predicted: predicted(48) }, day(1));
+    expect(second.map((e) => e.points)).toEqual([-14]);
+    expect(state.snapshot.scores.likelihood).toBe(48);
+    // The same prediction again moves nothing and records nothing.
+    expect(applyEvent(state, event('custom', day(2)), { hits: [], limits: {}, predicted: predicted(48) }, day(2))).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import { advance, emptyMemory } from '../engine/lead-context';
 import { applyLimits, pruneUsage } from '../engine/limits';
 import { applyHits, gradeOf, gradeQualifies, reachedThreshold, thresholdScore, totalScore } from '../engine/score-state';
 import { nextStage, type StageTrigger } from '../engine/stage-machine';
-import type { CompiledModel, LeadEvent, PointsLimits, RuleHit, Stage } from '../engine/types';
+import type { CompiledModel, LeadEvent, PointsLimits, PredictedScore, RuleHit, Stage } from '../engine/types';
 import type { RoutedLead, ScoredBatch } from './lead.activities';
 import type { CarriedState, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
 
@@ -60,7 +60,7 @@ export function modelPolicies(model: { version: number; compiled: CompiledModel 
 export function applyEvent(
   state: CarriedState,
   event: LeadEvent,
-  scored: { hits: RuleHit[]; segment?: string; limits: Record<string, PointsLimits> },
+  scored: { hits: RuleHit[]; segment?: string; limits: Record<string, PointsLimits>; predicted?: PredictedScore[] },
   now: string,
 ): LedgerEntry[] {
   const { hits, segment } = scored;
@@ -79,6 +79,20 @@ export function applyEvent(
     const applied = addPoints(state, hit.score, limits.points);
     const notes = [limits.note, applied !== limits.points ? `capped at ${snapshot.scores[hit.score]}` : undefined].filter(Boolean);
     ledger.push(entry(state, { eventId: event.eventId, eventType: event.type, ruleId: hit.ruleId, ruleName: hit.ruleName, score: hit.score, points: applied, occurredAt: event.occurredAt }, notes.length > 0 ? `${hit.reason} (${notes.join('; ')})` : hit.reason));
+  }
+  // A predictive score is set, not added: the ledger records the move to the new prediction.
+  for (const prediction of scored.predicted ?? []) {
+    const change = prediction.value - (snapshot.scores[prediction.score] ?? 0);
+    if (change === 0) continue;
+    const applied = addPoints(state, prediction.score, change);
+    const why = prediction.terms.slice(0, 3).map((term) => `${term.name} ${term.contribution > 0 ? '+' : ''}${term.contribution.toFixed(2)}`).join(', ');
+    ledger.push(
+      entry(
+        state,
+        { eventId: event.eventId, eventType: event.type, ruleId: `predictive:${prediction.score}`, ruleName: 'Predictive score', score: prediction.score, points: applied, occurredAt: event.occurredAt },
+        `predicted ${prediction.value} (${(prediction.probability * 100).toFixed(1)} % likely to convert${why ? `; ${why}` : ''})`,
+      ),
+    );
   }
   for (const policy of policies.decay) {
     const track = state.decay[policy.id];

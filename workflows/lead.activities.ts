@@ -12,6 +12,7 @@ import type {
   FactValue,
   LeadEvent,
   PointsLimits,
+  PredictedScore,
   RuleHit,
 } from '../engine/types';
 import type { Handoff, LeadPolicies, LeadSnapshot, LedgerEntry } from './lead.definitions';
@@ -65,7 +66,7 @@ export interface LeadActivityDeps {
 /** The model's policies the workflow applies itself, and the limits of the rules that fired. */
 export interface ScoredBatch extends LeadPolicies {
   limits: Record<string, PointsLimits>;
-  results: Array<{ eventId: string; hits: RuleHit[]; segment?: string }>;
+  results: Array<{ eventId: string; hits: RuleHit[]; segment?: string; predicted?: PredictedScore[] }>;
 }
 
 export interface RoutedLead {
@@ -103,7 +104,9 @@ export function createLeadActivities(deps: LeadActivityDeps) {
           const ruleLimits = rules.get(hit.ruleId)?.limits;
           if (ruleLimits) limits[hit.ruleId] = ruleLimits;
         }
-        results.push({ eventId: event.eventId, hits, ...(segment !== undefined && { segment }) });
+        // Predictive scores follow the lead's attributes: recomputed when they change.
+        const predicted = context.changedAttributes.length > 0 ? await scorer.predict(context.attributes) : [];
+        results.push({ eventId: event.eventId, hits, ...(segment !== undefined && { segment }), ...(predicted.length > 0 && { predicted }) });
         memory = next;
       }
       return { ...modelPolicies(model), limits, results };

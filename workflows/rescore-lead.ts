@@ -17,12 +17,13 @@ export async function replayLead(scorer: Scorer, model: { version: number; compi
   for (const event of events) {
     const { context } = advance(replay.memory, event);
     const hits = await scorer.score(event, context);
+    const predicted = context.changedAttributes.length > 0 ? await scorer.predict(context.attributes) : [];
     const limits: Record<string, PointsLimits> = {};
     for (const hit of hits) {
       const ruleLimits = limitsOf.get(hit.ruleId);
       if (ruleLimits) limits[hit.ruleId] = ruleLimits;
     }
-    applyEvent(replay, event, { hits, limits }, event.occurredAt);
+    applyEvent(replay, event, { hits, limits, predicted }, event.occurredAt);
   }
   return { scores: replay.snapshot.scores, ruleUsage: replay.ruleUsage, policies };
 }

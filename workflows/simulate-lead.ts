@@ -98,12 +98,13 @@ export async function simulateLead(
     const { context } = advance(state.memory, event);
     const hits = await scorer.score(event, context);
     const segment = await scorer.segmentOf(context.attributes);
+    const predicted = context.changedAttributes.length > 0 ? await scorer.predict(context.attributes) : [];
     const limits: Record<string, PointsLimits> = {};
     for (const hit of hits) {
       const ruleLimits = limitsOf.get(hit.ruleId);
       if (ruleLimits) limits[hit.ruleId] = ruleLimits;
     }
-    const ledger = applyEvent(state, event, { hits, limits, ...(segment !== undefined && { segment }) }, event.occurredAt);
+    const ledger = applyEvent(state, event, { hits, limits, predicted, ...(segment !== undefined && { segment }) }, event.occurredAt);
     await qualify(scorer, state, event.occurredAt);
     ledger.push(...turnEnd(state, event.occurredAt).ledger);
     record(event.occurredAt, 'event', ledger, stagesBefore, event);
