@@ -9,11 +9,13 @@ import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { authenticate } from './auth/authenticate';
 import type { ApiKeyRepository } from './db/api-keys.repository';
+import type { CalibrationRepository } from './db/calibrations.repository';
 import type { ImportRepository } from './db/imports.repository';
 import type { WebhookRepository } from './db/webhooks.repository';
 import type { EventRepository } from './db/events.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
+import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
@@ -38,6 +40,7 @@ export interface AppDeps {
   models: ModelDeps;
   keys: ApiKeyRepository;
   imports: ImportRepository;
+  calibrations: CalibrationRepository;
   webhooks: WebhookRepository;
   modelId: string;
   logger?: Logger;
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
     reportsRouter(deps.leads),
     importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports }),
     webhooksRouter(deps.webhooks),
+    calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
   ];
   const api = express.Router();
   for (const router of routers) api.use(router);

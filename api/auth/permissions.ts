@@ -58,6 +58,12 @@ export const PERMISSIONS: Record<string, Grant> = {
   'POST /imports': ['ingest'],
   'GET /imports/:importId': ['ingest', 'marketing'],
 
+  'POST /calibrations': ['marketing'],
+  'GET /calibrations': ['marketing'],
+  'GET /calibrations/:calibrationId': ['marketing'],
+  'POST /calibrations/:calibrationId/rerun': ['marketing'],
+  'POST /calibrations/:calibrationId/draft': ['marketing'],
+
   'GET /webhooks': [],
   'POST /webhooks': [],
   'DELETE /webhooks/:webhookId': [],

@@ -5,6 +5,7 @@
 import { connectDatabase, ensureIndexes } from './connect';
 import { createApiKeyRepository } from './api-keys.repository';
 import { createAuditRepository } from './audit.repository';
+import { createCalibrationRepository } from './calibrations.repository';
 import { createImportRepository } from './imports.repository';
 import { createWebhookRepository } from './webhooks.repository';
 import { createEventRepository } from './events.repository';
@@ -25,8 +26,9 @@ export async function openRepositories(uri: string) {
     keys: createApiKeyRepository(),
     imports: createImportRepository(),
     webhooks: createWebhookRepository(),
+    calibrations: createCalibrationRepository(),
   };
-  const { versions, models, audit, leads, events, counters, keys, imports, webhooks } = repositories;
-  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model]);
+  const { versions, models, audit, leads, events, counters, keys, imports, webhooks, calibrations } = repositories;
+  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model, ...calibrations.models]);
   return { ...repositories, close: () => mongoose.disconnect() };
 }

@@ -1,0 +1,234 @@
+/**
+ * Calibration from history through the API: an uploaded export (or the file of an earlier run,
+ * with other choices) is checked against the request, kept gzipped, and calibrated in the
+ * background; clients poll its progress and then read the report. The proposed graph becomes the
+ * draft of a new or existing model, to simulate and publish like any other.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { buildDataset } from '../../../engine/calibration/dataset';
+import { profileColumns } from '../../../engine/calibration/profile-columns';
+import { attributeNames } from '../../../rules/calibration/map-columns';
+import { parseCsv, type CsvTable } from '../../csv/read-csv';
+import type { CalibrationProgress, CalibrationRecord, CalibrationRepository, CalibrationSettings, CalibrationSummary } from '../../db/calibrations.repository';
+import { conflict, HttpError, notFound, type FieldError } from '../../http/errors';
+import { createModel, saveDraft, type ModelDeps } from '../models/models.service';
+import type { CalibrationRunner } from './calibration-runner';
+import type { CalibrationQuery, DraftBody, RerunBody } from './calibrations.schemas';
+import { attributeProblem } from './rename-attributes';
+import { outcomeValues, type CalibrationResult } from './run-calibration';
+
+export interface CalibrationDeps {
+  calibrations: CalibrationRepository;
+  models: ModelDeps;
+  run: CalibrationRunner;
+}
+
+/** What GET /calibrations/:id shows: the record, with its report once done. */
+export type CalibrationView = CalibrationSummary & { report?: CalibrationResult };
+
+/** Malformed rows listed in the record; the rest are counted. */
+const MAX_PROBLEMS = 20;
+/** Stored files stay well inside a database document (16 MB). */
+const MAX_STORED_BYTES = 15 * 1024 * 1024;
+/** Progress is saved at most this often (and at every new step). */
+const PROGRESS_EVERY_MS = 250;
+
+export async function startCalibration(deps: CalibrationDeps, text: string, query: CalibrationQuery, actor: string): Promise<CalibrationRecord> {
+  const table = readTable(text, query.separator, 'body');
+  const settings: CalibrationSettings = {
+    outcome: query.outcome,
+    positive: query.positive ?? [],
+    seed: query.seed,
+    target: query.target,
+    holdout: query.holdout,
+    exclude: query.exclude ?? [],
+    include: query.include ?? [],
+    mapping: [],
+  };
+  refuseUnfit(table, settings, 'query');
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const packed = await promisify(gzip)(text);
+  if (packed.length > MAX_STORED_BYTES) throw new HttpError(413, 'too_large', `The file compresses to ${Math.round(packed.length / 2 ** 20)} MB; LeadFlow keeps at most 15 MB: leave out columns or rows`);
+  await deps.calibrations.saveFile({ sha256, gzip: packed, bytes: Buffer.byteLength(text), createdAt: new Date() });
+  return launch(deps, text, table, { sha256, bytes: Buffer.byteLength(text) }, settings, actor);
+}
+
+/** A new calibration on the file of `calibrationId`, with the choices in `body` over that run's. */
+export async function rerunCalibration(deps: CalibrationDeps, calibrationId: string, body: RerunBody, actor: string): Promise<CalibrationRecord> {
+  const earlier = await deps.calibrations.get(calibrationId);
+  if (!earlier) throw notFound(`Calibration ${calibrationId}`);
+  const file = await deps.calibrations.getFile(earlier.file.sha256);
+  if (!file) throw new HttpError(410, 'gone', `The file of calibration ${calibrationId} is no longer kept; upload it again`);
+  const text = (await promisify(gunzip)(file.gzip)).toString('utf8');
+  const table = readTable(text, earlier.file.delimiter, 'body');
+  const settings: CalibrationSettings = { ...earlier.settings };
+  for (const key of Object.keys(body) as Array<keyof RerunBody>) {
+    if (body[key] !== undefined) Object.assign(settings, { [key]: body[key] });
+  }
+  refuseUnfit(table, settings, 'body');
+  return launch(deps, text, table, { sha256: file.sha256, bytes: file.bytes }, settings, actor, calibrationId);
+}
+
+export async function getCalibration(deps: CalibrationDeps, calibrationId: string): Promise<CalibrationView> {
+  const record = await deps.calibrations.get(calibrationId);
+  if (!record) throw notFound(`Calibration ${calibrationId}`);
+  const { reportJson, ...summary } = record;
+  return { ...summary, ...(reportJson !== undefined && { report: JSON.parse(reportJson) as CalibrationResult }) };
+}
+
+/**
+ * Saves the proposed graph as the draft of a new model (no `revision`), or of an existing one at
+ * `revision` (409 when someone saved since, 404 when there is no such model).
+ */
+export async function saveCalibrationDraft(deps: CalibrationDeps, calibrationId: string, body: DraftBody, actor: string): Promise<{ modelId: string; revision: number; created: boolean }> {
+  const view = await getCalibration(deps, calibrationId);
+  if (view.status !== 'done' || !view.report) throw conflict(`Calibration ${calibrationId} is ${view.status}: only a finished one has a model to save`);
+  const graph = { ...view.report.graph, ...(body.name !== undefined && { name: body.name }), ...(body.description !== undefined && { description: body.description }) };
+  let saved: { modelId: string; revision: number; created: boolean };
+  if (body.revision === undefined) {
+    const model = await createModel(deps.models, { modelId: body.modelId, name: body.name ?? graph.name, description: graph.description ?? '', graph }, actor);
+    saved = { modelId: model.modelId, revision: model.draft.revision, created: true };
+  } else {
+    const { revision } = await saveDraft(deps.models, body.modelId, { revision: body.revision, graph }, actor);
+    saved = { modelId: body.modelId, revision, created: false };
+  }
+  await deps.calibrations.addDraft(calibrationId, { modelId: saved.modelId, revision: saved.revision, savedBy: actor, savedAt: new Date() });
+  return saved;
+}
+
+async function launch(
+  deps: CalibrationDeps,
+  text: string,
+  table: CsvTable,
+  file: { sha256: string; bytes: number },
+  settings: CalibrationSettings,
+  actor: string,
+  rerunOf?: string,
+): Promise<CalibrationRecord> {
+  const record: CalibrationRecord = {
+    calibrationId: randomUUID(),
+    status: 'queued',
+    createdBy: actor,
+    createdAt: new Date(),
+    ...(rerunOf !== undefined && { rerunOf }),
+    file: {
+      ...file,
+      rows: table.rows.length,
+      columns: table.columns,
+      delimiter: table.delimiter,
+      problems: table.problems.slice(0, MAX_PROBLEMS),
+      moreProblems: Math.max(0, table.problems.length - MAX_PROBLEMS),
+    },
+    settings,
+    progress: { step: 'queued', percent: 0, message: 'waiting for the calibrations before it' },
+    drafts: [],
+  };
+  await deps.calibrations.create(record);
+  // The client polls for progress; the calibration goes on after this request is answered.
+  void calibrate(deps, record.calibrationId, { text, delimiter: table.delimiter, settings });
+  return record;
+}
+
+async function calibrate(deps: CalibrationDeps, calibrationId: string, job: Parameters<CalibrationRunner>[0]): Promise<void> {
+  // Writes go one after another, so that a late progress write never lands after the result.
+  let writes: Promise<void> = Promise.resolve();
+  const write = (fields: Partial<CalibrationRecord>) => {
+    writes = writes.then(() => deps.calibrations.update(calibrationId, fields)).catch(() => undefined);
+    return writes;
+  };
+  let started = false;
+  let saved = { step: '', at: 0 };
+  const onProgress = (progress: CalibrationProgress) => {
+    const now = Date.now();
+    if (!started) {
+      started = true;
+      void write({ status: 'running', startedAt: new Date(), progress });
+    } else if (progress.step !== saved.step || now - saved.at >= PROGRESS_EVERY_MS) void write({ progress });
+    else return;
+    saved = { step: progress.step, at: now };
+  };
+  try {
+    const result = await deps.run(job, onProgress);
+    await write({ status: 'done', finishedAt: new Date(), progress: { step: 'done', percent: 100, message: 'done' }, reportJson: JSON.stringify(result) });
+  } catch (err) {
+    await write({ status: 'failed', finishedAt: new Date(), error: (err as Error).message.replace(/^\w+: /, '') });
+  }
+}
+
+function readTable(text: string, delimiter: string | undefined, where: string): CsvTable {
+  let table: CsvTable;
+  try {
+    table = parseCsv(text, delimiter === undefined ? {} : { delimiter });
+  } catch (err) {
+    throw invalid([{ path: where, message: `not readable as CSV: ${(err as Error).message.replace(/^parseCsv: /, '')}` }]);
+  }
+  if (table.rows.length === 0) throw invalid([{ path: where, message: 'the file has a header but no rows' }]);
+  return table;
+}
+
+/**
+ * Refuses settings the file cannot satisfy, naming the field (`query.outcome`, `body.mapping.2.attribute`):
+ * a column it does not have, an outcome column that does not say who converted, an attribute
+ * name taken twice or of the wrong type.
+ */
+function refuseUnfit(table: CsvTable, settings: CalibrationSettings, where: 'query' | 'body'): void {
+  const fields: FieldError[] = [];
+  const has = new Set(table.columns);
+  const list = table.columns.length > 12 ? `${table.columns.slice(0, 12).join(', ')}…` : table.columns.join(', ');
+  const missing = (name: string) => `no column "${name}" in the file (columns: ${list})`;
+
+  if (!has.has(settings.outcome)) fields.push({ path: `${where}.outcome`, message: missing(settings.outcome) });
+  else {
+    try {
+      const { labels } = buildDataset(table.rows, { outcome: settings.outcome, columns: {}, ...outcomeValues(table.rows, settings.outcome, settings.positive) });
+      if (!labels.includes(1) || !labels.includes(0)) {
+        fields.push({ path: `${where}.outcome`, message: `every lead in "${settings.outcome}" has the same outcome: calibration needs leads that converted and leads that did not` });
+      }
+    } catch (err) {
+      fields.push({ path: `${where}.outcome`, message: (err as Error).message.replace(/^buildDataset: /, '') });
+    }
+  }
+  for (const key of ['exclude', 'include'] as const) {
+    settings[key].forEach((name, i) => {
+      if (!has.has(name)) fields.push({ path: `${where}.${key}.${i}`, message: missing(name) });
+      else if (name === settings.outcome) fields.push({ path: `${where}.${key}.${i}`, message: `"${name}" is the outcome column` });
+    });
+  }
+  settings.include.forEach((name, i) => {
+    if (settings.exclude.includes(name)) fields.push({ path: `${where}.include.${i}`, message: `"${name}" is excluded too; choose one` });
+  });
+
+  const defaults = attributeNames(table.columns);
+  const names = new Map(table.columns.map((name, i) => [name, defaults[i] as string]));
+  const seen = new Set<string>();
+  settings.mapping.forEach((override, i) => {
+    const at = `${where}.mapping.${i}`;
+    if (!has.has(override.column)) return fields.push({ path: `${at}.column`, message: missing(override.column) });
+    if (override.column === settings.outcome) return fields.push({ path: `${at}.column`, message: `"${override.column}" is the outcome column` });
+    if (seen.has(override.column)) return fields.push({ path: `${at}.column`, message: `"${override.column}" is mapped twice` });
+    seen.add(override.column);
+    if (override.attribute !== undefined) names.set(override.column, override.attribute);
+  });
+  settings.mapping.forEach((override, i) => {
+    if (override.attribute === undefined || !has.has(override.column) || override.kind === 'ignore') return;
+    const at = `${where}.mapping.${i}.attribute`;
+    const other = table.columns.find((name) => name !== override.column && name !== settings.outcome && names.get(name) === override.attribute);
+    if (other !== undefined) return fields.push({ path: at, message: `"${override.attribute}" is the attribute of column "${other}" already` });
+    const kind = override.kind ?? readAs(table, override.column);
+    const problem = kind && attributeProblem(override.attribute, kind);
+    if (problem) fields.push({ path: at, message: problem });
+  });
+  if (fields.length > 0) throw invalid(fields);
+}
+
+/** How calibration will read a column (undefined when it will not use it: an identifier, a constant). */
+function readAs(table: CsvTable, column: string): 'number' | 'category' | undefined {
+  const [profile] = profileColumns(table.rows, { columns: [column] });
+  return profile?.kind === 'number' || profile?.kind === 'category' ? profile.kind : undefined;
+}
+
+function invalid(fields: FieldError[]): HttpError {
+  return new HttpError(400, 'invalid_request', `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
+}

@@ -1,0 +1,119 @@
+/**
+ * One calibration, start to finish, on the text of an uploaded export: read it, run
+ * `calibrateHistory` with the user's choices, apply their attribute names, and shape what the API
+ * keeps and shows. Pure apart from its progress callback; the API runs it in a worker thread
+ * (calibration.worker.ts) so that a fit never holds up other requests.
+ */
+import { DEFAULT_MISSING_TOKENS, missingTest } from '../../../engine/calibration/profile-columns';
+import { calibrateHistory, type CalibrationReport, type CalibrationStep } from '../../../rules/calibration/calibrate-history';
+import { validateGraph } from '../../../rules/validate-graph';
+import { parseCsv } from '../../csv/read-csv';
+import type { CalibrationProgress, CalibrationSettings } from '../../db/calibrations.repository';
+import { renameAttributes } from './rename-attributes';
+
+export interface CalibrationJob {
+  /** The CSV export. */
+  text: string;
+  delimiter: string;
+  settings: CalibrationSettings;
+}
+
+/** What the predictive score's threshold would do, on the hold-out: the figure a review asks for. */
+export interface Recommendation {
+  score: string;
+  threshold: number;
+  target: number;
+  /** Reached on the training leads, where the threshold was chosen. */
+  reached: boolean;
+  holdoutLeads: number;
+  /** Hold-out leads at or above the threshold: they would go to sales. */
+  sent: number;
+  share: number;
+  /** Their conversion (precision) and the share of all conversions among them (recall). */
+  conversion: number;
+  recall: number;
+}
+
+/** The report as the API keeps and shows it: the compiled model is left out (compile the graph to see it). */
+export type CalibrationResult = Omit<CalibrationReport, 'model'> & { recommendation: Recommendation };
+
+/** Share of the whole run each step takes, roughly as measured on X Education (scoring dominates). */
+const STEP_WEIGHTS: ReadonlyArray<[CalibrationStep, number]> = [
+  ['profile', 10],
+  ['split', 2],
+  ['leakage', 8],
+  ['close-rates', 3],
+  ['fit', 12],
+  ['graph', 0],
+  ['score', 60],
+  ['backtest', 5],
+];
+
+export async function runCalibration(job: CalibrationJob, onProgress: (progress: CalibrationProgress) => void = () => {}): Promise<CalibrationResult> {
+  const { settings } = job;
+  onProgress({ step: 'read', percent: 0, message: 'reading the file' });
+  const table = parseCsv(job.text, { delimiter: job.delimiter });
+  const types = Object.fromEntries(settings.mapping.flatMap((m) => (m.kind ? [[m.column, m.kind]] : [])));
+  const report = await calibrateHistory(table.rows, {
+    outcome: settings.outcome,
+    ...outcomeValues(table.rows, settings.outcome, settings.positive),
+    seed: settings.seed,
+    target: settings.target,
+    holdoutShare: settings.holdout,
+    exclude: settings.exclude,
+    keep: settings.include,
+    types,
+    onProgress: ({ step, done, total, message }) => onProgress({ step, percent: percentOf(step, done, total), message }),
+  });
+  const names = new Map(settings.mapping.flatMap((m) => (m.attribute ? [[m.column, m.attribute]] : [])));
+  const { graph, mappings } = renameAttributes(report.graph, report.mappings, names);
+  const { model: _compiled, ...rest } = report;
+  const predictive = report.predictive;
+  onProgress({ step: 'done', percent: 100, message: `hold-out AUC: points ${report.points.auc.toFixed(3)}, predictive ${predictive.auc.toFixed(3)}` });
+  return {
+    ...rest,
+    mappings,
+    graph,
+    issues: names.size > 0 ? validateGraph(graph).issues : report.issues,
+    recommendation: {
+      score: predictive.score,
+      threshold: predictive.threshold.threshold,
+      target: predictive.threshold.target,
+      reached: predictive.threshold.reached,
+      holdoutLeads: report.holdout,
+      sent: predictive.holdout.selected,
+      share: predictive.holdout.share,
+      conversion: predictive.holdout.precision,
+      recall: predictive.holdout.recall,
+    },
+  };
+}
+
+/**
+ * The outcome values to read: the defaults (1/0, yes/no, won/lost…) unless the user named the
+ * values meaning "converted"; then every other filled-in value means "did not convert".
+ */
+export function outcomeValues(rows: ReadonlyArray<Record<string, string>>, outcome: string, positive: readonly string[]): { positiveValues?: string[]; negativeValues?: string[] } {
+  if (positive.length === 0) return {};
+  const yes = new Set(positive.map((value) => value.trim().toLowerCase()));
+  const missing = missingTest(DEFAULT_MISSING_TOKENS);
+  const others = new Set<string>();
+  for (const row of rows) {
+    const value = (row[outcome] ?? '').trim();
+    if (!missing(value) && !yes.has(value.toLowerCase())) others.add(value);
+  }
+  return { positiveValues: [...positive], negativeValues: [...others] };
+}
+
+/** Percent of the whole run at `done` of `total` in `step`; a step of unknown length (total 0) creeps towards its end. */
+export function percentOf(step: string, done: number, total: number): number {
+  let before = 0;
+  for (const [name, weight] of STEP_WEIGHTS) {
+    if (name === step) {
+      const fraction = total > 0 ? Math.min(1, done / total) : Math.min(0.9, done / 10);
+      return Math.min(99, Math.round(before + weight * fraction));
+    }
+    before += weight;
+  }
+  return 0;
+}
