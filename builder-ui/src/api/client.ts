@@ -7,6 +7,7 @@ import type { CompiledModel } from '../../../engine/types';
 import type { GraphDiff } from '../../../rules/diff-graphs';
 import type { RuleGraph } from '../../../rules/graph.schema';
 import type { GraphIssue } from '../../../rules/validate-graph';
+import { uploadQuery, type Calibration, type CalibrationChanges, type CalibrationDraftInput, type CalibrationStarted, type CalibrationUpload } from '../calibration/calibration-wire';
 
 export type Role = 'admin' | 'marketing' | 'reviewer' | 'sales' | 'ingest';
 
@@ -123,7 +124,8 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(options: ApiClientOptions) {
   const baseUrl = options.baseUrl ?? '';
-  const send = <T>(method: string, path: string, body?: unknown): Promise<T> => request<T>(options, baseUrl, method, path, body);
+  const send = <T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> => request<T>(options, baseUrl, method, path, body, contentType);
+  const calibration = (calibrationId: string) => `/api/calibrations/${encodeURIComponent(calibrationId)}`;
   const model = (modelId: string) => `/api/models/${encodeURIComponent(modelId)}`;
 
   return {
@@ -144,19 +146,28 @@ export function createApiClient(options: ApiClientOptions) {
     listVersions: (modelId: string) => send<{ versions: ModelVersionSummary[] }>('GET', `${model(modelId)}/versions`).then((r) => r.versions),
     getVersion: (modelId: string, version: number) => send<ModelVersion>('GET', `${model(modelId)}/versions/${version}`),
     diff: (modelId: string, from: number, to: number) => send<VersionDiff>('GET', `${model(modelId)}/diff?from=${from}&to=${to}`),
+
+    /** Calibrates on a CSV export, sent as it is (text/csv); poll getCalibration for progress, then the report. */
+    startCalibration: (csv: string, upload: CalibrationUpload) => send<CalibrationStarted>('POST', `/api/calibrations${uploadQuery(upload)}`, csv, 'text/csv'),
+    getCalibration: (calibrationId: string) => send<Calibration>('GET', calibration(calibrationId)),
+    /** Calibrates again on the kept file with other choices: a new calibration. */
+    rerunCalibration: (calibrationId: string, changes: CalibrationChanges) => send<CalibrationStarted>('POST', `${calibration(calibrationId)}/rerun`, changes),
+    /** Saves the proposed graph as a new model (no revision) or over a draft at `revision` (409 when stale). */
+    saveCalibrationDraft: (calibrationId: string, input: CalibrationDraftInput) =>
+      send<{ modelId: string; revision: number; created: boolean }>('POST', `${calibration(calibrationId)}/draft`, input),
   };
 }
 
-async function request<T>(options: ApiClientOptions, baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(options: ApiClientOptions, baseUrl: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const key = options.getKey();
   if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = contentType;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   let response: Response;
   try {
-    response = await doFetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    response = await doFetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined && { body: typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body) }) });
   } catch (err) {
     throw new ApiError(0, 'network', `The LeadFlow API could not be reached (${(err as Error).message}).`);
   }
