@@ -14,12 +14,17 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
       },
-      // The editor's large libraries in chunks of their own: the RE2 engine the validator checks patterns with, and React Flow.
+      // Large libraries in chunks of their own: the RE2 engine the validator checks patterns with,
+      // React Flow (with the d3 parts only it uses), and the charts (with theirs); d3 parts both use
+      // fall into a shared chunk, so a chart screen does not load React Flow.
       output: {
         codeSplitting: {
           groups: [
             { name: 're2js', test: /node_modules[\\/]re2js/ },
-            { name: 'react-flow', test: /node_modules[\\/](@xyflow|d3-)/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|use-sync-external-store)[\\/]/, priority: 2 },
+            { name: 'd3-common', test: /node_modules[\\/]d3-(interpolate|color|ease|timer)[\\/]/, priority: 1 },
+            { name: 'react-flow', test: /node_modules[\\/](@xyflow|d3-(drag|zoom|selection|dispatch|transition)[\\/])/ },
+            { name: 'charts', test: /node_modules[\\/](recharts|victory-vendor|d3-(scale|shape|array|format|time|time-format|path)[\\/])/ },
           ],
         },
       },

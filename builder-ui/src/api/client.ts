@@ -8,6 +8,24 @@ import type { GraphDiff } from '../../../rules/diff-graphs';
 import type { RuleGraph } from '../../../rules/graph.schema';
 import type { GraphIssue } from '../../../rules/validate-graph';
 import { uploadQuery, type Calibration, type CalibrationChanges, type CalibrationDraftInput, type CalibrationStarted, type CalibrationUpload } from '../calibration/calibration-wire';
+import type { RejectReason } from '../../../engine/types';
+import type {
+  FunnelGrouping,
+  FunnelReport,
+  GradeReport,
+  HandoffStatus,
+  Lead,
+  LeadSearch,
+  LedgerEntry,
+  QueuedHandoff,
+  ScoreReport,
+  SimulationRequest,
+  SimulationResult,
+  ThresholdReview,
+  WhatIf,
+} from './wire';
+
+export type * from './wire';
 
 export type Role = 'admin' | 'marketing' | 'reviewer' | 'sales' | 'ingest';
 
@@ -127,6 +145,7 @@ export function createApiClient(options: ApiClientOptions) {
   const send = <T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> => request<T>(options, baseUrl, method, path, body, contentType);
   const calibration = (calibrationId: string) => `/api/calibrations/${encodeURIComponent(calibrationId)}`;
   const model = (modelId: string) => `/api/models/${encodeURIComponent(modelId)}`;
+  const handoff = (handoffId: string) => `/api/handoffs/${encodeURIComponent(handoffId)}`;
 
   return {
     me: () => send<Me>('GET', '/api/me'),
@@ -146,6 +165,31 @@ export function createApiClient(options: ApiClientOptions) {
     listVersions: (modelId: string) => send<{ versions: ModelVersionSummary[] }>('GET', `${model(modelId)}/versions`).then((r) => r.versions),
     getVersion: (modelId: string, version: number) => send<ModelVersion>('GET', `${model(modelId)}/versions/${version}`),
     diff: (modelId: string, from: number, to: number) => send<VersionDiff>('GET', `${model(modelId)}/diff?from=${from}&to=${to}`),
+    /** Runs a made-up or a real lead through the saved draft (or `graph`); nothing is stored. */
+    simulate: (modelId: string, input: SimulationRequest) => send<SimulationResult>('POST', `${model(modelId)}/simulate`, input),
+
+    /** A sales queue's handoffs in one status, oldest first (a rep's key gets its own view). */
+    queue: (queue: string, status: HandoffStatus = 'pending', owner?: string) =>
+      send<{ queue: string; status: HandoffStatus; handoffs: QueuedHandoff[] }>('GET', `/api/sales/queues/${encodeURIComponent(queue)}/handoffs${query({ status, owner })}`).then((r) => r.handoffs),
+    accept: (handoffId: string, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/accept`, note ? { note } : {}),
+    qualify: (handoffId: string, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/qualify`, note ? { note } : {}),
+    reject: (handoffId: string, reason: RejectReason, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/reject`, note ? { reason, note } : { reason }),
+
+    searchLeads: (search: LeadSearch) => send<{ page: number; pageSize: number; total: number; leads: Lead[] }>('GET', `/api/leads${query(search)}`),
+    getLead: (leadId: string) => send<Lead>('GET', `/api/leads/${encodeURIComponent(leadId)}`),
+    /** The lead's ledger, oldest first, at most `limit` entries. */
+    ledger: (leadId: string, limit = 1000) => send<{ leadId: string; entries: LedgerEntry[] }>('GET', `/api/leads/${encodeURIComponent(leadId)}/ledger?limit=${limit}`).then((r) => r.entries),
+
+    /** The live model's thresholds, per segment. */
+    thresholds: () => send<ThresholdReview>('GET', '/api/reviews/thresholds'),
+    whatIf: (nodeId: string, value: number, bandWidth?: number) => send<WhatIf>('POST', '/api/reviews/what-if', { nodeId, value, ...(bandWidth !== undefined && { bandWidth }) }),
+    /** Saves reviewed thresholds as a new version; 409 (ApiError.conflict) when one was published since `baseVersion`. */
+    saveThresholds: (baseVersion: number, thresholds: Array<{ nodeId: string; value: number }>, changeNote: string) =>
+      send<ModelVersion>('PUT', '/api/reviews/thresholds', { baseVersion, thresholds, changeNote }),
+
+    funnel: (by: FunnelGrouping = 'none') => send<FunnelReport>('GET', `/api/reports/funnel?by=${by}`),
+    grades: () => send<GradeReport>('GET', '/api/reports/grades'),
+    scores: (score = 'total', bandWidth = 10, segment?: string) => send<ScoreReport>('GET', `/api/reports/scores${query({ score, bandWidth, segment })}`),
 
     /** Calibrates on a CSV export, sent as it is (text/csv); poll getCalibration for progress, then the report. */
     startCalibration: (csv: string, upload: CalibrationUpload) => send<CalibrationStarted>('POST', `/api/calibrations${uploadQuery(upload)}`, csv, 'text/csv'),
@@ -156,6 +200,17 @@ export function createApiClient(options: ApiClientOptions) {
     saveCalibrationDraft: (calibrationId: string, input: CalibrationDraftInput) =>
       send<{ modelId: string; revision: number; created: boolean }>('POST', `${calibration(calibrationId)}/draft`, input),
   };
+}
+
+/** `?a=1&b=x` from the parameters that have a value ('' for none). */
+export function query(params: object): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }
 
 async function request<T>(options: ApiClientOptions, baseUrl: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {

@@ -1,0 +1,202 @@
+/**
+ * The shapes the API answers with for leads, sales queues, simulations, threshold reviews and
+ * reports, as the screens read them. They mirror the API's own (api/features/*, the lead
+ * workflow's read side) without importing server code into the browser.
+ */
+import type { RejectReason, Stage } from '../../../engine/types';
+import type { Segment } from '../../../rules/graph.schema';
+
+export type HandoffStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'withdrawn';
+
+export interface StageChange {
+  stage: Stage;
+  at: string;
+  reason: string;
+}
+
+export interface Handoff {
+  handoffId: string;
+  leadId: string;
+  queue: string;
+  team: string;
+  owner?: string;
+  routeId?: string;
+  status: HandoffStatus;
+  createdAt: string;
+  slaDueAt: string;
+  slaHours: number;
+  escalateTo?: string;
+  maxEscalations: number;
+  escalations: number;
+  /** The lead's total score when it was handed off. */
+  score: number;
+  qualifiedBy: string;
+  grade?: string;
+  modelVersion: number;
+  decidedAt?: string;
+  reason?: RejectReason;
+  note?: string;
+}
+
+/** A handoff in a queue, with the rules that gave the lead the most points. */
+export interface QueuedHandoff extends Handoff {
+  topRules: Array<{ ruleId: string; ruleName: string; points: number }>;
+}
+
+export type FactValue = string | number | boolean | null;
+
+/** A lead as the API serves it (`GET /api/leads/:leadId`, and each row of a search). */
+export interface Lead {
+  leadId: string;
+  stage: Stage;
+  scores: Record<string, number>;
+  total: number;
+  grade: string | null;
+  segment: string | null;
+  modelVersion: number | null;
+  attributes: Record<string, FactValue>;
+  lastActivityAt: string | null;
+  eventCount: number;
+  ledgerSize: number;
+  handoff: Handoff | null;
+  stageHistory: StageChange[];
+}
+
+export interface LeadSearch {
+  stage?: Stage;
+  grade?: string;
+  segment?: string;
+  owner?: string;
+  minScore?: number;
+  maxScore?: number;
+  page?: number;
+  pageSize?: number;
+}
+
+/** One rule's points for one event. */
+export interface LedgerEntry {
+  sequence: number;
+  eventId: string;
+  eventType: string;
+  ruleId: string;
+  ruleName: string;
+  score: string;
+  points: number;
+  reason: string;
+  occurredAt: string;
+  modelVersion: number;
+}
+
+export interface SimulatedEvent {
+  type: string;
+  properties: Record<string, FactValue>;
+  attributes?: Record<string, FactValue>;
+  occurredAt: string;
+}
+
+/** A made-up lead (attributes and events) or a real one (leadId); the draft unless a graph is given. */
+export type SimulationRequest = { graph?: unknown; until?: string } & (
+  | { attributes?: Record<string, FactValue>; events: SimulatedEvent[] }
+  | { leadId: string }
+);
+
+export interface SimulationStep {
+  at: string;
+  /** A timer step is time passing: decay, or an SLA running out. */
+  kind: 'event' | 'timer';
+  event?: { eventId: string; type: string };
+  entries: Array<{ ruleId: string; ruleName: string; score: string; points: number; reason: string }>;
+  stageChanges: StageChange[];
+  handoff?: Pick<Handoff, 'handoffId' | 'queue' | 'team' | 'owner' | 'status' | 'slaDueAt'>;
+  scores: Record<string, number>;
+  total: number;
+  stage: Stage;
+  grade: string | null;
+  segment: string | null;
+}
+
+export interface SimulationResult {
+  modelId: string;
+  leadId: string;
+  events: number;
+  /** The model's score ids, in its order. */
+  scores: string[];
+  steps: SimulationStep[];
+  truncated: boolean;
+}
+
+export interface ReviewThreshold {
+  nodeId: string;
+  name: string;
+  scores: string[] | 'total';
+  value: number;
+  /** null: the default threshold, for leads of no segment with one of its own. */
+  segment: string | null;
+}
+
+export interface ThresholdReview {
+  modelId: string;
+  version: number;
+  segments: Segment[];
+  thresholds: ReviewThreshold[];
+}
+
+export interface ScoreBand {
+  from: number;
+  to: number;
+  leads: number;
+  reachedSql: number;
+  won: number;
+  sqlRate: number | null;
+  wonRate: number | null;
+  accepted: number;
+  rejected: number;
+  acceptanceRate: number | null;
+}
+
+export interface WhatIf {
+  modelId: string;
+  version: number;
+  nodeId: string;
+  segment: string | null;
+  scores: string[] | 'total';
+  /** Leads the threshold governs. */
+  leads: number;
+  current: { value: number; atOrAbove: number };
+  proposed: { value: number; atOrAbove: number };
+  bands: ScoreBand[];
+}
+
+export const FUNNEL_GROUPINGS = ['none', 'segment', 'source', 'industry', 'modelVersion'] as const;
+export type FunnelGrouping = (typeof FUNNEL_GROUPINGS)[number];
+
+export interface FunnelGroup {
+  key: string;
+  leads: number;
+  reached: { mql: number; sal: number; sql: number; won: number };
+  conversion: { mqlToSal: number | null; salToSql: number | null; sqlToWon: number | null; mqlToWon: number | null };
+  acceptance: { accepted: number; rejected: number; rate: number | null };
+  medianHoursMqlToSql: number | null;
+}
+
+export interface FunnelReport {
+  by: FunnelGrouping;
+  generatedAt: string;
+  groups: FunnelGroup[];
+}
+
+export interface GradeReport {
+  segment: string | null;
+  counts: Record<string, number>;
+  /** Rows A–D, columns 1–4. */
+  matrix: number[][];
+  ungraded: number;
+}
+
+export interface ScoreReport {
+  score: string;
+  bandWidth: number;
+  segment: string | null;
+  leads: number;
+  bands: Array<{ from: number; to: number; leads: number }>;
+}
