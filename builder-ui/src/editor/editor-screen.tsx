@@ -9,7 +9,7 @@ import type { CompiledModel } from '../../../engine/types';
 import type { RuleGraph } from '../../../rules/graph.schema';
 import { validateGraph, type GraphIssue } from '../../../rules/validate-graph';
 import { ApiError, describeError, type ModelDetail, type ModelVersion, type ModelVersionSummary, type VersionDiff } from '../api/client';
-import { hrefOf } from '../shell/routes';
+import { hrefOf, navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
 import { Canvas, useAddNode, useFocusElement } from './canvas';
 import { ChangeNoteDialog, CompiledDialog, ShortcutsDialog } from './dialogs';
@@ -268,6 +268,12 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
     [client, fail, modelId, replaceDraft, save, say],
   );
 
+  /** The Simulate screen runs the saved draft: save what is on the canvas first. */
+  const simulate = useCallback(async () => {
+    if (store.getState().graph !== savedGraph && (await save()) === null) return;
+    navigate({ screen: 'simulate', modelId });
+  }, [modelId, save, savedGraph, store]);
+
   const layout = useCallback(() => {
     actions.moveNodes(layoutGraph(store.getState().graph, measured));
     requestAnimationFrame(() => void fitView({ maxZoom: 1, padding: 0.15, duration: 200 }));
@@ -357,6 +363,9 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
             </button>
             <button type="button" data-testid="btn-compile" title="Show the json-rules-engine rules this graph compiles to" disabled={busy !== null} onClick={() => void compile()}>
               {busy === 'compile' ? 'Compiling…' : 'Compile'}
+            </button>
+            <button type="button" data-testid="btn-simulate" title="Run a sample lead or a real one through the draft (saves it first)" disabled={busy !== null} onClick={() => void simulate()}>
+              Simulate
             </button>
             <button
               type="button"
