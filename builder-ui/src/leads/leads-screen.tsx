@@ -1,0 +1,227 @@
+/**
+ * The lead explorer: find leads by stage, grade, segment, owner and score (highest score first,
+ * a page at a time), or open one by id. A sales key sees the leads of its own queues only.
+ */
+import { useId, useState } from 'react';
+import { STAGES } from '../../../engine/types';
+import type { LeadSearch } from '../api/client';
+import { dateTime } from '../shell/format';
+import { hrefOf, navigate } from '../shell/routes';
+import { useApi } from '../shell/session';
+import { useLoad } from '../shell/use-load';
+import { LeadPage } from './lead-page';
+
+const PAGE_SIZE = 25;
+// A1…D4 spelled out here: rules/graph.schema's list would bring zod to a screen that needs none of it.
+const GRADES = ['A', 'B', 'C', 'D'].flatMap((fit) => [1, 2, 3, 4].map((engagement) => `${fit}${engagement}`));
+const FILTER_STORAGE = 'leadflow.leadSearch';
+
+export function LeadsScreen({ leadId }: { leadId?: string | undefined }) {
+  return leadId ? <LeadPage key={leadId} leadId={leadId} /> : <LeadSearchPage />;
+}
+
+/** The filters as typed; kept for the session, so coming back from a lead finds them again. */
+interface Filters {
+  stage: string;
+  grade: string;
+  segment: string;
+  owner: string;
+  minScore: string;
+  maxScore: string;
+}
+const NO_FILTERS: Filters = { stage: '', grade: '', segment: '', owner: '', minScore: '', maxScore: '' };
+
+/** The search the API is asked for: filters with a value, scores as numbers. */
+export function toSearch(filters: Filters, page: number): LeadSearch {
+  const number = (text: string) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
+  const search: LeadSearch = { page, pageSize: PAGE_SIZE };
+  if (filters.stage) search.stage = filters.stage as LeadSearch['stage'];
+  if (filters.grade) search.grade = filters.grade;
+  if (filters.segment.trim()) search.segment = filters.segment.trim();
+  if (filters.owner.trim()) search.owner = filters.owner.trim();
+  const min = number(filters.minScore);
+  const max = number(filters.maxScore);
+  if (min !== undefined) search.minScore = min;
+  if (max !== undefined) search.maxScore = max;
+  return search;
+}
+
+function storedFilters(): { filters: Filters; page: number } {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(FILTER_STORAGE) ?? 'null') as { filters?: Partial<Filters>; page?: number } | null;
+    return { filters: { ...NO_FILTERS, ...stored?.filters }, page: typeof stored?.page === 'number' ? stored.page : 1 };
+  } catch {
+    return { filters: NO_FILTERS, page: 1 };
+  }
+}
+
+function LeadSearchPage() {
+  const client = useApi();
+  const ids = { stage: useId(), grade: useId(), segment: useId(), owner: useId(), min: useId(), max: useId(), open: useId() };
+  const [initial] = useState(storedFilters);
+  const [draft, setDraft] = useState<Filters>(initial.filters);
+  const [applied, setApplied] = useState<{ filters: Filters; page: number }>(initial);
+  const [openId, setOpenId] = useState('');
+  const search = toSearch(applied.filters, applied.page);
+  const { load } = useLoad(() => client.searchLeads(search), [client, JSON.stringify(search)]);
+
+  const apply = (filters: Filters, page: number) => {
+    setApplied({ filters, page });
+    sessionStorage.setItem(FILTER_STORAGE, JSON.stringify({ filters, page }));
+  };
+  const field = (name: keyof Filters) => ({ value: draft[name], onChange: (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value }) });
+  const pages = load.state === 'ready' ? Math.max(1, Math.ceil(load.value.total / PAGE_SIZE)) : 1;
+
+  return (
+    <main className="lf-page" aria-labelledby="leads-title">
+      <h1 id="leads-title">Leads</h1>
+      <div className="lf-columns">
+        <form
+          className="lf-grow lf-filters-grid"
+          aria-label="Filter leads"
+          onSubmit={(event) => {
+            event.preventDefault();
+            apply(draft, 1);
+          }}
+        >
+          <div className="lf-field">
+            <label htmlFor={ids.stage}>Stage</label>
+            <select id={ids.stage} data-testid="leads-filter-stage" {...field('stage')}>
+              <option value="">Any</option>
+              {STAGES.map((stage) => (
+                <option key={stage} value={stage}>
+                  {stage.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="lf-field">
+            <label htmlFor={ids.grade}>Grade</label>
+            <select id={ids.grade} data-testid="leads-filter-grade" {...field('grade')}>
+              <option value="">Any</option>
+              {GRADES.map((grade) => (
+                <option key={grade} value={grade}>
+                  {grade}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="lf-field">
+            <label htmlFor={ids.segment}>Segment</label>
+            <input id={ids.segment} data-testid="leads-filter-segment" placeholder="e.g. enterprise" {...field('segment')} />
+          </div>
+          <div className="lf-field">
+            <label htmlFor={ids.owner}>Owner</label>
+            <input id={ids.owner} data-testid="leads-filter-owner" placeholder="e.g. ae-1" {...field('owner')} />
+          </div>
+          <div className="lf-field">
+            <label htmlFor={ids.min}>Score from</label>
+            <input id={ids.min} type="number" data-testid="leads-filter-min" {...field('minScore')} />
+          </div>
+          <div className="lf-field">
+            <label htmlFor={ids.max}>to</label>
+            <input id={ids.max} type="number" data-testid="leads-filter-max" {...field('maxScore')} />
+          </div>
+          <div className="lf-row lf-filters-actions">
+            <button type="submit" className="lf-primary" data-testid="leads-search">
+              Search
+            </button>
+            <button
+              type="button"
+              data-testid="leads-reset"
+              onClick={() => {
+                setDraft(NO_FILTERS);
+                apply(NO_FILTERS, 1);
+              }}
+            >
+              Clear
+            </button>
+          </div>
+        </form>
+        <form
+          className="lf-card lf-form lf-open-lead"
+          aria-label="Open a lead by id"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (openId.trim()) navigate({ screen: 'leads', leadId: openId.trim() });
+          }}
+        >
+          <label htmlFor={ids.open}>Lead id</label>
+          <input id={ids.open} data-testid="leads-open-id" value={openId} onChange={(event) => setOpenId(event.target.value)} />
+          <button type="submit" data-testid="leads-open" disabled={!openId.trim()}>
+            Open
+          </button>
+        </form>
+      </div>
+
+      {load.state === 'loading' && <p>Searching…</p>}
+      {load.state === 'failed' && (
+        <p className="lf-error" role="alert" data-testid="leads-error">
+          Could not search: {load.message}
+        </p>
+      )}
+      {load.state === 'ready' && (
+        <>
+          <p className="lf-muted" data-testid="leads-total" role="status">
+            {load.value.total} lead{load.value.total === 1 ? '' : 's'}, highest score first
+          </p>
+          {load.value.leads.length === 0 ? (
+            <p data-testid="leads-empty">No lead matches.</p>
+          ) : (
+            <table className="lf-table lf-compact" data-testid="leads-list">
+              <thead>
+                <tr>
+                  <th scope="col">Lead</th>
+                  <th scope="col">Stage</th>
+                  <th scope="col">Total</th>
+                  <th scope="col">Scores</th>
+                  <th scope="col">Grade</th>
+                  <th scope="col">Segment</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Last active</th>
+                </tr>
+              </thead>
+              <tbody>
+                {load.value.leads.map((lead) => (
+                  <tr key={lead.leadId} data-testid={`lead-row-${lead.leadId}`}>
+                    <th scope="row">
+                      <a href={hrefOf({ screen: 'leads', leadId: lead.leadId })} data-testid={`lead-open-${lead.leadId}`}>
+                        {lead.leadId}
+                      </a>
+                    </th>
+                    <td>
+                      <span className={`lf-stage lf-stage-${lead.stage}`}>{lead.stage.toUpperCase()}</span>
+                    </td>
+                    <td>
+                      <strong>{lead.total}</strong>
+                    </td>
+                    <td className="lf-small">
+                      {Object.entries(lead.scores)
+                        .map(([id, value]) => `${id} ${value}`)
+                        .join(' · ')}
+                    </td>
+                    <td>{lead.grade ?? '–'}</td>
+                    <td>{lead.segment ?? '–'}</td>
+                    <td>{lead.handoff?.owner ?? (lead.handoff ? `(${lead.handoff.queue})` : '–')}</td>
+                    <td>{dateTime(lead.lastActivityAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <nav className="lf-row" aria-label="Pages">
+            <button type="button" data-testid="leads-prev" disabled={applied.page <= 1} onClick={() => apply(applied.filters, applied.page - 1)}>
+              ← Previous
+            </button>
+            <span data-testid="leads-page">
+              Page {applied.page} of {pages}
+            </span>
+            <button type="button" data-testid="leads-next" disabled={applied.page >= pages} onClick={() => apply(applied.filters, applied.page + 1)}>
+              Next →
+            </button>
+          </nav>
+        </>
+      )}
+    </main>
+  );
+}
