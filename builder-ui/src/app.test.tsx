@@ -59,6 +59,21 @@ describe('app shell', () => {
     render(<App />);
     expect(await screen.findByTestId('forbidden')).toBeTruthy();
     expect(screen.queryByTestId('nav-models')).toBeNull();
+    expect(screen.getByTestId('nav-queue')).toBeTruthy();
+    expect(screen.getByTestId('nav-leads')).toBeTruthy();
+    expect(screen.queryByTestId('nav-review')).toBeNull();
+    expect(screen.queryByTestId('nav-dashboard')).toBeNull();
+  });
+
+  it('starts a sales key on its queue', async () => {
+    localStorage.setItem(KEY_STORAGE, 'lf_sales');
+    serve({
+      'GET /api/me': { body: { name: 'Sam', role: 'sales', owner: 'sam', queues: ['inbound-sales'] } },
+      'GET /api/sales/queues/inbound-sales/handoffs?status=pending': { body: { handoffs: [] } },
+    });
+    render(<App />);
+    expect(await screen.findByTestId('queue-empty')).toBeTruthy();
+    expect(screen.getByTestId('nav-queue').getAttribute('aria-current')).toBe('page');
   });
 
   it('lets a reviewer read the models but not create one', async () => {
@@ -102,13 +117,18 @@ describe('routes and navigation', () => {
   });
 
   it('opens each screen to the roles that use it', () => {
-    expect(menuFor('marketing').map((e) => e.screen)).toEqual(['models']);
-    expect(menuFor('sales')).toEqual([]);
+    expect(menuFor('marketing').map((e) => e.screen)).toEqual(expect.arrayContaining(['models', 'review', 'leads', 'dashboard']));
+    expect(menuFor('marketing').map((e) => e.screen)).not.toContain('queue');
+    expect(menuFor('reviewer').map((e) => e.screen)).toEqual(['models', 'review', 'leads', 'dashboard']);
+    expect(menuFor('sales').map((e) => e.screen)).toEqual(['queue', 'leads']);
     expect(menuFor('ingest')).toEqual([]);
     expect(mayOpen({ screen: 'editor', modelId: 'm' }, 'sales')).toBe(false);
     expect(mayOpen({ screen: 'editor', modelId: 'm' }, 'reviewer')).toBe(true);
     expect(mayOpen({ screen: 'simulate', modelId: 'm' }, 'reviewer')).toBe(false);
     expect(mayOpen({ screen: 'queue' }, 'sales')).toBe(true);
     expect(mayOpen({ screen: 'queue' }, 'marketing')).toBe(false);
+    expect(mayOpen({ screen: 'leads', leadId: 'x' }, 'sales')).toBe(true);
+    expect(mayOpen({ screen: 'review' }, 'sales')).toBe(false);
+    expect(mayOpen({ screen: 'dashboard' }, 'sales')).toBe(false);
   });
 });

@@ -12,6 +12,11 @@ import { SignIn } from './shell/sign-in';
 // Screens load when first opened: the editor brings React Flow, the validator and dagre.
 const EditorScreen = lazy(() => import('./editor/editor-screen').then((m) => ({ default: m.EditorScreen })));
 const ModelsScreen = lazy(() => import('./models/models-screen').then((m) => ({ default: m.ModelsScreen })));
+const SimulateScreen = lazy(() => import('./simulate/simulate-screen').then((m) => ({ default: m.SimulateScreen })));
+const QueueScreen = lazy(() => import('./queue/queue-screen').then((m) => ({ default: m.QueueScreen })));
+const ReviewScreen = lazy(() => import('./review/review-screen').then((m) => ({ default: m.ReviewScreen })));
+const LeadsScreen = lazy(() => import('./leads/leads-screen').then((m) => ({ default: m.LeadsScreen })));
+const DashboardScreen = lazy(() => import('./dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })));
 
 export function App() {
   return (
@@ -110,17 +115,16 @@ function Screen({ route, me }: { route: Route; me: Me }) {
       return <ModelsScreen canEdit={canEdit} />;
     case 'editor':
       return <EditorScreen modelId={route.modelId} canEdit={canEdit} />;
-    // Slots for the screens still to come in #6: simulate, sales queue, threshold review, lead explorer, dashboard.
     case 'simulate':
+      return <SimulateScreen modelId={route.modelId} />;
     case 'queue':
+      return <QueueScreen me={me} />;
     case 'review':
+      return <ReviewScreen me={me} />;
     case 'leads':
+      return <LeadsScreen leadId={route.leadId} />;
     case 'dashboard':
-      return (
-        <main className="lf-page">
-          <p data-testid="not-built">This screen is not built yet.</p>
-        </main>
-      );
+      return <DashboardScreen />;
     case 'not-found':
       return (
         <main className="lf-page">

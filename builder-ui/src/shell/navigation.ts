@@ -14,11 +14,11 @@ export interface NavEntry {
 }
 
 export const NAVIGATION: readonly NavEntry[] = [
-  { screen: 'queue', label: 'Sales queue', roles: ['admin', 'sales'], built: false },
+  { screen: 'queue', label: 'Sales queue', roles: ['admin', 'sales'], built: true },
   { screen: 'models', label: 'Models', roles: ['admin', 'marketing', 'reviewer'], built: true },
-  { screen: 'review', label: 'Threshold review', roles: ['admin', 'marketing', 'reviewer'], built: false },
-  { screen: 'leads', label: 'Leads', roles: ['admin', 'marketing', 'reviewer', 'sales'], built: false },
-  { screen: 'dashboard', label: 'Dashboard', roles: ['admin', 'marketing', 'reviewer'], built: false },
+  { screen: 'review', label: 'Threshold review', roles: ['admin', 'marketing', 'reviewer'], built: true },
+  { screen: 'leads', label: 'Leads', roles: ['admin', 'marketing', 'reviewer', 'sales'], built: true },
+  { screen: 'dashboard', label: 'Dashboard', roles: ['admin', 'marketing', 'reviewer'], built: true },
 ];
 
 /** Roles that may change models (the API's permissions agree: reviewers only read them). */
