@@ -12,6 +12,7 @@ import { SignIn } from './shell/sign-in';
 // Screens load when first opened: the editor brings React Flow, the validator and dagre.
 const EditorScreen = lazy(() => import('./editor/editor-screen').then((m) => ({ default: m.EditorScreen })));
 const ModelsScreen = lazy(() => import('./models/models-screen').then((m) => ({ default: m.ModelsScreen })));
+const CalibrationScreen = lazy(() => import('./calibration/calibration-screen').then((m) => ({ default: m.CalibrationScreen })));
 const SimulateScreen = lazy(() => import('./simulate/simulate-screen').then((m) => ({ default: m.SimulateScreen })));
 const QueueScreen = lazy(() => import('./queue/queue-screen').then((m) => ({ default: m.QueueScreen })));
 const ReviewScreen = lazy(() => import('./review/review-screen').then((m) => ({ default: m.ReviewScreen })));
@@ -115,6 +116,8 @@ function Screen({ route, me }: { route: Route; me: Me }) {
       return <ModelsScreen canEdit={canEdit} />;
     case 'editor':
       return <EditorScreen modelId={route.modelId} canEdit={canEdit} />;
+    case 'calibration':
+      return <CalibrationScreen calibrationId={route.calibrationId} />;
     case 'simulate':
       return <SimulateScreen modelId={route.modelId} />;
     case 'queue':

@@ -16,6 +16,7 @@ export interface NavEntry {
 export const NAVIGATION: readonly NavEntry[] = [
   { screen: 'queue', label: 'Sales queue', roles: ['admin', 'sales'], built: true },
   { screen: 'models', label: 'Models', roles: ['admin', 'marketing', 'reviewer'], built: true },
+  { screen: 'calibration', label: 'Calibration', roles: ['admin', 'marketing'], built: true },
   { screen: 'review', label: 'Threshold review', roles: ['admin', 'marketing', 'reviewer'], built: true },
   { screen: 'leads', label: 'Leads', roles: ['admin', 'marketing', 'reviewer', 'sales'], built: true },
   { screen: 'dashboard', label: 'Dashboard', roles: ['admin', 'marketing', 'reviewer'], built: true },

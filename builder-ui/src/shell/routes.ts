@@ -13,6 +13,7 @@ export type Route =
   | { screen: 'review' }
   | { screen: 'leads'; leadId?: string }
   | { screen: 'dashboard' }
+  | { screen: 'calibration'; calibrationId?: string }
   | { screen: 'not-found'; path: string };
 
 export type ScreenId = Route['screen'];
@@ -27,6 +28,7 @@ export function parseHash(hash: string): Route {
   if (first === 'models' && second && third === 'simulate' && parts.length === 3) return { screen: 'simulate', modelId: second };
   if ((first === 'queue' || first === 'review' || first === 'dashboard') && parts.length === 1) return { screen: first };
   if (first === 'leads' && parts.length <= 2) return second ? { screen: 'leads', leadId: second } : { screen: 'leads' };
+  if (first === 'calibration' && parts.length <= 2) return second ? { screen: 'calibration', calibrationId: second } : { screen: 'calibration' };
   return { screen: 'not-found', path };
 }
 
@@ -40,6 +42,8 @@ export function hrefOf(route: Route): string {
       return `#/models/${encodeURIComponent(route.modelId)}/simulate`;
     case 'leads':
       return route.leadId ? `#/leads/${encodeURIComponent(route.leadId)}` : '#/leads';
+    case 'calibration':
+      return route.calibrationId ? `#/calibration/${encodeURIComponent(route.calibrationId)}` : '#/calibration';
     case 'not-found':
       return `#${route.path}`;
     default:
