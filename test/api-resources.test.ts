@@ -129,6 +129,8 @@ describe('webhooks, reviews and reports around one lead', () => {
     expect(batch.body).toMatchObject({ accepted: 3, rejected: 0 });
     const mql = await eventually(() => call('marketing', 'GET', `/api/leads/${leadId}`), (r) => r.body?.stage === 'mql', 'the lead to become MQL');
     expect(mql.body.total).toBe(90);
+    // A batch's events reach their lead in the order sent: it qualified on the demo, at 90.
+    expect(mql.body.handoff.score).toBe(90);
 
     const created = (await eventually(async () => received.find((r) => JSON.parse(r.body).key?.startsWith(`${leadId}:1`)), Boolean, 'the handoff webhook')) as (typeof received)[number];
     expect(JSON.parse(created.body)).toMatchObject({ type: 'handoff.created', handoff: { leadId, queue: 'inbound-sales' } });

@@ -50,7 +50,8 @@ const BATCH_CONCURRENCY = 16;
 
 /**
  * Ingests each event of a batch on its own: invalid ones are rejected with their reasons, the
- * others are delivered exactly as single events are (idempotent by event id).
+ * others are delivered exactly as single events are (idempotent by event id), each lead's in the
+ * order sent.
  */
 export async function ingestBatch(temporal: Client, events: EventRepository, items: unknown[]) {
   const results: BatchItemResult[] = new Array(items.length);
@@ -60,29 +61,41 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
   parsed.forEach((result, index) => {
     if (result.success && !firstIndex.has(result.data.eventId)) firstIndex.set(result.data.eventId, index);
   });
+  // One lead's events go in the order they were sent (its workflow applies them in arrival
+  // order); different leads go side by side.
+  const byLead = new Map<string, number[]>();
+  parsed.forEach((item, index) => {
+    const key = item.success ? item.data.leadId : `\u0000invalid:${index}`;
+    const group = byLead.get(key);
+    if (group) group.push(index);
+    else byLead.set(key, [index]);
+  });
+  const groups = [...byLead.values()];
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      const item = parsed[index]!;
-      if (!item.success) {
-        const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
-        results[index] = { index, status: 'rejected', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
-        continue;
-      }
-      if (firstIndex.get(item.data.eventId) !== index) {
-        results[index] = { index, eventId: item.data.eventId, status: 'duplicate' };
-        continue;
-      }
-      try {
-        const { status } = await ingestEvent(temporal, events, item.data);
-        results[index] = { index, eventId: item.data.eventId, status };
-      } catch (err) {
-        results[index] = { index, eventId: item.data.eventId, status: 'failed', reason: (err as Error).message };
-      }
+    while (next < groups.length) {
+      for (const index of groups[next++] as number[]) await deliver(index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, worker));
+  const deliver = async (index: number) => {
+    const item = parsed[index]!;
+    if (!item.success) {
+      const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
+      results[index] = { index, status: 'rejected', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
+      return;
+    }
+    if (firstIndex.get(item.data.eventId) !== index) {
+      results[index] = { index, eventId: item.data.eventId, status: 'duplicate' };
+      return;
+    }
+    try {
+      const { status } = await ingestEvent(temporal, events, item.data);
+      results[index] = { index, eventId: item.data.eventId, status };
+    } catch (err) {
+      results[index] = { index, eventId: item.data.eventId, status: 'failed', reason: (err as Error).message };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, groups.length) }, worker));
   const count = (status: BatchItemResult['status']) => results.filter((r) => r.status === status).length;
   return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed'), results };
 }
