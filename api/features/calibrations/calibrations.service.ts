@@ -122,7 +122,7 @@ async function launch(
       moreProblems: Math.max(0, table.problems.length - MAX_PROBLEMS),
     },
     settings,
-    progress: { step: 'queued', percent: 0, message: 'waiting for the calibrations before it' },
+    progress: { step: 'queued', percent: 0, message: 'waiting to start (one calibration runs at a time)' },
     drafts: [],
   };
   await deps.calibrations.create(record);

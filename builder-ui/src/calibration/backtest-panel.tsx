@@ -26,10 +26,10 @@ export function BacktestPanel({ id, title, backtest }: { id: string; title: stri
           <XAxis dataKey="label" fontSize={10} interval={0} angle={-35} textAnchor="end" height={70} />
           <YAxis unit="%" domain={[0, 100]} fontSize={11} width={44} />
           <Tooltip formatter={(value, _name, item) => [`${String(value)} % of ${count((item.payload as { leads: number }).leads)} leads`, 'converted']} />
-          <ReferenceLine y={Math.round(overall * 1000) / 10} stroke="#b42318" strokeDasharray="4 4" label={{ value: `average ${pct(overall, 0)}`, fontSize: 10, fill: '#b42318', position: 'insideTopRight' }} />
+          <ReferenceLine y={Math.round(overall * 1000) / 10} stroke="#b42318" strokeDasharray="4 4" />
           <Bar dataKey="rate" name="Converted" fill="#2454c5" isAnimationActive={false} />
         </BarChart>
-        <figcaption className="lf-muted lf-small">Conversion by score band on the hold-out; the dashed line is the average.</figcaption>
+        <figcaption className="lf-muted lf-small">Conversion by score band on the hold-out; the dashed line is the average, {pct(overall)}.</figcaption>
       </figure>
       <table className="lf-table lf-compact" data-testid={`lift-${id}`}>
         <caption className="lf-small">Lift by decile (1 = the top 10 % of leads by score)</caption>

@@ -94,7 +94,7 @@ function UploadForm() {
         }
       }}
     >
-      <h2>1. Past leads</h2>
+      <h2>Past leads</h2>
       <p className="lf-muted lf-small">A CSV export of leads whose outcome is known (at most 20 MB). Nothing is sent until you start.</p>
       <label htmlFor={ids.file}>CSV file</label>
       <input id={ids.file} type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" data-testid="calibration-file" onChange={(event) => void choose(event.target.files?.[0])} />
