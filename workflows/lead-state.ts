@@ -181,7 +181,8 @@ export function qualification(state: CarriedState, now: string): { sourceId: str
   const { snapshot, policies } = state;
   if (!policies || (state.coolDownUntil && now < state.coolDownUntil)) return undefined;
   const threshold = reachedThreshold(snapshot.stage, snapshot.scores, policies.thresholds, snapshot.segment ?? undefined);
-  if (threshold) return { sourceId: threshold.id, why: `score ${snapshot.total} reached threshold ${threshold.value} (${threshold.name})` };
+  // The score the threshold watches (a score, a sum, or the total), not always the total.
+  if (threshold) return { sourceId: threshold.id, why: `score ${thresholdScore(snapshot.scores, threshold)} reached threshold ${threshold.value} (${threshold.name})` };
   if (policies.grade && gradeQualifies(snapshot.stage, snapshot.scores, policies.grade)) {
     return { sourceId: policies.grade.id, why: `grade ${snapshot.grade} is sales-ready` };
   }
