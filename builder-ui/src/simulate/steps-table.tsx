@@ -28,9 +28,7 @@ export function StepsTable({ steps, labels, first }: { steps: readonly Simulatio
               </td>
               <td>
                 {step.kind === 'event' ? (
-                  <>
-                    <strong>{step.event?.eventId === 'sim:profile' ? 'profile (attributes)' : words(step.event?.type ?? 'event')}</strong>
-                  </>
+                  <strong>{step.event?.eventId === 'sim:profile' ? 'profile (attributes)' : words(step.event?.type ?? 'event')}</strong>
                 ) : (
                   <strong>{decay ? 'time passes: decay' : 'time passes'}</strong>
                 )}
