@@ -43,6 +43,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/leads': ['marketing', 'reviewer', 'sales'],
   'GET /api/leads/{leadId}': ['marketing', 'reviewer', 'sales'],
   'GET /api/leads/{leadId}/ledger': ['marketing', 'reviewer', 'sales'],
+  'GET /api/sales/queues': ['sales'],
   'GET /api/sales/queues/{queue}/handoffs': ['sales'],
   'POST /api/handoffs/{handoffId}/accept': ['sales'],
   'POST /api/handoffs/{handoffId}/qualify': ['sales'],
@@ -153,6 +154,8 @@ describe('API keys', () => {
     expect((await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs', undefined, ana)).status).toBe(200);
     const other = await request(base, 'GET', '/api/sales/queues/enterprise-sales/handoffs', undefined, ana);
     expect(other).toMatchObject({ status: 403, body: { error: { message: 'This key works the queues inbound-sales, not enterprise-sales' } } });
+    const listed = await request(base, 'GET', '/api/sales/queues', undefined, ana);
+    expect(listed.body.queues.every((q: any) => q.queue === 'inbound-sales')).toBe(true);
   });
 });
 

@@ -156,6 +156,13 @@ describe('webhooks, reviews and reports around one lead', () => {
     expect(rejected.body).toMatchObject({ stage: 'nurture', handoff: { status: 'rejected' } });
     await eventually(async () => received.filter((r) => JSON.parse(r.body).type === 'handoff.answered' && JSON.parse(r.body).handoff.leadId === leadId), (found) => found.length > 0, 'the answer webhook');
     expect((await request(base, 'DELETE', `/api/webhooks/${webhook.webhookId}`)).status).toBe(200);
+    const queues = (await request(base, 'GET', '/api/sales/queues')).body.queues;
+    expect(queues.find((q: any) => q.queue === 'inbound-sales')).toMatchObject({ queue: 'inbound-sales', total: expect.any(Number), pending: expect.any(Number) });
+    // A long ledger pages by sequence number.
+    const ledger = (await call('marketing', 'GET', `/api/leads/${leadId}/ledger?limit=2`)).body.entries;
+    expect(ledger.map((e: any) => e.sequence)).toEqual([0, 1]);
+    const rest = (await call('marketing', 'GET', `/api/leads/${leadId}/ledger?from=2`)).body.entries;
+    expect(rest[0].sequence).toBe(2);
   });
 
   it('reports the lead in the funnel of its source, with sales’ answer in the acceptance rate', async () => {

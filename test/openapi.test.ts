@@ -44,6 +44,7 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/api/leads/{leadId}/ledger'].get.parameters.map((p: any) => [p.name, p.in, p.required])).toEqual([
       ['leadId', 'path', true],
       ['limit', 'query', false],
+      ['from', 'query', false],
     ]);
   });
 

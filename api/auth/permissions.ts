@@ -39,6 +39,7 @@ export const PERMISSIONS: Record<string, Grant> = {
   'GET /leads/:leadId': LEAD_READERS,
   'GET /leads/:leadId/ledger': LEAD_READERS,
 
+  'GET /sales/queues': ['sales'],
   'GET /sales/queues/:queue/handoffs': ['sales'],
   'POST /handoffs/:handoffId/accept': ['sales'],
   'POST /handoffs/:handoffId/qualify': ['sales'],

@@ -147,8 +147,21 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return Lead.findOne({ leadId }, { _id: 0 }).lean<LeadSnapshot>();
     },
 
-    async ledger(leadId: string, limit: number): Promise<LedgerEntry[]> {
-      return Ledger.find({ leadId }, { _id: 0 }).sort({ sequence: 1 }).limit(limit).lean<LedgerEntry[]>();
+    async ledger(leadId: string, limit: number, from = 0): Promise<LedgerEntry[]> {
+      return Ledger.find({ leadId, sequence: { $gte: from } }, { _id: 0 }).sort({ sequence: 1 }).limit(limit).lean<LedgerEntry[]>();
+    },
+
+    /** Every queue that has had a handoff, with how many are pending in each. */
+    async queues(): Promise<Array<{ queue: string; pending: number; total: number }>> {
+      const rows = await HandoffModel.aggregate<{ _id: { queue: string; status: string }; n: number }>([{ $group: { _id: { queue: '$queue', status: '$status' }, n: { $sum: 1 } } }]);
+      const byQueue = new Map<string, { queue: string; pending: number; total: number }>();
+      for (const { _id, n } of rows) {
+        const entry = byQueue.get(_id.queue) ?? { queue: _id.queue, pending: 0, total: 0 };
+        entry.total += n;
+        if (_id.status === 'pending') entry.pending += n;
+        byQueue.set(_id.queue, entry);
+      }
+      return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
     },
 
     /** Lead ids after `after`, in id order (a cursor for batch jobs). */

@@ -9,6 +9,16 @@ import { decideHandoff } from './handoffs.service';
 export function handoffsRouter(temporal: Client, leads: LeadRepository): DocumentedRouter {
   const router = documentedRouter();
 
+  // Which queues there are: a sales key sees its own.
+  router.get(
+    '/sales/queues',
+    handle({ summary: 'Sales queues with their pending and total handoffs (a sales key: its own queues)' }, async ({ caller }) => {
+      const queues = await leads.queues();
+      const mine = caller?.role === 'sales' ? queues.filter((q) => (caller.queues ?? []).includes(q.queue)) : queues;
+      return { body: { queues: mine } };
+    }),
+  );
+
   // A sales queue (or one rep's part of it): its handoffs in one status, oldest first.
   router.get(
     '/sales/queues/:queue/handoffs',

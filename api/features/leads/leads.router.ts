@@ -32,7 +32,11 @@ const syncBody = z.strictObject({
   attributes: z.record(z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'keys are letters, digits and "_", starting with a letter'), z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()])),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
 });
-const ledgerQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+const ledgerQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** The first entry's sequence number: page through a long ledger with the last one seen + 1. */
+  from: z.coerce.number().int().min(0).default(0),
+});
 
 export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput) => Promise<{ status: string }>): DocumentedRouter {
   const router = documentedRouter();
@@ -80,7 +84,7 @@ export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput)
     handle({ summary: "A lead's score ledger: every point with its rule, version and reason", params: leadParams, query: ledgerQuery }, async ({ params, query, caller }) => {
       const lead = await leads.getLead(params.leadId);
       if (!lead || !canSeeLead(caller, lead)) throw notFound(`Lead ${params.leadId}`);
-      return { body: { leadId: params.leadId, entries: await leads.ledger(params.leadId, query.limit) } };
+      return { body: { leadId: params.leadId, entries: await leads.ledger(params.leadId, query.limit, query.from) } };
     }),
   );
 

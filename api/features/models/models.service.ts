@@ -184,6 +184,11 @@ function draft(graph: unknown, actor: string) {
   return { graph, revision: 0, updatedAt: new Date(), updatedBy: actor };
 }
 
+/**
+ * A new model's starting point. A rejected lead goes back to nurture starting over on engagement,
+ * and waits 30 days before it can qualify again: without a cool-down, the score that qualified
+ * it would hand it straight back to sales. Marketers change both in the model settings.
+ */
 function emptyGraph(name: string) {
-  return { name, scores: [{ id: 'fit', label: 'Fit' }, { id: 'engagement', label: 'Engagement' }], nodes: [], edges: [] };
+  return { name, scores: [{ id: 'fit', label: 'Fit' }, { id: 'engagement', label: 'Engagement' }], recycle: { resetScores: ['engagement'], coolDownDays: 30 }, nodes: [], edges: [] };
 }
