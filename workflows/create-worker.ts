@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createLeadActivities, type LeadActivityDeps } from './lead.activities';
 import { TASK_QUEUE } from './lead.definitions';
+import { createRescoreActivities, type RescoreActivityDeps } from './rescore.activities';
 
 // Everything under workflows/ stays free of Node built-ins, so the path comes from the URL itself.
 export const WORKFLOWS_PATH = decodeURIComponent(new URL('./all.workflows.ts', import.meta.url).pathname);
@@ -9,6 +10,8 @@ export interface LeadWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   deps: LeadActivityDeps;
+  /** The bulk rescoring's I/O; without it this worker runs no rescoring batches. */
+  rescoreDeps?: RescoreActivityDeps;
   taskQueue?: string;
   /** A prebuilt bundle, so that tests bundle the workflow code once. */
   workflowBundle?: WorkflowBundleOption;
@@ -21,6 +24,6 @@ export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createLeadActivities(options.deps),
+    activities: { ...createLeadActivities(options.deps), ...(options.rescoreDeps && createRescoreActivities(options.rescoreDeps)) },
   });
 }

@@ -10,7 +10,7 @@ import { applyHits, gradeOf, gradeQualifies, reachedThreshold, thresholdScore, t
 import { nextStage, type StageTrigger } from '../engine/stage-machine';
 import type { CompiledModel, LeadEvent, PointsLimits, PredictedScore, RuleHit, Stage } from '../engine/types';
 import type { RoutedLead, ScoredBatch } from './lead.activities';
-import type { CarriedState, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
+import type { CarriedState, EventDigest, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -174,6 +174,27 @@ export function applyRescore(state: CarriedState, rescored: Rescored, now: strin
   }
   refresh(state);
   return ledger;
+}
+
+/**
+ * Which events a rescoring was computed from: how many, and an order-independent hash of their
+ * ids (a sum of FNV-1a hashes). A lead's workflow takes a bulk rescoring only when the events it
+ * has applied give the same digest, so an event that arrived meanwhile is never lost or counted twice.
+ */
+export function eventDigest(eventIds: Iterable<string>): EventDigest {
+  let count = 0;
+  let hash = 0;
+  for (const id of eventIds) {
+    count += 1;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+    hash = (hash + (h >>> 0)) >>> 0;
+  }
+  return { count, hash };
+}
+
+export function sameDigest(a: EventDigest, b: EventDigest): boolean {
+  return a.count === b.count && a.hash === b.hash;
 }
 
 /** What qualifies the lead now (a threshold for its segment, or a sales-ready grade), if anything. */

@@ -7,8 +7,9 @@ import type { DecayState } from '../engine/decay';
 import type { LeadMemory } from '../engine/lead-context';
 import type { Scores } from '../engine/score-state';
 import type { CompiledDecay, CompiledGrade, CompiledScore, CompiledThreshold, LeadEvent, RecyclePolicy, RejectReason, Stage } from '../engine/types';
+import type { Rescored } from './lead-state';
 // Type-only: activities and definitions describe one another.
-import type { Notification } from './lead.activities';
+import type { Notification, ProjectionWrite } from './lead.activities';
 
 export const TASK_QUEUE = 'leadflow-leads';
 
@@ -145,6 +146,11 @@ export interface CarriedState {
   pendingRescore?: number;
   /** Notifications still being delivered when the run continued as new: sent again (same keys). */
   undelivered?: Notification[];
+  /**
+   * Ledger entries of a bulk rescoring, which that rescoring writes; sent again with the lead's
+   * next own write (idempotent by entry id), so they are not lost if the bulk write was.
+   */
+  unsavedLedger?: LedgerEntry[];
 }
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
@@ -158,10 +164,41 @@ export interface RescoreProgress {
   modelVersion: number;
   /** Leads when the rescoring started. */
   total: number;
-  /** Leads told to rescore so far. */
+  /** Leads handled so far: rescored in bulk, left to rescore themselves, or without a workflow. */
   signalled: number;
+  /** Leads whose workflow took the bulk result (and whose read side was written in bulk). */
+  rescored?: number;
+  /** Leads that were busy or had new events: each replays its own events instead. */
+  deferred?: number;
+  /** Leads with a read side but no running workflow: nothing to rescore. */
+  missing?: number;
+  /** Stored events replayed. */
+  events?: number;
   done: boolean;
 }
+
+/** Which events a rescoring was computed from (see eventDigest in lead-state.ts). */
+export interface EventDigest {
+  count: number;
+  hash: number;
+}
+
+/** A lead's rescoring, computed in bulk from its stored events. */
+export interface RescoreDelivery {
+  modelVersion: number;
+  /** The stored events the result was computed from. */
+  events: EventDigest;
+  rescored: Rescored;
+}
+
+/**
+ * The lead's answer: it took the result (and hands back the read-side write it would have made),
+ * or it will replay its own events (it was busy, or its events differ from those the result used).
+ */
+export type RescoreReply = { status: 'applied'; write: ProjectionWrite } | { status: 'deferred'; reason: string };
+
+/** Hands a lead its bulk-computed rescoring; answered in the same workflow task. */
+export const rescoreResultUpdate = defineUpdate<RescoreReply, [RescoreDelivery]>('rescoreResult');
 export const rescoreProgressQuery = defineQuery<RescoreProgress>('rescoreProgress');
 export const leadStateQuery = defineQuery<LeadSnapshot>('leadState');
 export const salesDecisionUpdate = defineUpdate<LeadSnapshot, [SalesDecisionInput]>('salesDecision');

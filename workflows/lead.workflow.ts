@@ -19,9 +19,12 @@ import type { LeadActivities, Notification } from './lead.activities';
 import {
   leadEventSignal,
   leadStateQuery,
+  rescoreResultUpdate,
   rescoreSignal,
   salesDecisionUpdate,
   type CarriedState,
+  type RescoreDelivery,
+  type RescoreReply,
   type Handoff,
   type LeadWorkflowInput,
   type LedgerEntry,
@@ -33,12 +36,14 @@ import {
   applyEvent,
   applyRescore,
   applySla,
+  eventDigest,
   initialState,
   nextDeadline,
   nextHandoffId,
   openHandoff,
   policiesOf,
   qualification,
+  sameDigest,
   validateDecision,
 } from './lead-state';
 
@@ -85,6 +90,38 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   // A later request for a rescoring supersedes one not yet done.
   setHandler(rescoreSignal, ({ modelVersion }) => void (state.pendingRescore = modelVersion));
 
+  // A bulk rescoring's result waits for the top of the loop's next turn, which answers it before
+  // any activity runs: the update completes in the workflow task that delivered it.
+  const pendingResults: Array<{ delivery: RescoreDelivery; turn: number }> = [];
+  const resultReplies = new Map<number, RescoreReply>();
+  let resultTurns = 0;
+  setHandler(rescoreResultUpdate, async (delivery) => {
+    const turn = ++resultTurns;
+    pendingResults.push({ delivery, turn });
+    await condition(() => resultReplies.has(turn));
+    const reply = resultReplies.get(turn) as RescoreReply;
+    resultReplies.delete(turn);
+    return reply;
+  });
+  /**
+   * Takes a bulk rescoring only if it was computed from exactly the events this lead has applied;
+   * otherwise the lead replays its own stored events (the rescore signal's path) once its queue
+   * is empty, so an event that arrived meanwhile is neither lost nor counted twice.
+   */
+  const takeResult = (delivery: RescoreDelivery): RescoreReply => {
+    const queued = new Set(pendingEvents.map((event) => event.eventId));
+    const applied = eventDigest([...seenEventIds].filter((id) => !queued.has(id)));
+    if (!sameDigest(applied, delivery.events)) {
+      state.pendingRescore = delivery.modelVersion;
+      return { status: 'deferred', reason: `the lead has applied ${applied.count} events, the result was computed from ${delivery.events.count}` };
+    }
+    const ledger = applyRescore(state, delivery.rescored, now());
+    // The rescoring writes this revision in bulk; the lead's own next write supersedes it.
+    state.snapshot.revision += 1;
+    state.unsavedLedger = [...(state.unsavedLedger ?? []), ...ledger];
+    return { status: 'applied', write: { snapshot: { ...state.snapshot }, ledger: [...state.unsavedLedger], handoffs: [] } };
+  };
+
   setHandler(
     salesDecisionUpdate,
     async (decision) => {
@@ -113,9 +150,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const deadline = nextDeadline(state, now());
     const waitMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
     if (waitMs === undefined || waitMs > 0) {
-      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || state.pendingRescore !== undefined || timeToContinue(), waitMs);
+      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || pendingResults.length > 0 || state.pendingRescore !== undefined || timeToContinue(), waitMs);
     }
     const changes = new Changes(state, deliver);
+
+    for (const { delivery, turn } of pendingResults.splice(0)) resultReplies.set(turn, takeResult(delivery));
 
     if (pendingDecisions.length > 0) {
       const decisions = pendingDecisions.splice(0);
@@ -210,7 +249,10 @@ class Changes {
   async save(state: CarriedState): Promise<void> {
     if (!this.touched) return;
     state.snapshot.revision += 1;
-    await writeProjection({ snapshot: { ...state.snapshot }, ledger: this.ledger, handoffs: [...this.handoffs.values()] });
+    // A bulk rescoring's entries go again with this write, in case its own write was lost.
+    const ledger = state.unsavedLedger ? [...state.unsavedLedger, ...this.ledger] : this.ledger;
+    await writeProjection({ snapshot: { ...state.snapshot }, ledger, handoffs: [...this.handoffs.values()] });
+    if (state.unsavedLedger) delete state.unsavedLedger;
     const lead = { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade };
     // Runs started before this change waited for every receiver, and announced handoffs only.
     if (patched('notify-in-background-with-stage-changes')) {

@@ -2,17 +2,28 @@
  * Worker entry (a composition root): connects to MongoDB and Temporal and runs lead workflows.
  * Run more of these, on more machines, to score more leads.
  */
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { openRepositories } from '../api/db/repositories';
 import { parseEnv } from '../api/env';
 import { createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
+import { leadWorkflowId, rescoreResultUpdate } from './lead.definitions';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
 const { versions: models, leads, counters, events, webhooks } = db;
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+// The bulk rescoring hands each lead's workflow its result through a client of its own.
+const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+async function modelVersion(version: number) {
+  const found = await models.get(env.LEADFLOW_MODEL_ID, version);
+  if (!found) throw new Error(`model "${env.LEADFLOW_MODEL_ID}" has no version ${version}`);
+  return { version: found.version, compiled: found.compiled };
+}
+
 const worker = await createLeadWorker({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
@@ -23,11 +34,7 @@ const worker = await createLeadWorker({
       if (!latest) throw new Error(`no published version of model "${env.LEADFLOW_MODEL_ID}" yet`);
       return { version: latest.version, compiled: latest.compiled };
     },
-    async modelVersion(version) {
-      const found = await models.get(env.LEADFLOW_MODEL_ID, version);
-      if (!found) throw new Error(`model "${env.LEADFLOW_MODEL_ID}" has no version ${version}`);
-      return { version: found.version, compiled: found.compiled };
-    },
+    modelVersion,
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     writeProjection: (write) => leads.writeProjection(write),
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
@@ -35,10 +42,25 @@ const worker = await createLeadWorker({
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
     countLeads: () => leads.countLeads(),
   },
+  rescoreDeps: {
+    modelVersion,
+    listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
+    eventsOfLeadRange: (first, last) => events.forLeadRange(first, last),
+    async deliverRescore(leadId, delivery) {
+      try {
+        return await client.workflow.getHandle(leadWorkflowId(leadId)).executeUpdate(rescoreResultUpdate, { args: [delivery] });
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { status: 'missing' };
+        throw err;
+      }
+    },
+    writeProjections: (writes) => leads.writeProjections(writes),
+  },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
 console.log(`worker: polling task queue on ${env.TEMPORAL_ADDRESS}`);
 await worker.run();
 await connection.close();
+await clientConnection.close();
 await db.close();

@@ -55,6 +55,26 @@ export function createEventRepository(connection: Connection = mongoose.connecti
         occurredAt,
       }));
     },
+
+    /**
+     * The events of every lead whose id lies in [first, last], grouped by lead, each lead's oldest
+     * first: one range query on the (leadId, occurredAt, eventId) index for a whole batch of leads.
+     */
+    async forLeadRange(first: string, last: string): Promise<Map<string, LeadEvent[]>> {
+      const cursor = Event.find({ leadId: { $gte: first, $lte: last } }, { _id: 0, receivedAt: 0 })
+        .sort({ leadId: 1, occurredAt: 1, eventId: 1 })
+        .lean<LeadEvent[]>()
+        .cursor({ batchSize: 5_000 });
+      const byLead = new Map<string, LeadEvent[]>();
+      for await (const row of cursor) {
+        const { eventId, leadId, type, properties, attributes, occurredAt } = row as unknown as LeadEvent;
+        const event: LeadEvent = { eventId, leadId, type, properties: properties ?? {}, ...(attributes && { attributes }), occurredAt };
+        const events = byLead.get(leadId);
+        if (events) events.push(event);
+        else byLead.set(leadId, [event]);
+      }
+      return byLead;
+    },
   };
 }
 

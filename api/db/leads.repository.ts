@@ -124,6 +124,31 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       await upsertIgnoringRace(Lead, { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, snapshot);
     },
 
+    /**
+     * Many leads' writes at once, each with writeProjection's guarantees: ledger entries are
+     * inserted once by entry id, and a snapshot replaces the stored one only if it is newer, so a
+     * lead's own later write is never overwritten. One insert and one bulk replace for the batch.
+     */
+    async writeProjections(writes: ProjectionWrite[]): Promise<void> {
+      const ledger = writes.flatMap((write) => write.ledger);
+      // Inserts, not upserts: a duplicate key is an entry already written (a retry).
+      if (ledger.length > 0) await ignoringDuplicates(() => Ledger.insertMany(ledger, { ordered: false, lean: true }));
+      for (const handoff of writes.flatMap((write) => write.handoffs)) {
+        const filter: mongoose.QueryFilter<Handoff> = { handoffId: handoff.handoffId };
+        if (handoff.status === 'pending') filter.status = 'pending';
+        await upsertIgnoringRace(HandoffModel, filter, handoff);
+      }
+      if (writes.length === 0) return;
+      await ignoringDuplicates(() =>
+        Lead.bulkWrite(
+          writes.map(({ snapshot }) => ({
+            replaceOne: { filter: { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: snapshot, upsert: true },
+          })),
+          { ordered: false },
+        ),
+      );
+    },
+
     /** Leads matching `filter`, highest score first (ties by id), one page at a time. */
     async search(filter: LeadFilter, page: number, pageSize: number): Promise<{ total: number; leads: LeadSnapshot[] }> {
       const query: mongoose.QueryFilter<LeadSnapshot> = {};
@@ -221,6 +246,22 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
+
+/**
+ * Runs a bulk write whose duplicate-key failures mean "already there or newer" (an idempotent
+ * insert, or an upsert whose filter missed a newer revision); any other failure is thrown.
+ */
+async function ignoringDuplicates(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+    const code = (failure: { code?: number; err?: { code?: number } }) => failure.code ?? failure.err?.code;
+    if (failures && failures.length > 0 && failures.every((failure) => code(failure) === DUPLICATE_KEY)) return;
+    if (!failures && (err as { code?: number }).code === DUPLICATE_KEY) return;
+    throw err;
+  }
+}
 
 /**
  * Replaces the document matching `filter`, inserting it if none matches. When the filter misses
