@@ -40,7 +40,7 @@ let lastLine = 0;
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags, positionals } = readArguments();
-const file = positionals[0] ?? path.resolve(repo, '../shared/datasets/x-education-leads/leads.csv');
+const file = positionals[0] ?? path.resolve(repo, 'datasets/x-education-leads/leads.csv');
 const list = (value: string | undefined) => value?.split(',').map((item) => item.trim());
 const number = (name: string, value: string) => {
   const parsed = Number(value);

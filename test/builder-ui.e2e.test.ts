@@ -172,10 +172,12 @@ describe('builder UI, end to end', () => {
     await select(page, pricingPoints, 'points');
     expect(await textOf(byId(page, 'inspector-connections'))).toContain('← from Condition: Pricing page');
 
-    // Model settings (nothing selected): a rejected lead waits 30 days before it can qualify again.
+    // Model settings (nothing selected): a new model starts a rejected lead over on engagement
+    // and makes it wait 30 days before it can qualify again; the marketer makes it 45.
     await page.locator('.react-flow__pane').click({ position: { x: 600, y: 560 } });
     await byId(page, 'model-settings').waitFor(WAIT);
-    await byId(page, 'field-recycle-coolDownDays').fill('30');
+    expect(await byId(page, 'field-recycle-coolDownDays').inputValue()).toBe('30');
+    await byId(page, 'field-recycle-coolDownDays').fill('45');
 
     await expect.poll(() => page.locator('.lf-node-error').count(), WAIT).toBe(0);
     expect(await byId(page, 'btn-publish').isDisabled()).toBe(false);
@@ -276,8 +278,8 @@ describe('builder UI, end to end', () => {
     const proposed = byId(page, 'whatif-proposed');
     await expect.poll(() => proposed.getAttribute('data-value'), WAIT).toBe('60');
     const atSixty = Number(await textOf(byId(page, 'whatif-current')));
-    // Our two leads, at 80, are among them.
-    expect(atSixty).toBeGreaterThanOrEqual(2);
+    // The lead still waiting, at 80, is among them (the rejected one started over on engagement).
+    expect(atSixty).toBeGreaterThanOrEqual(1);
     expect(Number(await textOf(proposed))).toBe(atSixty);
 
     const value = byId(page, `review-value-${threshold}`);
@@ -285,7 +287,7 @@ describe('builder UI, end to end', () => {
     await value.pressSequentially('90');
     await expect.poll(() => proposed.getAttribute('data-value'), WAIT).toBe('90');
     await expect.poll(() => byId(page, 'whatif').getAttribute('data-pending'), WAIT).toBe('false');
-    expect(Number(await textOf(proposed))).toBeLessThanOrEqual(atSixty - 2);
+    expect(Number(await textOf(proposed))).toBeLessThanOrEqual(atSixty - 1);
     expect(await textOf(byId(page, 'whatif-delta'))).toMatch(/^-\d+ leads?$/);
     expect(await byId(page, 'review-bands').locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
     await shot(page, '08-threshold-review');
@@ -306,22 +308,24 @@ describe('builder UI, end to end', () => {
     const page = await openAs('reviewer', (liveUi as AppProcess).url as string, keys.reviewer);
     await byId(page, 'nav-leads').click();
     await byId(page, 'leads-filter-stage').selectOption('nurture');
-    await byId(page, 'leads-filter-min').fill('80');
+    await byId(page, 'leads-filter-max').fill('0');
     await byId(page, 'leads-search').click();
     await byId(page, `lead-row-${leadId}`).waitFor(WAIT);
     await shot(page, '09-lead-explorer');
 
     await byId(page, `lead-open-${leadId}`).click();
     await expect.poll(() => textOf(byId(page, 'lead-stage')), WAIT).toBe('NURTURE');
-    expect(await textOf(byId(page, 'lead-total'))).toBe('80');
-    expect(await byId(page, 'lead-ledger').locator('tbody tr').count()).toBe(2);
+    // Rejected: engagement started over (the recycle entry takes the 80 back).
+    expect(await textOf(byId(page, 'lead-total'))).toBe('0');
+    expect(await byId(page, 'lead-ledger').locator('tbody tr').count()).toBe(3);
     expect(await textOf(byId(page, 'lead-ledger'))).toContain('Demo requested');
+    expect(await textOf(byId(page, 'lead-ledger'))).toContain('Recycled to nurture');
     expect(await byId(page, 'lead-stages').locator('li').allTextContents()).toEqual([
       expect.stringMatching(/^LEAD/),
       expect.stringMatching(/^MQL/),
       expect.stringMatching(/^NURTURE.*rejected by sales: no_need/),
     ]);
-    expect(await byId(page, 'lead-timeline').getAttribute('data-points')).toBe('2');
+    expect(await byId(page, 'lead-timeline').getAttribute('data-points')).toBe('3');
     await expect.poll(() => page.locator('[data-testid="lead-timeline"] .recharts-line').count(), WAIT).toBeGreaterThanOrEqual(2);
     await shot(page, '10-lead-page');
 

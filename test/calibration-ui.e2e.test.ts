@@ -21,7 +21,7 @@ import { startApi, startUi, type AppProcess } from '../scripts/stack';
 import { ensureChromium, ROOT } from '../scripts/tools';
 import { request } from './support/http';
 
-const DATA = path.resolve(ROOT, '../shared/datasets/x-education-leads/leads.csv');
+const DATA = path.resolve(ROOT, 'datasets/x-education-leads/leads.csv');
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 /** A calibration of 9,240 leads on a busy two-core machine: allow it time, assert nothing about it. */
 const LONG = { timeout: 110_000 };

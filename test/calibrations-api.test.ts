@@ -20,7 +20,7 @@ import { ROOT } from '../scripts/tools';
 import { startApi, type AppProcess } from '../scripts/stack';
 import { eventually, request, type JsonResponse } from './support/http';
 
-const DATA = path.resolve(ROOT, '../shared/datasets/x-education-leads/leads.csv');
+const DATA = path.resolve(ROOT, 'datasets/x-education-leads/leads.csv');
 const TARGET = 0.8;
 const run = Date.now().toString(36);
 let api: AppProcess;

@@ -22,7 +22,7 @@ import { validateGraph } from '../../rules/validate-graph';
 import { parseCsv } from './read-csv';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = path.resolve(repo, '../shared/datasets/x-education-leads/leads.csv');
+const DATA = path.resolve(repo, 'datasets/x-education-leads/leads.csv');
 const TARGET = 0.8;
 
 /** Runs `work` once, on first use; a failure fails every test that uses it (none is skipped). */
@@ -36,7 +36,7 @@ const SLOW = 120_000;
 
 function readExport(): string {
   // Never skipped: without the data set this test cannot prove anything, so it fails and says why.
-  if (!existsSync(DATA)) throw new Error(`The X Education export is missing: expected ${DATA} (../shared/datasets/x-education-leads/leads.csv from the repository root)`);
+  if (!existsSync(DATA)) throw new Error(`The X Education export is missing: expected ${DATA} (datasets/x-education-leads/leads.csv in the repository)`);
   return readFileSync(DATA, 'utf8');
 }
 
