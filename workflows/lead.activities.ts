@@ -131,10 +131,15 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       await deps.notify(notification);
     },
 
-    /** Replays a lead's stored events through the same state rules as live scoring, under `modelVersion`. */
-    async rescoreLead(input: { leadId: string; modelVersion: number }): Promise<Rescored> {
+    /**
+     * Replays a lead's stored events through the same state rules as live scoring, under
+     * `modelVersion`; with `eventIds`, only those (the events the lead has applied).
+     */
+    async rescoreLead(input: { leadId: string; modelVersion: number; eventIds?: string[] }): Promise<Rescored> {
       const model = await deps.modelVersion(input.modelVersion);
-      return replayLead(scorerFor(model), model, input.leadId, await deps.eventsForLead(input.leadId));
+      const stored = await deps.eventsForLead(input.leadId);
+      const applied = input.eventIds && new Set(input.eventIds);
+      return replayLead(scorerFor(model), model, input.leadId, applied ? stored.filter((event) => applied.has(event.eventId)) : stored);
     },
 
     listLeadIds: (input: { after: string; limit: number }) => deps.listLeadIds(input.after, input.limit),

@@ -174,6 +174,8 @@ export interface RescoreProgress {
   missing?: number;
   /** Stored events replayed. */
   events?: number;
+  /** Time spent by the batches reading events, replaying, asking the leads and writing, in ms (batches run one after another). */
+  millis?: { read: number; replay: number; deliver: number; write: number };
   done: boolean;
 }
 

@@ -170,7 +170,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
     if (state.pendingRescore !== undefined && pendingEvents.length === 0) {
       const modelVersion = state.pendingRescore;
-      const rescored = await rescoreLead({ leadId: state.snapshot.leadId, modelVersion });
+      // Only the events this lead has applied: one stored but not yet delivered is scored when it arrives.
+      const eventIds = patched('rescore-applied-events-only') ? [...seenEventIds] : undefined;
+      const rescored = await rescoreLead({ leadId: state.snapshot.leadId, modelVersion, ...(eventIds && { eventIds }) });
       // Only the newest request counts; one that came in meanwhile runs next turn.
       if (state.pendingRescore === modelVersion) state.pendingRescore = undefined;
       changes.touch();

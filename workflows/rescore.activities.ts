@@ -34,6 +34,8 @@ export interface RescoreBatchResult {
   deferred: number;
   missing: number;
   events: number;
+  /** Where the batch's time went, in milliseconds. */
+  millis: { read: number; replay: number; deliver: number; write: number };
 }
 
 /** Leads whose workflows are asked at once: enough to overlap round trips, not to flood Temporal. */
@@ -55,10 +57,18 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
       let scorer = scorers.get(model.version);
       if (!scorer) scorers.set(model.version, (scorer = createScorer(model.compiled)));
       const leadIds = await deps.listLeadIds(input.after, input.limit);
-      const result: RescoreBatchResult = { leads: leadIds.length, last: leadIds.at(-1) ?? input.after, rescored: 0, deferred: 0, missing: 0, events: 0 };
+      const millis = { read: 0, replay: 0, deliver: 0, write: 0 };
+      const result: RescoreBatchResult = { leads: leadIds.length, last: leadIds.at(-1) ?? input.after, rescored: 0, deferred: 0, missing: 0, events: 0, millis };
       if (leadIds.length === 0) return result;
+      let mark = Date.now();
+      const lap = (phase: keyof typeof millis) => {
+        const now = Date.now();
+        millis[phase] += now - mark;
+        mark = now;
+      };
 
       const histories = await deps.eventsOfLeadRange(leadIds[0] as string, result.last);
+      lap('read');
       heartbeat({ phase: 'read', leads: leadIds.length });
       const deliveries: Array<{ leadId: string; delivery: RescoreDelivery }> = [];
       for (const leadId of leadIds) {
@@ -67,6 +77,7 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         const rescored = await replayLead(scorer, model, leadId, events);
         deliveries.push({ leadId, delivery: { modelVersion: model.version, events: eventDigest(events.map((event) => event.eventId)), rescored } });
       }
+      lap('replay');
       heartbeat({ phase: 'replayed', leads: leadIds.length });
 
       const writes: ProjectionWrite[] = [];
@@ -79,7 +90,9 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         else result.missing += 1;
         heartbeat({ phase: 'delivering', answered: result.rescored + result.deferred + result.missing });
       });
+      lap('deliver');
       await deps.writeProjections(writes);
+      lap('write');
       return result;
     },
   };

@@ -58,6 +58,7 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
     deferred: carried?.deferred ?? 0,
     missing: carried?.missing ?? 0,
     events: carried?.events ?? 0,
+    millis: carried?.millis ?? { read: 0, replay: 0, deliver: 0, write: 0 },
     done: false,
   };
   setHandler(rescoreProgressQuery, () => progress);
@@ -70,6 +71,8 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
     progress.deferred = (progress.deferred ?? 0) + batch.deferred;
     progress.missing = (progress.missing ?? 0) + batch.missing;
     progress.events = (progress.events ?? 0) + batch.events;
+    const millis = progress.millis ?? { read: 0, replay: 0, deliver: 0, write: 0 };
+    progress.millis = { read: millis.read + batch.millis.read, replay: millis.replay + batch.millis.replay, deliver: millis.deliver + batch.millis.deliver, write: millis.write + batch.millis.write };
     after = batch.last;
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof rescoreWorkflow>({ ...input, progress, after });
   }

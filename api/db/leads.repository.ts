@@ -81,6 +81,8 @@ leadSchema.index({ stage: 1, total: -1 });
 handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
 const DUPLICATE_KEY = 11000;
+/** Statements per update command in bulk writes (see writeProjections). */
+const UPDATES_PER_COMMAND = 50;
 
 /** Filters of the lead search; every one optional. */
 export interface LeadFilter {
@@ -138,15 +140,18 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
         if (handoff.status === 'pending') filter.status = 'pending';
         await upsertIgnoringRace(HandoffModel, filter, handoff);
       }
-      if (writes.length === 0) return;
-      await ignoringDuplicates(() =>
-        Lead.bulkWrite(
-          writes.map(({ snapshot }) => ({
-            replaceOne: { filter: { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: snapshot, upsert: true },
-          })),
-          { ordered: false },
-        ),
-      );
+      // FerretDB v1 keeps each statement's cursor open until its update command ends and
+      // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
+      for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
+        await ignoringDuplicates(() =>
+          Lead.bulkWrite(
+            writes.slice(first, first + UPDATES_PER_COMMAND).map(({ snapshot }) => ({
+              replaceOne: { filter: { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: snapshot, upsert: true },
+            })),
+            { ordered: false },
+          ),
+        );
+      }
     },
 
     /** Leads matching `filter`, highest score first (ties by id), one page at a time. */
