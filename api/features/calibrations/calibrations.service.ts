@@ -140,7 +140,10 @@ async function calibrate(deps: CalibrationDeps, calibrationId: string, job: Para
   };
   let started = false;
   let saved = { step: '', at: 0 };
-  const onProgress = (progress: CalibrationProgress) => {
+  const onProgress = (reported: CalibrationProgress) => {
+    // "done" and 100 % come with the report, in one write: a poll in between sees the run's last step.
+    if (reported.step === 'done') return;
+    const progress = { ...reported, percent: Math.min(reported.percent, 99) };
     const now = Date.now();
     if (!started) {
       started = true;

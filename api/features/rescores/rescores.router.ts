@@ -45,7 +45,12 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
         if (isDeadline(err)) throw new HttpError(503, 'no_worker', 'No worker answered within 5 s; is a LeadFlow worker running?');
-        throw err;
+        // The query failed another way (the server gave up waiting, or the run has ended): say
+        // where the rescoring stands rather than fail.
+        const { status } = await handle.describe().catch(() => ({ status: { name: 'UNKNOWN' } }));
+        if (status.name === 'COMPLETED') return { body: await handle.result() };
+        if (status.name === 'RUNNING') throw new HttpError(503, 'no_worker', `No worker answered (${(err as Error).message}); is a LeadFlow worker running?`);
+        throw new HttpError(409, 'rescore_ended', `The rescoring under version ${params.modelVersion} ended without finishing (${status.name.toLowerCase()})`);
       }
     }),
   );
