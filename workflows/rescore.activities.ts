@@ -40,6 +40,8 @@ export interface RescoreBatchResult {
 
 /** Leads whose workflows are asked at once: enough to overlap round trips, not to flood Temporal. */
 const DELIVERY_CONCURRENCY = 32;
+/** Read-side writes per bulk write. */
+const WRITES_PER_SLICE = 100;
 
 export function createRescoreActivities(deps: RescoreActivityDeps) {
   // One scorer per model version for the life of the worker: every lead of a rescoring shares it.
@@ -91,7 +93,11 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         heartbeat({ phase: 'delivering', answered: result.rescored + result.deferred + result.missing });
       });
       lap('deliver');
-      await deps.writeProjections(writes);
+      // In slices, heartbeating between them: on FerretDB every guarded replace scans the leads.
+      for (let first = 0; first < writes.length; first += WRITES_PER_SLICE) {
+        await deps.writeProjections(writes.slice(first, first + WRITES_PER_SLICE));
+        heartbeat({ phase: 'writing', written: Math.min(writes.length, first + WRITES_PER_SLICE) });
+      }
       lap('write');
       return result;
     },
