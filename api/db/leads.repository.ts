@@ -81,6 +81,14 @@ leadSchema.index({ stage: 1, total: -1 });
 handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
 const DUPLICATE_KEY = 11000;
+const LEDGER_WRITE_CHUNK = 50;
+
+/** Whether a bulk write failed only because some of its upserts raced another writer's. */
+function isOnlyDuplicateKeys(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((e) => (e.code ?? e.err?.code) === DUPLICATE_KEY);
+  return (err as { code?: number }).code === DUPLICATE_KEY;
+}
 /** Statements per update command in bulk writes (see writeProjections). */
 const UPDATES_PER_COMMAND = 50;
 
@@ -108,13 +116,19 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 
     /** Applies one workflow write: ledger entries and handoffs first, then the snapshot. */
     async writeProjection({ snapshot, ledger, handoffs }: ProjectionWrite): Promise<void> {
-      if (ledger.length > 0) {
-        await Ledger.bulkWrite(
-          ledger.map((entry) => ({
-            updateOne: { filter: { entryId: entry.entryId }, update: { $setOnInsert: entry }, upsert: true },
-          })),
-          { ordered: false },
-        );
+      // In commands of 50: FerretDB v1 deadlocks on a write command of more than about 100.
+      for (let start = 0; start < ledger.length; start += LEDGER_WRITE_CHUNK) {
+        try {
+          await Ledger.bulkWrite(
+            ledger.slice(start, start + LEDGER_WRITE_CHUNK).map((entry) => ({
+              updateOne: { filter: { entryId: entry.entryId }, update: { $setOnInsert: entry }, upsert: true },
+            })),
+            { ordered: false },
+          );
+        } catch (err) {
+          // Two writers inserting the same entry at once: one wins, and it is the same entry.
+          if (!isOnlyDuplicateKeys(err)) throw err;
+        }
       }
       for (const handoff of handoffs) {
         // Never move an answered handoff back to pending, whatever order retries arrive in.
