@@ -83,12 +83,17 @@ handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 const DUPLICATE_KEY = 11000;
 const LEDGER_WRITE_CHUNK = 50;
 
-/** Whether a bulk write failed only because some of its upserts raced another writer's. */
-function isOnlyDuplicateKeys(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((e) => (e.code ?? e.err?.code) === DUPLICATE_KEY);
+/**
+ * Whether a write failed only on duplicate keys (entries already written, or a newer snapshot).
+ * FerretDB v1 may stop an unordered bulk write at its first error, so callers redo the rest one
+ * by one rather than assume the others went in.
+ */
+function onlyDuplicates(err: unknown): boolean {
+  const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  if (Array.isArray(failures) && failures.length > 0) return failures.every((failure) => (failure.code ?? failure.err?.code) === DUPLICATE_KEY);
   return (err as { code?: number }).code === DUPLICATE_KEY;
 }
+
 /** Statements per update command in bulk writes (see writeProjections). */
 const UPDATES_PER_COMMAND = 50;
 
@@ -118,16 +123,14 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     async writeProjection({ snapshot, ledger, handoffs }: ProjectionWrite): Promise<void> {
       // In commands of 50: FerretDB v1 deadlocks on a write command of more than about 100.
       for (let start = 0; start < ledger.length; start += LEDGER_WRITE_CHUNK) {
+        const chunk = ledger.slice(start, start + LEDGER_WRITE_CHUNK);
+        const upsert = (entry: LedgerEntry) => ({ updateOne: { filter: { entryId: entry.entryId }, update: { $setOnInsert: entry }, upsert: true } });
         try {
-          await Ledger.bulkWrite(
-            ledger.slice(start, start + LEDGER_WRITE_CHUNK).map((entry) => ({
-              updateOne: { filter: { entryId: entry.entryId }, update: { $setOnInsert: entry }, upsert: true },
-            })),
-            { ordered: false },
-          );
+          await Ledger.bulkWrite(chunk.map(upsert), { ordered: false });
         } catch (err) {
           // Two writers inserting the same entry at once: one wins, and it is the same entry.
-          if (!isOnlyDuplicateKeys(err)) throw err;
+          if (!onlyDuplicates(err)) throw err;
+          for (const entry of chunk) await ignoringDuplicates(() => Ledger.bulkWrite([upsert(entry)]));
         }
       }
       for (const handoff of handoffs) {
@@ -148,7 +151,14 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     async writeProjections(writes: ProjectionWrite[]): Promise<void> {
       const ledger = writes.flatMap((write) => write.ledger);
       // Inserts, not upserts: a duplicate key is an entry already written (a retry).
-      if (ledger.length > 0) await ignoringDuplicates(() => Ledger.insertMany(ledger, { ordered: false, lean: true }));
+      if (ledger.length > 0) {
+        try {
+          await Ledger.insertMany(ledger, { ordered: false, lean: true });
+        } catch (err) {
+          if (!onlyDuplicates(err)) throw err;
+          for (const entry of ledger) await ignoringDuplicates(() => Ledger.insertMany([entry], { lean: true }));
+        }
+      }
       for (const handoff of writes.flatMap((write) => write.handoffs)) {
         const filter: mongoose.QueryFilter<Handoff> = { handoffId: handoff.handoffId };
         if (handoff.status === 'pending') filter.status = 'pending';
@@ -157,14 +167,19 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       // FerretDB v1 keeps each statement's cursor open until its update command ends and
       // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
       for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
-        await ignoringDuplicates(() =>
-          Lead.bulkWrite(
-            writes.slice(first, first + UPDATES_PER_COMMAND).map(({ snapshot }) => ({
+        const chunk = writes.slice(first, first + UPDATES_PER_COMMAND);
+        try {
+          await Lead.bulkWrite(
+            chunk.map(({ snapshot }) => ({
               replaceOne: { filter: { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: snapshot, upsert: true },
             })),
             { ordered: false },
-          ),
-        );
+          );
+        } catch (err) {
+          // A lead that wrote a newer revision meanwhile refuses its replacement; the others must still land.
+          if (!onlyDuplicates(err)) throw err;
+          for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, snapshot);
+        }
       }
     },
 
@@ -274,11 +289,7 @@ async function ignoringDuplicates(write: () => Promise<unknown>): Promise<void> 
   try {
     await write();
   } catch (err) {
-    const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-    const code = (failure: { code?: number; err?: { code?: number } }) => failure.code ?? failure.err?.code;
-    if (failures && failures.length > 0 && failures.every((failure) => code(failure) === DUPLICATE_KEY)) return;
-    if (!failures && (err as { code?: number }).code === DUPLICATE_KEY) return;
-    throw err;
+    if (!onlyDuplicates(err)) throw err;
   }
 }
 
