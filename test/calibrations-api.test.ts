@@ -10,17 +10,15 @@
  * predictive 0.926; rewritten export 0.853 and 0.901): points > 0.85, predictive > 0.89;
  * rewritten export > 0.80 and > 0.85; the threshold's hold-out conversion within 5 points of 80 %.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseCsv } from '../api/csv/read-csv';
+import { otherCrmExport, readExport, RENAMED } from '../datasets/x-education-leads/exports';
 import { validateGraph } from '../rules/validate-graph';
 import { freePort } from '../scripts/services';
-import { ROOT } from '../scripts/tools';
 import { startApi, type AppProcess } from '../scripts/stack';
 import { eventually, request, type JsonResponse } from './support/http';
 
-const DATA = path.resolve(ROOT, 'datasets/x-education-leads/leads.csv');
 const TARGET = 0.8;
 const run = Date.now().toString(36);
 let api: AppProcess;
@@ -47,11 +45,6 @@ async function finished(calibrationId: string): Promise<{ last: any; seen: any[]
   return { last, seen };
 }
 
-function readExport(): string {
-  // Never skipped: without the data set this test proves nothing, so it fails and says why.
-  if (!existsSync(DATA)) throw new Error(`The X Education export is missing: expected ${DATA}`);
-  return readFileSync(DATA, 'utf8');
-}
 
 beforeAll(async () => {
   const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'calibrations-api') };
@@ -175,34 +168,8 @@ describe('calibrating the X Education export through the API', () => {
 });
 
 describe('an export with another schema, through the same endpoint', () => {
-  /** X Education's columns renamed as another CRM might write them; the outcome is "Enrolled" (yes / no). */
-  const RENAMED: Record<string, string> = {
-    'Lead Origin': 'Origin',
-    'Lead Source': 'Channel',
-    TotalVisits: 'Visits',
-    'Total Time Spent on Website': 'Minutes on site',
-    'Last Activity': 'Latest action',
-    'What is your current occupation': 'Occupation',
-    Specialization: 'Field',
-    Tags: 'Status note',
-    'Lead Quality': 'Rep rating',
-    City: 'Town',
-    Converted: 'Enrolled',
-  };
-
-  function rewrite(rows: ReadonlyArray<Record<string, string>>): string {
-    const cell = (to: string, value: string) => {
-      if (to === 'Enrolled') return value === '1' ? 'yes' : 'no';
-      if (to === 'Minutes on site') return (Number(value) / 60).toFixed(2).replace('.', ',');
-      const text = value === 'Select' ? '' : value.replace('Email Opened', 'Email; opened');
-      return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-    };
-    const lines = rows.map((row) => Object.entries(RENAMED).map(([from, to]) => cell(to, row[from] ?? '')).join(';'));
-    return `${[Object.values(RENAMED).join(';'), ...lines].join('\r\n')}\r\n`;
-  }
-
   it('sniffs the ";" separator, reads the other outcome, flags the renamed leaks, and clears the floors', async () => {
-    const started = await upload('outcome=Enrolled', rewrite(parseCsv(readExport()).rows));
+    const started = await upload('outcome=Enrolled', otherCrmExport(parseCsv(readExport()).rows));
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body.file).toMatchObject({ delimiter: ';', rows: 9240, columns: Object.values(RENAMED) });
     const { report } = (await finished(started.body.calibrationId)).last;

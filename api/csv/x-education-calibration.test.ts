@@ -12,17 +12,13 @@
  * The threshold's hold-out conversion must land within 5 points of the 80 % target (measured
  * 78.0–82.8 % over those seeds, for both scores).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { calibrateHistory } from '../../rules/calibration/calibrate-history';
 import { PREDICTIVE_SCORE } from '../../rules/calibration/propose-graph';
 import { validateGraph } from '../../rules/validate-graph';
+import { otherCrmExport, readExport, RENAMED } from '../../datasets/x-education-leads/exports';
 import { parseCsv } from './read-csv';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = path.resolve(repo, 'datasets/x-education-leads/leads.csv');
 const TARGET = 0.8;
 
 /** Runs `work` once, on first use; a failure fails every test that uses it (none is skipped). */
@@ -33,12 +29,6 @@ function once<T>(work: () => Promise<T>): () => Promise<T> {
 
 /** The first test of a file does the calibration; on this shared two-core machine give it time. */
 const SLOW = 120_000;
-
-function readExport(): string {
-  // Never skipped: without the data set this test cannot prove anything, so it fails and says why.
-  if (!existsSync(DATA)) throw new Error(`The X Education export is missing: expected ${DATA} (datasets/x-education-leads/leads.csv in the repository)`);
-  return readFileSync(DATA, 'utf8');
-}
 
 describe('calibration on the X Education export', () => {
   const calibrated = once(async () => {
@@ -84,39 +74,8 @@ describe('calibration on the X Education export', () => {
 });
 
 describe('calibration on an export with another schema, through the same code', () => {
-  /** Columns kept and their new names; the outcome becomes "Enrolled" (yes / no). */
-  const RENAMED: Record<string, string> = {
-    'Lead Origin': 'Origin',
-    'Lead Source': 'Channel',
-    TotalVisits: 'Visits',
-    'Total Time Spent on Website': 'Minutes on site',
-    'Last Activity': 'Latest action',
-    'What is your current occupation': 'Occupation',
-    Specialization: 'Field',
-    Tags: 'Status note',
-    'Lead Quality': 'Rep rating',
-    City: 'Town',
-    'Do Not Email': 'Opted out of email',
-    Converted: 'Enrolled',
-  };
-
-  /** The export rewritten as another CRM might write it. */
-  function rewrite(rows: ReadonlyArray<Record<string, string>>): string {
-    const quote = (value: string) => (/[;"\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-    const cell = (to: string, value: string) => {
-      if (to === 'Enrolled') return value === '1' ? 'yes' : 'no';
-      if (to === 'Minutes on site') return (Number(value) / 60).toFixed(2).replace('.', ',');
-      if (to === 'Opted out of email') return value === 'Yes' ? 'true' : 'false';
-      // A separator inside a quoted field, which the sniffer and the parser must see through.
-      if (to === 'Latest action') return quote(value.replace('Email Opened', 'Email; opened'));
-      return quote(value === 'Select' ? '' : value);
-    };
-    const lines = rows.map((row) => Object.entries(RENAMED).map(([from, to]) => cell(to, row[from] ?? '')).join(';'));
-    return `\uFEFF${[Object.values(RENAMED).join(';'), ...lines].join('\n')}\n`;
-  }
-
   const calibrated = once(async () => {
-    const table = parseCsv(rewrite(parseCsv(readExport()).rows));
+    const table = parseCsv(otherCrmExport(parseCsv(readExport()).rows));
     return { table, report: await calibrateHistory(table.rows, { outcome: 'Enrolled', seed: 42, target: TARGET }) };
   });
 
