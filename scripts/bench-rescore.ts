@@ -29,7 +29,7 @@ import type { CompiledModel, LeadEvent, PointsLimits } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
-import { leadWorkflowId, rescoreProgressQuery, rescoreWorkflowId, TASK_QUEUE, type CarriedState, type Handoff, type LeadSnapshot, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
+import { leadWorkflowId, rescoreProgressQuery, rescoreWorkflowId, TASK_QUEUE, type CarriedState, type Handoff, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
 import { applyDecay, applyEvent, initialState, modelPolicies, nextHandoffId, openHandoff, qualification } from '../workflows/lead-state';
 import type { leadWorkflow } from '../workflows/lead.workflow';
 import type { rescoreWorkflow } from '../workflows/rescore.workflow';
@@ -62,16 +62,17 @@ export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: str
     ledger.push(...scored.ledger);
     handoffs.push(...scored.handoffs);
   }
-  const [Lead, Ledger, HandoffModel] = options.leads.models as [mongoose.Model<LeadSnapshot>, mongoose.Model<LedgerEntry>, mongoose.Model<Handoff>];
+  const [Lead, Ledger, HandoffModel] = options.leads.models;
+  // Each collection is keyed by its natural id (api/db/natural-keys.ts).
   await options.events.model.insertMany(
-    batch.flatMap(({ events }) => events.map((event) => ({ ...event, receivedAt: new Date() }))),
+    batch.flatMap(({ events }) => events.map((event) => ({ _id: event.eventId, ...event, receivedAt: new Date() }))),
     { ordered: false, lean: true },
   );
-  // Copies: the driver adds an _id to what it inserts, and the workflows get the originals.
-  await Lead.insertMany(states.map((state) => structuredClone(state.snapshot)), { lean: true });
+  // Copies: the workflows get the originals.
+  await Lead.insertMany(states.map((state) => ({ _id: state.snapshot.leadId, ...structuredClone(state.snapshot) })), { lean: true });
   if (options.withLedger) {
-    if (ledger.length > 0) await Ledger.insertMany(structuredClone(ledger), { lean: true });
-    if (handoffs.length > 0) await HandoffModel.insertMany(structuredClone(handoffs), { lean: true });
+    if (ledger.length > 0) await Ledger.insertMany(ledger.map((entry) => ({ _id: entry.entryId, ...structuredClone(entry) })), { lean: true });
+    if (handoffs.length > 0) await HandoffModel.insertMany(handoffs.map((handoff) => ({ _id: handoff.handoffId, ...structuredClone(handoff) })), { lean: true });
   }
   await forEachConcurrently(states, 32, (state) =>
     options.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {

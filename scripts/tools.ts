@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
+/** Bumped whenever FERRETDB_PATCHES change, so that a cached binary without them is rebuilt. */
+const FERRETDB_BUILD = `${FERRETDB_VERSION}-leadflow.3`;
 const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export type Log = (line: string) => void;
@@ -56,11 +58,15 @@ export async function ensureTemporalCli(log: Log = defaultLog): Promise<string |
  *
  * `go install …@v1.24.2` cannot be used: the module proxy refuses FerretDB's version list, which
  * `go install` reads to check for deprecation. So the module is downloaded, copied, given the
- * `build/version/version.txt` that FerretDB's own build generates, and built as the main module.
+ * `build/version/version.txt` that FerretDB's own build generates, patched (FERRETDB_PATCHES)
+ * and built as the main module.
  */
 export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
   const bin = path.join(TOOLS_DIR, 'bin', 'ferretdb');
-  if (existsSync(bin)) return bin;
+  const stamp = `${bin}.build`;
+  // A binary put there by hand has no stamp and is used as it is; one built before the current
+  // patches is rebuilt.
+  if (existsSync(bin) && (!existsSync(stamp) || (await readFile(stamp, 'utf8')).trim() === FERRETDB_BUILD)) return bin;
   if (!(await hasCommand('go'))) {
     throw new ServiceError(
       'No MongoDB-protocol database available. Either set MONGODB_URI to a running MongoDB ' +
@@ -68,7 +74,7 @@ export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
         `put a FerretDB v1 binary at ${bin}, or install Go (https://go.dev/dl) so that it can be built.`,
     );
   }
-  log(`building FerretDB ${FERRETDB_VERSION} with Go (first time only; ~2 min on 2 cores)`);
+  log(`building FerretDB ${FERRETDB_BUILD} with Go (first time only; ~2 min on 2 cores)`);
   const downloaded = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`]);
   const moduleDir = (JSON.parse(downloaded) as { Dir?: string }).Dir;
   if (!moduleDir) throw new ServiceError(`go mod download gave no directory for FerretDB: ${downloaded}`);
@@ -77,13 +83,104 @@ export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
   await cp(moduleDir, src, { recursive: true });
   await chmodTree(src);
   await writeFile(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  await patchFerretDb(src);
   const tmp = `${bin}.tmp`;
   await mkdir(path.dirname(bin), { recursive: true });
   await withProgress(log, 'FerretDB build', () => run('go', ['build', '-o', tmp, './cmd/ferretdb'], { cwd: src }));
   await rename(tmp, bin);
+  await writeFile(stamp, `${FERRETDB_BUILD}\n`);
   await rm(src, { recursive: true, force: true });
   log(`FerretDB cached at ${bin}`);
   return bin;
+}
+
+/**
+ * Changes LeadFlow makes to FerretDB v1.24.2 before building it: without them its SQLite backend
+ * uses no index at all, so every lookup of one document scans its whole collection (429 ms for
+ * one `_id` among 200,000 events; a rescoring of 100,000 leads would take days).
+ */
+const FERRETDB_PATCHES: Array<{ file: string; why: string; from: string; to: string; times: number }> = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    why:
+      "Queries read `_id` as `_ferretdb_sjson->'$._id'`, but the `_id_` index is built on " +
+      '`_ferretdb_sjson->"_id"`: SQLite only uses an expression index for the same expression, so ' +
+      "the query now reads `->'_id'`, which SQLite parses to the index's expression (same JSON value).",
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + "->'_id'"`,
+    times: 1,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    why:
+      'The `_id` equality was pushed down only when it was the whole filter. It now is whenever the ' +
+      'filter has one (a guarded write: `{_id, revision: {$lt: n}}`); a query without a filter has none. The handler still applies the ' +
+      'whole filter to what the backend returns, so narrowing by `_id` first changes no result. ' +
+      'Both the query and its explain are changed.',
+    from: `	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")`,
+    to: `	if params.Filter != nil && params.Filter.Has("_id") {
+		v, _ := params.Filter.Get("_id")`,
+    times: 2,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    why:
+      '`_id: {$in: [...]}` of strings or ObjectIDs is pushed down as `_id IN (...)`, so that a batch ' +
+      'of documents is read or deleted by its ids through the index (explain shows the plan but still ' +
+      'reports no filter pushdown for it).',
+    from: `			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}`,
+    to: `			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		case *types.Document:
+			whereClause, args = leadflowIDIn(v.(*types.Document))
+		}`,
+    times: 2,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    why: 'The function the `$in` pushdown calls, added at the end of the file.',
+    from: `// check interfaces
+`,
+    to: `// leadflowIDIn is the WHERE clause for \`{$in: [...]}\` on _id, or none when a value is not a
+// string or an ObjectID (added by LeadFlow; the handler still filters every returned document).
+func leadflowIDIn(d *types.Document) (string, []any) {
+	in, err := d.Get("$in")
+	if err != nil || d.Len() != 1 {
+		return "", nil
+	}
+	arr, ok := in.(*types.Array)
+	if !ok || arr.Len() == 0 || arr.Len() > 10000 {
+		return "", nil
+	}
+	args := make([]any, 0, arr.Len())
+	for i := 0; i < arr.Len(); i++ {
+		switch v := must.NotFail(arr.Get(i)).(type) {
+		case string, types.ObjectID:
+			args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
+		default:
+			return "", nil
+		}
+	}
+	return fmt.Sprintf(\` WHERE %s IN (?%s)\`, metadata.IDColumn, strings.Repeat(", ?", len(args)-1)), args
+}
+
+// check interfaces
+`,
+    times: 1,
+  },
+];
+
+async function patchFerretDb(src: string): Promise<void> {
+  for (const patch of FERRETDB_PATCHES) {
+    const file = path.join(src, patch.file);
+    const text = await readFile(file, 'utf8');
+    // Applied exactly where expected, or the build stops: a changed upstream file must be looked at again.
+    if (text.split(patch.from).length !== patch.times + 1) throw new ServiceError(`FerretDB patch no longer applies to ${patch.file}: ${patch.why}`);
+    await writeFile(file, text.replaceAll(patch.from, patch.to));
+  }
 }
 
 /**

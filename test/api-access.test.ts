@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, type AppProcess } from '../scripts/stack';
-import { request } from './support/http';
+import { eventually, request } from './support/http';
 
 let api: AppProcess;
 let base: string;
@@ -166,9 +166,15 @@ describe('request ids', () => {
     expect((await offered.json()).error.requestId).toBe('crm-sync-12345');
     const made = await fetch(`${base}/api/health`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    // The API's log is one JSON object per line: the request, who made it, and how it went.
-    const lines = readFileSync(path.join(inject('runDir'), 'api-access', 'api.log'), 'utf8').split('\n').filter((line) => line.startsWith('{'));
-    const logged = lines.map((line) => JSON.parse(line)).find((entry) => entry.requestId === 'crm-sync-12345');
+    // The API's log is one JSON object per line: the request, who made it, and how it went. The
+    // line is written once the response is sent, so it may reach the file just after the client.
+    const readLogged = async () =>
+      readFileSync(path.join(inject('runDir'), 'api-access', 'api.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line))
+        .find((entry) => entry.requestId === 'crm-sync-12345');
+    const logged = await eventually(readLogged, (entry) => entry !== undefined, 'the request in the API log', 5_000);
     expect(logged).toMatchObject({ msg: 'request', method: 'GET', path: '/api/models/nothing-here', status: 404, role: 'admin', service: 'leadflow-api' });
     expect(logged.keyId).toMatch(/^[a-z0-9]{12}$/);
   });

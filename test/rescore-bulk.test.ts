@@ -21,7 +21,7 @@ import { freePort } from '../scripts/services';
 import { seedLeads } from '../scripts/bench-rescore';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { createLeadActivities } from '../workflows/lead.activities';
-import { leadStateQuery, leadWorkflowId, type LeadSnapshot, type LedgerEntry } from '../workflows/lead.definitions';
+import { leadStateQuery, leadWorkflowId, type LeadSnapshot } from '../workflows/lead.definitions';
 import { eventually, request } from './support/http';
 
 const LEADS = 100;
@@ -63,7 +63,7 @@ afterAll(async () => {
 it('rescores 100 leads in bulk exactly as replaying each lead alone would, keeps events that arrive meanwhile, and reports progress to done', { timeout: 900_000 }, async () => {
   const events = createEventRepository(db.connection);
   const leads = createLeadRepository(db.connection);
-  const [Lead, Ledger] = leads.models as [mongoose.Model<LeadSnapshot>, mongoose.Model<LedgerEntry>];
+  const [Lead, Ledger] = leads.models;
   const versions = createModelVersionRepository(db.connection);
   await eventually(() => versions.latest(modelId), (v) => v?.version === 1, 'the API to publish version 1');
 

@@ -7,12 +7,15 @@ import type { LeadEvent } from '../../engine/types';
 import { modelFor } from './connect';
 
 interface StoredEvent extends LeadEvent {
+  _id: string;
   receivedAt: Date;
 }
 
+// The event id is the `_id`: recording an event looks it up by the one key FerretDB indexes.
 const eventSchema = new Schema<StoredEvent>(
   {
-    eventId: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true },
     leadId: { type: String, required: true },
     type: { type: String, required: true },
     properties: { type: Schema.Types.Mixed, default: {} },
@@ -34,7 +37,7 @@ export function createEventRepository(connection: Connection = mongoose.connecti
     /** Stores `event` unless its id is known; says which. */
     async record(event: LeadEvent): Promise<{ duplicate: boolean }> {
       try {
-        const result = await Event.updateOne({ eventId: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
+        const result = await Event.updateOne({ _id: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
         return { duplicate: result.upsertedCount === 0 };
       } catch (err) {
         // Two deliveries of one event at the same moment: the other one stored it.

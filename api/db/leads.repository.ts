@@ -8,9 +8,13 @@ import type { ProjectionWrite } from '../../workflows/lead.activities';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
 
-const leadSchema = new Schema<LeadSnapshot>(
+// Each collection's natural key is its `_id` (see natural-keys.ts): the one key FerretDB indexes.
+export type Keyed<T> = T & { _id: string };
+
+const leadSchema = new Schema<Keyed<LeadSnapshot>>(
   {
-    leadId: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
+    leadId: { type: String, required: true },
     stage: { type: String, required: true },
     scores: { type: Schema.Types.Mixed, default: {} },
     total: { type: Number, required: true },
@@ -28,9 +32,10 @@ const leadSchema = new Schema<LeadSnapshot>(
   { collection: 'leads', versionKey: false, minimize: false },
 );
 
-const ledgerSchema = new Schema<LedgerEntry>(
+const ledgerSchema = new Schema<Keyed<LedgerEntry>>(
   {
-    entryId: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
+    entryId: { type: String, required: true },
     sequence: { type: Number, required: true },
     leadId: { type: String, required: true },
     eventId: { type: String, required: true },
@@ -46,9 +51,10 @@ const ledgerSchema = new Schema<LedgerEntry>(
   { collection: 'score_ledger', versionKey: false },
 );
 
-const handoffSchema = new Schema<Handoff>(
+const handoffSchema = new Schema<Keyed<Handoff>>(
   {
-    handoffId: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
+    handoffId: { type: String, required: true },
     leadId: { type: String, required: true },
     queue: { type: String, required: true },
     team: { type: String, required: true },
@@ -117,14 +123,14 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
   const HandoffModel = modelFor(connection, 'Handoff', handoffSchema);
 
   return {
-    models: [Lead, Ledger, HandoffModel],
+    models: [Lead, Ledger, HandoffModel] as const,
 
     /** Applies one workflow write: ledger entries and handoffs first, then the snapshot. */
     async writeProjection({ snapshot, ledger, handoffs }: ProjectionWrite): Promise<void> {
       // In commands of 50: FerretDB v1 deadlocks on a write command of more than about 100.
       for (let start = 0; start < ledger.length; start += LEDGER_WRITE_CHUNK) {
         const chunk = ledger.slice(start, start + LEDGER_WRITE_CHUNK);
-        const upsert = (entry: LedgerEntry) => ({ updateOne: { filter: { entryId: entry.entryId }, update: { $setOnInsert: entry }, upsert: true } });
+        const upsert = (entry: LedgerEntry) => ({ updateOne: { filter: { _id: entry.entryId }, update: { $setOnInsert: entry }, upsert: true } });
         try {
           await Ledger.bulkWrite(chunk.map(upsert), { ordered: false });
         } catch (err) {
@@ -133,14 +139,9 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
           for (const entry of chunk) await ignoringDuplicates(() => Ledger.bulkWrite([upsert(entry)]));
         }
       }
-      for (const handoff of handoffs) {
-        // Never move an answered handoff back to pending, whatever order retries arrive in.
-        const filter: mongoose.QueryFilter<Handoff> = { handoffId: handoff.handoffId };
-        if (handoff.status === 'pending') filter.status = 'pending';
-        await upsertIgnoringRace(HandoffModel, filter, handoff);
-      }
+      for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff);
       // The revision guard makes an older or repeated snapshot write a no-op.
-      await upsertIgnoringRace(Lead, { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, snapshot);
+      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
     },
 
     /**
@@ -149,7 +150,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * lead's own later write is never overwritten. One insert and one bulk replace for the batch.
      */
     async writeProjections(writes: ProjectionWrite[]): Promise<void> {
-      const ledger = writes.flatMap((write) => write.ledger);
+      const ledger = writes.flatMap((write) => write.ledger.map((entry) => ({ _id: entry.entryId, ...entry })));
       // Inserts, not upserts: a duplicate key is an entry already written (a retry).
       if (ledger.length > 0) {
         try {
@@ -159,11 +160,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
           for (const entry of ledger) await ignoringDuplicates(() => Ledger.insertMany([entry], { lean: true }));
         }
       }
-      for (const handoff of writes.flatMap((write) => write.handoffs)) {
-        const filter: mongoose.QueryFilter<Handoff> = { handoffId: handoff.handoffId };
-        if (handoff.status === 'pending') filter.status = 'pending';
-        await upsertIgnoringRace(HandoffModel, filter, handoff);
-      }
+      for (const handoff of writes.flatMap((write) => write.handoffs)) await writeHandoff(HandoffModel, handoff);
       // FerretDB v1 keeps each statement's cursor open until its update command ends and
       // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
       for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
@@ -171,21 +168,21 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
         try {
           await Lead.bulkWrite(
             chunk.map(({ snapshot }) => ({
-              replaceOne: { filter: { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: snapshot, upsert: true },
+              replaceOne: { filter: { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true },
             })),
             { ordered: false },
           );
         } catch (err) {
           // A lead that wrote a newer revision meanwhile refuses its replacement; the others must still land.
           if (!onlyDuplicates(err)) throw err;
-          for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { leadId: snapshot.leadId, revision: { $lt: snapshot.revision } }, snapshot);
+          for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
         }
       }
     },
 
     /** Leads matching `filter`, highest score first (ties by id), one page at a time. */
     async search(filter: LeadFilter, page: number, pageSize: number): Promise<{ total: number; leads: LeadSnapshot[] }> {
-      const query: mongoose.QueryFilter<LeadSnapshot> = {};
+      const query: mongoose.QueryFilter<Keyed<LeadSnapshot>> = {};
       if (filter.stage) query.stage = filter.stage;
       if (filter.grade) query.grade = filter.grade;
       if (filter.segment) query.segment = filter.segment;
@@ -203,7 +200,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     async getLead(leadId: string): Promise<LeadSnapshot | null> {
-      return Lead.findOne({ leadId }, { _id: 0 }).lean<LeadSnapshot>();
+      return Lead.findOne({ _id: leadId }, { _id: 0 }).lean<LeadSnapshot>();
     },
 
     async ledger(leadId: string, limit: number, from = 0): Promise<LedgerEntry[]> {
@@ -225,8 +222,8 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 
     /** Lead ids after `after`, in id order (a cursor for batch jobs). */
     async listLeadIds(after: string, limit: number): Promise<string[]> {
-      const rows = await Lead.find({ leadId: { $gt: after } }, { _id: 0, leadId: 1 }).sort({ leadId: 1 }).limit(limit).lean<Array<{ leadId: string }>>();
-      return rows.map((row) => row.leadId);
+      const rows = await Lead.find({ _id: { $gt: after } }, { _id: 1 }).sort({ _id: 1 }).limit(limit).lean<Array<{ _id: string }>>();
+      return rows.map((row) => row._id);
     },
 
     async countLeads(): Promise<number> {
@@ -249,7 +246,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     async getHandoff(handoffId: string): Promise<Handoff | null> {
-      return HandoffModel.findOne({ handoffId }, { _id: 0 }).lean<Handoff>();
+      return HandoffModel.findOne({ _id: handoffId }, { _id: 0 }).lean<Handoff>();
     },
 
     /**
@@ -272,7 +269,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 
     /** A sales queue's handoffs in one status, oldest first; with `assignee`, theirs and nobody's. */
     async queue(queue: string, status: Handoff['status'], limit: number, assignee?: string): Promise<Handoff[]> {
-      const filter: mongoose.QueryFilter<Handoff> = { queue, status };
+      const filter: mongoose.QueryFilter<Keyed<Handoff>> = { queue, status };
       if (assignee !== undefined) filter.$or = [{ owner: assignee }, { owner: { $exists: false } }];
       return HandoffModel.find(filter, { _id: 0 }).sort({ createdAt: 1 }).limit(limit).lean<Handoff[]>();
     },
@@ -280,6 +277,13 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
+
+/** Writes a handoff; an answered handoff never moves back to pending, whatever order retries arrive in. */
+async function writeHandoff(model: mongoose.Model<Keyed<Handoff>>, handoff: Handoff): Promise<void> {
+  const filter: mongoose.QueryFilter<Keyed<Handoff>> = { _id: handoff.handoffId };
+  if (handoff.status === 'pending') filter.status = 'pending';
+  await upsertIgnoringRace(model, filter, { _id: handoff.handoffId, ...handoff });
+}
 
 /**
  * Runs a bulk write whose duplicate-key failures mean "already there or newer" (an idempotent

@@ -3,6 +3,7 @@
  * the worker both open the database through this, so both always know every collection.
  */
 import { connectDatabase, ensureIndexes } from './connect';
+import { migrateToNaturalKeys } from './natural-keys';
 import { createApiKeyRepository } from './api-keys.repository';
 import { createAuditRepository } from './audit.repository';
 import { createCalibrationRepository } from './calibrations.repository';
@@ -16,6 +17,8 @@ import { createRouteCounterRepository } from './route-counters.repository';
 
 export async function openRepositories(uri: string) {
   const mongoose = await connectDatabase(uri);
+  // Before any index is built or any document written (see natural-keys.ts).
+  await migrateToNaturalKeys(mongoose.connection, (line) => console.log(line));
   const repositories = {
     versions: createModelVersionRepository(),
     models: createModelRepository(),

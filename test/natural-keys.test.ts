@@ -1,0 +1,118 @@
+/**
+ * Storage keyed by natural ids, on the real MongoDB-protocol server: a database written before
+ * the change (ObjectId `_id`s and a unique index per natural id) is moved once at start-up with
+ * nothing lost or doubled, and one-document writes reach their document through the `_id` index
+ * (on FerretDB, through LeadFlow's patch of it: scripts/tools.ts FERRETDB_PATCHES).
+ */
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLeadRepository } from '../api/db/leads.repository';
+import { migrateToNaturalKeys } from '../api/db/natural-keys';
+import { openRepositories } from '../api/db/repositories';
+import type { LeadSnapshot } from '../workflows/lead.definitions';
+
+const run = Date.now().toString(36);
+const databaseUri = (name: string) => {
+  const url = new URL(inject('mongoUri'));
+  url.pathname = `/leadflow_keys_${name}_${run}`;
+  return url.toString();
+};
+
+function snapshot(leadId: string, revision: number, total: number): LeadSnapshot {
+  return {
+    leadId,
+    stage: 'lead',
+    scores: { engagement: total },
+    total,
+    grade: null,
+    segment: null,
+    modelVersion: 1,
+    attributes: { email: `${leadId}@example.com` },
+    lastActivityAt: null,
+    eventCount: revision,
+    ledgerSize: 0,
+    handoff: null,
+    stageHistory: [],
+    revision,
+  } as LeadSnapshot;
+}
+
+describe('a database written before natural keys', () => {
+  const uri = databaseUri('old');
+  let db: typeof mongoose;
+
+  beforeAll(async () => {
+    db = await new mongoose.Mongoose().connect(uri);
+    const raw = db.connection.db as NonNullable<typeof db.connection.db>;
+    // What the earlier release wrote: ObjectId ids and a unique index on each natural id.
+    await raw.collection('leads').createIndex({ leadId: 1 }, { unique: true });
+    await raw.collection('events').createIndex({ eventId: 1 }, { unique: true });
+    await raw.collection('leads').insertMany(Array.from({ length: 1_200 }, (_, i) => snapshot(`old-${String(i).padStart(4, '0')}`, 3, i)));
+    await raw.collection('events').insertMany([
+      { eventId: 'e-1', leadId: 'old-0001', type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: new Date() },
+      { eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z', receivedAt: new Date() },
+    ]);
+  });
+
+  afterAll(async () => {
+    await db?.connection.dropDatabase().catch(() => undefined);
+    await db?.disconnect();
+  });
+
+  it('is moved once at start-up: every document under its natural id, none lost, none doubled, and writes land on them', async () => {
+    const repositories = await openRepositories(uri);
+    try {
+      const raw = db.connection.db as NonNullable<typeof db.connection.db>;
+      expect(await raw.collection('leads').countDocuments()).toBe(1_200);
+      expect(await raw.collection('leads').countDocuments({ _id: { $type: 'objectId' } } as never)).toBe(0);
+      expect(await raw.collection('leads').findOne({ _id: 'old-0042' } as never)).toMatchObject({ leadId: 'old-0042', total: 42, revision: 3 });
+      expect(await raw.collection('events').find({}, { projection: { _id: 1 } }).toArray()).toEqual([{ _id: 'e-1' }, { _id: 'e-2' }]);
+
+      // The repositories work on the moved documents: a newer snapshot replaces, an older one does not,
+      // and a known event is a duplicate.
+      await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 4, 99), ledger: [], handoffs: [] });
+      await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 2, 1), ledger: [], handoffs: [] });
+      expect(await repositories.leads.getLead('old-0042')).toMatchObject({ total: 99, revision: 4 });
+      expect(await raw.collection('leads').countDocuments({ leadId: 'old-0042' })).toBe(1);
+      expect(await repositories.events.record({ eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z' })).toEqual({ duplicate: true });
+
+      // A second start finds the marker and moves nothing.
+      expect(await migrateToNaturalKeys(db.connection)).toEqual({ moved: 0 });
+    } finally {
+      await repositories.close();
+    }
+  });
+});
+
+describe('one-document writes', () => {
+  const uri = databaseUri('index');
+  let db: typeof mongoose;
+
+  beforeAll(async () => {
+    db = await new mongoose.Mongoose().connect(uri);
+  });
+
+  afterAll(async () => {
+    await db?.connection.dropDatabase().catch(() => undefined);
+    await db?.disconnect();
+  });
+
+  it("find a lead's snapshot through the _id index, also with the revision guard, and a batch of leads by their ids", async () => {
+    const leads = createLeadRepository(db.connection);
+    const [Lead] = leads.models;
+    await Lead.init();
+    await leads.writeProjections(Array.from({ length: 300 }, (_, i) => ({ snapshot: snapshot(`lead-${i}`, 1, i), ledger: [], handoffs: [] })));
+
+    const plan = async (filter: Record<string, unknown>) => JSON.stringify(await Lead.find(filter).explain());
+    // FerretDB names the SQLite plan; MongoDB names its own ways of using the _id index.
+    const usesIdIndex = /USING INDEX \S+__id_|IDHACK|EXPRESS_IXSCAN|"indexName":"_id_"/;
+    expect(await plan({ _id: 'lead-7' })).toMatch(usesIdIndex);
+    expect(await plan({ _id: 'lead-7', revision: { $lt: 2 } })).toMatch(usesIdIndex);
+    expect(await plan({ _id: { $in: ['lead-7', 'lead-8'] } })).toMatch(usesIdIndex);
+
+    // And what the index finds is what the whole filter means.
+    expect(await Lead.find({ _id: { $in: ['lead-7', 'lead-8', 'nobody'] } }, { _id: 0, leadId: 1 }).sort({ leadId: 1 }).lean()).toEqual([{ leadId: 'lead-7' }, { leadId: 'lead-8' }]);
+    expect(await Lead.countDocuments({ _id: 'lead-7', revision: { $lt: 1 } })).toBe(0);
+    expect(await Lead.countDocuments({ _id: 'lead-7', revision: { $lt: 2 } })).toBe(1);
+  });
+});
