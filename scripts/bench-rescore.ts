@@ -3,7 +3,7 @@
  * with their lead workflows running, publishes a changed model version, and rescores every lead
  * through the worker's bulk path, printing progress and the final figures.
  *
- *   npm run bench:rescore -- --leads 100000 --events 50 [--batch 1000] [--timeout-minutes 60]
+ *   npm run bench:rescore -- --leads 100000 --events 50 [--batch 5000] [--timeout-minutes 60]
  *
  * Starts its own Temporal dev server and FerretDB (scripts/services.ts) unless TEMPORAL_ADDRESS /
  * MONGODB_URI name running ones, and a real worker process (scripts/stack.ts).
@@ -29,10 +29,11 @@ import type { CompiledModel, LeadEvent, PointsLimits } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
-import { leadWorkflowId, rescoreProgressQuery, rescoreWorkflowId, TASK_QUEUE, type CarriedState, type Handoff, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
+import { leadWorkflowId, rescoreWorkflowId, TASK_QUEUE, type CarriedState, type Handoff, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
 import { applyDecay, applyEvent, initialState, modelPolicies, nextHandoffId, openHandoff, qualification } from '../workflows/lead-state';
 import type { leadWorkflow } from '../workflows/lead.workflow';
 import type { rescoreWorkflow } from '../workflows/rescore.workflow';
+import { readRescoreProgress } from '../workflows/rescore-progress';
 import { startMongo, startTemporal, type RunningService } from './services';
 import { startWorker, type AppProcess } from './stack';
 
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   };
   const LEADS = arg('leads', 100_000);
   const EVENTS = arg('events', 50);
-  const BATCH = arg('batch', 1_000);
+  const BATCH = arg('batch', 5_000);
   const TIMEOUT_MIN = arg('timeout-minutes', 0);
   const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -220,9 +221,13 @@ async function main(): Promise<void> {
     let progress: RescoreProgress | undefined;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
-      progress = await handle.query(rescoreProgressQuery).catch(() => progress);
+      progress = await readRescoreProgress(handle).catch(() => progress);
       const seconds = (performance.now() - started) / 1000;
-      if (progress) log(`rescoring: ${fmt(progress.signalled)} / ${fmt(progress.total)} leads (${((progress.signalled / Math.max(1, progress.total)) * 100).toFixed(1)} %), ${seconds.toFixed(0)} s, ${fmt(progress.signalled / seconds)} leads/s`);
+      if (progress) {
+        const { batch } = progress;
+        const underWay = batch ? `; batch under way: ${batch.phase} ${fmt(batch.done)} of ${fmt(batch.leads)}` : '';
+        log(`rescoring: ${fmt(progress.signalled)} / ${fmt(progress.total)} leads (${((progress.signalled / Math.max(1, progress.total)) * 100).toFixed(1)} %)${underWay}, ${seconds.toFixed(0)} s, ${fmt(progress.signalled / seconds)} leads/s`);
+      }
       if (progress?.done) break;
       if (TIMEOUT_MIN > 0 && seconds > TIMEOUT_MIN * 60) {
         log(`stopped waiting after ${TIMEOUT_MIN} minutes: the figures below are for the leads done so far`);

@@ -23,7 +23,7 @@ const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
 /** Bumped whenever FERRETDB_PATCHES change, so that a cached binary without them is rebuilt. */
-const FERRETDB_BUILD = `${FERRETDB_VERSION}-leadflow.3`;
+const FERRETDB_BUILD = `${FERRETDB_VERSION}-leadflow.4`;
 const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export type Log = (line: string) => void;
@@ -141,10 +141,118 @@ const FERRETDB_PATCHES: Array<{ file: string; why: string; from: string; to: str
   },
   {
     file: 'internal/backends/sqlite/collection.go',
+    why: 'The prefilter below needs the regexp package.',
+    from: `	"sort"
+	"strings"
+`,
+    to: `	"regexp"
+	"sort"
+	"strings"
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    why:
+      'Other top-level fields compared with strings (equality, $gt/$gte/$lt/$lte, $in) become a ' +
+      'prefilter that SQLite evaluates on the stored JSON, so FerretDB decodes only the documents ' +
+      'that can match instead of every one (about 3 µs a row in SQLite against 80 µs in FerretDB). ' +
+      'A document whose field is an array always passes it, as do other types where SQLite cannot ' +
+      'tell; the handler then applies the whole filter as before.',
+    from: `	q += whereClause
+`,
+    to: `	if extra, extraArgs := leadflowFieldClauses(params.Filter); extra != "" {
+		if whereClause == "" {
+			whereClause = " WHERE " + extra
+		} else {
+			whereClause += " AND " + extra
+		}
+		args = append(args, extraArgs...)
+	}
+
+	q += whereClause
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
     why: 'The function the `$in` pushdown calls, added at the end of the file.',
     from: `// check interfaces
 `,
-    to: `// leadflowIDIn is the WHERE clause for \`{$in: [...]}\` on _id, or none when a value is not a
+    to: `// leadflowFieldKey is a top-level field name the prefilter may name in a JSON path.
+var leadflowFieldKey = regexp.MustCompile(\`^[A-Za-z_][A-Za-z0-9_]*$\`)
+
+// leadflowFieldClauses is a SQL prefilter for the filter's top-level fields (other than _id)
+// compared with strings: it keeps every document that can match (added by LeadFlow; the handler
+// still filters every returned document). A field holding an array always passes.
+func leadflowFieldClauses(filter *types.Document) (string, []any) {
+	if filter == nil {
+		return "", nil
+	}
+	var clauses []string
+	var args []any
+	seen := map[string]int{}
+	for _, key := range filter.Keys() {
+		seen[key]++
+	}
+	for key, times := range seen {
+		// A key given twice is left to the handler (Get would panic on it).
+		if times != 1 || key == "_id" || !leadflowFieldKey.MatchString(key) {
+			continue
+		}
+		path := "'$." + key + "'"
+		value := must.NotFail(filter.Get(key))
+		var conds []string
+		var condArgs []any
+		switch v := value.(type) {
+		case string:
+			conds, condArgs = []string{"= ?"}, []any{v}
+		case *types.Document:
+			ops := map[string]string{"$eq": "= ?", "$gt": "> ?", "$gte": ">= ?", "$lt": "< ?", "$lte": "<= ?"}
+			for _, op := range v.Keys() {
+				operand, err := v.Get(op)
+				if err != nil {
+					continue
+				}
+				if sql, ok := ops[op]; ok {
+					if str, isString := operand.(string); isString {
+						conds, condArgs = append(conds, sql), append(condArgs, str)
+					}
+					continue
+				}
+				if op != "$in" {
+					continue
+				}
+				arr, isArray := operand.(*types.Array)
+				if !isArray || arr.Len() == 0 || arr.Len() > 10000 {
+					continue
+				}
+				in := make([]any, 0, arr.Len())
+				for i := 0; i < arr.Len(); i++ {
+					if str, isString := must.NotFail(arr.Get(i)).(string); isString {
+						in = append(in, str)
+					}
+				}
+				if len(in) == arr.Len() {
+					conds = append(conds, "IN (?"+strings.Repeat(", ?", len(in)-1)+")")
+					condArgs = append(condArgs, in...)
+				}
+			}
+		}
+		if len(conds) == 0 {
+			continue
+		}
+		field := fmt.Sprintf("%s->>%s", metadata.DefaultColumn, path)
+		for i := range conds {
+			conds[i] = field + " " + conds[i]
+		}
+		clauses = append(clauses, fmt.Sprintf("(json_type(%s, %s) = 'array' OR (%s))", metadata.DefaultColumn, path, strings.Join(conds, " AND ")))
+		args = append(args, condArgs...)
+	}
+	return strings.Join(clauses, " AND "), args
+}
+
+// leadflowIDIn is the WHERE clause for \`{$in: [...]}\` on _id, or none when a value is not a
 // string or an ObjectID (added by LeadFlow; the handler still filters every returned document).
 func leadflowIDIn(d *types.Document) (string, []any) {
 	in, err := d.Get("$in")
@@ -179,7 +287,8 @@ async function patchFerretDb(src: string): Promise<void> {
     const text = await readFile(file, 'utf8');
     // Applied exactly where expected, or the build stops: a changed upstream file must be looked at again.
     if (text.split(patch.from).length !== patch.times + 1) throw new ServiceError(`FerretDB patch no longer applies to ${patch.file}: ${patch.why}`);
-    await writeFile(file, text.replaceAll(patch.from, patch.to));
+    // A function, so that `$` in the Go code is not read as a replacement pattern.
+    await writeFile(file, text.replaceAll(patch.from, () => patch.to));
   }
 }
 

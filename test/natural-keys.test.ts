@@ -6,6 +6,7 @@
  */
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEventRepository } from '../api/db/events.repository';
 import { createLeadRepository } from '../api/db/leads.repository';
 import { migrateToNaturalKeys } from '../api/db/natural-keys';
 import { openRepositories } from '../api/db/repositories';
@@ -114,5 +115,35 @@ describe('one-document writes', () => {
     expect(await Lead.find({ _id: { $in: ['lead-7', 'lead-8', 'nobody'] } }, { _id: 0, leadId: 1 }).sort({ leadId: 1 }).lean()).toEqual([{ leadId: 'lead-7' }, { leadId: 'lead-8' }]);
     expect(await Lead.countDocuments({ _id: 'lead-7', revision: { $lt: 1 } })).toBe(0);
     expect(await Lead.countDocuments({ _id: 'lead-7', revision: { $lt: 2 } })).toBe(1);
+  });
+
+  it('filter on other fields exactly as MongoDB does, arrays and other types included (FerretDB prefilters them in SQLite)', async () => {
+    const raw = (db.connection.db as NonNullable<typeof db.connection.db>).collection('filter_semantics');
+    await raw.insertMany([{ k: 'b' }, { k: ['a', 'b'] }, { k: 5 }, { k: 'c' }, { k: null }, {}, { k: { x: 1 } }, { k: ['z'] }, { k: 'B' }, { k: 'b', other: 'x' }].map((doc, i) => ({ ...doc, n: i })));
+    const matching = async (filter: Record<string, unknown>) => (await raw.find(filter).sort({ n: 1 }).toArray()).map((doc) => doc.n);
+    expect(await matching({ k: 'b' })).toEqual([0, 1, 9]);
+    expect(await matching({ k: { $gte: 'b' } })).toEqual([0, 1, 3, 7, 9]);
+    expect(await matching({ k: { $gt: 'B', $lt: 'c' } })).toEqual([0, 1, 9]);
+    expect(await matching({ k: { $lte: 'B' } })).toEqual([8]);
+    expect(await matching({ k: { $in: ['a', 'c'] } })).toEqual([1, 3]);
+    expect(await matching({ k: { $eq: 'z' } })).toEqual([7]);
+    expect(await matching({ k: 'b', other: 'x' })).toEqual([9]);
+    expect(await matching({ k: 5 })).toEqual([2]);
+    expect(await matching({ k: { $ne: 'b' } })).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(await matching({ $or: [{ k: 'c' }, { k: 5 }] })).toEqual([2, 3]);
+  });
+
+  it("read a lead's applied events by their ids, oldest first, and none of another lead's", async () => {
+    const events = createEventRepository(db.connection);
+    await events.model.init();
+    const at = (day: number) => `2026-03-0${day}T00:00:00.000Z`;
+    await events.record({ eventId: 'a-late', leadId: 'a', type: 'page_view', properties: {}, occurredAt: at(3) });
+    await events.record({ eventId: 'a-early', leadId: 'a', type: 'email_open', properties: {}, occurredAt: at(1) });
+    await events.record({ eventId: 'a-queued', leadId: 'a', type: 'email_click', properties: {}, occurredAt: at(2) });
+    await events.record({ eventId: 'b-1', leadId: 'b', type: 'page_view', properties: {}, occurredAt: at(1) });
+    expect(JSON.stringify(await events.model.find({ _id: { $in: ['a-late', 'a-early'] } }).explain())).toMatch(/USING INDEX \S+__id_|IDHACK|EXPRESS_IXSCAN|"indexName":"_id_"/);
+    const applied = await events.forLead('a', ['a-late', 'a-early', 'b-1', 'unknown']);
+    expect(applied.map((event) => event.eventId)).toEqual(['a-early', 'a-late']);
+    expect((await events.forLead('a')).map((event) => event.eventId)).toEqual(['a-early', 'a-queued', 'a-late']);
   });
 });

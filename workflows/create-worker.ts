@@ -25,5 +25,8 @@ export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: { ...createLeadActivities(options.deps), ...(options.rescoreDeps && createRescoreActivities(options.rescoreDeps)) },
+    // A rescoring batch's heartbeats carry its progress (rescore-progress.ts): sent every few
+    // seconds, not the SDK's default of up to a minute.
+    maxHeartbeatThrottleInterval: '3 seconds',
   });
 }

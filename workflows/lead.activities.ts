@@ -57,7 +57,8 @@ export interface LeadActivityDeps {
   /** Tells subscribers (webhooks) of a handoff change; throws to be retried. */
   notify(notification: Notification): Promise<void>;
   /** A lead's stored events, oldest first (for rescoring). */
-  eventsForLead(leadId: string): Promise<LeadEvent[]>;
+  /** A lead's stored events, oldest first; with `eventIds`, only those. */
+  eventsForLead(leadId: string, eventIds?: readonly string[]): Promise<LeadEvent[]>;
   /** Lead ids after `after` in id order, at most `limit`; and how many leads there are. */
   listLeadIds(after: string, limit: number): Promise<string[]>;
   countLeads(): Promise<number>;
@@ -137,9 +138,9 @@ export function createLeadActivities(deps: LeadActivityDeps) {
      */
     async rescoreLead(input: { leadId: string; modelVersion: number; eventIds?: string[] }): Promise<Rescored> {
       const model = await deps.modelVersion(input.modelVersion);
-      const stored = await deps.eventsForLead(input.leadId);
-      const applied = input.eventIds && new Set(input.eventIds);
-      return replayLead(scorerFor(model), model, input.leadId, applied ? stored.filter((event) => applied.has(event.eventId)) : stored);
+      // Only the events the lead has applied, when it says which: one stored but not yet delivered is scored when it arrives.
+      const stored = await deps.eventsForLead(input.leadId, input.eventIds);
+      return replayLead(scorerFor(model), model, input.leadId, stored);
     },
 
     listLeadIds: (input: { after: string; limit: number }) => deps.listLeadIds(input.after, input.limit),

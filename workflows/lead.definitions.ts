@@ -160,6 +160,13 @@ export const rescoreSignal = defineSignal<[{ modelVersion: number }]>('rescore')
 /** One rescoring of every lead: `rescore:v<version>`. */
 export const rescoreWorkflowId = (modelVersion: number) => `rescore:v${modelVersion}`;
 
+/** Where one batch of a rescoring stands: `done` of its `leads` have passed `phase`. */
+export interface RescoreBatchProgress {
+  phase: 'reading' | 'replaying' | 'delivering' | 'writing';
+  leads: number;
+  done: number;
+}
+
 export interface RescoreProgress {
   modelVersion: number;
   /** Leads when the rescoring started. */
@@ -176,6 +183,8 @@ export interface RescoreProgress {
   events?: number;
   /** Time spent by the batches reading events, replaying, asking the leads and writing, in ms (batches run one after another). */
   millis?: { read: number; replay: number; deliver: number; write: number };
+  /** The batch under way, from its activity's last heartbeat (added by readRescoreProgress). */
+  batch?: RescoreBatchProgress;
   done: boolean;
 }
 

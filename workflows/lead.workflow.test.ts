@@ -88,7 +88,7 @@ async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Pro
       currentModel: async () => model,
       modelVersion: async (version) => (version === 2 ? model2 : model),
       roundRobinPosition: async () => 0,
-      eventsForLead: async (id) => stored.get(id) ?? [],
+      eventsForLead: async (id, eventIds) => (stored.get(id) ?? []).filter((event) => !eventIds || eventIds.includes(event.eventId)),
       listLeadIds: async (after) => [...stored.keys()].filter((id) => id > after).sort(),
       countLeads: async () => stored.size,
       writeProjection: async (write) => {

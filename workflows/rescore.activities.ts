@@ -7,7 +7,7 @@ import { heartbeat } from '@temporalio/activity';
 import { createScorer, type Scorer } from '../engine/score-event';
 import type { LeadEvent } from '../engine/types';
 import type { ProjectionWrite, PublishedModel } from './lead.activities';
-import type { RescoreDelivery, RescoreReply } from './lead.definitions';
+import type { RescoreBatchProgress, RescoreDelivery, RescoreReply } from './lead.definitions';
 import { eventDigest } from './lead-state';
 import { replayLead } from './rescore-lead';
 
@@ -37,6 +37,12 @@ export interface RescoreBatchResult {
   /** Where the batch's time went, in milliseconds. */
   millis: { read: number; replay: number; deliver: number; write: number };
 }
+
+/**
+ * While one long call runs (a read that scans the events collection on FerretDB takes minutes at
+ * scale), the batch still heartbeats, so it is neither timed out nor shown standing still.
+ */
+const KEEP_ALIVE_MS = 10_000;
 
 /** Leads whose workflows are asked at once: enough to overlap round trips, not to flood Temporal. */
 const DELIVERY_CONCURRENCY = 32;
@@ -69,18 +75,20 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         mark = now;
       };
 
-      const histories = await deps.eventsOfLeadRange(leadIds[0] as string, result.last);
+      const beat = (phase: RescoreBatchProgress['phase'], done: number) => heartbeat({ phase, leads: leadIds.length, done } satisfies RescoreBatchProgress);
+      const histories = await whileBeating(deps.eventsOfLeadRange(leadIds[0] as string, result.last), () => beat('reading', 0));
       lap('read');
-      heartbeat({ phase: 'read', leads: leadIds.length });
+      beat('replaying', 0);
       const deliveries: Array<{ leadId: string; delivery: RescoreDelivery }> = [];
       for (const leadId of leadIds) {
         const events = histories.get(leadId) ?? [];
         result.events += events.length;
         const rescored = await replayLead(scorer, model, leadId, events);
         deliveries.push({ leadId, delivery: { modelVersion: model.version, events: eventDigest(events.map((event) => event.eventId)), rescored } });
+        if (deliveries.length % 250 === 0) beat('replaying', deliveries.length);
       }
       lap('replay');
-      heartbeat({ phase: 'replayed', leads: leadIds.length });
+      beat('delivering', 0);
 
       const writes: ProjectionWrite[] = [];
       await forEachConcurrently(deliveries, DELIVERY_CONCURRENCY, async ({ leadId, delivery }) => {
@@ -90,13 +98,13 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
           writes.push(reply.write);
         } else if (reply.status === 'deferred') result.deferred += 1;
         else result.missing += 1;
-        heartbeat({ phase: 'delivering', answered: result.rescored + result.deferred + result.missing });
+        beat('delivering', result.rescored + result.deferred + result.missing);
       });
       lap('deliver');
       // In slices, heartbeating between them: on FerretDB every guarded replace scans the leads.
       for (let first = 0; first < writes.length; first += WRITES_PER_SLICE) {
         await deps.writeProjections(writes.slice(first, first + WRITES_PER_SLICE));
-        heartbeat({ phase: 'writing', written: Math.min(writes.length, first + WRITES_PER_SLICE) });
+        beat('writing', Math.min(writes.length, first + WRITES_PER_SLICE));
       }
       lap('write');
       return result;
@@ -105,6 +113,16 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
 }
 
 export type RescoreActivities = ReturnType<typeof createRescoreActivities>;
+
+async function whileBeating<T>(work: Promise<T>, beat: () => void): Promise<T> {
+  beat();
+  const timer = setInterval(beat, KEEP_ALIVE_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

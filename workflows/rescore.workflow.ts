@@ -31,7 +31,7 @@ import { leadWorkflowId, rescoreProgressQuery, rescoreSignal, type RescoreProgre
 import type { RescoreActivities } from './rescore.activities';
 
 const { listLeadIds, countLeads } = proxyActivities<LeadActivities>({ startToCloseTimeout: '1 minute' });
-// A batch reads, replays and asks a thousand leads; it heartbeats as it goes.
+// A batch reads, replays and asks thousands of leads; it heartbeats its progress as it goes.
 const { rescoreBatch } = proxyActivities<RescoreActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes' });
 
 const BULK_RESCORE = 'bulk-rescore';
@@ -48,7 +48,9 @@ export interface RescoreInput {
 export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgress> {
   // Runs started before the bulk path keep signalling each lead, as they did when they started.
   if (!patched(BULK_RESCORE)) return signalEveryLead(input);
-  const batchSize = input.batchSize ?? 1_000;
+  // Large batches: on FerretDB each batch's read scans every stored event, so fewer batches read
+  // less; the batch under way shows its own progress (rescore-progress.ts).
+  const batchSize = input.batchSize ?? 5_000;
   const carried = input.progress;
   const progress: RescoreProgress = {
     modelVersion: input.modelVersion,

@@ -38,7 +38,7 @@ const worker = await createLeadWorker({
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     writeProjection: (write) => leads.writeProjection(write),
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
-    eventsForLead: (leadId) => events.forLead(leadId),
+    eventsForLead: (leadId, eventIds) => events.forLead(leadId, eventIds),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
     countLeads: () => leads.countLeads(),
   },

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { rescoreProgressQuery, rescoreWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import { rescoreWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import { readRescoreProgress } from '../../../workflows/rescore-progress';
 import type { rescoreWorkflow } from '../../../workflows/rescore.workflow';
 import type { ModelVersionRepository } from '../../db/model-versions.repository';
 import { conflict, HttpError, notFound } from '../../http/errors';
@@ -41,7 +42,7 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
       const handle = temporal.workflow.getHandle(rescoreWorkflowId(params.modelVersion));
       try {
         // A query is answered by a worker: with none running it would wait, so bound the wait.
-        return { body: await temporal.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(rescoreProgressQuery)) };
+        return { body: await temporal.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => readRescoreProgress(handle)) };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
         if (isDeadline(err)) throw new HttpError(503, 'no_worker', 'No worker answered within 5 s; is a LeadFlow worker running?');

@@ -1,0 +1,83 @@
+/**
+ * A rescoring shows how far the batch under way has got: the batch activity heartbeats its phase
+ * and count as it goes, and readRescoreProgress adds the last heartbeat to the workflow's count
+ * of finished batches. Unit tests: the activity runs in Temporal's mock activity environment
+ * with its I/O faked, and the workflow handle is a fake.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
+import type { LeadEvent } from '../engine/types';
+import { compileGraph } from '../rules/compile-graph';
+import { ruleGraphSchema } from '../rules/graph.schema';
+import { b2bDefaultGraph } from '../rules/templates';
+import type { ProjectionWrite } from './lead.activities';
+import type { RescoreBatchProgress, RescoreProgress } from './lead.definitions';
+import { createRescoreActivities } from './rescore.activities';
+import { readRescoreProgress } from './rescore-progress';
+
+const leadIds = Array.from({ length: 600 }, (_, i) => `lead-${String(i).padStart(4, '0')}`);
+const eventsOf = (leadId: string): LeadEvent[] => [
+  { eventId: `${leadId}:1`, leadId, type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-01-01T00:00:00.000Z' },
+  { eventId: `${leadId}:2`, leadId, type: 'email_click', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z' },
+];
+
+describe('the rescore batch activity', () => {
+  it('heartbeats each phase with how many of its leads have passed it, up to all of them', async () => {
+    const compiled = compileGraph(ruleGraphSchema.parse(b2bDefaultGraph));
+    const written: ProjectionWrite[] = [];
+    const activities = createRescoreActivities({
+      modelVersion: async (version) => ({ version, compiled }) as never,
+      listLeadIds: async (after, limit) => leadIds.filter((id) => id > after).slice(0, limit),
+      eventsOfLeadRange: async (first, last) => new Map(leadIds.filter((id) => id >= first && id <= last).map((id) => [id, eventsOf(id)])),
+      deliverRescore: async (leadId, delivery) => ({ status: 'applied', write: { snapshot: { leadId, revision: 2, scores: delivery.rescored.scores } as never, ledger: [], handoffs: [] } }),
+      writeProjections: async (writes) => void written.push(...writes),
+    });
+    const env = new MockActivityEnvironment();
+    const beats: RescoreBatchProgress[] = [];
+    env.on('heartbeat', (details: RescoreBatchProgress) => beats.push(details));
+
+    const result = await env.run(activities.rescoreBatch, { modelVersion: 2, after: '', limit: 1_000 });
+
+    expect(result).toMatchObject({ leads: 600, rescored: 600, events: 1_200 });
+    expect(written).toHaveLength(600);
+    const phases = [...new Set(beats.map((beat) => beat.phase))];
+    expect(phases).toEqual(['reading', 'replaying', 'delivering', 'writing']);
+    expect(beats.every((beat) => beat.leads === 600 && beat.done >= 0 && beat.done <= 600)).toBe(true);
+    const last = (phase: RescoreBatchProgress['phase']) => beats.filter((beat) => beat.phase === phase).at(-1)?.done;
+    expect(last('delivering')).toBe(600);
+    expect(last('writing')).toBe(600);
+    // Counts only grow within a phase.
+    for (const phase of phases) {
+      const counts = beats.filter((beat) => beat.phase === phase).map((beat) => beat.done);
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    }
+  });
+});
+
+describe('readRescoreProgress', () => {
+  const progress: RescoreProgress = { modelVersion: 2, total: 10_000, signalled: 5_000, done: false };
+  const handle = (heartbeat: unknown, done = false) =>
+    ({
+      query: async () => ({ ...progress, done }),
+      describe: async () => ({
+        raw: {
+          pendingActivities: [
+            { activityType: { name: 'listLeadIds' } },
+            { activityType: { name: 'rescoreBatch' }, heartbeatDetails: heartbeat === undefined ? null : { payloads: [defaultPayloadConverter.toPayload(heartbeat)] } },
+          ],
+        },
+      }),
+    }) as unknown as WorkflowHandle;
+
+  it('adds the batch under way from its last heartbeat', async () => {
+    expect(await readRescoreProgress(handle({ phase: 'delivering', leads: 5_000, done: 1_250 }))).toEqual({ ...progress, batch: { phase: 'delivering', leads: 5_000, done: 1_250 } });
+  });
+
+  it('gives the finished batches alone before the first heartbeat, for a heartbeat it does not know, and once done', async () => {
+    expect(await readRescoreProgress(handle(undefined))).toEqual(progress);
+    expect(await readRescoreProgress(handle({ phase: 'read', leads: 5_000 }))).toEqual(progress);
+    expect(await readRescoreProgress(handle({ phase: 'writing', leads: 5_000, done: 10 }, true))).toEqual({ ...progress, done: true });
+  });
+});
