@@ -383,6 +383,7 @@ describe('leadWorkflow', () => {
       const after = await lead.until((s) => s.modelVersion === 2 && s.stage === 'mql', 'rescoring under v2');
       // 5 + 40 + 15 = 60 under version 2: the rescored lead now qualifies.
       expect(after).toMatchObject({ total: 60, scores: { engagement: 60 }, handoff: { modelVersion: 2, qualifiedBy: 'mql' } });
+      await lead.saveHistory('bulk-rescore-mql');
     });
     // The bulk write and the lead's own next write (the handoff) both carry the entry; the store keeps it once by id.
     const rescoreEntries = new Map(writes.flatMap((w) => w.ledger).filter((e) => e.ruleId === 'rescore').map((e) => [e.entryId, e]));
