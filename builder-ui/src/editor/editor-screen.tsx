@@ -1,19 +1,17 @@
 /**
  * The model editor: palette, canvas and inspector over one graph store; the validator's issues
- * as the graph changes; save (optimistic concurrency on the draft revision), compile preview,
- * publish with a change note, version history with diffs drawn on the canvas, and roll-back.
+ * as the graph changes; the toolbar and keyboard commands; version history with diffs drawn on
+ * the canvas. What it asks the API (save, compile, publish, diff, roll-back, conflicts) lives in
+ * use-draft-commands.ts.
  */
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { CompiledModel } from '../../../engine/types';
-import type { RuleGraph } from '../../../rules/graph.schema';
-import { validateGraph, type GraphIssue } from '../../../rules/validate-graph';
-import { ApiError, describeError, type ModelDetail, type ModelVersion, type ModelVersionSummary, type VersionDiff } from '../api/client';
-import { hrefOf, navigate } from '../shell/routes';
+import { validateGraph } from '../../../rules/validate-graph';
+import { describeError, type ModelDetail } from '../api/client';
+import { hrefOf } from '../shell/routes';
 import { useApi } from '../shell/session';
 import { Canvas, useAddNode, useFocusElement } from './canvas';
 import { ChangeNoteDialog, CompiledDialog, ShortcutsDialog } from './dialogs';
-import { loadDraft } from './draft';
 import { createGraphStore, type GraphStore } from './graph-store';
 import { DiffCanvas, HistoryPanel } from './history-panel';
 import { InspectorPanel } from './inspector-panel';
@@ -22,6 +20,7 @@ import { layoutGraph } from './layout';
 import { Palette } from './palette';
 import { belongsToTarget, commandFor, type EditorCommand } from './shortcuts';
 import { issuesByElement } from './to-flow';
+import { editableDraft, useDraftCommands } from './use-draft-commands';
 import { GraphStoreProvider, useGraphActions, useGraphState } from './use-graph-store';
 
 type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; model: ModelDetail };
@@ -55,14 +54,6 @@ export function EditorScreen({ modelId, canEdit }: { modelId: string; canEdit: b
   return <LoadedEditor key={modelId} initial={load.model} canEdit={canEdit} />;
 }
 
-/** The draft as the editor shows it: positions filled in by auto-layout where it had none. */
-function editableDraft(raw: unknown): { graph: RuleGraph; dropped: number } {
-  const { graph, dropped, needsLayout } = loadDraft(raw);
-  if (!needsLayout) return { graph, dropped };
-  const positions = new Map(layoutGraph(graph).map((p) => [p.id, p.position]));
-  return { graph: { ...graph, nodes: graph.nodes.map((node) => (node.position ? node : { ...node, position: positions.get(node.id) })) }, dropped };
-}
-
 function LoadedEditor({ initial, canEdit }: { initial: ModelDetail; canEdit: boolean }) {
   const [setup] = useState(() => {
     const { graph, dropped } = editableDraft(initial.draft.graph);
@@ -77,11 +68,7 @@ function LoadedEditor({ initial, canEdit }: { initial: ModelDetail; canEdit: boo
   );
 }
 
-type Dialog = { kind: 'publish' } | { kind: 'rollback'; version: number } | { kind: 'compiled'; compiled: CompiledModel } | { kind: 'shortcuts' } | null;
-type Busy = 'save' | 'compile' | 'publish' | 'history' | 'rollback' | 'reload' | null;
-
 function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail; store: GraphStore; canEdit: boolean; dropped: number }) {
-  const client = useApi();
   const actions = useGraphActions();
   const graph = useGraphState((s) => s.graph);
   const canUndo = useGraphState((s) => s.past.length > 0);
@@ -93,186 +80,18 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
   const paneRef = useRef<HTMLDivElement>(null);
   const [measured] = useState(() => new Map<string, { width: number; height: number }>());
   const addNode = useAddNode(paneRef, measured);
-
-  const modelId = initial.modelId;
-  const [model, setModel] = useState(initial);
-  const revision = useRef(initial.draft.revision);
-  const [shownRevision, setShownRevision] = useState(initial.draft.revision);
-  const [savedGraph, setSavedGraph] = useState(graph);
-  const [serverIssues, setServerIssues] = useState<{ when: string; issues: readonly GraphIssue[] } | null>(() => ({ when: 'last saved draft', issues: initial.issues }));
-  const [conflict, setConflict] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(dropped > 0 ? `${dropped} part(s) of the saved draft could not be shown and will be left out when you save.` : null);
-  const [status, setStatus] = useState('');
-  const [busy, setBusy] = useState<Busy>(null);
-  const [dialog, setDialog] = useState<Dialog>(null);
-  const [dialogError, setDialogError] = useState<string | null>(null);
+  const draft = useDraftCommands({ initial, store, graph, dropped });
+  const { model, shownRevision, savedGraph, serverIssues, conflict, error, setError, status, say, busy, dialog, setDialog, dialogError, setDialogError, diffView, setDiffView } = draft;
+  const { save, compile, publish, rollback, showDiff, resolveConflict, simulate } = draft;
   const [tab, setTab] = useState<'inspect' | 'history'>('inspect');
-  const [diffView, setDiffView] = useState<{ diff: VersionDiff; graph: RuleGraph } | null>(null);
 
   const readOnly = !canEdit;
   const dirty = graph !== savedGraph;
-  const say = useCallback((message: string) => setStatus(message), []);
 
   // The validator runs in the browser on every change; deferred, so typing stays smooth on big graphs.
   const checked = useDeferredValue(graph);
   const validation = useMemo(() => validateGraph(checked), [checked]);
   const issueMap = useMemo(() => issuesByElement(validation.issues), [validation]);
-
-  /** Takes what the API said went wrong: a conflict, a graph's issues, or a message. */
-  const fail = useCallback((err: unknown, when: string) => {
-    if (err instanceof ApiError && err.conflict) {
-      setConflict(err.message);
-      return;
-    }
-    if (err instanceof ApiError && err.issues.length > 0) setServerIssues({ when, issues: err.issues });
-    setError(`Could not ${when}: ${describeError(err)}`);
-  }, []);
-
-  const replaceDraft = useCallback(
-    (fresh: ModelDetail) => {
-      const { graph: next } = editableDraft(fresh.draft.graph);
-      actions.load(next);
-      setSavedGraph(next);
-      setModel(fresh);
-      revision.current = fresh.draft.revision;
-      setShownRevision(fresh.draft.revision);
-      setServerIssues({ when: 'last saved draft', issues: fresh.issues });
-      requestAnimationFrame(() => void fitView({ maxZoom: 1, padding: 0.15 }));
-    },
-    [actions, fitView],
-  );
-
-  const save = useCallback(async (): Promise<number | null> => {
-    const current = store.getState().graph;
-    setBusy('save');
-    setError(null);
-    try {
-      const saved = await client.saveDraft(modelId, revision.current, current);
-      revision.current = saved.revision;
-      setShownRevision(saved.revision);
-      setSavedGraph(current);
-      setConflict(null);
-      setServerIssues({ when: 'saved', issues: saved.issues });
-      say(`Draft saved (revision ${saved.revision}).`);
-      return saved.revision;
-    } catch (err) {
-      fail(err, 'save the draft');
-      return null;
-    } finally {
-      setBusy(null);
-    }
-  }, [client, fail, modelId, say, store]);
-
-  const compile = useCallback(async () => {
-    setBusy('compile');
-    setError(null);
-    try {
-      const result = await client.compile(modelId, store.getState().graph);
-      setServerIssues({ when: 'compiled', issues: result.issues });
-      setDialog({ kind: 'compiled', compiled: result.compiled });
-    } catch (err) {
-      fail(err, 'compile');
-    } finally {
-      setBusy(null);
-    }
-  }, [client, fail, modelId, store]);
-
-  const publish = useCallback(
-    async (note: string) => {
-      setBusy('publish');
-      setDialogError(null);
-      const at = store.getState().graph !== savedGraph ? await save() : revision.current;
-      if (at === null) {
-        setBusy(null);
-        setDialog(null);
-        return;
-      }
-      setBusy('publish');
-      try {
-        const published = await client.publish(modelId, at, note);
-        setModel((m) => ({ ...m, latestVersion: published.version, versions: [summaryOf(published), ...m.versions.filter((v) => v.version !== published.version)] }));
-        setServerIssues({ when: 'published', issues: [] });
-        setDialog(null);
-        say(`Published version ${published.version}.`);
-      } catch (err) {
-        if (err instanceof ApiError && err.conflict) {
-          setDialog(null);
-          setConflict(err.message);
-        } else {
-          if (err instanceof ApiError && err.issues.length > 0) setServerIssues({ when: 'publish refused', issues: err.issues });
-          setDialogError(describeError(err));
-        }
-      } finally {
-        setBusy(null);
-      }
-    },
-    [client, modelId, save, savedGraph, say, store],
-  );
-
-  const rollback = useCallback(
-    async (version: number, note: string) => {
-      setBusy('rollback');
-      setDialogError(null);
-      try {
-        const published = await client.rollback(modelId, version, note);
-        replaceDraft(await client.getModel(modelId));
-        setDiffView(null);
-        setDialog(null);
-        say(`Rolled back: version ${published.version} has the rules of version ${version}, and so does the draft.`);
-      } catch (err) {
-        setDialogError(describeError(err));
-      } finally {
-        setBusy(null);
-      }
-    },
-    [client, modelId, replaceDraft, say],
-  );
-
-  const showDiff = useCallback(
-    async (from: number, to: number) => {
-      setBusy('history');
-      setError(null);
-      try {
-        const [diff, version] = await Promise.all([client.diff(modelId, from, to), client.getVersion(modelId, to)]);
-        setDiffView({ diff, graph: loadDraft(version.graph).graph });
-      } catch (err) {
-        fail(err, 'compare the versions');
-      } finally {
-        setBusy(null);
-      }
-    },
-    [client, fail, modelId],
-  );
-
-  /** The conflict banner's ways out: take the saved draft, or save ours over it. */
-  const resolveConflict = useCallback(
-    async (keep: 'theirs' | 'mine') => {
-      setBusy('reload');
-      try {
-        const fresh = await client.getModel(modelId);
-        if (keep === 'theirs') {
-          replaceDraft(fresh);
-          setConflict(null);
-          say(`Loaded the draft saved by ${fresh.draft.updatedBy} (revision ${fresh.draft.revision}).`);
-          return;
-        }
-        revision.current = fresh.draft.revision;
-        setBusy(null);
-        await save();
-      } catch (err) {
-        fail(err, 'reload the draft');
-      } finally {
-        setBusy(null);
-      }
-    },
-    [client, fail, modelId, replaceDraft, save, say],
-  );
-
-  /** The Simulate screen runs the saved draft: save what is on the canvas first. */
-  const simulate = useCallback(async () => {
-    if (store.getState().graph !== savedGraph && (await save()) === null) return;
-    navigate({ screen: 'simulate', modelId });
-  }, [modelId, save, savedGraph, store]);
 
   const layout = useCallback(() => {
     actions.moveNodes(layoutGraph(store.getState().graph, measured));
@@ -488,8 +307,4 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
       {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </main>
   );
-}
-
-function summaryOf({ graph: _graph, compiled: _compiled, ...summary }: ModelVersion): ModelVersionSummary {
-  return summary;
 }
