@@ -6,8 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { chooseDelimiter, CSV_DELIMITERS, headerNames, SNIFF_LINES } from '../../rules/csv-header';
 
-export const DELIMITERS = [',', ';', '\t', '|'] as const;
+export const DELIMITERS = CSV_DELIMITERS;
 
 export interface CsvTable {
   /** Header names, trimmed; a blank one becomes "Column N", a repeated one "Name (2)". */
@@ -24,9 +25,6 @@ export interface CsvOptions {
   /** One character; sniffed from the first lines when absent. */
   delimiter?: string;
 }
-
-/** The first lines are enough to tell the delimiter. */
-const SNIFF_LINES = 20;
 
 /**
  * Parses CSV text (or UTF-8 bytes).
@@ -65,37 +63,15 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<C
   return parseCsv(await readFile(path), options);
 }
 
-/**
- * The delimiter that splits the first lines (most of them) into the header's number of fields,
- * as many as possible; quotes are respected, so a `;` inside a quoted field does not count. Comma when none
- * splits consistently.
- */
+/** The delimiter that splits the first lines into the header's fields (rules/csv-header.ts). */
 export function sniffDelimiter(text: string): string {
-  let best: { delimiter: string; fields: number } = { delimiter: ',', fields: 1 };
-  for (const delimiter of DELIMITERS) {
-    let records: string[][];
+  const head = text.replace(/^\uFEFF/, '');
+  return chooseDelimiter((delimiter) => {
     try {
-      records = parse(text.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to_line: SNIFF_LINES }) as string[][];
+      return parse(head, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to_line: SNIFF_LINES }) as string[][];
     } catch {
-      continue;
+      return undefined;
     }
-    const fields = records[0]?.length ?? 0;
-    // The last sniffed line may be cut inside a quoted field: judge the complete ones. An export
-    // may have a broken row among its first lines: most of them agreeing with the header is enough.
-    const complete = records.length === 1 ? records : records.slice(0, -1);
-    const consistent = complete.filter((record) => record.length === fields).length >= Math.ceil(complete.length * 0.75);
-    if (consistent && fields > best.fields) best = { delimiter, fields };
-  }
-  return best.delimiter;
-}
-
-function headerNames(cells: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return cells.map((cell, i) => {
-    const name = cell.trim() || `Column ${i + 1}`;
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    return count === 1 ? name : `${name} (${count})`;
   });
 }
 

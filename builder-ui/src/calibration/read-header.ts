@@ -1,17 +1,15 @@
 /**
  * The header of a CSV export, read in the browser before anything is uploaded, so that the user
- * can name the outcome column from the file's own columns. The separator is told the way the API
- * tells it (api/csv/read-csv.ts): the one that splits most of the first lines into the header's
- * number of fields, as many as possible; header names are trimmed, a blank one becomes
- * "Column N" and a repeated one "Name (2)", as the API names them.
+ * can name the outcome column from the file's own columns. The separator and the header names
+ * are told by the same rules as the API's (rules/csv-header.ts).
  */
 import { parse } from 'csv-parse/browser/esm/sync';
+import { chooseDelimiter, CSV_DELIMITERS, headerNames, SNIFF_LINES } from '../../../rules/csv-header';
 
-export const SEPARATORS = [',', ';', '\t', '|'] as const;
+export const SEPARATORS = CSV_DELIMITERS;
 
 /** The first lines are enough, and a 20 MB file need not be parsed in full to show its header. */
 const SNIFF_CHARS = 64 * 1024;
-const SNIFF_LINES = 20;
 
 export interface CsvHeader {
   columns: string[];
@@ -23,8 +21,8 @@ export interface CsvHeader {
  */
 export function readHeader(text: string, separator?: string): CsvHeader {
   const head = text.replace(/^\uFEFF/, '').slice(0, SNIFF_CHARS);
-  const chosen = separator ?? sniff(head);
-  const [first] = records(head, chosen);
+  const chosen = separator ?? chooseDelimiter((candidate) => records(head, candidate));
+  const [first] = records(head, chosen) ?? [];
   if (!first || first.every((cell) => cell.trim() === '')) throw new Error('The file has no header line');
   return { columns: headerNames(first), separator: chosen };
 }
@@ -35,33 +33,10 @@ export function guessOutcome(columns: readonly string[]): string {
   return exact ?? columns.find((column) => /convert|outcome|enrol|closed.?won/i.test(column)) ?? '';
 }
 
-function sniff(text: string): string {
-  let best = { separator: ',', fields: 1 };
-  for (const separator of SEPARATORS) {
-    const found = records(text, separator);
-    const fields = found[0]?.length ?? 0;
-    // The last line read may be cut short: judge the complete ones.
-    const complete = found.length === 1 ? found : found.slice(0, -1);
-    const consistent = complete.filter((record) => record.length === fields).length >= Math.ceil(complete.length * 0.75);
-    if (consistent && fields > best.fields) best = { separator, fields };
-  }
-  return best.separator;
-}
-
-function records(text: string, separator: string): string[][] {
+function records(text: string, separator: string): string[][] | undefined {
   try {
     return parse(text, { delimiter: separator, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to_line: SNIFF_LINES }) as string[][];
   } catch {
-    return [];
+    return undefined;
   }
-}
-
-function headerNames(cells: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return cells.map((cell, i) => {
-    const name = cell.trim() || `Column ${i + 1}`;
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    return count === 1 ? name : `${name} (${count})`;
-  });
 }
