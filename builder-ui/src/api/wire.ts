@@ -1,66 +1,24 @@
 /**
  * The shapes the API answers with for leads, sales queues, simulations, threshold reviews and
- * reports, as the screens read them. They mirror the API's own (api/features/*, the lead
- * workflow's read side) without importing server code into the browser.
+ * reports, as the screens read them. A lead, its handoffs and its ledger are the server's own
+ * records (engine/lead-records.ts); the others mirror the API's (api/features/*) without
+ * importing server code into the browser.
  */
-import type { RejectReason, Stage } from '../../../engine/types';
+import type { Handoff, LeadSnapshot, StageChange } from '../../../engine/lead-records';
+import type { FactValue, Stage } from '../../../engine/types';
 import type { Segment } from '../../../rules/graph.schema';
 
-export type HandoffStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'withdrawn';
-
-export interface StageChange {
-  stage: Stage;
-  at: string;
-  reason: string;
-}
-
-export interface Handoff {
-  handoffId: string;
-  leadId: string;
-  queue: string;
-  team: string;
-  owner?: string;
-  routeId?: string;
-  status: HandoffStatus;
-  createdAt: string;
-  slaDueAt: string;
-  slaHours: number;
-  escalateTo?: string;
-  maxEscalations: number;
-  escalations: number;
-  /** The lead's total score when it was handed off. */
-  score: number;
-  qualifiedBy: string;
-  grade?: string;
-  modelVersion: number;
-  decidedAt?: string;
-  reason?: RejectReason;
-  note?: string;
-}
+export type { Handoff, HandoffStatus, StageChange } from '../../../engine/lead-records';
 
 /** A handoff in a queue, with the rules that gave the lead the most points. */
 export interface QueuedHandoff extends Handoff {
   topRules: Array<{ ruleId: string; ruleName: string; points: number }>;
 }
 
-export type FactValue = string | number | boolean | null;
+export type { FactValue };
 
 /** A lead as the API serves it (`GET /api/leads/:leadId`, and each row of a search). */
-export interface Lead {
-  leadId: string;
-  stage: Stage;
-  scores: Record<string, number>;
-  total: number;
-  grade: string | null;
-  segment: string | null;
-  modelVersion: number | null;
-  attributes: Record<string, FactValue>;
-  lastActivityAt: string | null;
-  eventCount: number;
-  ledgerSize: number;
-  handoff: Handoff | null;
-  stageHistory: StageChange[];
-}
+export type Lead = Omit<LeadSnapshot, 'revision'>;
 
 export interface LeadSearch {
   stage?: Stage;
@@ -74,18 +32,7 @@ export interface LeadSearch {
 }
 
 /** One rule's points for one event. */
-export interface LedgerEntry {
-  sequence: number;
-  eventId: string;
-  eventType: string;
-  ruleId: string;
-  ruleName: string;
-  score: string;
-  points: number;
-  reason: string;
-  occurredAt: string;
-  modelVersion: number;
-}
+export type { LedgerEntry } from '../../../engine/lead-records';
 
 export interface SimulatedEvent {
   type: string;

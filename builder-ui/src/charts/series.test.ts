@@ -4,7 +4,9 @@ import { TIME, TOTAL } from './score-chart';
 import { ledgerToSeries, stepsToSeries } from './series';
 
 const entry = (sequence: number, occurredAt: string, score: string, points: number): LedgerEntry => ({
+  entryId: `lead-1/e${sequence}:r${sequence}`,
   sequence,
+  leadId: 'lead-1',
   eventId: `e${sequence}`,
   eventType: 'page_view',
   ruleId: `r${sequence}`,
