@@ -1,13 +1,18 @@
 /**
- * Storage keyed by natural ids, on the real MongoDB-protocol server: a database written before
- * the change (ObjectId `_id`s and a unique index per natural id) is moved once at start-up with
- * nothing lost or doubled, and one-document writes reach their document through the `_id` index
- * (on FerretDB, through LeadFlow's patch of it: scripts/tools.ts FERRETDB_PATCHES).
+ * Storage on the real MongoDB-protocol server, and data written by earlier releases: a database
+ * keyed by ObjectIds (with a unique index per natural id) is moved once at start-up with nothing
+ * lost or doubled; one-document writes reach their document through the `_id` index (on
+ * FerretDB, through LeadFlow's patch of it: scripts/tools.ts FERRETDB_PATCHES); a model version
+ * stored in an older compiled format is compiled again from its graph.
  */
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEventRepository } from '../api/db/events.repository';
 import { createLeadRepository } from '../api/db/leads.repository';
+import { createModelVersionRepository } from '../api/db/model-versions.repository';
+import { compileGraph } from '../rules/compile-graph';
+import { ruleGraphSchema } from '../rules/graph.schema';
+import { b2bDefaultGraph } from '../rules/templates';
 import { migrateToNaturalKeys } from '../api/db/natural-keys';
 import { openRepositories } from '../api/db/repositories';
 import type { LeadSnapshot } from '../workflows/lead.definitions';
@@ -82,6 +87,41 @@ describe('a database written before natural keys', () => {
     } finally {
       await repositories.close();
     }
+  });
+});
+
+describe('a model version published by an earlier release', () => {
+  const uri = databaseUri('formats');
+  let db: typeof mongoose;
+
+  beforeAll(async () => {
+    db = await new mongoose.Mongoose().connect(uri);
+  });
+
+  afterAll(async () => {
+    await db?.connection.dropDatabase().catch(() => undefined);
+    await db?.disconnect();
+  });
+
+  it('is scored as its graph compiles today, or refused by name when its graph no longer validates', async () => {
+    const raw = (db.connection.db as NonNullable<typeof db.connection.db>).collection('model_versions');
+    // What the first release stored: compiled format 1, without segments, routes or decay.
+    const formatOne = { format: 1, scores: [{ id: 'engagement' }], rules: [], thresholds: [] };
+    const base = { name: 'B2B', changeNote: '', publishedAt: new Date() };
+    await raw.insertMany([
+      { ...base, modelId: 'old', version: 1, graph: b2bDefaultGraph, compiled: formatOne },
+      { ...base, modelId: 'old', version: 2, graph: { ...b2bDefaultGraph, nodes: [{ id: 'broken', kind: 'route' }] }, compiled: formatOne },
+    ]);
+    const versions = createModelVersionRepository(db.connection);
+
+    const first = await versions.get('old', 1);
+    expect(first?.problem).toBeUndefined();
+    expect(first?.compiled).toEqual(compileGraph(ruleGraphSchema.parse(b2bDefaultGraph)));
+    expect(await raw.findOne({ version: 1 }, { projection: { _id: 0, 'compiled.format': 1 } })).toEqual({ compiled: { format: 1 } });
+
+    const second = await versions.latest('old');
+    expect(second?.version).toBe(2);
+    expect(second?.problem).toMatch(/^Version 2 of model "old" was compiled by an earlier LeadFlow \(format 1\) and its graph no longer validates \(nodes\.0\.\w+: .+\); publish a new version to score leads again$/);
   });
 });
 

@@ -21,6 +21,7 @@ const client = new Client({ connection: clientConnection, namespace: env.TEMPORA
 async function modelVersion(version: number) {
   const found = await models.get(env.LEADFLOW_MODEL_ID, version);
   if (!found) throw new Error(`model "${env.LEADFLOW_MODEL_ID}" has no version ${version}`);
+  if (found.problem) throw new Error(found.problem);
   return { version: found.version, compiled: found.compiled };
 }
 
@@ -32,6 +33,8 @@ const worker = await createLeadWorker({
       const latest = await models.latest(env.LEADFLOW_MODEL_ID);
       // Thrown errors are retried: the API publishes the default model on its first start.
       if (!latest) throw new Error(`no published version of model "${env.LEADFLOW_MODEL_ID}" yet`);
+      // Retried like the above: events are scored once a usable version is published.
+      if (latest.problem) throw new Error(latest.problem);
       return { version: latest.version, compiled: latest.compiled };
     },
     modelVersion,

@@ -4,8 +4,12 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { CompiledModel } from '../../engine/types';
-import type { RuleGraph } from '../../rules/graph.schema';
+import { compileGraph } from '../../rules/compile-graph';
+import { ruleGraphSchema, type RuleGraph } from '../../rules/graph.schema';
 import { modelFor } from './connect';
+
+/** The compiled format this release scores with (engine/types.ts CompiledModel). */
+const COMPILED_FORMAT: CompiledModel['format'] = 2;
 
 export interface ModelVersionRecord {
   modelId: string;
@@ -16,6 +20,11 @@ export interface ModelVersionRecord {
   changeNote: string;
   publishedAt: Date;
   publishedBy?: string;
+  /**
+   * Set when the version cannot be scored by this release: it was compiled in an older format
+   * and its graph no longer validates (never stored; see `current` below).
+   */
+  problem?: string;
 }
 
 const modelVersionSchema = new Schema<ModelVersionRecord>(
@@ -36,13 +45,38 @@ modelVersionSchema.index({ modelId: 1, version: 1 }, { unique: true });
 
 export function createModelVersionRepository(connection: Connection = mongoose.connection) {
   const ModelVersion = modelFor(connection, 'ModelVersion', modelVersionSchema);
+  const recompiled = new Map<string, CompiledModel>();
+
+  /**
+   * A version compiled by an earlier release (an older compiled format) is compiled again from
+   * its stored graph, which is what the marketer published; the stored record is not changed.
+   * When the current schema refuses that graph, the record comes back with `problem` saying so,
+   * and scoring refuses it by name until a new version is published.
+   */
+  const current = (record: ModelVersionRecord | null): ModelVersionRecord | null => {
+    if (!record || record.compiled?.format === COMPILED_FORMAT) return record;
+    const key = `${record.modelId}:${record.version}`;
+    let compiled = recompiled.get(key);
+    if (!compiled) {
+      const graph = ruleGraphSchema.safeParse(record.graph);
+      if (!graph.success) {
+        const [issue] = graph.error.issues;
+        const problem = `Version ${record.version} of model "${record.modelId}" was compiled by an earlier LeadFlow (format ${String(record.compiled?.format)}) and its graph no longer validates (${issue?.path.join('.')}: ${issue?.message}); publish a new version to score leads again`;
+        return { ...record, problem };
+      }
+      compiled = compileGraph(graph.data);
+      recompiled.set(key, compiled);
+      console.warn(`[models] version ${record.version} of "${record.modelId}" was stored in compiled format ${String(record.compiled?.format)}; compiled again from its graph (format ${COMPILED_FORMAT})`);
+    }
+    return { ...record, compiled };
+  };
 
   return {
     model: ModelVersion,
 
     /** The newest version of `modelId`, or null when none is published. */
     async latest(modelId: string): Promise<ModelVersionRecord | null> {
-      return ModelVersion.findOne({ modelId }).sort({ version: -1 }).lean<ModelVersionRecord>();
+      return current(await ModelVersion.findOne({ modelId }).sort({ version: -1 }).lean<ModelVersionRecord>());
     },
 
     /** The versions of `modelId`, newest first, without their graphs. */
@@ -67,7 +101,7 @@ export function createModelVersionRepository(connection: Connection = mongoose.c
 
     /** Version `version` of `modelId`, or null. */
     async get(modelId: string, version: number): Promise<ModelVersionRecord | null> {
-      return ModelVersion.findOne({ modelId, version }).lean<ModelVersionRecord>();
+      return current(await ModelVersion.findOne({ modelId, version }).lean<ModelVersionRecord>());
     },
 
     /**

@@ -7,7 +7,7 @@ import { thresholdScore, thresholdsFor } from '../../../engine/score-state';
 import type { CompiledThreshold } from '../../../engine/types';
 import type { LeadRepository } from '../../db/leads.repository';
 import type { ModelVersionRecord } from '../../db/model-versions.repository';
-import { notFound } from '../../http/errors';
+import { conflict, notFound } from '../../http/errors';
 import type { ModelDeps } from '../models/models.service';
 import { collect } from '../reports/reports.service';
 import { scoreBands, type LeadRow } from '../reports/lead-stats';
@@ -62,5 +62,6 @@ function governs(thresholds: readonly CompiledThreshold[], target: CompiledThres
 async function latestVersion(deps: ModelDeps, modelId: string): Promise<ModelVersionRecord> {
   const version = await deps.versions.latest(modelId);
   if (!version) throw notFound(`A published version of model ${modelId}`);
+  if (version.problem) throw conflict(version.problem);
   return version;
 }
