@@ -18,11 +18,25 @@ import { openRepositories } from '../api/db/repositories';
 import type { LeadSnapshot } from '../workflows/lead.definitions';
 
 const run = Date.now().toString(36);
-const databaseUri = (name: string) => {
+
+/**
+ * A database of this file's own for the enclosing describe, dropped after it: `uri`, its
+ * connection and the driver's handle on it.
+ */
+function ownDatabase(name: string) {
   const url = new URL(inject('mongoUri'));
   url.pathname = `/leadflow_keys_${name}_${run}`;
-  return url.toString();
-};
+  let db: typeof mongoose | undefined;
+  beforeAll(async () => {
+    db = await new mongoose.Mongoose().connect(url.toString());
+  });
+  afterAll(async () => {
+    await db?.connection.dropDatabase().catch(() => undefined);
+    await db?.disconnect();
+  });
+  const connection = () => (db as typeof mongoose).connection;
+  return { uri: url.toString(), connection, raw: () => connection().db as NonNullable<mongoose.Connection['db']> };
+}
 
 function snapshot(leadId: string, revision: number, total: number): LeadSnapshot {
   return {
@@ -44,12 +58,10 @@ function snapshot(leadId: string, revision: number, total: number): LeadSnapshot
 }
 
 describe('a database written before natural keys', () => {
-  const uri = databaseUri('old');
-  let db: typeof mongoose;
+  const db = ownDatabase('old');
 
   beforeAll(async () => {
-    db = await new mongoose.Mongoose().connect(uri);
-    const raw = db.connection.db as NonNullable<typeof db.connection.db>;
+    const raw = db.raw();
     // What the earlier release wrote: ObjectId ids and a unique index on each natural id.
     await raw.collection('leads').createIndex({ leadId: 1 }, { unique: true });
     await raw.collection('events').createIndex({ eventId: 1 }, { unique: true });
@@ -60,15 +72,10 @@ describe('a database written before natural keys', () => {
     ]);
   });
 
-  afterAll(async () => {
-    await db?.connection.dropDatabase().catch(() => undefined);
-    await db?.disconnect();
-  });
-
   it('is moved once at start-up: every document under its natural id, none lost, none doubled, and writes land on them', async () => {
-    const repositories = await openRepositories(uri);
+    const repositories = await openRepositories(db.uri);
     try {
-      const raw = db.connection.db as NonNullable<typeof db.connection.db>;
+      const raw = db.raw();
       expect(await raw.collection('leads').countDocuments()).toBe(1_200);
       expect(await raw.collection('leads').countDocuments({ _id: { $type: 'objectId' } } as never)).toBe(0);
       expect(await raw.collection('leads').findOne({ _id: 'old-0042' } as never)).toMatchObject({ leadId: 'old-0042', total: 42, revision: 3 });
@@ -83,7 +90,7 @@ describe('a database written before natural keys', () => {
       expect(await repositories.events.record({ eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z' })).toEqual({ duplicate: true });
 
       // A second start finds the marker and moves nothing.
-      expect(await migrateToNaturalKeys(db.connection)).toEqual({ moved: 0 });
+      expect(await migrateToNaturalKeys(db.connection())).toEqual({ moved: 0 });
     } finally {
       await repositories.close();
     }
@@ -91,20 +98,10 @@ describe('a database written before natural keys', () => {
 });
 
 describe('a model version published by an earlier release', () => {
-  const uri = databaseUri('formats');
-  let db: typeof mongoose;
-
-  beforeAll(async () => {
-    db = await new mongoose.Mongoose().connect(uri);
-  });
-
-  afterAll(async () => {
-    await db?.connection.dropDatabase().catch(() => undefined);
-    await db?.disconnect();
-  });
+  const db = ownDatabase('formats');
 
   it('is scored as its graph compiles today, or refused by name when its graph no longer validates', async () => {
-    const raw = (db.connection.db as NonNullable<typeof db.connection.db>).collection('model_versions');
+    const raw = db.raw().collection('model_versions');
     // What the first release stored: compiled format 1, without segments, routes or decay.
     const formatOne = { format: 1, scores: [{ id: 'engagement' }], rules: [], thresholds: [] };
     const base = { name: 'B2B', changeNote: '', publishedAt: new Date() };
@@ -112,7 +109,7 @@ describe('a model version published by an earlier release', () => {
       { ...base, modelId: 'old', version: 1, graph: b2bDefaultGraph, compiled: formatOne },
       { ...base, modelId: 'old', version: 2, graph: { ...b2bDefaultGraph, nodes: [{ id: 'broken', kind: 'route' }] }, compiled: formatOne },
     ]);
-    const versions = createModelVersionRepository(db.connection);
+    const versions = createModelVersionRepository(db.connection());
 
     const first = await versions.get('old', 1);
     expect(first?.problem).toBeUndefined();
@@ -126,20 +123,10 @@ describe('a model version published by an earlier release', () => {
 });
 
 describe('one-document writes', () => {
-  const uri = databaseUri('index');
-  let db: typeof mongoose;
-
-  beforeAll(async () => {
-    db = await new mongoose.Mongoose().connect(uri);
-  });
-
-  afterAll(async () => {
-    await db?.connection.dropDatabase().catch(() => undefined);
-    await db?.disconnect();
-  });
+  const db = ownDatabase('index');
 
   it("find a lead's snapshot through the _id index, also with the revision guard, and a batch of leads by their ids", async () => {
-    const leads = createLeadRepository(db.connection);
+    const leads = createLeadRepository(db.connection());
     const [Lead] = leads.models;
     await Lead.init();
     await leads.writeProjections(Array.from({ length: 300 }, (_, i) => ({ snapshot: snapshot(`lead-${i}`, 1, i), ledger: [], handoffs: [] })));
@@ -158,7 +145,7 @@ describe('one-document writes', () => {
   });
 
   it('filter on other fields exactly as MongoDB does, arrays and other types included (FerretDB prefilters them in SQLite)', async () => {
-    const raw = (db.connection.db as NonNullable<typeof db.connection.db>).collection('filter_semantics');
+    const raw = db.raw().collection('filter_semantics');
     await raw.insertMany([{ k: 'b' }, { k: ['a', 'b'] }, { k: 5 }, { k: 'c' }, { k: null }, {}, { k: { x: 1 } }, { k: ['z'] }, { k: 'B' }, { k: 'b', other: 'x' }].map((doc, i) => ({ ...doc, n: i })));
     const matching = async (filter: Record<string, unknown>) => (await raw.find(filter).sort({ n: 1 }).toArray()).map((doc) => doc.n);
     expect(await matching({ k: 'b' })).toEqual([0, 1, 9]);
@@ -174,7 +161,7 @@ describe('one-document writes', () => {
   });
 
   it("read a lead's applied events by their ids, oldest first, and none of another lead's", async () => {
-    const events = createEventRepository(db.connection);
+    const events = createEventRepository(db.connection());
     await events.model.init();
     const at = (day: number) => `2026-03-0${day}T00:00:00.000Z`;
     await events.record({ eventId: 'a-late', leadId: 'a', type: 'page_view', properties: {}, occurredAt: at(3) });
