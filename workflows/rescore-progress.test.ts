@@ -7,7 +7,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { ruleGraphSchema } from '../rules/graph.schema';
@@ -53,6 +53,37 @@ describe('the rescore batch activity', () => {
       const counts = beats.filter((beat) => beat.phase === phase).map((beat) => beat.done);
       expect(counts).toEqual([...counts].sort((a, b) => a - b));
     }
+  });
+});
+
+describe('a batch whose read takes long', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps heartbeating while it reads, so it is neither timed out nor shown standing still', async () => {
+    vi.useFakeTimers();
+    const compiled = compileGraph(ruleGraphSchema.parse(b2bDefaultGraph));
+    let finishRead: (events: Map<string, LeadEvent[]>) => void = () => {};
+    const activities = createRescoreActivities({
+      modelVersion: async (version) => ({ version, compiled }) as never,
+      listLeadIds: async (after) => (after === '' ? ['lead-0001'] : []),
+      // A scan of a large events collection: answers only when the test says so.
+      eventsOfLeadRange: () => new Promise((resolve) => (finishRead = resolve)),
+      deliverRescore: async () => ({ status: 'deferred', reason: 'busy' }),
+      writeProjections: async () => {},
+    });
+    const env = new MockActivityEnvironment();
+    const beats: RescoreBatchProgress[] = [];
+    env.on('heartbeat', (details: RescoreBatchProgress) => beats.push(details));
+
+    const running = env.run(activities.rescoreBatch, { modelVersion: 2, after: '', limit: 10 });
+    await vi.advanceTimersByTimeAsync(35_000);
+    const whileReading = beats.filter((beat) => beat.phase === 'reading').length;
+    finishRead(new Map([['lead-0001', eventsOf('lead-0001')]]));
+    await expect(running).resolves.toMatchObject({ leads: 1, deferred: 1 });
+    // One when the read starts, then one every 10 s of it.
+    expect(whileReading).toBe(4);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(beats.filter((beat) => beat.phase === 'reading')).toHaveLength(4);
   });
 });
 

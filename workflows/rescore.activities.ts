@@ -3,7 +3,7 @@
  * one scorer, hands each lead's workflow its result, and writes the read side of those that took
  * it in one bulk write. Built by a factory, like the lead activities, so tests hand in fakes.
  */
-import { heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { createScorer, type Scorer } from '../engine/score-event';
 import type { LeadEvent } from '../engine/types';
 import type { ProjectionWrite, PublishedModel } from './lead.activities';
@@ -75,7 +75,9 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         mark = now;
       };
 
-      const beat = (phase: RescoreBatchProgress['phase'], done: number) => heartbeat({ phase, leads: leadIds.length, done } satisfies RescoreBatchProgress);
+      // The activity's context, held: the keep-alive timer beats from outside the awaited call.
+      const activity = Context.current();
+      const beat = (phase: RescoreBatchProgress['phase'], done: number) => activity.heartbeat({ phase, leads: leadIds.length, done } satisfies RescoreBatchProgress);
       const histories = await whileBeating(deps.eventsOfLeadRange(leadIds[0] as string, result.last), () => beat('reading', 0));
       lap('read');
       beat('replaying', 0);
@@ -101,7 +103,7 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         beat('delivering', result.rescored + result.deferred + result.missing);
       });
       lap('deliver');
-      // In slices, heartbeating between them: on FerretDB every guarded replace scans the leads.
+      // In slices, heartbeating between them.
       for (let first = 0; first < writes.length; first += WRITES_PER_SLICE) {
         await deps.writeProjections(writes.slice(first, first + WRITES_PER_SLICE));
         beat('writing', Math.min(writes.length, first + WRITES_PER_SLICE));
