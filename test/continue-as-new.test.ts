@@ -54,6 +54,7 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
       currentModel: async () => ({ version: 1, compiled }),
       modelVersion: async () => ({ version: 1, compiled }),
       roundRobinPosition: async () => 0,
+      beginTurn: async () => null,
       eventsForLead: async () => [],
       listLeadIds: async () => [],
       countLeads: async () => 0,

@@ -176,6 +176,35 @@ export function applyRescore(state: CarriedState, rescored: Rescored, now: strin
   return ledger;
 }
 
+/** What a bulk rescoring reads of a lead's read side. */
+export type RescoreView = Pick<LeadSnapshot, 'leadId' | 'revision' | 'eventCount' | 'stage' | 'scores' | 'total' | 'grade' | 'segment' | 'modelVersion' | 'ledgerSize' | 'lastActivityAt'> & {
+  /** A turn of the lead's workflow is under way. */
+  busy?: boolean;
+};
+
+/** The read-side fields a rescoring changes. */
+export type RescoredChange = Pick<LeadSnapshot, 'scores' | 'total' | 'grade' | 'modelVersion' | 'ledgerSize'>;
+
+/**
+ * What taking `rescored` would do to a lead's read side, computed from the read side alone with
+ * the same rule as the workflow's (applyRescore): the changed fields, the ledger entries (the
+ * workflow makes the same ones, with the same ids, when it takes the result), and whether the
+ * lead would then qualify (a handoff is the workflow's to open, so such a lead is woken at once).
+ */
+export function rescoredReadSide(view: RescoreView, rescored: Rescored, now: string): { change: RescoredChange; ledger: LedgerEntry[]; qualifies: boolean } {
+  const state = initialState(view.leadId, now);
+  const { scores, total, grade, segment, modelVersion, ledgerSize, stage } = view;
+  state.snapshot = { ...state.snapshot, scores: { ...scores }, total, grade, segment, modelVersion, ledgerSize, stage };
+  state.memory = { ...state.memory, lastActivityAt: view.lastActivityAt };
+  const ledger = applyRescore(state, rescored, now);
+  const after = state.snapshot;
+  return {
+    change: { scores: after.scores, total: after.total, grade: after.grade, modelVersion: after.modelVersion, ledgerSize: after.ledgerSize },
+    ledger,
+    qualifies: qualification(state, now) !== undefined,
+  };
+}
+
 /**
  * Which events a rescoring was computed from: how many, and an order-independent hash of their
  * ids (a sum of FNV-1a hashes). A lead's workflow takes a bulk rescoring only when the events it

@@ -15,7 +15,7 @@ import type {
   PredictedScore,
   RuleHit,
 } from '../engine/types';
-import type { Handoff, LeadPolicies, LeadSnapshot, LedgerEntry } from './lead.definitions';
+import type { BulkRescore, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, StoredRescore } from './lead.definitions';
 import { modelPolicies, type Rescored } from './lead-state';
 import { replayLead } from './rescore-lead';
 
@@ -28,6 +28,8 @@ export interface ProjectionWrite {
   snapshot: LeadSnapshot;
   ledger: LedgerEntry[];
   handoffs: Handoff[];
+  /** The events applied since the last write, numbered from `from` (the lead's packed history). */
+  applied?: { from: number; events: LeadEvent[] };
 }
 
 /** A change of a handoff that outside systems may want to hear of (webhooks). */
@@ -52,11 +54,15 @@ export interface LeadActivityDeps {
    * the same position, so a retried activity does not skip an owner.
    */
   roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
-  /** Writes a lead's read side idempotently: a repeated or older write changes nothing. */
+  /**
+   * Marks the lead's read side busy for a turn of its workflow and returns the bulk rescoring
+   * stored there for it, if any.
+   */
+  beginTurn(leadId: string): Promise<StoredRescore | null>;
+  /** Writes a lead's read side (and appends to its history) idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
   /** Tells subscribers (webhooks) of a handoff change; throws to be retried. */
   notify(notification: Notification): Promise<void>;
-  /** A lead's stored events, oldest first (for rescoring). */
   /** A lead's stored events, oldest first; with `eventIds`, only those. */
   eventsForLead(leadId: string, eventIds?: readonly string[]): Promise<LeadEvent[]>;
   /** Lead ids after `after` in id order, at most `limit`; and how many leads there are. */
@@ -122,6 +128,18 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       const owner = assignOwner(route, position, input.handoffId);
       const { id, name, team, queue, slaHours, escalateTo, maxEscalations } = route;
       return { route: { id, name, team, queue, slaHours, ...(escalateTo !== undefined && { escalateTo }), maxEscalations }, ...(owner !== undefined && { owner }) };
+    },
+
+    /**
+     * The start of a turn of the lead's workflow: the bulk rescoring stored for it, if it was
+     * computed from the revision the workflow is at (an older one was taken already).
+     */
+    async beginTurn(input: { leadId: string; revision: number }): Promise<BulkRescore | null> {
+      const stored = await deps.beginTurn(input.leadId);
+      if (!stored || stored.base !== input.revision) return null;
+      const { base, ledgerSize, modelVersion, events, scores, ruleUsage } = stored;
+      const model = await deps.modelVersion(modelVersion);
+      return { base, ledgerSize, delivery: { modelVersion, events, rescored: { scores, ruleUsage, policies: modelPolicies(model) } } };
     },
 
     async writeProjection(write: ProjectionWrite): Promise<void> {

@@ -99,6 +99,8 @@ export interface RescoreProgress {
   signalled: number;
   /** Leads whose workflow took the bulk result (and whose read side was written in bulk). */
   rescored?: number;
+  /** Of the rescored, those written in bulk for their workflow to take at its next turn (without waking it). */
+  awaitingTurn?: number;
   /** Leads that were busy or had new events: each replays its own events instead. */
   deferred?: number;
   /** Leads with a read side but no running workflow: nothing to rescore. */
@@ -124,6 +126,29 @@ export interface RescoreDelivery {
   /** The stored events the result was computed from. */
   events: EventDigest;
   rescored: Rescored;
+}
+
+/**
+ * A bulk rescoring written into a lead's read side (its revision `base` + 1) for its workflow to
+ * take at the start of its next turn: the lead was idle, and the result changes nothing it must
+ * act on at once. Stored without the model's policies, which come from the version.
+ */
+export interface StoredRescore {
+  /** The read side's revision the result was computed from: taken only by a workflow at that revision. */
+  base: number;
+  /** The read side's ledger size after the rescoring's entries. */
+  ledgerSize: number;
+  modelVersion: number;
+  events: EventDigest;
+  scores: Rescored['scores'];
+  ruleUsage: Rescored['ruleUsage'];
+}
+
+/** A stored rescoring as the workflow takes it. */
+export interface BulkRescore {
+  base: number;
+  ledgerSize: number;
+  delivery: RescoreDelivery;
 }
 
 /**

@@ -88,6 +88,7 @@ async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Pro
       currentModel: async () => model,
       modelVersion: async (version) => (version === 2 ? model2 : model),
       roundRobinPosition: async () => 0,
+      beginTurn: async () => null,
       eventsForLead: async (id, eventIds) => (stored.get(id) ?? []).filter((event) => !eventIds || eventIds.includes(event.eventId)),
       listLeadIds: async (after) => [...stored.keys()].filter((id) => id > after).sort(),
       countLeads: async () => stored.size,
@@ -100,7 +101,15 @@ async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Pro
     },
     rescoreDeps: {
       modelVersion: async (version) => (version === 2 ? model2 : model),
-      listLeadIds: async (after, limit) => [...stored.keys()].filter((id) => id > after).sort().slice(0, limit),
+      // The test's leads as their last write left them; no packed histories, so every lead is handed its result by an update.
+      leadsToRescore: async (after, limit) =>
+        [...stored.keys()]
+          .filter((id) => id > after)
+          .sort()
+          .slice(0, limit)
+          .map((id) => ({ ...(writes.filter((write) => write.snapshot.leadId === id).at(-1)?.snapshot ?? { leadId: id, revision: 0, eventCount: 0, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: null, ledgerSize: 0, lastActivityAt: null }) })),
+      completeHistories: async () => new Map(),
+      storeRescores: async () => new Set(),
       eventsOfLeadRange: async (first, last) => new Map([...stored].filter(([id]) => id >= first && id <= last)),
       async deliverRescore(id, delivery) {
         try {
@@ -378,7 +387,7 @@ describe('leadWorkflow', () => {
         args: [{ modelVersion: 2, batchSize: 1 }],
       });
       // This test's lead takes the bulk result; the leads of earlier tests ran on other servers.
-      expect(progress).toEqual({ modelVersion: 2, total: stored.size, signalled: stored.size, rescored: 1, deferred: 0, missing: stored.size - 1, events: [...stored.values()].flat().length, millis: expect.any(Object), done: true });
+      expect(progress).toEqual({ modelVersion: 2, total: stored.size, signalled: stored.size, rescored: 1, awaitingTurn: 0, deferred: 0, missing: stored.size - 1, events: [...stored.values()].flat().length, millis: expect.any(Object), done: true });
 
       const after = await lead.until((s) => s.modelVersion === 2 && s.stage === 'mql', 'rescoring under v2');
       // 5 + 40 + 15 = 60 under version 2: the rescored lead now qualifies.

@@ -11,6 +11,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -22,6 +23,7 @@ import {
   rescoreResultUpdate,
   rescoreSignal,
   salesDecisionUpdate,
+  type BulkRescore,
   type CarriedState,
   type RescoreDelivery,
   type RescoreReply,
@@ -51,6 +53,11 @@ const { scoreEvents, routeLead, writeProjection, rescoreLead } = proxyActivities
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
+// In the worker, no round trip through the server: it runs at the start of every turn.
+const { beginTurn } = proxyLocalActivities<LeadActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '30 seconds' },
+});
 // A webhook receiver that stays down must not hold the lead up: a bounded number of tries.
 const { notify } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '15 seconds',
@@ -66,6 +73,8 @@ const MAX_BATCH = 200;
  * 10,000 signals per run.
  */
 const EVENTS_PER_RUN = 3_000;
+/** Runs started before bulk rescorings were stored in the read side did not begin their turns so. */
+const TAKE_STORED_RESCORE = 'take-stored-rescore';
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const state: CarriedState = input.carried ?? initialState(input.leadId, now());
@@ -121,6 +130,22 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     state.unsavedLedger = [...(state.unsavedLedger ?? []), ...ledger];
     return { status: 'applied', write: { snapshot: { ...state.snapshot }, ledger: [...state.unsavedLedger], handoffs: [] } };
   };
+  /**
+   * A bulk rescoring stored in the lead's read side (it was idle, and the result needs no action
+   * at once) is taken at the start of the lead's next turn, before anything else: its read side
+   * shows the result from the moment it was stored, and this makes the workflow agree before it
+   * acts or writes. The turn then writes, which clears the stored result and the busy mark.
+   */
+  const takeStored = (stored: BulkRescore, changes: Changes) => {
+    if (takeResult(stored.delivery).status === 'deferred') {
+      // Computed from other events than this lead applied: not expected, since a turn marks the
+      // lead busy before it applies anything and a busy lead is never written in bulk. Go past
+      // the stored result (revision and ledger) and replay the lead's own events.
+      state.snapshot.revision = stored.base + 1;
+      state.snapshot.ledgerSize = Math.max(state.snapshot.ledgerSize, stored.ledgerSize);
+    }
+    changes.touch();
+  };
 
   setHandler(
     salesDecisionUpdate,
@@ -155,6 +180,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const changes = new Changes(state, deliver);
 
     for (const { delivery, turn } of pendingResults.splice(0)) resultReplies.set(turn, takeResult(delivery));
+    if (patched(TAKE_STORED_RESCORE)) {
+      const stored = await beginTurn({ leadId: state.snapshot.leadId, revision: state.snapshot.revision });
+      if (stored) takeStored(stored, changes);
+    }
 
     if (pendingDecisions.length > 0) {
       const decisions = pendingDecisions.splice(0);
@@ -203,7 +232,7 @@ async function scoreBatch(state: CarriedState, batch: LeadEvent[], changes: Chan
   state.policies = policiesOf(scored);
   for (const [index, result] of scored.results.entries()) {
     const handoffBefore = state.snapshot.handoff?.status;
-    changes.touch();
+    changes.applied(batch[index] as LeadEvent, state.snapshot.eventCount);
     changes.add(applyEvent(state, batch[index] as LeadEvent, { ...result, limits: scored.limits }, now()));
     if (handoffBefore === 'pending' && state.snapshot.handoff?.status === 'withdrawn') changes.add([], state.snapshot.handoff, 'handoff.withdrawn');
     await qualify(state, changes);
@@ -224,6 +253,7 @@ class Changes {
   private handoffs = new Map<string, Handoff>();
   private notifications: Notification[] = [];
   private touched = false;
+  private appliedEvents?: { from: number; events: LeadEvent[] };
   /** Stage changes before this turn: the ones after it are announced. */
   private stagesAnnounced: number;
 
@@ -237,6 +267,13 @@ class Changes {
   /** The snapshot changed (an event was applied) even if no ledger entry came of it. */
   touch(): void {
     this.touched = true;
+  }
+
+  /** An event was applied as the lead's event number `from` (for its packed history). */
+  applied(event: LeadEvent, from: number): void {
+    this.touched = true;
+    if (!this.appliedEvents) this.appliedEvents = { from, events: [] };
+    this.appliedEvents.events.push(event);
   }
 
   add(ledger: LedgerEntry[], handoff?: Handoff | null, type?: Notification['type']): void {
@@ -253,7 +290,7 @@ class Changes {
     state.snapshot.revision += 1;
     // A bulk rescoring's entries go again with this write, in case its own write was lost.
     const ledger = state.unsavedLedger ? [...state.unsavedLedger, ...this.ledger] : this.ledger;
-    await writeProjection({ snapshot: { ...state.snapshot }, ledger, handoffs: [...this.handoffs.values()] });
+    await writeProjection({ snapshot: { ...state.snapshot }, ledger, handoffs: [...this.handoffs.values()], ...(this.appliedEvents && { applied: this.appliedEvents }) });
     if (state.unsavedLedger) delete state.unsavedLedger;
     const lead = { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade };
     // Runs started before this change waited for every receiver, and announced handoffs only.
@@ -271,6 +308,7 @@ class Changes {
     this.ledger = [];
     this.handoffs.clear();
     this.notifications = [];
+    this.appliedEvents = undefined;
     this.touched = false;
   }
 }

@@ -14,6 +14,7 @@ import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
 import type { ProjectionWrite } from './lead.activities';
 import type { RescoreBatchProgress, RescoreProgress } from './lead.definitions';
+import type { RescoreView } from './lead-state';
 import { createRescoreActivities } from './rescore.activities';
 import { readRescoreProgress } from './rescore-progress';
 
@@ -24,14 +25,34 @@ const eventsOf = (leadId: string): LeadEvent[] => [
 ];
 
 describe('the rescore batch activity', () => {
-  it('heartbeats each phase with how many of its leads have passed it, up to all of them', async () => {
+  it('stores idle leads\' results in their read side, hands the others theirs by update, and heartbeats each phase up to all leads', async () => {
     const compiled = compileGraph(ruleGraphSchema.parse(b2bDefaultGraph));
     const written: ProjectionWrite[] = [];
+    const storedFor: string[] = [];
+    const delivered: string[] = [];
+    // The first 300 leads have complete packed histories; lead 0007 is in the middle of a turn.
+    const withHistory = new Set(leadIds.slice(0, 300));
+    const view = (leadId: string): RescoreView => ({ leadId, revision: 3, busy: leadId === 'lead-0007', eventCount: 2, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: 1, ledgerSize: 4, lastActivityAt: '2026-01-02T00:00:00.000Z' });
     const activities = createRescoreActivities({
       modelVersion: async (version) => ({ version, compiled }) as never,
-      listLeadIds: async (after, limit) => leadIds.filter((id) => id > after).slice(0, limit),
-      eventsOfLeadRange: async (first, last) => new Map(leadIds.filter((id) => id >= first && id <= last).map((id) => [id, eventsOf(id)])),
-      deliverRescore: async (leadId, delivery) => ({ status: 'applied', write: { snapshot: { leadId, revision: 2, scores: delivery.rescored.scores } as never, ledger: [], handoffs: [] } }),
+      leadsToRescore: async (after, limit) => leadIds.filter((id) => id > after).slice(0, limit).map(view),
+      completeHistories: async (leads) => new Map(leads.filter((lead) => withHistory.has(lead.leadId)).map((lead) => [lead.leadId, eventsOf(lead.leadId)])),
+      eventsOfLeadRange: async (first, last) => new Map(leadIds.filter((id) => id >= first && id <= last && !withHistory.has(id)).map((id) => [id, eventsOf(id)])),
+      storeRescores: async (items) => {
+        for (const item of items) {
+          // Computed from the read side: the next revision, the rescoring's ledger entries numbered after the lead's.
+          expect(item.rescore).toMatchObject({ base: 3, modelVersion: 2, events: { count: 2 } });
+          expect(item.change.scores).toEqual(item.rescore.scores);
+          expect(item.ledger.map((entry) => entry.sequence)).toEqual(item.ledger.map((_, i) => 4 + i));
+          expect(item.change.ledgerSize).toBe(4 + item.ledger.length);
+          storedFor.push(item.leadId);
+        }
+        return new Set(items.map((item) => item.leadId));
+      },
+      deliverRescore: async (leadId, delivery) => {
+        delivered.push(leadId);
+        return { status: 'applied', write: { snapshot: { leadId, revision: 4, scores: delivery.rescored.scores } as never, ledger: [], handoffs: [] } };
+      },
       writeProjections: async (writes) => void written.push(...writes),
     });
     const env = new MockActivityEnvironment();
@@ -40,19 +61,17 @@ describe('the rescore batch activity', () => {
 
     const result = await env.run(activities.rescoreBatch, { modelVersion: 2, after: '', limit: 1_000 });
 
-    expect(result).toMatchObject({ leads: 600, rescored: 600, events: 1_200 });
-    expect(written).toHaveLength(600);
-    const phases = [...new Set(beats.map((beat) => beat.phase))];
-    expect(phases).toEqual(['reading', 'replaying', 'delivering', 'writing']);
+    expect(result).toMatchObject({ leads: 600, rescored: 600, awaitingTurn: 299, events: 1_200 });
+    expect(storedFor.sort()).toEqual([...withHistory].filter((id) => id !== 'lead-0007').sort());
+    // The busy lead and those without a complete history are asked by update; their read side is written in bulk.
+    expect(delivered.sort()).toEqual(['lead-0007', ...leadIds.slice(300)].sort());
+    expect(written).toHaveLength(301);
+    expect(new Set(beats.map((beat) => beat.phase))).toEqual(new Set(['reading', 'replaying', 'delivering', 'writing']));
     expect(beats.every((beat) => beat.leads === 600 && beat.done >= 0 && beat.done <= 600)).toBe(true);
-    const last = (phase: RescoreBatchProgress['phase']) => beats.filter((beat) => beat.phase === phase).at(-1)?.done;
-    expect(last('delivering')).toBe(600);
-    expect(last('writing')).toBe(600);
-    // Counts only grow within a phase.
-    for (const phase of phases) {
-      const counts = beats.filter((beat) => beat.phase === phase).map((beat) => beat.done);
-      expect(counts).toEqual([...counts].sort((a, b) => a - b));
-    }
+    expect(beats.at(-1)?.done).toBe(600);
+    // The count only grows.
+    const counts = beats.map((beat) => beat.done);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
   });
 });
 
@@ -65,7 +84,9 @@ describe('a batch whose read takes long', () => {
     let finishRead: (events: Map<string, LeadEvent[]>) => void = () => {};
     const activities = createRescoreActivities({
       modelVersion: async (version) => ({ version, compiled }) as never,
-      listLeadIds: async (after) => (after === '' ? ['lead-0001'] : []),
+      leadsToRescore: async (after) => (after === '' ? [{ leadId: 'lead-0001', revision: 1, eventCount: 2, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: 1, ledgerSize: 0, lastActivityAt: null }] : []),
+      completeHistories: async () => new Map(),
+      storeRescores: async () => new Set(),
       // A scan of a large events collection: answers only when the test says so.
       eventsOfLeadRange: () => new Promise((resolve) => (finishRead = resolve)),
       deliverRescore: async () => ({ status: 'deferred', reason: 'busy' }),

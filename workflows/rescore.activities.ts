@@ -1,23 +1,28 @@
 /**
- * The bulk rescoring's I/O: one activity replays a batch of leads from their stored events with
- * one scorer, hands each lead's workflow its result, and writes the read side of those that took
- * it in one bulk write. Built by a factory, like the lead activities, so tests hand in fakes.
+ * The bulk rescoring's I/O: one activity replays a batch of leads from their packed histories
+ * with one scorer, stores each idle lead's result in its read side for its workflow's next turn,
+ * and hands the other leads' workflows their result. Built by a factory, like the lead
+ * activities, so tests hand in fakes.
  */
 import { Context } from '@temporalio/activity';
 import { createScorer, type Scorer } from '../engine/score-event';
 import type { LeadEvent } from '../engine/types';
 import type { ProjectionWrite, PublishedModel } from './lead.activities';
-import type { RescoreBatchProgress, RescoreDelivery, RescoreReply } from './lead.definitions';
-import { eventDigest } from './lead-state';
+import type { LedgerEntry, RescoreBatchProgress, RescoreDelivery, RescoreReply, StoredRescore } from './lead.definitions';
+import { eventDigest, rescoredReadSide, type RescoredChange, type RescoreView } from './lead-state';
 import { replayLead } from './rescore-lead';
 
 export interface RescoreActivityDeps {
   /** One published version of the model. */
   modelVersion(version: number): Promise<PublishedModel>;
-  /** Lead ids after `after` in id order, at most `limit`. */
-  listLeadIds(after: string, limit: number): Promise<string[]>;
+  /** The leads after `after` in id order, at most `limit`, as their read side has them. */
+  leadsToRescore(after: string, limit: number): Promise<RescoreView[]>;
+  /** The packed histories of these leads that are complete (every applied event, in applied order). */
+  completeHistories(leads: ReadonlyArray<{ leadId: string; eventCount: number }>): Promise<Map<string, LeadEvent[]>>;
   /** The stored events of every lead whose id lies in [first, last], each lead's oldest first. */
   eventsOfLeadRange(first: string, last: string): Promise<Map<string, LeadEvent[]>>;
+  /** Writes rescorings into idle leads' read sides for their workflows to take; returns the leads written. */
+  storeRescores(items: ReadonlyArray<{ leadId: string; change: RescoredChange; rescore: StoredRescore; ledger: LedgerEntry[] }>): Promise<Set<string>>;
   /** Hands a lead's workflow its rescoring and returns its answer; `missing` when it has no running workflow. */
   deliverRescore(leadId: string, delivery: RescoreDelivery): Promise<RescoreReply | { status: 'missing' }>;
   /** Writes many leads' read side at once, each exactly as writeProjection would (revision guard, idempotent ledger). */
@@ -31,6 +36,8 @@ export interface RescoreBatchResult {
   /** The batch's last lead id: where the next batch starts. */
   last: string;
   rescored: number;
+  /** Of the rescored, those stored for their workflow's next turn. */
+  awaitingTurn: number;
   deferred: number;
   missing: number;
   events: number;
@@ -48,6 +55,8 @@ const KEEP_ALIVE_MS = 10_000;
 const DELIVERY_CONCURRENCY = 32;
 /** Read-side writes per bulk write. */
 const WRITES_PER_SLICE = 100;
+/** Leads read, replayed and stored together; the next slice's histories are read meanwhile. */
+const LEADS_PER_SLICE = 500;
 
 export function createRescoreActivities(deps: RescoreActivityDeps) {
   // One scorer per model version for the life of the worker: every lead of a rescoring shares it.
@@ -55,63 +64,114 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
 
   return {
     /**
-     * Rescores the leads after `after` (at most `limit`) under `modelVersion`: reads all their
-     * events with one range query, replays each lead, delivers each result to its workflow, and
-     * bulk-writes the read side of those that took it. Safe to retry: a lead that already took
-     * the result answers with the same write, and every write is guarded by its revision.
+     * Rescores the leads after `after` (at most `limit`) under `modelVersion`. In slices of
+     * leads, reading the next slice while working on this one: each lead's packed history (or,
+     * for a lead without a complete one, its events in the events collection) is replayed. An
+     * idle lead that would not qualify gets its result written straight into its read side, for
+     * its workflow to take at its next turn (no workflow task now); the others (busy, about to
+     * qualify, without a complete history, or written to meanwhile) are handed their result by
+     * an update, as before, and their read side is bulk-written. Safe to retry: every write is
+     * guarded by the lead's revision, and a lead that took its result answers with the same write.
      */
     async rescoreBatch(input: { modelVersion: number; after: string; limit: number }): Promise<RescoreBatchResult> {
       const model = await deps.modelVersion(input.modelVersion);
       let scorer = scorers.get(model.version);
       if (!scorer) scorers.set(model.version, (scorer = createScorer(model.compiled)));
-      const leadIds = await deps.listLeadIds(input.after, input.limit);
       const millis = { read: 0, replay: 0, deliver: 0, write: 0 };
-      const result: RescoreBatchResult = { leads: leadIds.length, last: leadIds.at(-1) ?? input.after, rescored: 0, deferred: 0, missing: 0, events: 0, millis };
-      if (leadIds.length === 0) return result;
       let mark = Date.now();
       const lap = (phase: keyof typeof millis) => {
         const now = Date.now();
         millis[phase] += now - mark;
         mark = now;
       };
-
       // The activity's context, held: the keep-alive timer beats from outside the awaited call.
       const activity = Context.current();
-      const beat = (phase: RescoreBatchProgress['phase'], done: number) => activity.heartbeat({ phase, leads: leadIds.length, done } satisfies RescoreBatchProgress);
-      const histories = await whileBeating(deps.eventsOfLeadRange(leadIds[0] as string, result.last), () => beat('reading', 0));
+      const leads = await deps.leadsToRescore(input.after, input.limit);
+      const result: RescoreBatchResult = { leads: leads.length, last: leads.at(-1)?.leadId ?? input.after, rescored: 0, awaitingTurn: 0, deferred: 0, missing: 0, events: 0, millis };
+      if (leads.length === 0) return result;
+      let done = 0;
+      const beat = (phase: RescoreBatchProgress['phase']) => activity.heartbeat({ phase, leads: leads.length, done } satisfies RescoreBatchProgress);
       lap('read');
-      beat('replaying', 0);
-      const deliveries: Array<{ leadId: string; delivery: RescoreDelivery }> = [];
-      for (const leadId of leadIds) {
-        const events = histories.get(leadId) ?? [];
-        result.events += events.length;
-        const rescored = await replayLead(scorer, model, leadId, events);
-        deliveries.push({ leadId, delivery: { modelVersion: model.version, events: eventDigest(events.map((event) => event.eventId)), rescored } });
-        if (deliveries.length % 250 === 0) beat('replaying', deliveries.length);
-      }
-      lap('replay');
-      beat('delivering', 0);
 
-      const writes: ProjectionWrite[] = [];
-      await forEachConcurrently(deliveries, DELIVERY_CONCURRENCY, async ({ leadId, delivery }) => {
-        const reply = await deps.deliverRescore(leadId, delivery);
-        if (reply.status === 'applied') {
-          result.rescored += 1;
-          writes.push(reply.write);
-        } else if (reply.status === 'deferred') result.deferred += 1;
-        else result.missing += 1;
-        beat('delivering', result.rescored + result.deferred + result.missing);
-      });
-      lap('deliver');
-      // In slices, heartbeating between them.
-      for (let first = 0; first < writes.length; first += WRITES_PER_SLICE) {
-        await deps.writeProjections(writes.slice(first, first + WRITES_PER_SLICE));
-        beat('writing', Math.min(writes.length, first + WRITES_PER_SLICE));
+      const slices: RescoreView[][] = [];
+      for (let first = 0; first < leads.length; first += LEADS_PER_SLICE) slices.push(leads.slice(first, first + LEADS_PER_SLICE));
+      const read = (slice: RescoreView[]) => readHistories(deps, slice);
+      let next = read(slices[0] as RescoreView[]);
+      for (const [index, slice] of slices.entries()) {
+        const histories = await whileBeating(next, () => beat('reading'));
+        // The next slice is read while this one is replayed and written.
+        if (index + 1 < slices.length) next = read(slices[index + 1] as RescoreView[]);
+        lap('read');
+        beat('replaying');
+        const now = new Date().toISOString();
+        const toStore: Parameters<RescoreActivityDeps['storeRescores']>[0][number][] = [];
+        const toDeliver: Array<{ leadId: string; delivery: RescoreDelivery }> = [];
+        for (const lead of slice) {
+          const { events, complete } = histories.get(lead.leadId) ?? { events: [], complete: false };
+          result.events += events.length;
+          const rescored = await replayLead(scorer, model, lead.leadId, events);
+          const delivery: RescoreDelivery = { modelVersion: model.version, events: eventDigest(events.map((event) => event.eventId)), rescored };
+          const readSide = rescoredReadSide(lead, rescored, now);
+          // Only a history the workflow wrote itself is known to be exactly the events it applied.
+          if (complete && !lead.busy && !readSide.qualifies) {
+            const { scores, ruleUsage } = rescored;
+            toStore.push({ leadId: lead.leadId, change: readSide.change, ledger: readSide.ledger, rescore: { base: lead.revision, ledgerSize: readSide.change.ledgerSize, modelVersion: model.version, events: delivery.events, scores, ruleUsage } });
+          }
+          toDeliver.push({ leadId: lead.leadId, delivery });
+        }
+        lap('replay');
+        beat('writing');
+        const stored = await deps.storeRescores(toStore);
+        result.rescored += stored.size;
+        result.awaitingTurn += stored.size;
+        lap('write');
+        beat('delivering');
+        await deliver(toDeliver.filter(({ leadId }) => !stored.has(leadId)), result, millis);
+        done += slice.length;
+        beat('delivering');
+        mark = Date.now();
       }
-      lap('write');
       return result;
     },
   };
+
+  /** Hands each lead its result by an update, then bulk-writes the read side of those that took it. */
+  async function deliver(deliveries: Array<{ leadId: string; delivery: RescoreDelivery }>, result: RescoreBatchResult, millis: RescoreBatchResult['millis']): Promise<void> {
+    let mark = Date.now();
+    const writes: ProjectionWrite[] = [];
+    await forEachConcurrently(deliveries, DELIVERY_CONCURRENCY, async ({ leadId, delivery }) => {
+      const reply = await deps.deliverRescore(leadId, delivery);
+      if (reply.status === 'applied') {
+        result.rescored += 1;
+        writes.push(reply.write);
+      } else if (reply.status === 'deferred') result.deferred += 1;
+      else result.missing += 1;
+    });
+    millis.deliver += Date.now() - mark;
+    mark = Date.now();
+    for (let first = 0; first < writes.length; first += WRITES_PER_SLICE) await deps.writeProjections(writes.slice(first, first + WRITES_PER_SLICE));
+    millis.write += Date.now() - mark;
+  }
+}
+
+/**
+ * Each lead's events to replay: its packed history when complete (sorted as the events
+ * collection reads them, oldest first, so both give the same replay), otherwise its events in
+ * the events collection, read for the slice's whole id range at once.
+ */
+async function readHistories(deps: RescoreActivityDeps, slice: RescoreView[]): Promise<Map<string, { events: LeadEvent[]; complete: boolean }>> {
+  const histories = await deps.completeHistories(slice);
+  const byLead = new Map<string, { events: LeadEvent[]; complete: boolean }>();
+  for (const [leadId, events] of histories) byLead.set(leadId, { events: events.sort(byOccurrence), complete: true });
+  if (byLead.size < slice.length) {
+    const stored = await deps.eventsOfLeadRange((slice[0] as RescoreView).leadId, (slice.at(-1) as RescoreView).leadId);
+    for (const lead of slice) if (!byLead.has(lead.leadId)) byLead.set(lead.leadId, { events: stored.get(lead.leadId) ?? [], complete: false });
+  }
+  return byLead;
+}
+
+function byOccurrence(a: LeadEvent, b: LeadEvent): number {
+  return a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }
 
 export type RescoreActivities = ReturnType<typeof createRescoreActivities>;

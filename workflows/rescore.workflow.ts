@@ -2,28 +2,28 @@
  * Rescoring every lead under a model version, as a workflow of its own, with queryable progress.
  *
  * The bulk path (why it is built this way):
- * - The work is done in batches of leads by one activity, `rescoreBatch`: one range query reads
- *   every stored event of the batch (the events index is leadId, occurredAt, eventId), one scorer
- *   per model version replays each lead (`replayLead`, the same state rules as live scoring), and
- *   the read side of the whole batch is written in one bulk write. No activity per lead.
- * - The lead's workflow stays the owner of its state. Each lead gets its precomputed result in
- *   one update (`rescoreResult`), which its loop answers at the top of its next turn, before any
- *   activity: it takes the result only if the result was computed from exactly the events it has
- *   applied (count and hash of their ids), and answers with the read-side write it would have
- *   made. Otherwise (an event came in after the batch read the store, or is still queued) it
- *   answers "deferred" and replays its own stored events itself, as the per-lead rescore signal
- *   always did, after scoring what is queued: no event is lost or counted twice.
- * - The bulk write keeps every projection write's guard: a snapshot replaces the stored one only
- *   if its revision is higher, so a lead that took an event right after taking its result (and
- *   wrote a newer revision) is never overwritten; ledger entries are inserted once by entry id.
- *   The lead also resends the rescoring's ledger entries with its own next write, so a lost bulk
- *   write loses nothing. A retried batch is harmless: leads answer with the same write again.
- * - Leads keep taking events throughout: a lead is only ever asked between two of its turns.
- * - Why not a signal with the result: the lead would have to write its own read side, one more
- *   activity per lead. Why not lazy reconciliation on a lead's next wake: until then the workflow
- *   and the read side disagree, every kind of turn (event, decay timer, SLA, sales answer) would
- *   have to rebase onto the bulk result first, and a lead that now qualifies would wait for its
- *   next event to be handed off. One workflow task per lead is the price of agreeing at once.
+ * - The work is done in batches of leads by one activity, `rescoreBatch`: it reads each lead's
+ *   packed history (lead-histories.repository.ts; the events collection for a lead without a
+ *   complete one), replays each lead with one scorer per model version (`replayLead`, the same
+ *   state rules as live scoring), and writes in bulk. No activity per lead.
+ * - An idle lead (no turn of its workflow under way) that would not qualify under the new version
+ *   gets its result written straight into its read side: new scores, ledger entries, the next
+ *   revision, and the result itself beside them. No workflow task: on the dev server here a
+ *   workflow task per lead capped a rescoring at 75-130 leads a second. The workflow takes the
+ *   stored result at the start of its next turn (event, decay timer, SLA, sales answer), before
+ *   it changes anything, with the same rule and the same ledger entry ids as the bulk write.
+ *   Each turn first marks the lead busy, and a busy lead is never written in bulk (the write is
+ *   guarded by revision and busy mark), so the two never cross. The price: until that turn, the
+ *   workflow's own state (its query) lags behind its read side.
+ * - The others (busy, would now qualify, or no complete history) get their result in one update
+ *   (`rescoreResult`), answered at the top of the lead's next turn: a lead that qualifies is
+ *   handed off at once. The lead takes the result only if it was computed from exactly the events
+ *   it has applied (count and hash of their ids), and answers with the read-side write it would
+ *   have made, which the batch writes in bulk under the revision guard. Otherwise it answers
+ *   "deferred" and replays its own stored events itself, after scoring what is queued: no event
+ *   is lost or counted twice.
+ * - Leads keep taking events throughout. A retried batch is harmless: every write is guarded by
+ *   the lead's revision, and ledger entries are inserted once by entry id.
  */
 import { continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LeadActivities } from './lead.activities';
@@ -48,15 +48,17 @@ export interface RescoreInput {
 export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgress> {
   // Runs started before the bulk path keep signalling each lead, as they did when they started.
   if (!patched(BULK_RESCORE)) return signalEveryLead(input);
-  // Large batches: on FerretDB each batch's read scans every stored event, so fewer batches read
-  // less; the batch under way shows its own progress (rescore-progress.ts).
-  const batchSize = input.batchSize ?? 5_000;
+  // Large batches: FerretDB sorts by decoding every lead after the cursor, so listing a batch
+  // costs as much as the leads left; fewer batches list less. The batch under way shows its own
+  // progress (rescore-progress.ts).
+  const batchSize = input.batchSize ?? 25_000;
   const carried = input.progress;
   const progress: RescoreProgress = {
     modelVersion: input.modelVersion,
     total: carried?.total ?? (await countLeads()),
     signalled: carried?.signalled ?? 0,
     rescored: carried?.rescored ?? 0,
+    awaitingTurn: carried?.awaitingTurn ?? 0,
     deferred: carried?.deferred ?? 0,
     missing: carried?.missing ?? 0,
     events: carried?.events ?? 0,
@@ -70,6 +72,8 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
     if (batch.leads === 0) break;
     progress.signalled += batch.leads;
     progress.rescored = (progress.rescored ?? 0) + batch.rescored;
+    // Absent in results of batches that ran before read-side results were stored.
+    progress.awaitingTurn = (progress.awaitingTurn ?? 0) + (batch.awaitingTurn ?? 0);
     progress.deferred = (progress.deferred ?? 0) + batch.deferred;
     progress.missing = (progress.missing ?? 0) + batch.missing;
     progress.events = (progress.events ?? 0) + batch.events;

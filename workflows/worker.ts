@@ -12,7 +12,7 @@ import { leadWorkflowId, rescoreResultUpdate } from './lead.definitions';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
-const { versions: models, leads, counters, events, webhooks } = db;
+const { versions: models, leads, counters, events, histories, webhooks } = db;
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 // The bulk rescoring hands each lead's workflow its result through a client of its own.
@@ -39,7 +39,12 @@ const worker = await createLeadWorker({
     },
     modelVersion,
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
-    writeProjection: (write) => leads.writeProjection(write),
+    beginTurn: (leadId) => leads.beginTurn(leadId),
+    async writeProjection(write) {
+      // The history first: a lead whose write is retried appends nothing twice.
+      if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.events);
+      await leads.writeProjection(write);
+    },
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
     eventsForLead: (leadId, eventIds) => events.forLead(leadId, eventIds),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
@@ -47,7 +52,9 @@ const worker = await createLeadWorker({
   },
   rescoreDeps: {
     modelVersion,
-    listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
+    leadsToRescore: (after, limit) => leads.leadsToRescore(after, limit),
+    completeHistories: (of) => histories.completeHistories(of),
+    storeRescores: (items) => leads.storeRescores(items),
     eventsOfLeadRange: (first, last) => events.forLeadRange(first, last),
     async deliverRescore(leadId, delivery) {
       try {

@@ -3,7 +3,8 @@
  * handoffs. Every write is idempotent, so a retried activity never writes twice.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Handoff, LeadSnapshot, LedgerEntry } from '../../workflows/lead.definitions';
+import type { Handoff, LeadSnapshot, LedgerEntry, StoredRescore } from '../../workflows/lead.definitions';
+import type { RescoredChange, RescoreView } from '../../workflows/lead-state';
 import type { ProjectionWrite } from '../../workflows/lead.activities';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
@@ -11,7 +12,10 @@ import { modelFor } from './connect';
 // Each collection's natural key is its `_id` (see natural-keys.ts): the one key FerretDB indexes.
 export type Keyed<T> = T & { _id: string };
 
-const leadSchema = new Schema<Keyed<LeadSnapshot>>(
+/** A lead as stored: its snapshot, and what a turn of its workflow or a bulk rescoring leaves there. */
+type StoredLead = Keyed<LeadSnapshot> & { busy?: boolean; rescore?: StoredRescore };
+
+const leadSchema = new Schema<StoredLead>(
   {
     _id: { type: String, required: true },
     leadId: { type: String, required: true },
@@ -28,6 +32,9 @@ const leadSchema = new Schema<Keyed<LeadSnapshot>>(
     handoff: { type: Schema.Types.Mixed, default: null },
     stageHistory: { type: Schema.Types.Mixed, default: [] },
     revision: { type: Number, required: true },
+    // Not part of the snapshot; a workflow's own write replaces both (see beginTurn, storeRescores).
+    busy: { type: Boolean },
+    rescore: { type: Schema.Types.Mixed },
   },
   { collection: 'leads', versionKey: false, minimize: false },
 );
@@ -86,6 +93,9 @@ leadSchema.index({ stage: 1, total: -1 });
 // The sales queue lists a queue's handoffs by status, oldest first.
 handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
+/** A stored lead without what is not part of its snapshot. */
+const SNAPSHOT_ONLY = { _id: 0, busy: 0, rescore: 0 };
+
 const DUPLICATE_KEY = 11000;
 const LEDGER_WRITE_CHUNK = 50;
 
@@ -122,6 +132,18 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
   const Ledger = modelFor(connection, 'LedgerEntry', ledgerSchema);
   const HandoffModel = modelFor(connection, 'Handoff', handoffSchema);
 
+  /** Inserts, not upserts: a duplicate key is an entry already written (a retry). */
+  async function insertLedger(entries: LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const ledger = entries.map((entry) => ({ _id: entry.entryId, ...entry }));
+    try {
+      await Ledger.insertMany(ledger, { ordered: false, lean: true });
+    } catch (err) {
+      if (!onlyDuplicates(err)) throw err;
+      for (const entry of ledger) await ignoringDuplicates(() => Ledger.insertMany([entry], { lean: true }));
+    }
+  }
+
   return {
     models: [Lead, Ledger, HandoffModel] as const,
 
@@ -150,16 +172,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * lead's own later write is never overwritten. One insert and one bulk replace for the batch.
      */
     async writeProjections(writes: ProjectionWrite[]): Promise<void> {
-      const ledger = writes.flatMap((write) => write.ledger.map((entry) => ({ _id: entry.entryId, ...entry })));
-      // Inserts, not upserts: a duplicate key is an entry already written (a retry).
-      if (ledger.length > 0) {
-        try {
-          await Ledger.insertMany(ledger, { ordered: false, lean: true });
-        } catch (err) {
-          if (!onlyDuplicates(err)) throw err;
-          for (const entry of ledger) await ignoringDuplicates(() => Ledger.insertMany([entry], { lean: true }));
-        }
-      }
+      await insertLedger(writes.flatMap((write) => write.ledger));
       for (const handoff of writes.flatMap((write) => write.handoffs)) await writeHandoff(HandoffModel, handoff);
       // FerretDB v1 keeps each statement's cursor open until its update command ends and
       // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
@@ -194,13 +207,13 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       }
       const [total, leads] = await Promise.all([
         Lead.countDocuments(query),
-        Lead.find(query, { _id: 0 }).sort({ total: -1, leadId: 1 }).skip((page - 1) * pageSize).limit(pageSize).lean<LeadSnapshot[]>(),
+        Lead.find(query, SNAPSHOT_ONLY).sort({ total: -1, leadId: 1 }).skip((page - 1) * pageSize).limit(pageSize).lean<LeadSnapshot[]>(),
       ]);
       return { total, leads };
     },
 
     async getLead(leadId: string): Promise<LeadSnapshot | null> {
-      return Lead.findOne({ _id: leadId }, { _id: 0 }).lean<LeadSnapshot>();
+      return Lead.findOne({ _id: leadId }, SNAPSHOT_ONLY).lean<LeadSnapshot>();
     },
 
     async ledger(leadId: string, limit: number, from = 0): Promise<LedgerEntry[]> {
@@ -224,6 +237,55 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     async listLeadIds(after: string, limit: number): Promise<string[]> {
       const rows = await Lead.find({ _id: { $gt: after } }, { _id: 1 }).sort({ _id: 1 }).limit(limit).lean<Array<{ _id: string }>>();
       return rows.map((row) => row._id);
+    },
+
+    /**
+     * A lead's workflow starts a turn: marks its read side busy (so a bulk rescoring leaves it
+     * to the workflow rather than write under it) and returns the rescoring stored for it, if any.
+     * The workflow's next write replaces the whole document, which clears both.
+     */
+    async beginTurn(leadId: string): Promise<StoredRescore | null> {
+      // Without a projection: FerretDB v1's findAndModify does not take one.
+      const found = await Lead.findOneAndUpdate({ _id: leadId }, { $set: { busy: true } }).lean<{ rescore?: StoredRescore }>();
+      return found?.rescore ?? null;
+    },
+
+    /** The leads after `after` in id order, at most `limit`, with what a bulk rescoring needs of each. */
+    async leadsToRescore(after: string, limit: number): Promise<RescoreView[]> {
+      const projection = { _id: 0, leadId: 1, revision: 1, busy: 1, eventCount: 1, stage: 1, scores: 1, total: 1, grade: 1, segment: 1, modelVersion: 1, ledgerSize: 1, lastActivityAt: 1 };
+      return Lead.find({ _id: { $gt: after } }, projection).sort({ _id: 1 }).limit(limit).lean<RescoreView[]>();
+    },
+
+    /**
+     * Writes bulk rescorings into leads' read sides, each only if the lead is still at the
+     * revision the result was computed from and no turn of its workflow is under way; inserts
+     * the ledger entries of those written. Returns the leads written: the others are left to
+     * their workflows.
+     */
+    async storeRescores(items: ReadonlyArray<{ leadId: string; change: RescoredChange; rescore: StoredRescore; ledger: LedgerEntry[] }>): Promise<Set<string>> {
+      const written = new Set<string>();
+      for (let first = 0; first < items.length; first += UPDATES_PER_COMMAND) {
+        const chunk = items.slice(first, first + UPDATES_PER_COMMAND);
+        const result = await Lead.bulkWrite(
+          chunk.map(({ leadId, change, rescore }) => ({
+            updateOne: { filter: { _id: leadId, revision: rescore.base, busy: { $exists: false } }, update: { $set: { ...change, revision: rescore.base + 1, rescore } } },
+          })),
+          { ordered: false },
+        );
+        if (result.matchedCount === chunk.length) {
+          for (const { leadId } of chunk) written.add(leadId);
+          continue;
+        }
+        // Some lead moved on meanwhile: read back which writes landed.
+        const rows = await Lead.find({ _id: { $in: chunk.map((item) => item.leadId) } }, { rescore: 1, revision: 1 }).lean<Array<{ _id: string; revision: number; rescore?: StoredRescore }>>();
+        const landed = new Map(rows.map((row) => [row._id, row]));
+        for (const { leadId, rescore } of chunk) {
+          const row = landed.get(leadId);
+          if (row?.revision === rescore.base + 1 && row.rescore?.base === rescore.base && row.rescore.modelVersion === rescore.modelVersion) written.add(leadId);
+        }
+      }
+      await insertLedger(items.filter((item) => written.has(item.leadId)).flatMap((item) => item.ledger));
+      return written;
     },
 
     async countLeads(): Promise<number> {

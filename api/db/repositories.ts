@@ -10,6 +10,7 @@ import { createCalibrationRepository } from './calibrations.repository';
 import { createImportRepository } from './imports.repository';
 import { createWebhookRepository } from './webhooks.repository';
 import { createEventRepository } from './events.repository';
+import { createLeadHistoryRepository } from './lead-histories.repository';
 import { createLeadRepository } from './leads.repository';
 import { createModelVersionRepository } from './model-versions.repository';
 import { createModelRepository } from './models.repository';
@@ -25,13 +26,14 @@ export async function openRepositories(uri: string) {
     audit: createAuditRepository(),
     leads: createLeadRepository(),
     events: createEventRepository(),
+    histories: createLeadHistoryRepository(),
     counters: createRouteCounterRepository(),
     keys: createApiKeyRepository(),
     imports: createImportRepository(),
     webhooks: createWebhookRepository(),
     calibrations: createCalibrationRepository(),
   };
-  const { versions, models, audit, leads, events, counters, keys, imports, webhooks, calibrations } = repositories;
-  await ensureIndexes([versions.model, models.model, audit.model, events.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model, ...calibrations.models]);
+  const { versions, models, audit, leads, events, histories, counters, keys, imports, webhooks, calibrations } = repositories;
+  await ensureIndexes([versions.model, models.model, audit.model, events.model, histories.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model, ...calibrations.models]);
   return { ...repositories, close: () => mongoose.disconnect() };
 }
