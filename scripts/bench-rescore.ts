@@ -24,6 +24,7 @@ import { createLeadHistoryRepository, type LeadHistoryRepository } from '../api/
 import { createLeadRepository, type LeadRepository } from '../api/db/leads.repository';
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
 import { assignOwner } from '../engine/assign-owner';
+import { mulberry32 } from '../engine/calibration/split';
 import { advance } from '../engine/lead-context';
 import { createScorer, type Scorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent, PointsLimits } from '../engine/types';
@@ -285,15 +286,6 @@ function withDatabase(uri: string): string {
   const url = new URL(uri);
   url.pathname = `/leadflow_bench_${Date.now()}`;
   return url.toString();
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {

@@ -8,6 +8,7 @@
  */
 import { Engine } from 'json-rules-engine';
 import os from 'node:os';
+import { mulberry32 } from '../engine/calibration/split';
 import { advance, emptyMemory, type LeadMemory } from '../engine/lead-context';
 
 import { createScorer, newEngine, toFacts } from '../engine/score-event';
@@ -139,15 +140,6 @@ function generatedGraph(count: number): RuleGraphInput {
   nodes.push({ id: 'th', kind: 'threshold', score: 'total', value: 100, stage: 'mql' }, { id: 'r', kind: 'route', team: 'Sales', queue: 'sales' });
   edges.push({ id: 'e-th', source: 'th', target: 'r' });
   return { name: `generated ${count}`, scores: [{ id: 'engagement', label: 'Engagement' }], nodes, edges };
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fmt(perSecond: number): string {

@@ -10,7 +10,7 @@ import { applyHits, gradeOf, gradeQualifies, reachedThreshold, thresholdScore, t
 import { nextStage, type StageTrigger } from '../engine/stage-machine';
 import type { CompiledModel, LeadEvent, PointsLimits, PredictedScore, RuleHit, Stage } from '../engine/types';
 import type { RoutedLead, ScoredBatch } from './lead.activities';
-import type { CarriedState, EventDigest, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
+import type { CarriedState, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -78,7 +78,7 @@ export function applyEvent(
     const limits = applyLimitsFor(state, hit, scored.limits[hit.ruleId], event.occurredAt);
     const applied = addPoints(state, hit.score, limits.points);
     const notes = [limits.note, applied !== limits.points ? `capped at ${snapshot.scores[hit.score]}` : undefined].filter(Boolean);
-    ledger.push(entry(state, { eventId: event.eventId, eventType: event.type, ruleId: hit.ruleId, ruleName: hit.ruleName, score: hit.score, points: applied, occurredAt: event.occurredAt }, notes.length > 0 ? `${hit.reason} (${notes.join('; ')})` : hit.reason));
+    ledger.push(ledgerEntry(state, { eventId: event.eventId, eventType: event.type, ruleId: hit.ruleId, ruleName: hit.ruleName, score: hit.score, points: applied, occurredAt: event.occurredAt }, notes.length > 0 ? `${hit.reason} (${notes.join('; ')})` : hit.reason));
   }
   // A predictive score is set, not added: the ledger records the move to the new prediction.
   for (const prediction of scored.predicted ?? []) {
@@ -87,7 +87,7 @@ export function applyEvent(
     const applied = addPoints(state, prediction.score, change);
     const why = prediction.terms.slice(0, 3).map((term) => `${term.name} ${term.contribution > 0 ? '+' : ''}${term.contribution.toFixed(2)}`).join(', ');
     ledger.push(
-      entry(
+      ledgerEntry(
         state,
         { eventId: event.eventId, eventType: event.type, ruleId: `predictive:${prediction.score}`, ruleName: 'Predictive score', score: prediction.score, points: applied, occurredAt: event.occurredAt },
         `predicted ${prediction.value} (${(prediction.probability * 100).toFixed(1)} % likely to convert${why ? `; ${why}` : ''})`,
@@ -101,7 +101,7 @@ export function applyEvent(
   }
   const outcome = event.type === 'crm_outcome' ? CRM_OUTCOMES[String(event.properties.outcome)] : undefined;
   if (outcome) move(state, outcome, `CRM: ${String(event.properties.outcome)}`, now);
-  refresh(state);
+  refreshTotals(state);
   return ledger;
 }
 
@@ -122,14 +122,14 @@ export function applyDecay(state: CarriedState, now: string): { ledger: LedgerEn
     const days = Math.floor((Date.parse(now) - Date.parse(track.since)) / DAY_MS);
     const quiet = policy.channel === 'any' ? 'any activity' : `${policy.channel} activity`;
     ledger.push(
-      entry(
+      ledgerEntry(
         state,
         { eventId: `decay:${policy.id}:${track.since}`, eventType: 'decay', ruleId: policy.id, ruleName: policy.name, score: policy.score, points: applied, occurredAt: now, entrySuffix: String(step.state.taken) },
         `${policy.name}: ${applied} ${policy.score} after ${days} days without ${quiet}`,
       ),
     );
   }
-  refresh(state);
+  refreshTotals(state);
   const handoff = state.snapshot.handoff;
   if (ledger.length > 0 && state.snapshot.stage === 'mql' && handoff?.status === 'pending' && !stillQualifies(state, handoff.qualifiedBy)) {
     handoff.status = 'withdrawn';
@@ -138,92 +138,6 @@ export function applyDecay(state: CarriedState, now: string): { ledger: LedgerEn
     return { ledger, handoff: { ...handoff } };
   }
   return { ledger };
-}
-
-/** The result of replaying a lead's events under a model version (the rescoreLead activity). */
-export interface Rescored {
-  scores: Record<string, number>;
-  ruleUsage: Record<string, string[]>;
-  policies: LeadPolicies;
-}
-
-/**
- * Replaces the lead's scores with those its events earn under another model version, and
- * records each change in the ledger. Decay resumes from the lead's last activity under the new
- * version's policies; the stage is not moved back (a lead may qualify by it, never unqualify).
- */
-export function applyRescore(state: CarriedState, rescored: Rescored, now: string): LedgerEntry[] {
-  const before = state.snapshot.scores;
-  state.policies = rescored.policies;
-  state.ruleUsage = rescored.ruleUsage;
-  state.snapshot.scores = { ...rescored.scores };
-  state.snapshot.modelVersion = rescored.policies.modelVersion;
-  const version = rescored.policies.modelVersion;
-  const ids = [...new Set([...Object.keys(before), ...Object.keys(rescored.scores)])].sort();
-  const ledger = ids
-    .filter((id) => (rescored.scores[id] ?? 0) !== (before[id] ?? 0))
-    .map((id) =>
-      entry(
-        state,
-        { eventId: `rescore:v${version}`, eventType: 'rescore', ruleId: 'rescore', ruleName: `Rescored under version ${version}`, score: id, points: (rescored.scores[id] ?? 0) - (before[id] ?? 0), occurredAt: now, entrySuffix: id },
-        `rescored under version ${version}: ${id} ${before[id] ?? 0} → ${rescored.scores[id] ?? 0}`,
-      ),
-    );
-  for (const policy of rescored.policies.decay) {
-    if (!state.decay[policy.id]) state.decay[policy.id] = { ...restartDecay(state.memory.lastActivityAt ?? now), nextAt: null };
-  }
-  refresh(state);
-  return ledger;
-}
-
-/** What a bulk rescoring reads of a lead's read side. */
-export type RescoreView = Pick<LeadSnapshot, 'leadId' | 'revision' | 'eventCount' | 'stage' | 'scores' | 'total' | 'grade' | 'segment' | 'modelVersion' | 'ledgerSize' | 'lastActivityAt'> & {
-  /** A turn of the lead's workflow is under way. */
-  busy?: boolean;
-};
-
-/** The read-side fields a rescoring changes. */
-export type RescoredChange = Pick<LeadSnapshot, 'scores' | 'total' | 'grade' | 'modelVersion' | 'ledgerSize'>;
-
-/**
- * What taking `rescored` would do to a lead's read side, computed from the read side alone with
- * the same rule as the workflow's (applyRescore): the changed fields, the ledger entries (the
- * workflow makes the same ones, with the same ids, when it takes the result), and whether the
- * lead would then qualify (a handoff is the workflow's to open, so such a lead is woken at once).
- */
-export function rescoredReadSide(view: RescoreView, rescored: Rescored, now: string): { change: RescoredChange; ledger: LedgerEntry[]; qualifies: boolean } {
-  const state = initialState(view.leadId, now);
-  const { scores, total, grade, segment, modelVersion, ledgerSize, stage } = view;
-  state.snapshot = { ...state.snapshot, scores: { ...scores }, total, grade, segment, modelVersion, ledgerSize, stage };
-  state.memory = { ...state.memory, lastActivityAt: view.lastActivityAt };
-  const ledger = applyRescore(state, rescored, now);
-  const after = state.snapshot;
-  return {
-    change: { scores: after.scores, total: after.total, grade: after.grade, modelVersion: after.modelVersion, ledgerSize: after.ledgerSize },
-    ledger,
-    qualifies: qualification(state, now) !== undefined,
-  };
-}
-
-/**
- * Which events a rescoring was computed from: how many, and an order-independent hash of their
- * ids (a sum of FNV-1a hashes). A lead's workflow takes a bulk rescoring only when the events it
- * has applied give the same digest, so an event that arrived meanwhile is never lost or counted twice.
- */
-export function eventDigest(eventIds: Iterable<string>): EventDigest {
-  let count = 0;
-  let hash = 0;
-  for (const id of eventIds) {
-    count += 1;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-    hash = (hash + (h >>> 0)) >>> 0;
-  }
-  return { count, hash };
-}
-
-export function sameDigest(a: EventDigest, b: EventDigest): boolean {
-  return a.count === b.count && a.hash === b.hash;
 }
 
 /** What qualifies the lead now (a threshold for its segment, or a sales-ready grade), if anything. */
@@ -337,10 +251,10 @@ function recycle(state: CarriedState, handoff: Handoff, now: string): LedgerEntr
     const current = state.snapshot.scores[score] ?? 0;
     if (current === 0) continue;
     const applied = addPoints(state, score, -current);
-    ledger.push(entry(state, { eventId: `recycle:${handoff.handoffId}`, eventType: 'recycle', ruleId: 'recycle', ruleName: 'Recycled to nurture', score, points: applied, occurredAt: now, entrySuffix: score }, `rejected by sales (${handoff.reason}): ${score} reset to 0`));
+    ledger.push(ledgerEntry(state, { eventId: `recycle:${handoff.handoffId}`, eventType: 'recycle', ruleId: 'recycle', ruleName: 'Recycled to nurture', score, points: applied, occurredAt: now, entrySuffix: score }, `rejected by sales (${handoff.reason}): ${score} reset to 0`));
   }
   startCoolDown(state, now);
-  refresh(state);
+  refreshTotals(state);
   return ledger;
 }
 
@@ -363,7 +277,8 @@ function addPoints(state: CarriedState, score: string, points: number): number {
   return (state.snapshot.scores[score] ?? 0) - before;
 }
 
-function refresh(state: CarriedState): void {
+/** Recomputes the total and the grade from the scores, after any change to them. */
+export function refreshTotals(state: CarriedState): void {
   state.snapshot.total = totalScore(state.snapshot.scores);
   state.snapshot.grade = state.policies?.grade ? gradeOf(state.snapshot.scores, state.policies.grade) : null;
 }
@@ -402,12 +317,13 @@ function triggerOf(decision: SalesDecisionInput): StageTrigger {
   return decision.decision === 'accept' ? 'accepted' : decision.decision === 'qualify' ? 'qualified_by_sales' : 'rejected';
 }
 
-type EntryFields = Pick<LedgerEntry, 'eventId' | 'eventType' | 'ruleId' | 'ruleName' | 'score' | 'points' | 'occurredAt'> & {
+export type EntryFields = Pick<LedgerEntry, 'eventId' | 'eventType' | 'ruleId' | 'ruleName' | 'score' | 'points' | 'occurredAt'> & {
   /** Makes the entry id unique when one event id gives several entries for a rule (decay steps). */
   entrySuffix?: string;
 };
 
-function entry(state: CarriedState, fields: EntryFields, reason: string): LedgerEntry {
+/** The lead's next ledger entry (it takes the next sequence number). */
+export function ledgerEntry(state: CarriedState, fields: EntryFields, reason: string): LedgerEntry {
   const { entrySuffix, ...rest } = fields;
   return {
     // Unique across leads: decay, recycle and rescore entries reuse the same ids in every lead.

@@ -16,7 +16,8 @@ import type {
   RuleHit,
 } from '../engine/types';
 import type { BulkRescore, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, StoredRescore } from './lead.definitions';
-import { modelPolicies, type Rescored } from './lead-state';
+import { modelPolicies } from './lead-state';
+import type { Rescored } from './rescore-state';
 import { replayLead } from './rescore-lead';
 
 export interface PublishedModel {

@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DecayState } from '../engine/decay';
 import type { LeadMemory } from '../engine/lead-context';
 import type { CompiledDecay, CompiledGrade, CompiledScore, CompiledThreshold, LeadEvent, RecyclePolicy, RejectReason } from '../engine/types';
-import type { Rescored } from './lead-state';
+import type { Rescored } from './rescore-state';
 // Type-only: activities and definitions describe one another.
 import type { Notification, ProjectionWrite } from './lead.activities';
 
@@ -114,7 +114,7 @@ export interface RescoreProgress {
   done: boolean;
 }
 
-/** Which events a rescoring was computed from (see eventDigest in lead-state.ts). */
+/** Which events a rescoring was computed from (see eventDigest in rescore-state.ts). */
 export interface EventDigest {
   count: number;
   hash: number;

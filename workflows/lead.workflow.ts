@@ -2,7 +2,7 @@
  * One lead's life as a durable workflow. Handlers only enqueue; the loop drains events in
  * batches (one scoring activity and one read-side write per batch), sleeps on a durable timer
  * until the next decay step, SLA or end of a cool-down, and hands the lead to sales when it
- * qualifies. Every state change is a pure function of lead-state.ts.
+ * qualifies. Every state change is a pure function of lead-state.ts (or rescore-state.ts).
  */
 import {
   ActivityFailure,
@@ -36,18 +36,16 @@ import {
   applyDecay,
   applyDecision,
   applyEvent,
-  applyRescore,
   applySla,
-  eventDigest,
   initialState,
   nextDeadline,
   nextHandoffId,
   openHandoff,
   policiesOf,
   qualification,
-  sameDigest,
   validateDecision,
 } from './lead-state';
+import { applyRescore, eventDigest, sameDigest } from './rescore-state';
 
 const { scoreEvents, routeLead, writeProjection, rescoreLead } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',

@@ -6,7 +6,8 @@
 import { advance } from '../engine/lead-context';
 import type { Scorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent, PointsLimits } from '../engine/types';
-import { applyEvent, initialState, modelPolicies, type Rescored } from './lead-state';
+import { applyEvent, initialState, modelPolicies } from './lead-state';
+import type { Rescored } from './rescore-state';
 
 export async function replayLead(scorer: Scorer, model: { version: number; compiled: CompiledModel }, leadId: string, events: readonly LeadEvent[]): Promise<Rescored> {
   const policies = modelPolicies(model);

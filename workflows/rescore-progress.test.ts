@@ -14,7 +14,7 @@ import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
 import type { ProjectionWrite } from './lead.activities';
 import type { RescoreBatchProgress, RescoreProgress } from './lead.definitions';
-import type { RescoreView } from './lead-state';
+import type { RescoreView } from './rescore-state';
 import { createRescoreActivities } from './rescore.activities';
 import { readRescoreProgress } from './rescore-progress';
 

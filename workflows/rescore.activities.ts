@@ -9,7 +9,7 @@ import { createScorer, type Scorer } from '../engine/score-event';
 import type { LeadEvent } from '../engine/types';
 import type { ProjectionWrite, PublishedModel } from './lead.activities';
 import type { LedgerEntry, RescoreBatchProgress, RescoreDelivery, RescoreReply, StoredRescore } from './lead.definitions';
-import { eventDigest, rescoredReadSide, type RescoredChange, type RescoreView } from './lead-state';
+import { eventDigest, rescoredReadSide, type RescoredChange, type RescoreView } from './rescore-state';
 import { replayLead } from './rescore-lead';
 
 export interface RescoreActivityDeps {

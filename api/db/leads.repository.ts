@@ -4,7 +4,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { Handoff, LeadSnapshot, LedgerEntry, StoredRescore } from '../../workflows/lead.definitions';
-import type { RescoredChange, RescoreView } from '../../workflows/lead-state';
+import type { RescoredChange, RescoreView } from '../../workflows/rescore-state';
 import type { ProjectionWrite } from '../../workflows/lead.activities';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';

@@ -1,0 +1,224 @@
+/**
+ * The harness of the lead workflow tests (lead.workflow.test.ts): the real workflow code on
+ * Temporal's time-skipping test server (months pass in seconds), with the activities' I/O replaced
+ * by in-memory fakes. The integration tests in test/ run the same workflow with the real activities.
+ */
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
+import type { FactValue, LeadEvent } from '../../engine/types';
+import { compileGraph } from '../../rules/compile-graph';
+import { b2bDefaultGraph } from '../../rules/templates';
+import { timeSkippingServerOption } from '../../scripts/tools';
+import { createLeadWorker, WORKFLOWS_PATH } from '../create-worker';
+import type { Notification, ProjectionWrite } from '../lead.activities';
+import { leadEventSignal, leadStateQuery, leadWorkflowId, rescoreResultUpdate, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from '../lead.definitions';
+import { leadWorkflow } from '../lead.workflow';
+
+let env: TestWorkflowEnvironment;
+/** The current test's server (a fresh one per test). */
+export function testEnv(): TestWorkflowEnvironment {
+  return env;
+}
+
+let bundle: WorkflowBundleWithSourceMap;
+/**
+ * Temporal's Java test server now and then stalls inside `env.sleep` on a busy machine (the
+ * unlock-time-skipping-with-sleep call never returns). A stalled sleep fails fast (SLEEP_WATCHDOG_MS),
+ * the server is torn down so nothing hangs, and the test runs once more on a fresh server.
+ */
+const SLEEP_WATCHDOG_MS = 30_000;
+export const RETRY = { retry: 1, timeout: 90_000 };
+const model = { version: 1, compiled: compileGraph(b2bDefaultGraph) };
+// Version 2 values the pricing page twice as much.
+const model2 = {
+  version: 2,
+  compiled: compileGraph({ ...b2bDefaultGraph, nodes: b2bDefaultGraph.nodes.map((n) => (n.id === 'key-page-points' ? { ...n, points: 40 } : n)) }),
+};
+/** Events each test lead was sent, as the API's event store would hold them. */
+export const stored = new Map<string, LeadEvent[]>();
+const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
+
+/** Registers the hooks: the workflow bundle once, and a fresh time-skipping server for each test. */
+export function useTimeSkippingServer(): void {
+  beforeAll(async () => {
+    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  });
+
+  // One server per test, so that a stalled server never outlives its test.
+  beforeEach(async () => {
+    const server = await timeSkippingServerOption();
+    const started = Date.now();
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server });
+    // The SDK gives the server 5 s to accept connections; keep an eye on the margin in CI logs.
+    console.log(`time-skipping test server ready in ${Date.now() - started} ms`);
+    // Time moves only when a test says so (env.sleep); otherwise the server would skip an idle
+    // lead straight past its timers.
+    await env.connection.testService?.lockTimeSkipping({});
+  });
+
+  afterEach(async () => {
+    await env?.teardown().catch(() => undefined);
+  });
+}
+
+/** env.sleep, or a clear failure (and the server torn down) if the test server stalls. */
+export async function sleepOnServer(ms: number): Promise<void> {
+  const current = env;
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      void current.teardown().catch(() => undefined);
+      reject(new Error(`the time-skipping test server stalled in a ${ms} ms sleep`));
+    }, SLEEP_WATCHDOG_MS);
+  });
+  try {
+    await Promise.race([current.sleep(ms), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A lead's workflow on a worker of its own, with in-memory activities; `run` drives it. */
+export async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[] }> {
+  const writes: ProjectionWrite[] = [];
+  const notifications: Notification[] = [];
+  const taskQueue = `test-${leadId}`;
+  const worker = await createLeadWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: { code: bundle.code },
+    deps: {
+      currentModel: async () => model,
+      modelVersion: async (version) => (version === 2 ? model2 : model),
+      roundRobinPosition: async () => 0,
+      beginTurn: async () => null,
+      eventsForLead: async (id, eventIds) => (stored.get(id) ?? []).filter((event) => !eventIds || eventIds.includes(event.eventId)),
+      listLeadIds: async (after) => [...stored.keys()].filter((id) => id > after).sort(),
+      countLeads: async () => stored.size,
+      writeProjection: async (write) => {
+        writes.push(structuredClone(write));
+      },
+      notify: async (notification) => {
+        notifications.push(structuredClone(notification));
+      },
+    },
+    rescoreDeps: {
+      modelVersion: async (version) => (version === 2 ? model2 : model),
+      // The test's leads as their last write left them; no packed histories, so every lead is handed its result by an update.
+      leadsToRescore: async (after, limit) =>
+        [...stored.keys()]
+          .filter((id) => id > after)
+          .sort()
+          .slice(0, limit)
+          .map((id) => ({ ...(writes.filter((write) => write.snapshot.leadId === id).at(-1)?.snapshot ?? { leadId: id, revision: 0, eventCount: 0, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: null, ledgerSize: 0, lastActivityAt: null }) })),
+      completeHistories: async () => new Map(),
+      storeRescores: async () => new Set(),
+      eventsOfLeadRange: async (first, last) => new Map([...stored].filter(([id]) => id >= first && id <= last)),
+      async deliverRescore(id, delivery) {
+        try {
+          return await env.client.workflow.getHandle(leadWorkflowId(id)).executeUpdate(rescoreResultUpdate, { args: [delivery] });
+        } catch (err) {
+          // Leads of earlier tests lived on their own servers.
+          if (err instanceof WorkflowNotFoundError) return { status: 'missing' };
+          throw err;
+        }
+      },
+      writeProjections: async (bulk) => {
+        writes.push(...structuredClone(bulk));
+      },
+    },
+  });
+  // A failing assertion must surface as itself, not as a worker that never finishes draining; and a
+  // lead's workflow never ends by itself, so the test ends it before the worker shuts down.
+  let failure: unknown;
+  const lead = new Lead(leadId, taskQueue, writes);
+  await worker.runUntil(
+    run(lead)
+      .catch((err) => void (failure = err))
+      .finally(() => lead.end()),
+  );
+  if (failure) throw failure;
+  return { writes, notifications };
+}
+
+export class Lead {
+  private handle?: WorkflowHandle<typeof leadWorkflow>;
+  private count = 0;
+  constructor(
+    readonly leadId: string,
+    private readonly taskQueue: string,
+    readonly writes: ProjectionWrite[],
+  ) {}
+
+  /** Sends an event that happens now (in the test server's time). */
+  async send(type: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string): Promise<void> {
+    const event: LeadEvent = {
+      eventId: eventId ?? `${this.leadId}-e${++this.count}`,
+      leadId: this.leadId,
+      type,
+      properties,
+      ...(attributes && { attributes }),
+      occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+    };
+    stored.set(this.leadId, [...(stored.get(this.leadId) ?? []).filter((e) => e.eventId !== event.eventId), event]);
+    if (!this.handle) {
+      this.handle = await env.client.workflow.signalWithStart(leadWorkflow, {
+        taskQueue: this.taskQueue,
+        workflowId: leadWorkflowId(this.leadId),
+        args: [{ leadId: this.leadId }],
+        signal: leadEventSignal,
+        signalArgs: [event],
+      });
+    } else await this.handle.signal(leadEventSignal, event);
+  }
+
+  async end(): Promise<void> {
+    await this.handle?.terminate('test finished').catch(() => undefined);
+  }
+
+  get workflowHandle(): WorkflowHandle<typeof leadWorkflow> {
+    return this.handle as WorkflowHandle<typeof leadWorkflow>;
+  }
+
+  state(): Promise<LeadSnapshot> {
+    return (this.handle as WorkflowHandle<typeof leadWorkflow>).query(leadStateQuery);
+  }
+
+  answer(decision: Omit<SalesDecisionInput, 'handoffId'>, handoffId = `${this.leadId}:1`): Promise<LeadSnapshot> {
+    return (this.handle as WorkflowHandle<typeof leadWorkflow>).executeUpdate(salesDecisionUpdate, { args: [{ handoffId, ...decision }] });
+  }
+
+  /** Waits until the lead's state satisfies `done` (the worker works in real time). */
+  async until(done: (state: LeadSnapshot) => boolean, what: string): Promise<LeadSnapshot> {
+    let last: LeadSnapshot | undefined;
+    for (let i = 0; i < 300; i++) {
+      last = await this.state();
+      if (done(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(last)}`);
+  }
+
+  /** Lets `days` pass on the server: timers (decay, SLA, cool-down) fire on the way. */
+  async pass(days: number): Promise<void> {
+    await sleepOnServer(days * 86_400_000);
+  }
+
+  ledger() {
+    return this.writes.flatMap((write) => write.ledger);
+  }
+
+  /** With RECORD_HISTORIES=1, keeps this journey's history for the replay test (lead.replay.test.ts). */
+  async saveHistory(name: string): Promise<void> {
+    if (!process.env.RECORD_HISTORIES) return;
+    await mkdir(HISTORIES, { recursive: true });
+    const history = await (this.handle as WorkflowHandle<typeof leadWorkflow>).fetchHistory();
+    await writeFile(path.join(HISTORIES, `${name}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
+  }
+}
