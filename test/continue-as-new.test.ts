@@ -55,6 +55,7 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
       modelVersion: async () => ({ version: 1, compiled }),
       roundRobinPosition: async () => 0,
       beginTurn: async () => null,
+      endTurn: async () => undefined,
       eventsForLead: async () => [],
       listLeadIds: async () => [],
       countLeads: async () => 0,

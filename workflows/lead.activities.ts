@@ -31,6 +31,11 @@ export interface ProjectionWrite {
   handoffs: Handoff[];
   /** The events applied since the last write, numbered from `from` (the lead's packed history). */
   applied?: { from: number; events: LeadEvent[] };
+  /**
+   * The workflow's turn goes on after this write: the read side stays marked busy (see
+   * beginTurn), so a bulk rescoring cannot store a result under a turn still applying changes.
+   */
+  busy?: true;
 }
 
 /** A change of a handoff that outside systems may want to hear of (webhooks). */
@@ -60,6 +65,8 @@ export interface LeadActivityDeps {
    * stored there for it, if any.
    */
   beginTurn(leadId: string): Promise<StoredRescore | null>;
+  /** Ends a turn that wrote nothing: clears the busy mark if the read side is at `revision` or older. */
+  endTurn(leadId: string, revision: number): Promise<void>;
   /** Writes a lead's read side (and appends to its history) idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
   /** Tells subscribers (webhooks) of a handoff change; throws to be retried. */
@@ -141,6 +148,10 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       const { base, ledgerSize, modelVersion, events, scores, ruleUsage } = stored;
       const model = await deps.modelVersion(modelVersion);
       return { base, ledgerSize, delivery: { modelVersion, events, rescored: { scores, ruleUsage, policies: modelPolicies(model) } } };
+    },
+
+    async endTurn(input: { leadId: string; revision: number }): Promise<void> {
+      await deps.endTurn(input.leadId, input.revision);
     },
 
     async writeProjection(write: ProjectionWrite): Promise<void> {

@@ -35,7 +35,7 @@ beforeAll(async () => {
 describe('recorded lead journeys', () => {
   it('are there to replay', () => {
     const journeys = ['journey-180-days.history.bin', 'mql-handoff.history.bin', 'reject-cool-down-mql.history.bin', 'sla-expiry.history.bin'];
-    expect(files.sort()).toEqual(['bulk-rescore-mql.history.bin', ...journeys, ...journeys.map((file) => path.join('before-patches', file))].sort());
+    expect(files.sort()).toEqual(['bulk-rescore-mql.history.bin', 'busy-until-turn-ends.history.bin', ...journeys, ...journeys.map((file) => path.join('before-patches', file))].sort());
   });
 
   it.each(files)('%s replays against the current workflow code', async (file) => {

@@ -169,6 +169,30 @@ describe('leadWorkflow', () => {
     });
   });
 
+  it('keeps its read side marked busy through a whole turn, and a turn that writes nothing ends the mark itself', RETRY, async () => {
+    await withLead('busy-mark', async (lead) => {
+      await lead.send('form_submit', { form: 'demo_request' });
+      await lead.send('webinar_attended');
+      await lead.until((s) => s.stage === 'mql', 'MQL');
+      // A turn's last write clears the mark (it replaces the read side).
+      expect(lead.writes.every((write) => write.busy === undefined)).toBe(true);
+
+      // The answer is written as soon as it is applied, but the turn goes on (decay, SLA,
+      // qualification): that write keeps the mark, and the turn, writing nothing more, ends it.
+      const rejected = await lead.answer({ decision: 'reject', reason: 'bad_timing' });
+      expect(lead.writes.at(-1)).toMatchObject({ busy: true, snapshot: { revision: rejected.revision, stage: 'nurture' } });
+      expect(await lead.untilTurnsEnded(1, "the answer's turn to end its mark")).toEqual([rejected.revision]);
+
+      // The timers of the next 31 days (the cool-down's end among them) change nothing for a lead
+      // at 0: turns with no write, each ending its mark.
+      await lead.pass(31);
+      const ended = await lead.untilTurnsEnded(2, 'the timers\' turns to end their mark');
+      expect(ended.every((revision) => revision === rejected.revision)).toBe(true);
+      expect((await lead.state()).revision).toBe(rejected.revision);
+      await lead.saveHistory('busy-until-turn-ends');
+    });
+  });
+
   it('rescores a lead from its events under a new model version, through a batched rescoring', RETRY, async () => {
     const { writes } = await withLead('rescore-lead', async (lead) => {
       await lead.send('page_view', { url: '/pricing' });

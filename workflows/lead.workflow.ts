@@ -52,7 +52,7 @@ const { scoreEvents, routeLead, writeProjection, rescoreLead } = proxyActivities
   retry: { maximumInterval: '30 seconds' },
 });
 // In the worker, no round trip through the server: it runs at the start of every turn.
-const { beginTurn } = proxyLocalActivities<LeadActivities>({
+const { beginTurn, endTurn } = proxyLocalActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -73,6 +73,8 @@ const MAX_BATCH = 200;
 const EVENTS_PER_RUN = 3_000;
 /** Runs started before bulk rescorings were stored in the read side did not begin their turns so. */
 const TAKE_STORED_RESCORE = 'take-stored-rescore';
+/** Runs started before a turn kept its busy mark to its end wrote mid-turn without it, and left it on a turn that wrote nothing. */
+const BUSY_UNTIL_TURN_ENDS = 'busy-until-turn-ends';
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const state: CarriedState = input.carried ?? initialState(input.leadId, now());
@@ -177,8 +179,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
     const changes = new Changes(state, deliver);
 
-    for (const { delivery, turn } of pendingResults.splice(0)) resultReplies.set(turn, takeResult(delivery));
-    if (patched(TAKE_STORED_RESCORE)) {
+    let bulkWrites = false;
+    for (const { delivery, turn } of pendingResults.splice(0)) {
+      const reply = takeResult(delivery);
+      resultReplies.set(turn, reply);
+      bulkWrites ||= reply.status === 'applied';
+    }
+    const turnMarked = patched(TAKE_STORED_RESCORE);
+    if (turnMarked) {
       const stored = await beginTurn({ leadId: state.snapshot.leadId, revision: state.snapshot.revision });
       if (stored) takeStored(stored, changes);
     }
@@ -189,7 +197,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         const { handoff, ledger } = applyDecision(state, decision, now());
         changes.add(ledger, handoff, 'handoff.answered');
       }
-      await changes.save(state);
+      await changes.save(state, patched(BUSY_UNTIL_TURN_ENDS));
       answeredTurns = Math.max(answeredTurns, ...decisions.map((decision) => decision.turn));
     }
 
@@ -211,7 +219,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const sla = applySla(state, now());
     if (sla) changes.add([], sla, sla.status === 'expired' ? 'handoff.expired' : 'handoff.escalated');
     await qualify(state, changes);
-    await changes.save(state);
+    const wrote = await changes.save(state);
+    // A turn that wrote nothing (say, a timer that changed nothing) ends its busy mark itself;
+    // otherwise this lead would get its next bulk rescoring by update. A result the bulk writes
+    // for this turn clears the mark with that write.
+    if (turnMarked && !wrote && !bulkWrites && patched(BUSY_UNTIL_TURN_ENDS)) await endTurn({ leadId: state.snapshot.leadId, revision: state.snapshot.revision });
 
     if (timeToContinue() && pendingDecisions.length === 0) {
       await condition(allHandlersFinished);
@@ -283,12 +295,19 @@ class Changes {
     }
   }
 
-  async save(state: CarriedState): Promise<void> {
-    if (!this.touched) return;
+  /** Writes the turn's changes, if any (`turnGoesOn`: keep the read side's busy mark); true if it wrote. */
+  async save(state: CarriedState, turnGoesOn = false): Promise<boolean> {
+    if (!this.touched) return false;
     state.snapshot.revision += 1;
     // A bulk rescoring's entries go again with this write, in case its own write was lost.
     const ledger = state.unsavedLedger ? [...state.unsavedLedger, ...this.ledger] : this.ledger;
-    await writeProjection({ snapshot: { ...state.snapshot }, ledger, handoffs: [...this.handoffs.values()], ...(this.appliedEvents && { applied: this.appliedEvents }) });
+    await writeProjection({
+      snapshot: { ...state.snapshot },
+      ledger,
+      handoffs: [...this.handoffs.values()],
+      ...(this.appliedEvents && { applied: this.appliedEvents }),
+      ...(turnGoesOn && { busy: true as const }),
+    });
     if (state.unsavedLedger) delete state.unsavedLedger;
     const lead = { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade };
     // Runs started before this change waited for every receiver, and announced handoffs only.
@@ -308,6 +327,7 @@ class Changes {
     this.notifications = [];
     this.appliedEvents = undefined;
     this.touched = false;
+    return true;
   }
 }
 

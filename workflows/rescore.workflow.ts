@@ -12,8 +12,10 @@
  *   workflow task per lead capped a rescoring at 75-130 leads a second. The workflow takes the
  *   stored result at the start of its next turn (event, decay timer, SLA, sales answer), before
  *   it changes anything, with the same rule and the same ledger entry ids as the bulk write.
- *   Each turn first marks the lead busy, and a busy lead is never written in bulk (the write is
- *   guarded by revision and busy mark), so the two never cross. The price: until that turn, the
+ *   Each turn first marks the lead busy and keeps the mark to its end (a write in mid-turn, such
+ *   as a sales answer's, carries it; a turn that writes nothing clears it), and a busy lead is
+ *   never written in bulk (the write is guarded by revision and busy mark), so the two never
+ *   cross. The price: until that turn, the
  *   workflow's own state (its query) lags behind its read side.
  * - The others (busy, would now qualify, or no complete history) get their result in one update
  *   (`rescoreResult`), answered at the top of the lead's next turn: a lead that qualifies is

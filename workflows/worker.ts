@@ -40,6 +40,7 @@ const worker = await createLeadWorker({
     modelVersion,
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     beginTurn: (leadId) => leads.beginTurn(leadId),
+    endTurn: (leadId, revision) => leads.endTurn(leadId, revision),
     async writeProjection(write) {
       // The history first: a lead whose write is retried appends nothing twice.
       if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.events);

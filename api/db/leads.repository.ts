@@ -148,7 +148,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     models: [Lead, Ledger, HandoffModel] as const,
 
     /** Applies one workflow write: ledger entries and handoffs first, then the snapshot. */
-    async writeProjection({ snapshot, ledger, handoffs }: ProjectionWrite): Promise<void> {
+    async writeProjection({ snapshot, ledger, handoffs, busy }: ProjectionWrite): Promise<void> {
       // In commands of 50: FerretDB v1 deadlocks on a write command of more than about 100.
       for (let start = 0; start < ledger.length; start += LEDGER_WRITE_CHUNK) {
         const chunk = ledger.slice(start, start + LEDGER_WRITE_CHUNK);
@@ -163,7 +163,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       }
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff);
       // The revision guard makes an older or repeated snapshot write a no-op.
-      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
+      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot, ...(busy && { busy }) });
     },
 
     /**
@@ -180,15 +180,15 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
         const chunk = writes.slice(first, first + UPDATES_PER_COMMAND);
         try {
           await Lead.bulkWrite(
-            chunk.map(({ snapshot }) => ({
-              replaceOne: { filter: { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true },
+            chunk.map(({ snapshot, busy }) => ({
+              replaceOne: { filter: { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: { _id: snapshot.leadId, ...snapshot, ...(busy && { busy }) }, upsert: true },
             })),
             { ordered: false },
           );
         } catch (err) {
           // A lead that wrote a newer revision meanwhile refuses its replacement; the others must still land.
           if (!onlyDuplicates(err)) throw err;
-          for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
+          for (const { snapshot, busy } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot, ...(busy && { busy }) });
         }
       }
     },
@@ -242,12 +242,18 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     /**
      * A lead's workflow starts a turn: marks its read side busy (so a bulk rescoring leaves it
      * to the workflow rather than write under it) and returns the rescoring stored for it, if any.
-     * The workflow's next write replaces the whole document, which clears both.
+     * The workflow's last write of the turn replaces the whole document, which clears both
+     * (a write with `busy` keeps the mark: the turn goes on); a turn that wrote nothing ends with endTurn.
      */
     async beginTurn(leadId: string): Promise<StoredRescore | null> {
       // Without a projection: FerretDB v1's findAndModify does not take one.
       const found = await Lead.findOneAndUpdate({ _id: leadId }, { $set: { busy: true } }).lean<{ rescore?: StoredRescore }>();
       return found?.rescore ?? null;
+    },
+
+    /** Ends a turn that wrote nothing: clears the busy mark, unless a newer write of the lead's replaced it. */
+    async endTurn(leadId: string, revision: number): Promise<void> {
+      await Lead.updateOne({ _id: leadId, revision: { $lte: revision }, busy: true }, { $unset: { busy: 1 } });
     },
 
     /** The leads after `after` in id order, at most `limit`, with what a bulk rescoring needs of each. */

@@ -84,9 +84,10 @@ export async function sleepOnServer(ms: number): Promise<void> {
 }
 
 /** A lead's workflow on a worker of its own, with in-memory activities; `run` drives it. */
-export async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[] }> {
+export async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[]; turnsEnded: number[] }> {
   const writes: ProjectionWrite[] = [];
   const notifications: Notification[] = [];
+  const turnsEnded: number[] = [];
   const taskQueue = `test-${leadId}`;
   const worker = await createLeadWorker({
     connection: env.nativeConnection,
@@ -98,6 +99,7 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
       modelVersion: async (version) => (version === 2 ? model2 : model),
       roundRobinPosition: async () => 0,
       beginTurn: async () => null,
+      endTurn: async (_id, revision) => void turnsEnded.push(revision),
       eventsForLead: async (id, eventIds) => (stored.get(id) ?? []).filter((event) => !eventIds || eventIds.includes(event.eventId)),
       listLeadIds: async (after) => [...stored.keys()].filter((id) => id > after).sort(),
       countLeads: async () => stored.size,
@@ -137,14 +139,14 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
   // A failing assertion must surface as itself, not as a worker that never finishes draining; and a
   // lead's workflow never ends by itself, so the test ends it before the worker shuts down.
   let failure: unknown;
-  const lead = new Lead(leadId, taskQueue, writes);
+  const lead = new Lead(leadId, taskQueue, writes, turnsEnded);
   await worker.runUntil(
     run(lead)
       .catch((err) => void (failure = err))
       .finally(() => lead.end()),
   );
   if (failure) throw failure;
-  return { writes, notifications };
+  return { writes, notifications, turnsEnded };
 }
 
 export class Lead {
@@ -154,6 +156,8 @@ export class Lead {
     readonly leadId: string,
     private readonly taskQueue: string,
     readonly writes: ProjectionWrite[],
+    /** The revisions at which a turn that wrote nothing ended its busy mark (endTurn). */
+    readonly turnsEnded: number[],
   ) {}
 
   /** Sends an event that happens now (in the test server's time). */
@@ -203,6 +207,13 @@ export class Lead {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(last)}`);
+  }
+
+  /** Waits until `count` turns that wrote nothing have ended their busy mark; their revisions. */
+  async untilTurnsEnded(count: number, what: string): Promise<number[]> {
+    for (let i = 0; i < 300 && this.turnsEnded.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (this.turnsEnded.length < count) throw new Error(`timed out waiting for ${what}; turns ended at revisions ${JSON.stringify(this.turnsEnded)}`);
+    return [...this.turnsEnded];
   }
 
   /** Lets `days` pass on the server: timers (decay, SLA, cool-down) fire on the way. */
