@@ -17,7 +17,7 @@ export interface SourcePatch {
 }
 
 /** Raised whenever FERRETDB_PATCHES change: a binary built with an older level is rebuilt. */
-export const FERRETDB_PATCH_LEVEL = 4;
+export const FERRETDB_PATCH_LEVEL = 5;
 
 /**
  * Changes LeadFlow makes to FerretDB v1.24.2 before building it: without them its SQLite backend
@@ -53,7 +53,8 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
     why:
       '`_id: {$in: [...]}` of strings or ObjectIDs is pushed down as `_id IN (...)`, so that a batch ' +
       'of documents is read or deleted by its ids through the index (explain shows the plan but still ' +
-      'reports no filter pushdown for it).',
+      'reports no filter pushdown for it). A range of strings on `_id` ($gt/$gte/$lt/$lte) is pushed ' +
+      'down exactly (string `_id`s only, as MongoDB compares only strings with a string).',
     from: `			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
 			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
 		}`,
@@ -61,6 +62,9 @@ export const FERRETDB_PATCHES: SourcePatch[] = [
 			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
 		case *types.Document:
 			whereClause, args = leadflowIDIn(v.(*types.Document))
+			if whereClause == "" {
+				whereClause, args = leadflowIDRange(v.(*types.Document))
+			}
 		}`,
     times: 2,
   },
@@ -177,6 +181,40 @@ func leadflowFieldClauses(filter *types.Document) (string, []any) {
 	return strings.Join(clauses, " AND "), args
 }
 
+// leadflowIDRange is the WHERE clause for a range of strings on _id ({$gt: "a", $lt: "b"}), or
+// none for anything else (added by LeadFlow). Exact: only string _ids (their sjson schema type),
+// compared as SQLite compares text (bytewise, as MongoDB compares strings without a collation).
+func leadflowIDRange(d *types.Document) (string, []any) {
+	ops := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+	if d.Len() == 0 || d.Len() > 4 {
+		return "", nil
+	}
+	conds := []string{fmt.Sprintf(\`json_extract(%s, '$."$s".p._id.t') = 'string'\`, metadata.DefaultColumn)}
+	var args []any
+	for _, op := range d.Keys() {
+		sql, known := ops[op]
+		bound, isString := must.NotFail(d.Get(op)).(string)
+		if !known || !isString {
+			return "", nil
+		}
+		conds = append(conds, fmt.Sprintf("%s %s ?", leadflowIDText, sql))
+		args = append(args, bound)
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// leadflowIDText is a string _id as SQL text (added by LeadFlow).
+var leadflowIDText = metadata.DefaultColumn + "->>'$._id'"
+
+// leadflowOrderByID is the ORDER BY clause for a sort on _id, which the handler pushes down only
+// with a string range on _id as the whole filter (added by LeadFlow).
+func leadflowOrderByID(sort *types.Document) string {
+	if must.NotFail(sort.Get("_id")).(int64) == -1 {
+		return " ORDER BY " + leadflowIDText + " DESC"
+	}
+	return " ORDER BY " + leadflowIDText
+}
+
 // leadflowIDIn is the WHERE clause for \`{$in: [...]}\` on _id, or none when a value is not a
 // string or an ObjectID (added by LeadFlow; the handler still filters every returned document).
 func leadflowIDIn(d *types.Document) (string, []any) {
@@ -201,6 +239,136 @@ func leadflowIDIn(d *types.Document) (string, []any) {
 }
 
 // check interfaces
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    why:
+      'A find sorted by `_id` whose whole filter is a string range on `_id` (a batch job paging ' +
+      'by id: `{_id: {$gt: last}}`, sort `{_id: 1}`, limit n) had FerretDB decode and sort every ' +
+      'document after the cursor: 50 s to list 25,000 of 100,000 leads. SQLite now filters, sorts ' +
+      'and limits (about a second), and FerretDB decodes only the page.',
+    from: `	case params.Sort.Len() == 1:
+		if params.Sort.Keys()[0] != "$natural" {
+			break
+		}
+`,
+    to: `	case params.Sort.Len() == 1:
+		if params.Sort.Keys()[0] != "$natural" {
+			// LeadFlow: SQLite sorts by _id when the whole filter is a string range on _id.
+			if params.Sort.Keys()[0] == "_id" && leadflowIDRangeOnly(params.Filter) {
+				qp.Sort = params.Sort
+			}
+			break
+		}
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    why: 'The limit of such a find goes to SQLite with its sort.',
+    from: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`,
+    to: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+
+	// LeadFlow: with the sort by _id above, SQLite applies the whole filter and the sort, so the limit too.
+	if !h.DisablePushdown && qp.Sort.Len() == 1 && qp.Sort.Has("_id") && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/handler/msg_explain.go',
+    why: 'Explain shows the same pushdown of sort and limit as find.',
+    from: `	case params.Sort.Len() == 1:
+		if params.Sort.Keys()[0] != "$natural" {
+			break
+		}
+`,
+    to: `	case params.Sort.Len() == 1:
+		if params.Sort.Keys()[0] != "$natural" {
+			// LeadFlow: SQLite sorts by _id when the whole filter is a string range on _id.
+			if params.Sort.Keys()[0] == "_id" && leadflowIDRangeOnly(params.Filter) {
+				qp.Sort = params.Sort
+			}
+			break
+		}
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/handler/msg_explain.go',
+    why: 'Explain shows the same limit pushdown as find.',
+    from: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`,
+    to: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+
+	// LeadFlow: with the sort by _id above, SQLite applies the whole filter and the sort, so the limit too.
+	if !h.DisablePushdown && qp.Sort.Len() == 1 && qp.Sort.Has("_id") && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`,
+    times: 1,
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    why: 'The test of the filter for the sort pushdown, added before a function of the file.',
+    from: `// handleMaxTimeMSError returns`,
+    to: `// leadflowIDRangeOnly tells whether the whole filter is a range of strings on _id (added by LeadFlow).
+func leadflowIDRangeOnly(filter *types.Document) bool {
+	if filter.Len() != 1 || !filter.Has("_id") {
+		return false
+	}
+	d, ok := must.NotFail(filter.Get("_id")).(*types.Document)
+	if !ok || d.Len() == 0 || d.Len() > 4 {
+		return false
+	}
+	for _, op := range d.Keys() {
+		_, isString := must.NotFail(d.Get(op)).(string)
+		if !isString || (op != "$gt" && op != "$gte" && op != "$lt" && op != "$lte") {
+			return false
+		}
+	}
+	return true
+}
+
+// handleMaxTimeMSError returns`,
+    times: 1,
+  },
+  {
+    file: 'internal/backends/collection.go',
+    why: 'The backend contract (query and explain) allowed only a `$natural` sort; it now takes the `_id` sort above too.',
+    from: `		sortValue := params.Sort.Map()["$natural"].(int64)`,
+    to: `		sortValue, natural := params.Sort.Map()["$natural"].(int64)
+		if !natural {
+			sortValue = params.Sort.Map()["_id"].(int64)
+		}`,
+    times: 2,
+  },
+  {
+    file: 'internal/backends/sqlite/query.go',
+    why: 'SQLite orders by the string `_id` for the `_id` sort above.',
+    from: `	if sort.Len() != 1 {
+		return ""
+	}
+`,
+    to: `	if sort.Len() != 1 {
+		return ""
+	}
+
+	if sort.Has("_id") {
+		return leadflowOrderByID(sort)
+	}
 `,
     times: 1,
   },

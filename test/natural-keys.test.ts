@@ -160,6 +160,33 @@ describe('one-document writes', () => {
     expect(await matching({ $or: [{ k: 'c' }, { k: 5 }] })).toEqual([2, 3]);
   });
 
+  it('page by _id exactly as MongoDB does (string ids only, bytewise order), with the sort and limit done by the database', async () => {
+    const raw = db.raw().collection('id_pages');
+    const ids = ['lead-2', 'lead-10', 'lead-1', 'lead-a"q', 'lead-<>&', 'lead-é', 'lead- sp', 'Lead-9', 'lead-1a'];
+    // Ids of other types, which a string range never matches.
+    const others: Array<Record<string, unknown>> = [{ _id: 42 }, { _id: new mongoose.Types.ObjectId() }, { _id: { k: 'lead-3' } }];
+    await raw.insertMany([...ids.map((id): Record<string, unknown> => ({ _id: id })), ...others]);
+    const page = async (filter: Record<string, unknown>, sort: 1 | -1, limit: number, skip = 0): Promise<unknown[]> => (await raw.find(filter).sort({ _id: sort }).skip(skip).limit(limit).toArray()).map((doc) => doc._id);
+    const bytewise = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+    // Paging through every string id, three at a time, as a batch job does.
+    const seen: unknown[] = [];
+    for (let after = ''; ; ) {
+      const next = await page({ _id: { $gt: after } }, 1, 3);
+      if (next.length === 0) break;
+      seen.push(...next);
+      after = String(next.at(-1));
+    }
+    expect(seen).toEqual(bytewise);
+    expect(await page({ _id: { $gte: 'lead-1', $lt: 'lead-2' } }, -1, 10)).toEqual(bytewise.filter((id) => id >= 'lead-1' && id < 'lead-2').reverse());
+    // A skip is done by the server as before, and gives the same answer.
+    expect(await page({ _id: { $gt: '' } }, 1, 2, 2)).toEqual(bytewise.slice(2, 4));
+
+    // On FerretDB, SQLite filters, sorts and limits: only the page is decoded.
+    const explained = await raw.find({ _id: { $gt: 'lead-1' } } as Record<string, unknown>).sort({ _id: 1 }).limit(3).explain();
+    if ('sortPushdown' in explained) expect(explained).toMatchObject({ sortPushdown: true, limitPushdown: true });
+  });
+
   it("read a lead's applied events by their ids, oldest first, and none of another lead's", async () => {
     const events = createEventRepository(db.connection());
     await events.model.init();

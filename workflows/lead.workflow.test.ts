@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { rescoreWorkflowId, type LeadSnapshot } from './lead.definitions';
 import { rescoreWorkflow } from './rescore.workflow';
-import { RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from './support/lead-harness';
+import { rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from './support/lead-harness';
 
 // The real workflow code on Temporal's time-skipping test server, its activities faked in memory
 // (support/lead-harness.ts).
@@ -199,11 +199,16 @@ describe('leadWorkflow', () => {
       await lead.send('email_click');
       expect(await lead.until((s) => s.eventCount === 2, 'v1 scoring')).toMatchObject({ total: 40, stage: 'lead', modelVersion: 1 });
 
+      rescoreListings.length = 0;
+      const batchSize = 2;
       const progress = await testEnv().client.workflow.execute(rescoreWorkflow, {
         taskQueue: 'test-rescore-lead',
         workflowId: rescoreWorkflowId(2),
-        args: [{ modelVersion: 2, batchSize: 1 }],
+        args: [{ modelVersion: 2, batchSize }],
       });
+      // Full batches, then a short one that ends the run; an empty listing only after a full one.
+      const full = Math.floor(stored.size / batchSize);
+      expect(rescoreListings).toEqual([...Array<number>(full).fill(batchSize), stored.size % batchSize]);
       // This test's lead takes the bulk result; the leads of earlier tests ran on other servers.
       expect(progress).toEqual({ modelVersion: 2, total: stored.size, signalled: stored.size, rescored: 1, awaitingTurn: 0, deferred: 0, missing: stored.size - 1, events: [...stored.values()].flat().length, millis: expect.any(Object), done: true });
 

@@ -75,6 +75,62 @@ describe('the rescore batch activity', () => {
   });
 });
 
+describe('a batch of several slices', () => {
+  const compiled = compileGraph(ruleGraphSchema.parse(b2bDefaultGraph));
+  const many = Array.from({ length: 1_500 }, (_, i) => `lead-${String(i).padStart(4, '0')}`);
+  const view = (leadId: string): RescoreView => ({ leadId, revision: 1, eventCount: 2, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: 1, ledgerSize: 0, lastActivityAt: null });
+  const activitiesWith = (storeRescores: Parameters<typeof createRescoreActivities>[0]['storeRescores'], reads: string[], readMs = 0) =>
+    createRescoreActivities({
+      modelVersion: async (version) => ({ version, compiled }) as never,
+      leadsToRescore: async (after, limit) => many.filter((id) => id > after).slice(0, limit).map(view),
+      completeHistories: async (leads) => {
+        reads.push(leads[0]!.leadId);
+        if (readMs > 0) await new Promise((resolve) => setTimeout(resolve, readMs));
+        return new Map(leads.map((lead) => [lead.leadId, eventsOf(lead.leadId)]));
+      },
+      eventsOfLeadRange: async () => new Map(),
+      storeRescores,
+      deliverRescore: async () => ({ status: 'deferred', reason: 'not expected' }),
+      writeProjections: async () => {},
+    });
+
+  it("replays the next slice while the previous one is written, one slice's writes at a time", async () => {
+    const reads: string[] = [];
+    const stores: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const activities = activitiesWith(async (items) => {
+      stores.push(`start ${items[0]!.leadId}`);
+      if (stores.length === 1) await held;
+      stores.push(`end ${items[0]!.leadId}`);
+      return new Set(items.map((item) => item.leadId));
+    }, reads);
+    const running = new MockActivityEnvironment().run(activities.rescoreBatch, { modelVersion: 2, after: '', limit: 2_000 });
+
+    // With the first slice's write held, the batch reads (and replays) the second and reads the
+    // third, but does not start a second write.
+    await vi.waitFor(() => expect(reads).toEqual(['lead-0000', 'lead-0500', 'lead-1000']));
+    expect(stores).toEqual(['start lead-0000']);
+    release();
+    await expect(running).resolves.toMatchObject({ leads: 1_500, rescored: 1_500, awaitingTurn: 1_500, events: 3_000 });
+    expect(stores).toEqual(['start lead-0000', 'end lead-0000', 'start lead-0500', 'end lead-0500', 'start lead-1000', 'end lead-1000']);
+  });
+
+  it('fails with the error of a write that failed while the next slice was read', async () => {
+    // The write fails while the batch waits for the next slice's read: the failure must wait for
+    // the batch to get to it, not go unhandled meanwhile.
+    const activities = activitiesWith(
+      async (items) => {
+        if (items[0]!.leadId === 'lead-0000') throw new Error('write refused: disk full');
+        return new Set(items.map((item) => item.leadId));
+      },
+      [],
+      50,
+    );
+    await expect(new MockActivityEnvironment().run(activities.rescoreBatch, { modelVersion: 2, after: '', limit: 2_000 })).rejects.toThrow('write refused: disk full');
+  });
+});
+
 describe('a batch whose read takes long', () => {
   afterEach(() => vi.useRealTimers());
 

@@ -55,7 +55,7 @@ const KEEP_ALIVE_MS = 10_000;
 const DELIVERY_CONCURRENCY = 32;
 /** Read-side writes per bulk write. */
 const WRITES_PER_SLICE = 100;
-/** Leads read, replayed and stored together; the next slice's histories are read meanwhile. */
+/** Leads read, replayed and stored together; the next slice is read and the previous one written meanwhile. */
 const LEADS_PER_SLICE = 500;
 
 export function createRescoreActivities(deps: RescoreActivityDeps) {
@@ -65,7 +65,7 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
   return {
     /**
      * Rescores the leads after `after` (at most `limit`) under `modelVersion`. In slices of
-     * leads, reading the next slice while working on this one: each lead's packed history (or,
+     * leads, replaying one while the next is read and the previous one written: each lead's packed history (or,
      * for a lead without a complete one, its events in the events collection) is replayed. An
      * idle lead that would not qualify gets its result written straight into its read side, for
      * its workflow to take at its next turn (no workflow task now); the others (busy, about to
@@ -77,34 +77,47 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
       const model = await deps.modelVersion(input.modelVersion);
       let scorer = scorers.get(model.version);
       if (!scorer) scorers.set(model.version, (scorer = createScorer(model.compiled)));
+      // Time per phase; the phases of neighbouring slices overlap, so they add up to more than the batch took.
       const millis = { read: 0, replay: 0, deliver: 0, write: 0 };
-      let mark = Date.now();
-      const lap = (phase: keyof typeof millis) => {
-        const now = Date.now();
-        millis[phase] += now - mark;
-        mark = now;
-      };
       // The activity's context, held: the keep-alive timer beats from outside the awaited call.
       const activity = Context.current();
+      let started = Date.now();
       const leads = await deps.leadsToRescore(input.after, input.limit);
+      millis.read += Date.now() - started;
       const result: RescoreBatchResult = { leads: leads.length, last: leads.at(-1)?.leadId ?? input.after, rescored: 0, awaitingTurn: 0, deferred: 0, missing: 0, events: 0, millis };
       if (leads.length === 0) return result;
       let done = 0;
       const beat = (phase: RescoreBatchProgress['phase']) => activity.heartbeat({ phase, leads: leads.length, done } satisfies RescoreBatchProgress);
-      lap('read');
 
       const slices: RescoreView[][] = [];
       for (let first = 0; first < leads.length; first += LEADS_PER_SLICE) slices.push(leads.slice(first, first + LEADS_PER_SLICE));
-      const read = (slice: RescoreView[]) => readHistories(deps, slice);
+      const read = (slice: RescoreView[]) => handled(readHistories(deps, slice));
+      /** Stores a replayed slice's results, then hands the others theirs by update. */
+      const write = async (slice: RescoreView[], toStore: StoreItem[], toDeliver: Array<{ leadId: string; delivery: RescoreDelivery }>) => {
+        beat('writing');
+        const writeStarted = Date.now();
+        const stored = await deps.storeRescores(toStore);
+        millis.write += Date.now() - writeStarted;
+        result.rescored += stored.size;
+        result.awaitingTurn += stored.size;
+        beat('delivering');
+        await deliver(toDeliver.filter(({ leadId }) => !stored.has(leadId)), result, millis);
+        done += slice.length;
+        beat('delivering');
+      };
+      // Three slices at once: the next one is read (the database) and the previous one written
+      // (the database) while this one is replayed (this process). One slice's writes at a time.
       let next = read(slices[0] as RescoreView[]);
+      let writing: Promise<void> = Promise.resolve();
       for (const [index, slice] of slices.entries()) {
+        started = Date.now();
         const histories = await whileBeating(next, () => beat('reading'));
-        // The next slice is read while this one is replayed and written.
         if (index + 1 < slices.length) next = read(slices[index + 1] as RescoreView[]);
-        lap('read');
+        millis.read += Date.now() - started;
         beat('replaying');
+        started = Date.now();
         const now = new Date().toISOString();
-        const toStore: Parameters<RescoreActivityDeps['storeRescores']>[0][number][] = [];
+        const toStore: StoreItem[] = [];
         const toDeliver: Array<{ leadId: string; delivery: RescoreDelivery }> = [];
         for (const lead of slice) {
           const { events, complete } = histories.get(lead.leadId) ?? { events: [], complete: false };
@@ -119,18 +132,11 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
           }
           toDeliver.push({ leadId: lead.leadId, delivery });
         }
-        lap('replay');
-        beat('writing');
-        const stored = await deps.storeRescores(toStore);
-        result.rescored += stored.size;
-        result.awaitingTurn += stored.size;
-        lap('write');
-        beat('delivering');
-        await deliver(toDeliver.filter(({ leadId }) => !stored.has(leadId)), result, millis);
-        done += slice.length;
-        beat('delivering');
-        mark = Date.now();
+        millis.replay += Date.now() - started;
+        await writing;
+        writing = handled(write(slice, toStore, toDeliver));
       }
+      await writing;
       return result;
     },
   };
@@ -175,6 +181,17 @@ function byOccurrence(a: LeadEvent, b: LeadEvent): number {
 }
 
 export type RescoreActivities = ReturnType<typeof createRescoreActivities>;
+
+type StoreItem = Parameters<RescoreActivityDeps['storeRescores']>[0][number];
+
+/**
+ * A promise awaited later, while other work goes on: a failure then still fails the batch where
+ * it is awaited, and is not reported (and the worker stopped) as an unhandled rejection meanwhile.
+ */
+function handled<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
+}
 
 async function whileBeating<T>(work: Promise<T>, beat: () => void): Promise<T> {
   beat();

@@ -37,6 +37,7 @@ const { listLeadIds, countLeads } = proxyActivities<LeadActivities>({ startToClo
 const { rescoreBatch } = proxyActivities<RescoreActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes' });
 
 const BULK_RESCORE = 'bulk-rescore';
+const SHORT_BATCH_IS_LAST = 'short-batch-is-last';
 
 export interface RescoreInput {
   modelVersion: number;
@@ -50,9 +51,8 @@ export interface RescoreInput {
 export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgress> {
   // Runs started before the bulk path keep signalling each lead, as they did when they started.
   if (!patched(BULK_RESCORE)) return signalEveryLead(input);
-  // Large batches: FerretDB sorts by decoding every lead after the cursor, so listing a batch
-  // costs as much as the leads left; fewer batches list less. The batch under way shows its own
-  // progress (rescore-progress.ts).
+  // Large batches: each is one activity with its own heartbeats, and the batch under way shows
+  // its own progress (rescore-progress.ts).
   const batchSize = input.batchSize ?? 25_000;
   const carried = input.progress;
   const progress: RescoreProgress = {
@@ -82,6 +82,8 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
     const millis = progress.millis ?? { read: 0, replay: 0, deliver: 0, write: 0 };
     progress.millis = { read: millis.read + batch.millis.read, replay: millis.replay + batch.millis.replay, deliver: millis.deliver + batch.millis.deliver, write: millis.write + batch.millis.write };
     after = batch.last;
+    // A short batch was the last: no need to list an empty one (runs started before asked).
+    if (batch.leads < batchSize && patched(SHORT_BATCH_IS_LAST)) break;
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof rescoreWorkflow>({ ...input, progress, after });
   }
   progress.done = true;

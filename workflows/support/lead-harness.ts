@@ -39,6 +39,8 @@ const model2 = {
   version: 2,
   compiled: compileGraph({ ...b2bDefaultGraph, nodes: b2bDefaultGraph.nodes.map((n) => (n.id === 'key-page-points' ? { ...n, points: 40 } : n)) }),
 };
+/** How many leads each listing of a bulk rescoring's batches found, in order. */
+export const rescoreListings: number[] = [];
 /** Events each test lead was sent, as the API's event store would hold them. */
 export const stored = new Map<string, LeadEvent[]>();
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
@@ -113,12 +115,14 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
     rescoreDeps: {
       modelVersion: async (version) => (version === 2 ? model2 : model),
       // The test's leads as their last write left them; no packed histories, so every lead is handed its result by an update.
-      leadsToRescore: async (after, limit) =>
-        [...stored.keys()]
+      async leadsToRescore(after, limit) {
+        const ids = [...stored.keys()]
           .filter((id) => id > after)
           .sort()
-          .slice(0, limit)
-          .map((id) => ({ ...(writes.filter((write) => write.snapshot.leadId === id).at(-1)?.snapshot ?? { leadId: id, revision: 0, eventCount: 0, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: null, ledgerSize: 0, lastActivityAt: null }) })),
+          .slice(0, limit);
+        rescoreListings.push(ids.length);
+        return ids.map((id) => ({ ...(writes.filter((write) => write.snapshot.leadId === id).at(-1)?.snapshot ?? { leadId: id, revision: 0, eventCount: 0, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: null, ledgerSize: 0, lastActivityAt: null }) }));
+      },
       completeHistories: async () => new Map(),
       storeRescores: async () => new Set(),
       eventsOfLeadRange: async (first, last) => new Map([...stored].filter(([id]) => id >= first && id <= last)),
