@@ -122,6 +122,23 @@ describe('a model version published by an earlier release', () => {
   });
 });
 
+describe('counting leads', () => {
+  const db = ownDatabase('count');
+
+  it('counts every lead, also after some are replaced, grown and removed', async () => {
+    const leads = createLeadRepository(db.connection());
+    const [Lead] = leads.models;
+    expect(await leads.countLeads()).toBe(0);
+    await leads.writeProjections(Array.from({ length: 250 }, (_, i) => ({ snapshot: snapshot(`lead-${i}`, 1, i), ledger: [], handoffs: [] })));
+    // A lead grown past a database page, and others replaced by a newer revision.
+    await leads.writeProjection({ snapshot: { ...snapshot('lead-7', 2, 7), attributes: { note: 'x'.repeat(20_000) } }, ledger: [], handoffs: [] });
+    await leads.writeProjections(Array.from({ length: 20 }, (_, i) => ({ snapshot: snapshot(`lead-${i + 100}`, 3, i), ledger: [], handoffs: [] })));
+    await Lead.deleteMany({ _id: { $in: ['lead-1', 'lead-2', 'lead-3'] } });
+    expect(await leads.countLeads()).toBe(247);
+    expect(await leads.countLeads()).toBe(await Lead.countDocuments());
+  });
+});
+
 describe('one-document writes', () => {
   const db = ownDatabase('index');
 

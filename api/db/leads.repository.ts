@@ -294,8 +294,15 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return written;
     },
 
+    /**
+     * How many leads there are, from the collection's statistics: FerretDB counts documents by
+     * decoding each (35 s for 100,000 leads), while its statistics count SQLite's rows (0.1 s).
+     * A server that gives no statistics counts the documents.
+     */
     async countLeads(): Promise<number> {
-      return Lead.countDocuments();
+      const stats = await Lead.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).catch(() => []);
+      const count = stats[0]?.count;
+      return typeof count === 'number' ? count : Lead.countDocuments();
     },
 
     /**
