@@ -20,6 +20,52 @@ export interface SourcePatch {
 export const FERRETDB_PATCH_LEVEL = 5;
 
 /**
+ * The handler's side of the `_id` sort pushdown, the same in find and explain: the sort goes to
+ * the backend when the whole filter is a string range on `_id`, and then the limit goes with it.
+ */
+function idSortPushdown(file: string, why: string): SourcePatch[] {
+  return [
+    {
+      file,
+      why,
+      from: `	case params.Sort.Len() == 1:
+		if params.Sort.Keys()[0] != "$natural" {
+			break
+		}
+`,
+      to: `	case params.Sort.Len() == 1:
+		if params.Sort.Keys()[0] != "$natural" {
+			// LeadFlow: SQLite sorts by _id when the whole filter is a string range on _id.
+			if params.Sort.Keys()[0] == "_id" && leadflowIDRangeOnly(params.Filter) {
+				qp.Sort = params.Sort
+			}
+			break
+		}
+`,
+      times: 1,
+    },
+    {
+      file,
+      why: 'The limit of such a query goes to SQLite with its sort.',
+      from: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`,
+      to: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+
+	// LeadFlow: with the sort by _id above, SQLite applies the whole filter and the sort, so the limit too.
+	if !h.DisablePushdown && qp.Sort.Len() == 1 && qp.Sort.Has("_id") && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`,
+      times: 1,
+    },
+  ];
+}
+
+/**
  * Changes LeadFlow makes to FerretDB v1.24.2 before building it: without them its SQLite backend
  * uses no index at all, so every lookup of one document scans its whole collection (429 ms for
  * one `_id` among 200,000 events; a rescoring of 100,000 leads would take days).
@@ -242,84 +288,14 @@ func leadflowIDIn(d *types.Document) (string, []any) {
 `,
     times: 1,
   },
-  {
-    file: 'internal/handler/msg_find.go',
-    why:
-      'A find sorted by `_id` whose whole filter is a string range on `_id` (a batch job paging ' +
+  ...idSortPushdown(
+    'internal/handler/msg_find.go',
+    'A find sorted by `_id` whose whole filter is a string range on `_id` (a batch job paging ' +
       'by id: `{_id: {$gt: last}}`, sort `{_id: 1}`, limit n) had FerretDB decode and sort every ' +
       'document after the cursor: 50 s to list 25,000 of 100,000 leads. SQLite now filters, sorts ' +
       'and limits (about a second), and FerretDB decodes only the page.',
-    from: `	case params.Sort.Len() == 1:
-		if params.Sort.Keys()[0] != "$natural" {
-			break
-		}
-`,
-    to: `	case params.Sort.Len() == 1:
-		if params.Sort.Keys()[0] != "$natural" {
-			// LeadFlow: SQLite sorts by _id when the whole filter is a string range on _id.
-			if params.Sort.Keys()[0] == "_id" && leadflowIDRangeOnly(params.Filter) {
-				qp.Sort = params.Sort
-			}
-			break
-		}
-`,
-    times: 1,
-  },
-  {
-    file: 'internal/handler/msg_find.go',
-    why: 'The limit of such a find goes to SQLite with its sort.',
-    from: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
-		qp.Limit = params.Limit
-	}
-`,
-    to: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
-		qp.Limit = params.Limit
-	}
-
-	// LeadFlow: with the sort by _id above, SQLite applies the whole filter and the sort, so the limit too.
-	if !h.DisablePushdown && qp.Sort.Len() == 1 && qp.Sort.Has("_id") && params.Skip == 0 {
-		qp.Limit = params.Limit
-	}
-`,
-    times: 1,
-  },
-  {
-    file: 'internal/handler/msg_explain.go',
-    why: 'Explain shows the same pushdown of sort and limit as find.',
-    from: `	case params.Sort.Len() == 1:
-		if params.Sort.Keys()[0] != "$natural" {
-			break
-		}
-`,
-    to: `	case params.Sort.Len() == 1:
-		if params.Sort.Keys()[0] != "$natural" {
-			// LeadFlow: SQLite sorts by _id when the whole filter is a string range on _id.
-			if params.Sort.Keys()[0] == "_id" && leadflowIDRangeOnly(params.Filter) {
-				qp.Sort = params.Sort
-			}
-			break
-		}
-`,
-    times: 1,
-  },
-  {
-    file: 'internal/handler/msg_explain.go',
-    why: 'Explain shows the same limit pushdown as find.',
-    from: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
-		qp.Limit = params.Limit
-	}
-`,
-    to: `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
-		qp.Limit = params.Limit
-	}
-
-	// LeadFlow: with the sort by _id above, SQLite applies the whole filter and the sort, so the limit too.
-	if !h.DisablePushdown && qp.Sort.Len() == 1 && qp.Sort.Has("_id") && params.Skip == 0 {
-		qp.Limit = params.Limit
-	}
-`,
-    times: 1,
-  },
+  ),
+  ...idSortPushdown('internal/handler/msg_explain.go', 'Explain shows the same pushdown of sort and limit as find.'),
   {
     file: 'internal/handler/msg_find.go',
     why: 'The test of the filter for the sort pushdown, added before a function of the file.',

@@ -2,10 +2,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { rescoreWorkflowId, type LeadSnapshot } from './lead.definitions';
 import { rescoreWorkflow } from './rescore.workflow';
-import { rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from './support/lead-harness';
+import { rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from '../test/support/lead-workflow-harness';
 
 // The real workflow code on Temporal's time-skipping test server, its activities faked in memory
-// (support/lead-harness.ts).
+// (test/support/lead-workflow-harness.ts).
 useTimeSkippingServer();
 
 const startedDay = (state: LeadSnapshot, first: string, at: string) => Math.round((Date.parse(at) - Date.parse(first)) / 86_400_000);

@@ -1,5 +1,5 @@
 /**
- * The harness of the lead workflow tests (lead.workflow.test.ts): the real workflow code on
+ * The harness of the lead workflow tests (workflows/lead.workflow.test.ts): the real workflow code on
  * Temporal's time-skipping test server (months pass in seconds), with the activities' I/O replaced
  * by in-memory fakes. The integration tests in test/ run the same workflow with the real activities.
  */
@@ -14,10 +14,10 @@ import type { FactValue, LeadEvent } from '../../engine/types';
 import { compileGraph } from '../../rules/compile-graph';
 import { b2bDefaultGraph } from '../../rules/templates';
 import { timeSkippingServerOption } from '../../scripts/tools';
-import { createLeadWorker, WORKFLOWS_PATH } from '../create-worker';
-import type { Notification, ProjectionWrite } from '../lead.activities';
-import { leadEventSignal, leadStateQuery, leadWorkflowId, rescoreResultUpdate, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from '../lead.definitions';
-import { leadWorkflow } from '../lead.workflow';
+import { createLeadWorker, WORKFLOWS_PATH } from '../../workflows/create-worker';
+import type { Notification, ProjectionWrite } from '../../workflows/lead.activities';
+import { leadEventSignal, leadStateQuery, leadWorkflowId, rescoreResultUpdate, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from '../../workflows/lead.definitions';
+import { leadWorkflow } from '../../workflows/lead.workflow';
 
 let env: TestWorkflowEnvironment;
 /** The current test's server (a fresh one per test). */
