@@ -17,6 +17,7 @@ import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock } from './features/events/events.schemas';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
 import { importsRouter } from './features/imports/imports.router';
@@ -43,6 +44,8 @@ export interface AppDeps {
   calibrations: CalibrationRepository;
   webhooks: WebhookRepository;
   modelId: string;
+  /** How far past the server's clock an event may be dated (LEADFLOW_MAX_FUTURE_SKEW_SECONDS). */
+  maxFutureSkewSeconds?: number;
   logger?: Logger;
 }
 
@@ -56,19 +59,20 @@ export function createApp(deps: AppDeps): Express {
   // Callers are known before their bodies are read: a stranger's large body is not parsed.
   app.use(authenticate(deps.keys));
   app.use(express.json({ limit: BODY_LIMIT }));
+  const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
 
   const routers = [
     healthRouter(),
     keysRouter(deps.keys),
-    eventsRouter(deps.temporal, deps.events),
-    leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event)),
+    eventsRouter(deps.temporal, deps.events, clock),
+    leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event), clock),
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
     simulationsRouter({ ...deps.models, events: deps.events }),
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),
-    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports }),
+    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock }),
     webhooksRouter(deps.webhooks),
     calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
   ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './features/events/events.schemas';
 
 /** The process environment of the API and the worker, parsed once at boot. */
 export const envSchema = z.object({
@@ -16,6 +17,8 @@ export const envSchema = z.object({
   /** Where to write the admin key made on the first start, instead of printing it. */
   LEADFLOW_FIRST_KEY_FILE: z.string().min(1).optional(),
   LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  /** How far past the server's clock an event may be dated (senders' clocks drift); later is refused with 400. */
+  LEADFLOW_MAX_FUTURE_SKEW_SECONDS: z.coerce.number().int().min(0).max(86_400, 'at most a day (86400)').default(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -43,6 +43,8 @@ export interface Handoff {
   qualifiedBy: string;
   grade?: string;
   modelVersion: number;
+  /** The lead's ledger size when it qualified: the entries before it are why it was handed off. */
+  qualifiedAtSequence?: number;
   decidedAt?: string;
   reason?: RejectReason;
   note?: string;

@@ -23,7 +23,18 @@ describe('stage machine', () => {
     expect(nextStage('mql', 'rejected')).toBe('nurture');
     expect(nextStage('mql', 'expired')).toBe('nurture');
     expect(nextStage('opportunity', 'lost')).toBe('nurture');
+    expect(nextStage('sql', 'rejected')).toBeUndefined();
     expect(nextStage('nurture', 'qualified')).toBe('mql');
+  });
+
+  it('takes CRM outcomes from any open stage', () => {
+    for (const stage of ['lead', 'mql', 'sal', 'sql', 'nurture'] as Stage[]) {
+      expect(nextStage(stage, 'won'), stage).toBe('customer');
+      expect(nextStage(stage, 'opportunity_created'), stage).toBe('opportunity');
+      expect(nextStage(stage, 'disqualified'), stage).toBe('disqualified');
+    }
+    expect(nextStage('mql', 'lost')).toBe('nurture');
+    expect(nextStage('customer', 'lost')).toBeUndefined();
   });
 
   it('refuses moves that skip or reverse the funnel', () => {
@@ -34,7 +45,8 @@ describe('stage machine', () => {
   });
 
   it('lists what can move a lead on', () => {
-    expect(triggersFrom('mql')).toEqual(['accepted', 'qualified_by_sales', 'rejected', 'expired', 'disqualified']);
+    expect(triggersFrom('mql')).toEqual(['accepted', 'qualified_by_sales', 'rejected', 'expired', 'opportunity_created', 'won', 'lost', 'disqualified']);
+    expect(triggersFrom('sql')).toEqual(['opportunity_created', 'won', 'lost', 'disqualified']);
     expect(triggersFrom('customer')).toEqual([]);
   });
 });

@@ -23,13 +23,21 @@ const MOVES: Record<StageTrigger, Partial<Record<Stage, Stage>>> = {
   qualified: { subscriber: 'mql', lead: 'mql', nurture: 'mql' },
   accepted: { mql: 'sal' },
   qualified_by_sales: { mql: 'sql', sal: 'sql' },
-  rejected: { mql: 'nurture', sal: 'nurture', sql: 'nurture' },
+  // Sales answers a handoff until it qualifies the lead; an SQL that fails later is lost, not rejected.
+  rejected: { mql: 'nurture', sal: 'nurture' },
   expired: { mql: 'nurture' },
-  opportunity_created: { sal: 'opportunity', sql: 'opportunity' },
-  won: { opportunity: 'customer', sql: 'customer' },
-  lost: { opportunity: 'nurture' },
-  disqualified: { subscriber: 'disqualified', lead: 'disqualified', mql: 'disqualified', sal: 'disqualified', sql: 'disqualified', nurture: 'disqualified' },
+  // The CRM knows best: its outcomes apply from any open stage.
+  opportunity_created: fromOpen('opportunity', ['opportunity']),
+  won: fromOpen('customer'),
+  lost: fromOpen('nurture', ['nurture']),
+  disqualified: fromOpen('disqualified'),
 };
+
+/** Moves to `to` from every open stage (not customer or disqualified), less `except`. */
+function fromOpen(to: Stage, except: Stage[] = []): Partial<Record<Stage, Stage>> {
+  const open: Stage[] = ['subscriber', 'lead', 'mql', 'sal', 'sql', 'opportunity', 'nurture'];
+  return Object.fromEntries(open.filter((stage) => !except.includes(stage)).map((stage) => [stage, to]));
+}
 
 /** The stage `trigger` moves a lead in `stage` to, or undefined when that move is not allowed. */
 export function nextStage(stage: Stage, trigger: StageTrigger): Stage | undefined {

@@ -32,6 +32,13 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/**
+ * What a CRM reports about a lead: the `properties.outcome` of a `crm_outcome` event (DOMAIN.md,
+ * the stages after SQL). The API refuses any other value.
+ */
+export const CRM_OUTCOMES = ['opportunity_created', 'won', 'lost', 'disqualified'] as const;
+export type CrmOutcome = (typeof CRM_OUTCOMES)[number];
+
 export type FactValue = string | number | boolean | null;
 
 /** One thing a lead did (or that happened to it), as it arrives from a CRM, the web or email. */

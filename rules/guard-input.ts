@@ -2,7 +2,7 @@
  * A cheap walk over untrusted JSON before schema parsing, so that a hostile graph (huge, deeply
  * nested, prototype-polluting keys, giant strings) is refused quickly and without recursion.
  */
-import type { GraphIssue } from './validate-graph';
+import type { GraphIssue } from './graph-issue';
 
 export const INPUT_LIMITS = {
   /** Objects, arrays and values in the whole document. */

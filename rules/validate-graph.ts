@@ -4,21 +4,13 @@
  */
 import { canConnect } from './connections';
 import { FACTS_BY_ID, OPERATOR_IDS, type FactDefinition } from './facts-catalogue';
+import type { GraphIssue } from './graph-issue';
 import { guardInput } from './guard-input';
 import { ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind, type RuleGraph } from './graph.schema';
 import { segmentsOverlap } from './segment-overlap';
 import { checkConditions } from './validate-conditions';
 
-export interface GraphIssue {
-  severity: 'error' | 'warning';
-  /** Machine-readable kind of problem, e.g. `unknown_fact`. */
-  code: string;
-  message: string;
-  nodeId?: string;
-  edgeId?: string;
-  /** Where in the submitted JSON, when no single node or edge is to blame. */
-  path?: Array<string | number>;
-}
+export type { GraphIssue } from './graph-issue';
 
 export interface ValidationResult {
   /** The parsed graph when its shape is right (it may still have issues). */

@@ -1,6 +1,7 @@
 /**
  * `npm test`: obtains every binary the suite needs (first run builds them, with progress),
- * type-checks, builds the builder UI, and runs the whole vitest suite against real services.
+ * type-checks, lints import boundaries, builds the builder UI, and runs the whole vitest suite
+ * against real services.
  * Extra arguments go to vitest, e.g. `npm test -- --project unit`.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ const bin = (pkg: string, file: string) => path.join(ROOT, 'node_modules', pkg, 
 
 await ensureAllTools(log);
 step('type-check', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', ROOT]);
+step('lint (import boundaries)', [bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), 'engine', 'rules', 'workflows', 'api', 'builder-ui', 'scripts', 'test', '--config', '.dependency-cruiser.cjs']);
 step('build the builder UI', [bin('vite', 'bin/vite.js'), 'build', '--config', 'builder-ui/vite.config.ts', '--logLevel', 'warn']);
 
 const report = path.join(ROOT, 'test-results', 'vitest.json');

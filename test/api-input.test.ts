@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, type AppProcess } from '../scripts/stack';
+import { minute } from './support/clock';
 import { request } from './support/http';
 
 let api: AppProcess;
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 describe('size limits', () => {
   it('refuse a JSON body over 2 MB with 413 in the one error shape', async () => {
-    const events = Array.from({ length: 1_000 }, (_v, i) => ({ eventId: `big-${i}`, leadId: 'big', type: 'page_view', properties: { url: `/${'x'.repeat(2_100)}` }, occurredAt: '2026-11-01T10:00:00Z' }));
+    const events = Array.from({ length: 1_000 }, (_v, i) => ({ eventId: `big-${i}`, leadId: 'big', type: 'page_view', properties: { url: `/${'x'.repeat(2_100)}` }, occurredAt: minute(0) }));
     const response = await request(base, 'POST', '/api/events/batch', { events });
     expect(response).toMatchObject({ status: 413, body: { error: { status: 413, code: 'too_large' } } });
     expect((await request(base, 'GET', '/api/leads/big')).status).toBe(404);
@@ -40,7 +41,7 @@ describe('size limits', () => {
 
 describe('MongoDB operators in input', () => {
   it('are refused in bodies, naming the field', async () => {
-    const event = { eventId: 'inj-1', leadId: { $ne: null }, type: 'page_view', properties: { url: { $gt: '' } }, occurredAt: '2026-11-01T10:00:00Z' };
+    const event = { eventId: 'inj-1', leadId: { $ne: null }, type: 'page_view', properties: { url: { $gt: '' } }, occurredAt: minute(0) };
     const response = await request(base, 'POST', '/api/events', event);
     expect(response.status).toBe(400);
     expect(response.body.error.fields.map((f: any) => f.path)).toEqual(expect.arrayContaining(['body.leadId', 'body.properties.url']));

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
+import { minute } from './support/clock';
 import { eventually, request } from './support/http';
 
 const run = Date.now().toString(36);
@@ -119,13 +120,13 @@ describe('webhooks, reviews and reports around one lead', () => {
     expect((await request(base, 'GET', '/api/webhooks')).body.webhooks.find((w: any) => w.webhookId === webhook.webhookId)).not.toHaveProperty('secret');
     expect((await call('marketing', 'POST', '/api/webhooks', { url: receiverUrl })).status).toBe(403);
 
-    await call('ingest', 'PUT', `/api/leads/${leadId}/attributes`, { syncId: 's1', attributes: { leadSource: `hot-${run}` }, occurredAt: '2026-11-01T09:00:00Z' });
+    await call('ingest', 'PUT', `/api/leads/${leadId}/attributes`, { syncId: 's1', attributes: { leadSource: `hot-${run}` }, occurredAt: minute(0) });
     const events = [
       { type: 'page_view', properties: { url: '/pricing' } },
       { type: 'email_click', properties: {} },
       { type: 'form_submit', properties: { form: 'demo_request' } },
     ];
-    const batch = await call('ingest', 'POST', '/api/events/batch', { events: events.map((e, i) => ({ ...e, eventId: `${leadId}-${i}`, leadId, occurredAt: `2026-11-01T10:0${i}:00Z` })) });
+    const batch = await call('ingest', 'POST', '/api/events/batch', { events: events.map((e, i) => ({ ...e, eventId: `${leadId}-${i}`, leadId, occurredAt: minute(60 + i) })) });
     expect(batch.body).toMatchObject({ accepted: 3, rejected: 0 });
     const mql = await eventually(() => call('marketing', 'GET', `/api/leads/${leadId}`), (r) => r.body?.stage === 'mql', 'the lead to become MQL');
     expect(mql.body.total).toBe(90);
@@ -141,8 +142,8 @@ describe('webhooks, reviews and reports around one lead', () => {
     const lead = `rv-${run}-stage`;
     await call('ingest', 'POST', '/api/events/batch', {
       events: [
-        { eventId: `${lead}-0`, leadId: lead, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: '2026-11-01T11:00:00Z' },
-        { eventId: `${lead}-1`, leadId: lead, type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-11-01T11:01:00Z' },
+        { eventId: `${lead}-0`, leadId: lead, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: minute(120) },
+        { eventId: `${lead}-1`, leadId: lead, type: 'page_view', properties: { url: '/pricing' }, occurredAt: minute(121) },
       ],
     });
     const change = (await eventually(async () => received.find((r) => JSON.parse(r.body).type === 'stage.changed' && JSON.parse(r.body).lead?.leadId === lead), Boolean, 'the stage change')) as (typeof received)[number];

@@ -12,6 +12,7 @@ import { createLeadWorker, WORKFLOWS_PATH } from '../workflows/create-worker';
 import type { ProjectionWrite } from '../workflows/lead.activities';
 import { leadEventSignal, leadStateQuery, leadWorkflowId } from '../workflows/lead.definitions';
 import { leadWorkflow } from '../workflows/lead.workflow';
+import { minute } from './support/clock';
 import { eventually } from './support/http';
 
 const EVENTS = 10_000;
@@ -63,7 +64,7 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
       notify: async () => {},
     },
   });
-  const event = (i: number): LeadEvent => ({ eventId: `${leadId}-${i}`, leadId, type: 'custom', properties: { name: 'ping' }, occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() });
+  const event = (i: number): LeadEvent => ({ eventId: `${leadId}-${i}`, leadId, type: 'custom', properties: { name: 'ping' }, occurredAt: new Date(Date.parse(minute(0)) + i * 1000).toISOString() });
 
   await worker.runUntil(async () => {
     const first = await client.workflow.signalWithStart(leadWorkflow, {

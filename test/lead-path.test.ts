@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
+import { minute } from './support/clock';
 import { eventually, request } from './support/http';
 
 let api: AppProcess;
@@ -30,7 +31,7 @@ afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
 });
 
-const at = (minute: number) => `2026-11-01T10:${String(minute).padStart(2, '0')}:00Z`;
+const at = minute;
 const getLead = (leadId: string) => request(base, 'GET', `/api/leads/${leadId}`);
 const leadWith = (leadId: string, done: (lead: any) => boolean, what: string) =>
   eventually(() => getLead(leadId), (r) => r.status === 200 && done(r.body), what).then((r) => r.body);
@@ -49,7 +50,7 @@ describe('a lead from first event to sales', () => {
 
     const lead = await leadWith(leadId, (l) => l.eventCount === 1, 'the first event to be scored');
     // Default model: any page view 5, a pricing page 20 more.
-    expect(lead).toMatchObject({ leadId, stage: 'lead', total: 25, scores: { engagement: 25 }, modelVersion: 1, lastActivityAt: '2026-11-01T10:00:00.000Z' });
+    expect(lead).toMatchObject({ leadId, stage: 'lead', total: 25, scores: { engagement: 25 }, modelVersion: 1, lastActivityAt: at(0) });
 
     const ledger = await request(base, 'GET', `/api/leads/${leadId}/ledger`);
     expect(ledger.body.entries.map((e: any) => [e.ruleName, e.points, e.modelVersion, e.reason])).toEqual([

@@ -12,6 +12,7 @@ import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
+import { minute } from './support/clock';
 import { eventually, request } from './support/http';
 
 const run = Date.now().toString(36);
@@ -34,7 +35,7 @@ afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
 });
 
-const at = (minute: number) => `2026-11-01T11:${String(minute).padStart(2, '0')}:00Z`;
+const at = (n: number) => minute(60 + n);
 const send = (leadId: string, n: number, type: string, properties: Record<string, string> = {}) =>
   request(base, 'POST', '/api/events', { eventId: `${leadId}-${n}`, leadId, type, properties, occurredAt: at(n) });
 const lead = (leadId: string, done: (l: any) => boolean, what: string) =>

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { ROOT } from '../scripts/tools';
+import { minute } from './support/clock';
 import { eventually, request } from './support/http';
 
 interface Started {
@@ -102,7 +103,7 @@ describe('npm start', () => {
     expect(spawnSync('grep', ['-rl', adminKey, dataDir], { encoding: 'utf8' }).stdout.trim()).toBe('');
     expect((await request(apiUrl, 'GET', '/api/models/current', undefined, { authorization: '' })).status).toBe(401);
 
-    const event = { eventId: 'start-e1', leadId: 'start-l1', type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-11-01T10:00:00Z' };
+    const event = { eventId: 'start-e1', leadId: 'start-l1', type: 'page_view', properties: { url: '/pricing' }, occurredAt: minute(0) };
     expect((await request(apiUrl, 'POST', '/api/events', event, asAdmin())).status).toBe(202);
     await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin()), (r) => r.body?.total === 25, 'the event to be scored');
     expect((await fetch(uiUrl)).status).toBe(200);
@@ -125,7 +126,7 @@ describe('npm start', () => {
 
     // The lead, its workflow and the model survived the restart: new points add to the old ones.
     expect((await request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin())).body.total).toBe(25);
-    const event = { eventId: 'start-e2', leadId: 'start-l1', type: 'email_click', properties: {}, occurredAt: '2026-11-02T10:00:00Z' };
+    const event = { eventId: 'start-e2', leadId: 'start-l1', type: 'email_click', properties: {}, occurredAt: minute(60) };
     expect((await request(apiUrl, 'POST', '/api/events', event, asAdmin())).status).toBe(202);
     await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin()), (r) => r.body?.total === 40, 'the second event to add up');
     expect((await request(apiUrl, 'GET', '/api/models/current', undefined, asAdmin())).body.version).toBe(1);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
+import { minute } from './support/clock';
 import { eventually, request } from './support/http';
 
 const EVENTS = 300;
@@ -27,7 +28,7 @@ it('loses and duplicates nothing when the worker is killed mid-stream', { timeou
   const leadId = `restart-${Date.now().toString(36)}`;
   const base = api.url as string;
   const send = (i: number) =>
-    request(base, 'POST', '/api/events', { eventId: `${leadId}-${i}`, leadId, type: 'email_open', properties: { campaign: `c${i}` }, occurredAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString() });
+    request(base, 'POST', '/api/events', { eventId: `${leadId}-${i}`, leadId, type: 'email_open', properties: { campaign: `c${i}` }, occurredAt: minute(i) });
 
   workers.push(await startWorker(env));
   for (let i = 0; i < EVENTS; i++) {

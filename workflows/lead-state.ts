@@ -9,8 +9,7 @@ import { applyLimits, pruneUsage } from '../engine/limits';
 import { applyHits, gradeOf, gradeQualifies, reachedThreshold, thresholdScore, totalScore } from '../engine/score-state';
 import { nextStage, type StageTrigger } from '../engine/stage-machine';
 import type { CompiledModel, LeadEvent, PointsLimits, PredictedScore, RuleHit, Stage } from '../engine/types';
-import type { RoutedLead, ScoredBatch } from './lead.activities';
-import type { CarriedState, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, SalesDecisionInput } from './lead.definitions';
+import type { CarriedState, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, RoutedLead, SalesDecisionInput, ScoredBatch } from './lead.definitions';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -214,6 +213,7 @@ export function validateDecision(state: CarriedState, decision: SalesDecisionInp
   const handoff = state.snapshot.handoff;
   if (!handoff || handoff.handoffId !== decision.handoffId) throw new Error(`handoff ${decision.handoffId} is not this lead's current handoff`);
   if (queued.some((q) => q.handoffId === decision.handoffId)) throw new Error(`handoff ${decision.handoffId} is being answered already`);
+  if (handoff.status === 'accepted' && state.snapshot.stage === 'sql') throw new Error(`handoff ${decision.handoffId} was already qualified`);
   const open = decision.decision === 'accept' ? handoff.status === 'pending' : handoff.status === 'pending' || handoff.status === 'accepted';
   if (!open) throw new Error(`handoff ${decision.handoffId} was already ${handoff.status}`);
   if (!nextStage(state.snapshot.stage, triggerOf(decision))) throw new Error(`a ${state.snapshot.stage} lead cannot be ${decision.decision}ed`);

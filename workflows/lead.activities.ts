@@ -6,48 +6,18 @@
 import { assignOwner } from '../engine/assign-owner';
 import { advance, type LeadMemory } from '../engine/lead-context';
 import { createScorer, type Scorer } from '../engine/score-event';
-import type {
-  CompiledModel,
-  CompiledRoute,
-  FactValue,
-  LeadEvent,
-  PointsLimits,
-  PredictedScore,
-  RuleHit,
-} from '../engine/types';
-import type { BulkRescore, Handoff, LeadPolicies, LeadSnapshot, LedgerEntry, StoredRescore } from './lead.definitions';
+import type { CompiledModel, FactValue, LeadEvent, PointsLimits } from '../engine/types';
+import type { BulkRescore, Notification, ProjectionWrite, Rescored, RoutedLead, ScoredBatch, StoredRescore } from './lead.definitions';
 import { modelPolicies } from './lead-state';
-import type { Rescored } from './rescore-state';
 import { replayLead } from './rescore-lead';
+
+// Declared with the workflow's definitions (the workflow and the API use them without this
+// module's code); re-exported for the modules that have always found them here.
+export type { Notification, ProjectionWrite, RoutedLead, ScoredBatch } from './lead.definitions';
 
 export interface PublishedModel {
   version: number;
   compiled: CompiledModel;
-}
-
-export interface ProjectionWrite {
-  snapshot: LeadSnapshot;
-  ledger: LedgerEntry[];
-  handoffs: Handoff[];
-  /** The events applied since the last write, numbered from `from` (the lead's packed history). */
-  applied?: { from: number; events: LeadEvent[] };
-  /**
-   * The workflow's turn goes on after this write: the read side stays marked busy (see
-   * beginTurn), so a bulk rescoring cannot store a result under a turn still applying changes.
-   */
-  busy?: true;
-}
-
-/** A change of a handoff that outside systems may want to hear of (webhooks). */
-export interface Notification {
-  type: 'handoff.created' | 'handoff.escalated' | 'handoff.expired' | 'handoff.withdrawn' | 'handoff.answered' | 'stage.changed';
-  /** The lead's handoff (for stage changes, the current one, if any). */
-  handoff: Handoff | null;
-  /** For stage.changed: the new stage, when and why. */
-  stage?: { stage: string; at: string; reason: string };
-  /** Stable per change: a receiver that sees it twice can ignore the second. */
-  key: string;
-  lead?: { leadId: string; stage: string; total: number; grade: string | null };
 }
 
 export interface LeadActivityDeps {
@@ -76,17 +46,6 @@ export interface LeadActivityDeps {
   /** Lead ids after `after` in id order, at most `limit`; and how many leads there are. */
   listLeadIds(after: string, limit: number): Promise<string[]>;
   countLeads(): Promise<number>;
-}
-
-/** The model's policies the workflow applies itself, and the limits of the rules that fired. */
-export interface ScoredBatch extends LeadPolicies {
-  limits: Record<string, PointsLimits>;
-  results: Array<{ eventId: string; hits: RuleHit[]; segment?: string; predicted?: PredictedScore[] }>;
-}
-
-export interface RoutedLead {
-  route: Pick<CompiledRoute, 'id' | 'name' | 'team' | 'queue' | 'slaHours' | 'escalateTo' | 'maxEscalations'> | null;
-  owner?: string;
 }
 
 export function createLeadActivities(deps: LeadActivityDeps) {

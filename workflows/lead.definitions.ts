@@ -5,10 +5,19 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DecayState } from '../engine/decay';
 import type { LeadMemory } from '../engine/lead-context';
-import type { CompiledDecay, CompiledGrade, CompiledScore, CompiledThreshold, LeadEvent, RecyclePolicy, RejectReason } from '../engine/types';
-import type { Rescored } from './rescore-state';
-// Type-only: activities and definitions describe one another.
-import type { Notification, ProjectionWrite } from './lead.activities';
+import type {
+  CompiledDecay,
+  CompiledGrade,
+  CompiledRoute,
+  CompiledScore,
+  CompiledThreshold,
+  LeadEvent,
+  PointsLimits,
+  PredictedScore,
+  RecyclePolicy,
+  RejectReason,
+  RuleHit,
+} from '../engine/types';
 
 export const TASK_QUEUE = 'leadflow-leads';
 
@@ -19,7 +28,7 @@ export type { LeadAttributes } from '../engine/lead-records';
 
 // The read side's records live in engine/ so that the builder UI can type what the API serves
 // with them; they are re-exported here, where the worker and the API have always found them.
-import type { LeadSnapshot, LedgerEntry } from '../engine/lead-records';
+import type { Handoff, LeadSnapshot, LedgerEntry } from '../engine/lead-records';
 export type { Handoff, HandoffStatus, LeadSnapshot, LedgerEntry, StageChange } from '../engine/lead-records';
 
 export interface SalesDecisionInput {
@@ -77,6 +86,42 @@ export interface CarriedState {
   unsavedLedger?: LedgerEntry[];
 }
 
+export interface ProjectionWrite {
+  snapshot: LeadSnapshot;
+  ledger: LedgerEntry[];
+  handoffs: Handoff[];
+  /** The events applied since the last write, numbered from `from` (the lead's packed history). */
+  applied?: { from: number; events: LeadEvent[] };
+  /**
+   * The workflow's turn goes on after this write: the read side stays marked busy (see
+   * beginTurn), so a bulk rescoring cannot store a result under a turn still applying changes.
+   */
+  busy?: true;
+}
+
+/** A change of a handoff that outside systems may want to hear of (webhooks). */
+export interface Notification {
+  type: 'handoff.created' | 'handoff.escalated' | 'handoff.expired' | 'handoff.withdrawn' | 'handoff.answered' | 'stage.changed';
+  /** The lead's handoff (for stage changes, the current one, if any). */
+  handoff: Handoff | null;
+  /** For stage.changed: the new stage, when and why. */
+  stage?: { stage: string; at: string; reason: string };
+  /** Stable per change: a receiver that sees it twice can ignore the second. */
+  key: string;
+  lead?: { leadId: string; stage: string; total: number; grade: string | null };
+}
+
+/** The model's policies the workflow applies itself, and the limits of the rules that fired. */
+export interface ScoredBatch extends LeadPolicies {
+  limits: Record<string, PointsLimits>;
+  results: Array<{ eventId: string; hits: RuleHit[]; segment?: string; predicted?: PredictedScore[] }>;
+}
+
+export interface RoutedLead {
+  route: Pick<CompiledRoute, 'id' | 'name' | 'team' | 'queue' | 'slaHours' | 'escalateTo' | 'maxEscalations'> | null;
+  owner?: string;
+}
+
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
 /** Recompute the lead's scores from its stored events under a model version. */
 export const rescoreSignal = defineSignal<[{ modelVersion: number }]>('rescore');
@@ -118,6 +163,13 @@ export interface RescoreProgress {
 export interface EventDigest {
   count: number;
   hash: number;
+}
+
+/** The result of replaying a lead's events under a model version (the rescoreLead activity). */
+export interface Rescored {
+  scores: Record<string, number>;
+  ruleUsage: Record<string, string[]>;
+  policies: LeadPolicies;
 }
 
 /** A lead's rescoring, computed in bulk from its stored events. */

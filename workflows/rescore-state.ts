@@ -5,15 +5,11 @@
  * lead-state.ts, whose ledger and totals helpers it shares.
  */
 import { restartDecay } from '../engine/decay';
-import type { CarriedState, EventDigest, LeadPolicies, LeadSnapshot, LedgerEntry } from './lead.definitions';
+import type { CarriedState, EventDigest, LeadSnapshot, LedgerEntry, Rescored } from './lead.definitions';
 import { initialState, ledgerEntry, qualification, refreshTotals } from './lead-state';
 
-/** The result of replaying a lead's events under a model version (the rescoreLead activity). */
-export interface Rescored {
-  scores: Record<string, number>;
-  ruleUsage: Record<string, string[]>;
-  policies: LeadPolicies;
-}
+// Declared with the workflow's definitions (a message the workflow and its activities share).
+export type { Rescored } from './lead.definitions';
 
 /**
  * Replaces the lead's scores with those its events earn under another model version, and

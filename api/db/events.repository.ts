@@ -33,21 +33,33 @@ const IDS_PER_QUERY = 1_000;
 
 export function createEventRepository(connection: Connection = mongoose.connection) {
   const Event = modelFor(connection, 'Event', eventSchema);
+  const holderOf = async (eventId: string): Promise<string | undefined> =>
+    (await Event.findById(eventId, { _id: 0, leadId: 1 }).lean<{ leadId: string }>())?.leadId;
 
   return {
     model: Event,
 
-    /** Stores `event` unless its id is known; says which. */
-    async record(event: LeadEvent): Promise<{ duplicate: boolean }> {
+    /**
+     * Stores `event` unless its id is known; says which. `heldBy` names the lead that holds a
+     * known id when that is not `event`'s lead: nothing was stored, and the event is not that
+     * lead's to apply. One insert-if-absent on `_id` decides, so two leads racing for one id
+     * cannot both win (no transaction needed).
+     */
+    async record(event: LeadEvent): Promise<{ duplicate: boolean; heldBy?: string }> {
       try {
         const result = await Event.updateOne({ _id: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
-        return { duplicate: result.upsertedCount === 0 };
+        if (result.upsertedCount > 0) return { duplicate: false };
       } catch (err) {
         // Two deliveries of one event at the same moment: the other one stored it.
-        if ((err as { code?: number }).code === 11000) return { duplicate: true };
-        throw err;
+        if ((err as { code?: number }).code !== 11000) throw err;
       }
+      // Known already: a retry of this lead's event, or another lead's id (a read only on this rare path).
+      const holder = await holderOf(event.eventId);
+      return holder !== undefined && holder !== event.leadId ? { duplicate: true, heldBy: holder } : { duplicate: true };
     },
+
+    /** The lead an event id is stored for, if it is stored. */
+    holderOf,
 
     /**
      * A lead's events, oldest first (ties by id, so the order is stable). With `eventIds`, only

@@ -3,9 +3,8 @@
  * handoffs. Every write is idempotent, so a retried activity never writes twice.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Handoff, LeadSnapshot, LedgerEntry, StoredRescore } from '../../workflows/lead.definitions';
+import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite, StoredRescore } from '../../workflows/lead.definitions';
 import type { RescoredChange, RescoreView } from '../../workflows/rescore-state';
-import type { ProjectionWrite } from '../../workflows/lead.activities';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
 

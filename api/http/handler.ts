@@ -16,6 +16,10 @@ interface Schemas<P extends ZodType, Q extends ZodType, B extends ZodType> {
   query?: Q;
   body?: B;
   contentType?: string;
+  /** The success body's schema, for the API documentation only. */
+  response?: ZodType;
+  /** The error answers a client should expect, status → when, for the API documentation. */
+  errors?: Record<number, string>;
 }
 
 export interface Reply {

@@ -18,6 +18,10 @@ export interface RouteSchemas {
   status?: number;
   /** The media type of the body (application/json unless said). */
   contentType?: string;
+  /** The success body's schema (an object unless said). */
+  response?: ZodType;
+  /** The error answers a client should expect, status → when; any other error still has the one shape. */
+  errors?: Record<number, string>;
 }
 
 export interface RouteDoc extends RouteSchemas {
@@ -71,7 +75,8 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
       summary: route.summary ?? `${route.method.toUpperCase()} ${path}`,
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       responses: {
-        [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+        [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: route.response ? jsonSchema(route.response, 'output') : { type: 'object' } } } },
+        ...Object.fromEntries(Object.entries(route.errors ?? {}).map(([status, when]) => [status, { description: when, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
         default: { description: 'Error: the one error shape', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
@@ -103,8 +108,8 @@ function parameters(schema: ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
-/** JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) of what a client sends. */
-function jsonSchema(schema: ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) of what a client sends (or, with `output`, gets). */
+function jsonSchema(schema: ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Notification } from '../../workflows/lead.activities';
+import type { Notification } from '../../workflows/lead.definitions';
 import { createWebhookNotifier, sign } from './webhook-notifier';
 
 const notification = {

@@ -7,7 +7,7 @@
  * it see the same idempotency key again.
  */
 import { createHmac } from 'node:crypto';
-import type { Notification } from '../../workflows/lead.activities';
+import type { Notification } from '../../workflows/lead.definitions';
 
 export interface WebhookTarget {
   url: string;

@@ -4,12 +4,15 @@ import type { LeadEvent } from '../../../engine/types';
 import { leadEventSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
-import { leadEventSchema, type LeadEventInput } from './events.schemas';
+import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from './events.schemas';
 
 /**
  * Records an event (for rescoring) and delivers it to its lead's workflow, starting the workflow
  * for a new lead. Both steps ignore an event id they have seen, so a client may safely retry,
  * and a retry after a failed delivery still delivers.
+ *
+ * @throws HttpError 409 `conflict` when the event id is already stored for another lead: the
+ *   event is neither stored nor delivered, and no lead is started for it.
  */
 export async function ingestEvent(
   temporal: Client,
@@ -17,7 +20,8 @@ export async function ingestEvent(
   input: LeadEventInput,
 ): Promise<{ eventId: string; leadId: string; status: 'accepted' | 'duplicate' }> {
   const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString() };
-  const { duplicate } = await events.record(event);
+  const { duplicate, heldBy } = await events.record(event);
+  if (heldBy !== undefined) throw eventIdConflict(event, heldBy);
   try {
     await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent]>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
@@ -36,27 +40,22 @@ export async function ingestEvent(
   return { eventId: event.eventId, leadId: event.leadId, status: duplicate ? 'duplicate' : 'accepted' };
 }
 
-export interface BatchItemResult {
-  index: number;
-  eventId?: string;
-  status: 'accepted' | 'duplicate' | 'rejected' | 'failed';
-  /** For rejected items: what is wrong, by field. For failed ones: why it could not be delivered (retry it). */
-  reason?: string;
-  fields?: Array<{ path: string; message: string }>;
-}
-
 /** How many deliveries a batch runs at once: enough to overlap round trips, not to flood Temporal. */
 const BATCH_CONCURRENCY = 16;
 
 /**
  * Ingests each event of a batch on its own: invalid ones are rejected with their reasons, the
  * others are delivered exactly as single events are (idempotent by event id), each lead's in the
- * order sent.
+ * order sent. An event whose id belongs to another lead (stored, or earlier in the batch) is
+ * rejected with code `conflict`, as a single event would get 409.
+ *
+ * @param schema the event schema of the API (its clock and future skew)
  */
-export async function ingestBatch(temporal: Client, events: EventRepository, items: unknown[]) {
+export async function ingestBatch(temporal: Client, events: EventRepository, items: unknown[], schema: LeadEventSchema): Promise<BatchResult> {
   const results: BatchItemResult[] = new Array(items.length);
-  const parsed = items.map((item) => leadEventSchema.safeParse(item));
-  // Within a batch the first valid copy of an event id counts; later copies are duplicates, not deliveries.
+  const parsed = items.map((item) => schema.safeParse(item));
+  // Within a batch the first valid copy of an event id counts; its lead's later copies are
+  // duplicates, not deliveries, and other leads' copies are refused.
   const firstIndex = new Map<string, number>();
   parsed.forEach((result, index) => {
     if (result.success && !firstIndex.has(result.data.eventId)) firstIndex.set(result.data.eventId, index);
@@ -81,21 +80,51 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
     const item = parsed[index]!;
     if (!item.success) {
       const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
-      results[index] = { index, status: 'rejected', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
+      results[index] = { index, status: 'rejected', code: 'invalid_request', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
       return;
     }
-    if (firstIndex.get(item.data.eventId) !== index) {
-      results[index] = { index, eventId: item.data.eventId, status: 'duplicate' };
-      return;
+    const { eventId, leadId } = item.data;
+    const first = firstIndex.get(eventId) as number;
+    if (first !== index) {
+      const firstLead = (parsed[first]!.data as LeadEventInput).leadId;
+      const earlier = results[first];
+      if (firstLead === leadId) {
+        // One lead's copies run in order, so the first copy's answer is known: a refused id stays refused.
+        if (earlier?.code === 'conflict') results[index] = { ...earlier, index, fields: (earlier.fields ?? []).map((f) => ({ ...f, path: `events.${index}.eventId` })) };
+        else results[index] = { index, eventId, status: 'duplicate' };
+        return;
+      }
+      // Another lead's copy must not take the id from the first copy (their deliveries run side by
+      // side), so it only looks: unless the id is already its own lead's, it is refused.
+      const holder = await events.holderOf(eventId);
+      if (holder !== leadId) {
+        results[index] = conflictResult(index, eventId, eventIdConflict(item.data, holder ?? firstLead, holder === undefined ? ` (event ${first} of this batch)` : ''));
+        return;
+      }
     }
     try {
       const { status } = await ingestEvent(temporal, events, item.data);
-      results[index] = { index, eventId: item.data.eventId, status };
+      results[index] = { index, eventId, status };
     } catch (err) {
-      results[index] = { index, eventId: item.data.eventId, status: 'failed', reason: (err as Error).message };
+      if (err instanceof HttpError && err.code === 'conflict') results[index] = conflictResult(index, eventId, err);
+      else results[index] = { index, eventId, status: 'failed', reason: (err as Error).message };
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, groups.length) }, worker));
   const count = (status: BatchItemResult['status']) => results.filter((r) => r.status === status).length;
   return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed'), results };
+}
+
+/**
+ * The answer to an event whose id another lead already holds: applying it would either drop it
+ * as that lead's duplicate or store one id for two events, so it is refused, naming that lead.
+ */
+function eventIdConflict(event: { eventId: string; leadId: string }, heldBy: string, where = ''): HttpError {
+  const field = `already belongs to lead ${heldBy}${where}`;
+  return new HttpError(409, 'conflict', `Event id ${event.eventId} ${field}; this event of lead ${event.leadId} was not applied: send it with an id of its own`, [{ path: 'body.eventId', message: field }]);
+}
+
+function conflictResult(index: number, eventId: string, error: HttpError): BatchItemResult {
+  const fields = (error.fields ?? []).map((f) => ({ path: `events.${index}.eventId`, message: f.message }));
+  return { index, eventId, status: 'rejected', code: 'conflict', reason: error.message, fields };
 }

@@ -6,6 +6,14 @@ import { acceptBody, handoffParams, qualifyBody, queueParams, queueQuery, reject
 import { assertQueueAllowed } from '../../auth/sales-scope';
 import { decideHandoff } from './handoffs.service';
 
+/** The answers a sales decision may get besides 200; every one changes nothing. */
+const decisionErrors = {
+  400: 'A field is invalid (each named), e.g. a rejection without a reason',
+  403: "The handoff is in another team's queue",
+  404: 'No such handoff',
+  409: 'The handoff can no longer take this answer: accept only a pending one; qualify or reject a pending or accepted one, never after it was qualified, rejected, expired or withdrawn',
+};
+
 export function handoffsRouter(temporal: Client, leads: LeadRepository): DocumentedRouter {
   const router = documentedRouter();
 
@@ -34,7 +42,7 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
 
   router.post(
     '/handoffs/:handoffId/accept',
-    handle({ summary: 'Sales accepts a handoff (stage SAL)', params: handoffParams, body: acceptBody }, async ({ params, body, caller }) => ({
+    handle({ summary: 'Sales accepts a handoff (stage SAL)', params: handoffParams, body: acceptBody, errors: decisionErrors }, async ({ params, body, caller }) => ({
       body: await decideHandoff(temporal, leads, caller, params.handoffId, { decision: 'accept', ...body }),
     })),
   );
@@ -42,14 +50,14 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
   // Sales qualified the lead (budget, authority, need, timeline): it becomes an SQL.
   router.post(
     '/handoffs/:handoffId/qualify',
-    handle({ summary: 'Sales qualifies the lead (stage SQL)', params: handoffParams, body: qualifyBody }, async ({ params, body, caller }) => ({
+    handle({ summary: 'Sales qualifies the lead (stage SQL); the handoff is then closed', params: handoffParams, body: qualifyBody, errors: decisionErrors }, async ({ params, body, caller }) => ({
       body: await decideHandoff(temporal, leads, caller, params.handoffId, { decision: 'qualify', ...body }),
     })),
   );
 
   router.post(
     '/handoffs/:handoffId/reject',
-    handle({ summary: 'Sales rejects a handoff with a reason (stage nurture)', params: handoffParams, body: rejectBody }, async ({ params, body, caller }) => ({
+    handle({ summary: 'Sales rejects a handoff with a reason (stage nurture)', params: handoffParams, body: rejectBody, errors: decisionErrors }, async ({ params, body, caller }) => ({
       body: await decideHandoff(temporal, leads, caller, params.handoffId, { decision: 'reject', ...body }),
     })),
   );

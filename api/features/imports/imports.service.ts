@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { EventRepository } from '../../db/events.repository';
 import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.repository';
 import { HttpError } from '../../http/errors';
+import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
 import { ingestBatch } from '../events/events.service';
 import { ImportFileError, planImport, type ImportOptions } from './plan-import';
 
@@ -21,13 +22,15 @@ export interface ImportDeps {
   temporal: Client;
   events: EventRepository;
   imports: ImportRepository;
+  /** The API's event clock: rows are checked as events sent to it are. */
+  clock: EventClock;
 }
 
 export async function startImport(deps: ImportDeps, text: string, options: ImportOptions, actor: string): Promise<ImportRecord> {
   const fileSha256 = createHash('sha256').update(text).digest('hex');
   let plan;
   try {
-    plan = planImport(text, options, fileSha256.slice(0, 16), new Date().toISOString());
+    plan = planImport(text, options, fileSha256.slice(0, 16), new Date((deps.clock.now ?? Date.now)()).toISOString(), deps.clock.maxFutureSkewSeconds);
   } catch (err) {
     if (err instanceof ImportFileError) throw new HttpError(400, 'invalid_file', err.message, [{ path: err.field, message: err.message }]);
     throw err;
@@ -56,10 +59,11 @@ export async function startImport(deps: ImportDeps, text: string, options: Impor
 }
 
 async function deliver(deps: ImportDeps, record: ImportRecord, planned: ReturnType<typeof planImport>['planned']): Promise<void> {
+  const eventSchema = leadEventSchemaFor(deps.clock);
   for (let start = 0; start < planned.length; start += ROWS_PER_BATCH) {
     const rows = planned.slice(start, start + ROWS_PER_BATCH);
     const events = rows.flatMap((row) => row.events);
-    const { results } = await ingestBatch(deps.temporal, deps.events, events);
+    const { results } = await ingestBatch(deps.temporal, deps.events, events, eventSchema);
     let offset = 0;
     const failures: RowError[] = [];
     for (const row of rows) {
@@ -68,7 +72,9 @@ async function deliver(deps: ImportDeps, record: ImportRecord, planned: ReturnTy
       const failed = outcome.find((result) => result.status === 'failed' || result.status === 'rejected');
       if (failed) {
         record.failed += 1;
-        failures.push({ line: row.line, message: `not delivered, import the file again to retry: ${failed.reason ?? failed.status}` });
+        // A refused event (its id is another lead's) stays refused: only a failed delivery is worth a retry.
+        const retry = failed.status === 'failed' ? ', import the file again to retry' : '';
+        failures.push({ line: row.line, message: `not delivered${retry}: ${failed.reason ?? failed.status}` });
       } else record.imported += 1;
     }
     record.processed += rows.length;

@@ -5,7 +5,8 @@
  */
 import { attributeNames } from '../../../rules/calibration/map-columns';
 import { parseCsv, type CsvTable } from '../../csv/read-csv';
-import { leadEventSchema, leadIdSchema, type LeadEventInput } from '../events/events.schemas';
+import type { CrmOutcome } from '../../../engine/types';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, leadEventSchemaFor, leadIdSchema, type LeadEventInput } from '../events/events.schemas';
 import type { RowError } from '../../db/imports.repository';
 
 export interface ImportOptions {
@@ -41,14 +42,17 @@ export class ImportFileError extends Error {
   }
 }
 
-const OUTCOMES: Record<string, 'won' | 'lost'> = { '1': 'won', true: 'won', yes: 'won', won: 'won', converted: 'won', customer: 'won', '0': 'lost', false: 'lost', no: 'lost', lost: 'lost' };
+const OUTCOMES: Record<string, Extract<CrmOutcome, 'won' | 'lost'>> = { '1': 'won', true: 'won', yes: 'won', won: 'won', converted: 'won', customer: 'won', '0': 'lost', false: 'lost', no: 'lost', lost: 'lost' };
 const MAX_ATTRIBUTES = 50;
 
 /**
  * Plans the import of `text`. `fileId` (the file's hash) goes into every event id, so importing
  * the same file again has no effect, and an import that was cut short can simply be repeated.
+ * Rows are checked as events sent to the API at `now` are: a date more than
+ * `maxFutureSkewSeconds` after it is the row's error.
  */
-export function planImport(text: string, options: ImportOptions, fileId: string, now: string): ImportPlan {
+export function planImport(text: string, options: ImportOptions, fileId: string, now: string, maxFutureSkewSeconds = DEFAULT_MAX_FUTURE_SKEW_SECONDS): ImportPlan {
+  const eventSchema = leadEventSchemaFor({ maxFutureSkewSeconds, now: () => Date.parse(now) });
   let table: CsvTable;
   try {
     table = parseCsv(text, options.separator === undefined ? {} : { delimiter: options.separator });
@@ -85,7 +89,7 @@ export function planImport(text: string, options: ImportOptions, fileId: string,
       if (Number.isNaN(parsed)) problems.push({ line, column: options.occurredAtColumn, message: `not a date: ${JSON.stringify(raw)}` });
       else at = new Date(parsed).toISOString();
     }
-    let outcome: 'won' | 'lost' | undefined;
+    let outcome: Extract<CrmOutcome, 'won' | 'lost'> | undefined;
     if (options.outcomeColumn !== undefined) {
       const raw = (cells[options.outcomeColumn] ?? '').trim();
       if (!missing.has(raw.toLowerCase())) {
@@ -109,10 +113,12 @@ export function planImport(text: string, options: ImportOptions, fileId: string,
       { eventId: `import:${fileId}:${line}`, leadId: leadId.data, type: 'custom', properties: { name: 'crm_sync' }, attributes, occurredAt: at },
     ];
     if (outcome) events.push({ eventId: `import:${fileId}:${line}:outcome`, leadId: leadId.data, type: 'crm_outcome', properties: { outcome }, occurredAt: at });
-    const checked = events.map((event) => leadEventSchema.safeParse(event));
+    const checked = events.map((event) => eventSchema.safeParse(event));
     const bad = checked.flatMap((result) => (result.success ? [] : result.error.issues));
     if (bad.length > 0) {
-      errors.push(...bad.map((issue) => ({ line, column: columnOf(issue.path, columns), message: issue.message })));
+      const rowErrors = bad.map((issue) => ({ line, column: columnOf(issue.path, columns, options.occurredAtColumn), message: issue.message }));
+      // A row's sync and outcome share its date: a bad one is named once.
+      errors.push(...rowErrors.filter((e, i) => rowErrors.findIndex((other) => other.column === e.column && other.message === e.message) === i));
       return;
     }
     planned.push({ line, events: checked.map((result) => result.data as LeadEventInput) });
@@ -121,7 +127,8 @@ export function planImport(text: string, options: ImportOptions, fileId: string,
   return { columns, rows: table.rows.length + table.problems.length, planned, errors };
 }
 
-function columnOf(path: PropertyKey[], columns: Array<{ column: string; attribute: string }>): string | undefined {
+function columnOf(path: PropertyKey[], columns: Array<{ column: string; attribute: string }>, occurredAtColumn: string | undefined): string | undefined {
+  if (path[0] === 'occurredAt') return occurredAtColumn;
   const attribute = path[0] === 'attributes' ? String(path[1]) : undefined;
   return columns.find((c) => c.attribute === attribute)?.column;
 }

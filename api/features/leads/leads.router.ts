@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { LeadRepository } from '../../db/leads.repository';
 import { canSeeLead, scopeLeadFilter } from '../../auth/sales-scope';
-import { notFound } from '../../http/errors';
+import { HttpError, notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { GRADES } from '../../../rules/graph.schema';
 import { STAGES } from '../../../engine/types';
-import { leadIdSchema, type LeadEventInput } from '../events/events.schemas';
+import { leadIdSchema, occurredAtSchema, type EventClock, type LeadEventInput } from '../events/events.schemas';
 
 const leadParams = z.object({ leadId: leadIdSchema });
 const searchQuery = z
@@ -26,20 +26,22 @@ const searchQuery = z
     // Name this problem alongside problems of other fields, not only once they are fixed.
     when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'minScore' && issue.path?.[0] !== 'maxScore'),
   });
-const syncBody = z.strictObject({
-  /** Identifies this sync: sending it again has no effect. */
-  syncId: z.string().min(1).max(120).regex(/^[\x21-\x7e]+$/, 'printable characters without spaces'),
-  attributes: z.record(z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'keys are letters, digits and "_", starting with a letter'), z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()])),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
-});
+const syncBodyFor = (clock: EventClock) =>
+  z.strictObject({
+    /** Identifies this sync: sending it again has no effect. */
+    syncId: z.string().min(1).max(120).regex(/^[\x21-\x7e]+$/, 'printable characters without spaces'),
+    attributes: z.record(z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'keys are letters, digits and "_", starting with a letter'), z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()])),
+    occurredAt: occurredAtSchema(clock).optional(),
+  });
 const ledgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   /** The first entry's sequence number: page through a long ledger with the last one seen + 1. */
   from: z.coerce.number().int().min(0).default(0),
 });
 
-export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput) => Promise<{ status: string }>): DocumentedRouter {
+export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput) => Promise<{ status: string }>, clock: EventClock): DocumentedRouter {
   const router = documentedRouter();
+  const syncBody = syncBodyFor(clock);
 
   router.get(
     '/leads',
@@ -54,18 +56,31 @@ export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput)
   // listen to attribute changes score them.
   router.put(
     '/leads/:leadId/attributes',
-    handle({ summary: "Update a lead's attributes (a CRM sync); attribute triggers score the change", status: 202, params: leadParams, body: syncBody }, async ({ params, body }) => {
-      const event: LeadEventInput = {
-        eventId: `sync:${params.leadId}:${body.syncId}`,
-        leadId: params.leadId,
-        type: 'custom',
-        properties: { name: 'crm_sync' },
-        attributes: body.attributes,
-        occurredAt: body.occurredAt ?? new Date().toISOString(),
-      };
-      const { status } = await sync(event);
-      return { status: 202, body: { leadId: params.leadId, syncId: body.syncId, status } };
-    }),
+    handle(
+      {
+        summary: "Update a lead's attributes (a CRM sync); attribute triggers score the change",
+        status: 202,
+        params: leadParams,
+        body: syncBody,
+        errors: { 400: 'A field is invalid (each named), e.g. occurredAt in the future; nothing was applied', 409: "The sync's event id already belongs to another lead (named); nothing was applied" },
+      },
+      async ({ params, body }) => {
+        const event: LeadEventInput = {
+          eventId: `sync:${params.leadId}:${body.syncId}`,
+          leadId: params.leadId,
+          type: 'custom',
+          properties: { name: 'crm_sync' },
+          attributes: body.attributes,
+          occurredAt: body.occurredAt ?? new Date().toISOString(),
+        };
+        const { status } = await sync(event).catch((err: unknown) => {
+          // The event id is made from the sync id: name the field the caller sent.
+          if (err instanceof HttpError && err.code === 'conflict') throw new HttpError(409, 'conflict', err.message, err.fields?.map((f) => ({ ...f, path: 'body.syncId' })));
+          throw err;
+        });
+        return { status: 202, body: { leadId: params.leadId, syncId: body.syncId, status } };
+      },
+    ),
   );
 
   router.get(

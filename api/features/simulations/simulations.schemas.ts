@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../../rules/facts-catalogue';
-import { leadIdSchema } from '../events/events.schemas';
+import { leadIdSchema, withCrmOutcomeRule } from '../events/events.schemas';
 
 const factKey = z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'keys are letters, digits and "_", starting with a letter');
 const factValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
@@ -16,13 +16,16 @@ export const simulateBody = z
     attributes: z.record(factKey, factValue).optional(),
     events: z
       .array(
-        z.strictObject({
-          eventId: z.string().min(1).max(200).optional(),
-          type: z.enum(EVENT_TYPES),
-          properties: z.record(factKey, factValue).default({}),
-          attributes: z.record(factKey, factValue).optional(),
-          occurredAt: z.iso.datetime({ offset: true }),
-        }),
+        // A made-up timeline may lie in the future; its CRM outcomes are the real ones.
+        withCrmOutcomeRule(
+          z.strictObject({
+            eventId: z.string().min(1).max(200).optional(),
+            type: z.enum(EVENT_TYPES),
+            properties: z.record(factKey, factValue).default({}),
+            attributes: z.record(factKey, factValue).optional(),
+            occurredAt: z.iso.datetime({ offset: true }),
+          }),
+        ),
       )
       .max(MAX_SIMULATED_EVENTS)
       .optional(),

@@ -2,7 +2,7 @@ import { createScorer } from '../../../engine/score-event';
 import type { LeadEvent } from '../../../engine/types';
 import { compileGraph } from '../../../rules/compile-graph';
 import { validateGraph } from '../../../rules/validate-graph';
-import { simulateLead } from '../../../workflows/simulate-lead';
+import { simulateLead } from '../../../engine/lifecycle/simulate';
 import type { EventRepository } from '../../db/events.repository';
 import { HttpError, notFound } from '../../http/errors';
 import type { ModelDeps } from '../models/models.service';

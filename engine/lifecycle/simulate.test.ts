@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createScorer } from '../engine/score-event';
-import { compileGraph } from '../rules/compile-graph';
-import { ruleGraphSchema } from '../rules/graph.schema';
-import { b2bDefaultGraph } from '../rules/templates';
-import { simulateLead } from './simulate-lead';
+import { createScorer } from '../score-event';
+import { compileGraph } from '../../rules/compile-graph';
+import { ruleGraphSchema } from '../../rules/graph.schema';
+import { b2bDefaultGraph } from '../../rules/templates';
+import { simulateLead } from './simulate';
 
 const compiled = compileGraph(ruleGraphSchema.parse(b2bDefaultGraph));
 const scorer = createScorer(compiled);

@@ -1,0 +1,106 @@
+import type { Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import type { LeadEvent } from '../../../engine/types';
+import type { EventRepository } from '../../db/events.repository';
+import { HttpError } from '../../http/errors';
+import { leadEventSchemaFor } from './events.schemas';
+import { ingestBatch, ingestEvent } from './events.service';
+
+const schema = leadEventSchemaFor({ maxFutureSkewSeconds: 300 });
+const past = new Date(Date.now() - 60_000).toISOString();
+const event = (eventId: string, leadId: string, extra: Record<string, unknown> = {}) => ({ eventId, leadId, type: 'page_view', properties: {}, occurredAt: past, ...extra });
+
+/** The repository's contract in memory: insert-if-absent by event id, naming another lead's id. */
+function fakes(stored: Record<string, string> = {}) {
+  const held = new Map(Object.entries(stored));
+  const delivered: Array<{ workflowId: string; eventId: string }> = [];
+  const events = {
+    async record(e: LeadEvent) {
+      const holder = held.get(e.eventId);
+      if (holder === undefined) {
+        held.set(e.eventId, e.leadId);
+        return { duplicate: false };
+      }
+      return holder === e.leadId ? { duplicate: true } : { duplicate: true, heldBy: holder };
+    },
+  } as unknown as EventRepository;
+  const temporal = {
+    workflow: {
+      async signalWithStart(_name: string, options: { workflowId: string; signalArgs: [LeadEvent] }) {
+        delivered.push({ workflowId: options.workflowId, eventId: options.signalArgs[0].eventId });
+      },
+    },
+  } as unknown as Client;
+  return { events, temporal, held, delivered };
+}
+
+describe('an event id that belongs to another lead', () => {
+  it('is refused with 409 naming that lead: not stored, not delivered', async () => {
+    const { events, temporal, held, delivered } = fakes({ e1: 'lead-a' });
+    const refused = await ingestEvent(temporal, events, schema.parse(event('e1', 'lead-b'))).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(HttpError);
+    expect(refused).toMatchObject({ status: 409, code: 'conflict', fields: [{ path: 'body.eventId', message: 'already belongs to lead lead-a' }] });
+    expect((refused as HttpError).message).toBe('Event id e1 already belongs to lead lead-a; this event of lead lead-b was not applied: send it with an id of its own');
+    expect(delivered).toEqual([]);
+    expect(held.get('e1')).toBe('lead-a');
+  });
+
+  it('stays a duplicate for its own lead, delivered again so that a retry after a failed delivery works', async () => {
+    const { events, temporal, delivered } = fakes({ e1: 'lead-a' });
+    expect(await ingestEvent(temporal, events, schema.parse(event('e1', 'lead-a')))).toEqual({ eventId: 'e1', leadId: 'lead-a', status: 'duplicate' });
+    expect(delivered).toEqual([{ workflowId: 'lead:lead-a', eventId: 'e1' }]);
+  });
+});
+
+describe('a batch', () => {
+  it('rejects only the items that break a rule, each with its code and fields, and delivers the rest', async () => {
+    const { events, temporal, delivered } = fakes({ taken: 'lead-z' });
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const result = await ingestBatch(
+      temporal,
+      events,
+      [
+        event('ok-1', 'lead-a'),
+        event('bad-outcome', 'lead-a', { type: 'crm_outcome', properties: { outcome: 'closed_won' } }),
+        event('future', 'lead-b', { occurredAt: future }),
+        event('taken', 'lead-b'),
+        event('ok-2', 'lead-b', { type: 'crm_outcome', properties: { outcome: 'won' } }),
+      ],
+      schema,
+    );
+    expect(result).toMatchObject({ accepted: 2, duplicate: 0, rejected: 3, failed: 0 });
+    expect(result.results[1]).toMatchObject({ status: 'rejected', code: 'invalid_request', fields: [{ path: 'events.1.properties.outcome', message: expect.stringContaining('opportunity_created, won, lost, disqualified') }] });
+    expect(result.results[2]).toMatchObject({ status: 'rejected', code: 'invalid_request', fields: [{ path: 'events.2.occurredAt', message: expect.stringContaining('is in the future') }] });
+    expect(result.results[3]).toEqual({
+      index: 3,
+      eventId: 'taken',
+      status: 'rejected',
+      code: 'conflict',
+      reason: 'Event id taken already belongs to lead lead-z; this event of lead lead-b was not applied: send it with an id of its own',
+      fields: [{ path: 'events.3.eventId', message: 'already belongs to lead lead-z' }],
+    });
+    expect(delivered.map((d) => d.eventId).sort()).toEqual(['ok-1', 'ok-2']);
+  });
+
+  it('lets the first copy of an id decide: another lead’s copy is a conflict, the same lead’s a duplicate', async () => {
+    const { events, temporal, delivered } = fakes();
+    const result = await ingestBatch(temporal, events, [event('x', 'lead-a'), event('x', 'lead-b'), event('x', 'lead-a')], schema);
+    expect(result.results.map((r) => [r.status, r.code])).toEqual([
+      ['accepted', undefined],
+      ['rejected', 'conflict'],
+      ['duplicate', undefined],
+    ]);
+    expect(result.results[1]?.reason).toBe('Event id x already belongs to lead lead-a (event 0 of this batch); this event of lead lead-b was not applied: send it with an id of its own');
+    expect(delivered).toEqual([{ workflowId: 'lead:lead-a', eventId: 'x' }]);
+  });
+
+  it('keeps refusing later copies of a refused id for the same lead', async () => {
+    const { events, temporal, delivered } = fakes({ x: 'lead-z' });
+    const result = await ingestBatch(temporal, events, [event('x', 'lead-a'), event('x', 'lead-a')], schema);
+    expect(result.results.map((r) => [r.status, r.code, r.fields?.[0]?.path])).toEqual([
+      ['rejected', 'conflict', 'events.0.eventId'],
+      ['rejected', 'conflict', 'events.1.eventId'],
+    ]);
+    expect(delivered).toEqual([]);
+  });
+});

@@ -1,0 +1,297 @@
+/**
+ * The lifecycle core: the one function that changes a lead. Live scoring, simulation, rescoring
+ * and backtests all run it; nothing else scores a lead. docs/lifecycle.md states its event-time
+ * rules; in short, a lead at instant T is its inputs up to T folded in time order, with every
+ * deadline (decay, SLA, cool-down) taken at its own instant between them. So the result depends
+ * only on which inputs there are and on T, never on the order or the batches they arrived in.
+ *
+ * Pure: no I/O, no clock. Asynchronous only because json-rules-engine (the scorer's fallback for
+ * rules outside the compiled subset) is promise based.
+ */
+import { assignOwner } from '../assign-owner';
+import { advance } from '../lead-context';
+import type { Handoff, LedgerEntry, StageChange } from '../lead-records';
+import type { Scorer } from '../score-event';
+import type { CompiledModel, CompiledRoute, LeadEvent, PointsLimits } from '../types';
+import {
+  applyDecay,
+  applyDecision,
+  applyEvent,
+  applySla,
+  assignHandoffOwner,
+  decisionProblem,
+  initialState,
+  modelPolicies,
+  nextDeadline,
+  nextHandoffId,
+  openHandoff,
+  qualification,
+  type LeadState,
+  type SalesDecisionInput,
+} from './lead-state';
+
+/** One thing that happens to a lead. Its id makes a repeat harmless; its time places it. */
+export type LeadInput =
+  /** Something the lead did, or a CRM sync of attributes or an outcome (an event with `attributes`, or of type crm_outcome). */
+  | { kind: 'event'; event: LeadEvent }
+  /** Sales answered a handoff, at `at`. */
+  | { kind: 'answer'; answer: SalesDecisionInput; at: string }
+  /** The shell gave a round-robin handoff its owner, at `at`. */
+  | { kind: 'owner'; handoffId: string; owner: string; at: string };
+
+/** A published model version as the core runs it: the compiled model and its scorer, built once. */
+export interface LifecycleModel {
+  version: number;
+  compiled: CompiledModel;
+  scorer: Scorer;
+  limits: Map<string, PointsLimits>;
+  /**
+   * The owner of a round-robin handoff that the log does not say yet (absent: left without one,
+   * and the turn asks the shell for it). A simulation shows the first owner in line.
+   */
+  roundRobinOwner?: (route: CompiledRoute, handoffId: string) => string | undefined;
+}
+
+/** What a lead's shell keeps between turns. */
+export interface Lifecycle {
+  /** The lead, folded through its last input (deadlines taken up to that input's time). */
+  settled: LeadState;
+  /** Every input folded, in time order. */
+  log: LeadInput[];
+}
+
+/** One step of a fold, for simulations: an input applied, or deadlines taken at an instant. */
+export interface FoldStep {
+  at: string;
+  kind: 'input' | 'deadline';
+  input?: LeadInput;
+  /** Why an answer in the log changed nothing (the handoff it answers was not open at its time). */
+  ignored?: string;
+  ledger: LedgerEntry[];
+  stageChanges: StageChange[];
+  /** The handoff after the step, when the step changed it. */
+  handoff?: Handoff;
+  state: LeadState;
+}
+
+export interface TurnResult {
+  lifecycle: Lifecycle;
+  /** The lead at `now`: the read side to write. */
+  view: LeadState;
+  /** The ledger from sequence `ledgerFrom` on: it replaces whatever was written at or after it. */
+  ledgerFrom: number;
+  ledger: LedgerEntry[];
+  /** The inputs this turn applied (new ones, in time order); repeats are left out. */
+  applied: LeadInput[];
+  /** True when an input older than the log's last forced a fold from the start. */
+  refolded: boolean;
+  /** A round-robin handoff of the view that has no owner yet: the shell assigns one and sends it as an input. */
+  needsOwner?: { handoffId: string; routeId: string };
+}
+
+/** The core's view of a model version, built once per version. */
+export function lifecycleModel(version: number, compiled: CompiledModel, scorer: Scorer, roundRobinOwner?: LifecycleModel['roundRobinOwner']): LifecycleModel {
+  const limits = new Map<string, PointsLimits>();
+  for (const rule of compiled.rules) if (rule.limits) limits.set(rule.id, rule.limits);
+  return { version, compiled, scorer, limits, ...(roundRobinOwner && { roundRobinOwner }) };
+}
+
+/** A lead with no inputs yet. */
+export function emptyLifecycle(leadId: string): Lifecycle {
+  return { settled: initialState(leadId, new Date(0).toISOString()), log: [] };
+}
+
+/** The id that makes a repeated input harmless. */
+export function inputId(input: LeadInput): string {
+  if (input.kind === 'event') return `event:${input.event.eventId}`;
+  if (input.kind === 'answer') return `answer:${input.answer.handoffId}:${input.answer.decision}:${input.at}`;
+  return `owner:${input.handoffId}`;
+}
+
+/** When the input happened. */
+export function inputAt(input: LeadInput): string {
+  return input.kind === 'event' ? input.event.occurredAt : input.at;
+}
+
+const KIND_ORDER: Record<LeadInput['kind'], number> = { event: 0, owner: 1, answer: 2 };
+
+/** Time order; at the same instant events first, then owners, then answers; then by id. */
+export function compareInputs(a: LeadInput, b: LeadInput): number {
+  const at = inputAt(a).localeCompare(inputAt(b));
+  if (at !== 0) return at;
+  const kind = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  if (kind !== 0) return kind;
+  const x = inputId(a);
+  const y = inputId(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * One turn of a lead: folds the new `inputs` (repeats ignored) into the lifecycle and returns
+ * the lead as of `now`. Inputs no older than the log's last extend the fold; an older one folds
+ * the whole log again from the start, so the result is what it would have been had it come on
+ * time. Scores new inputs under `model` (a lead picks up a new version with its next input).
+ */
+export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel): Promise<TurnResult> {
+  const seen = new Set(lifecycle.log.map(inputId));
+  const fresh: LeadInput[] = [];
+  for (const input of inputs) {
+    const id = inputId(input);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    fresh.push(input);
+  }
+  fresh.sort(compareInputs);
+  const last = lifecycle.log.at(-1);
+  const refolded = fresh.length > 0 && last !== undefined && compareInputs(fresh[0] as LeadInput, last) < 0;
+  const log = refolded ? [...lifecycle.log, ...fresh].sort(compareInputs) : [...lifecycle.log, ...fresh];
+  // A lead's first stage change is dated by its first input: a new lead starts there.
+  const start = refolded || last === undefined ? startOf(lifecycle.settled.snapshot.leadId, log) : clone(lifecycle.settled);
+  const ledgerFrom = start.snapshot.ledgerSize;
+  const ledger: LedgerEntry[] = [];
+  const collect = (step: FoldStep) => void ledger.push(...step.ledger);
+  const settled = await fold(start, refolded || last === undefined ? log : fresh, model, collect);
+  const view = await runDeadlines(clone(settled), now, model, collect);
+  const handoff = view.snapshot.handoff;
+  const route = handoff?.routeId ? model.compiled.routes.find((r) => r.id === handoff.routeId) : undefined;
+  const needsOwner = handoff?.status === 'pending' && handoff.owner === undefined && handoff.escalations === 0 && route?.strategy === 'round_robin' && route.owners.length > 0;
+  return {
+    lifecycle: { settled, log },
+    view,
+    ledgerFrom,
+    ledger,
+    applied: fresh,
+    refolded,
+    ...(needsOwner && { needsOwner: { handoffId: handoff.handoffId, routeId: route.id } }),
+  };
+}
+
+/**
+ * A lead's whole life from its input log, as of `now`, under `model`: what a rescoring writes and
+ * a simulation shows. `observe` sees every step.
+ */
+export async function replay(leadId: string, inputs: readonly LeadInput[], now: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<{ lifecycle: Lifecycle; view: LeadState }> {
+  const log = dedupe(inputs).sort(compareInputs);
+  const settled = await fold(startOf(leadId, log), log, model, observe);
+  const view = await runDeadlines(clone(settled), now, model, observe);
+  return { lifecycle: { settled, log }, view };
+}
+
+/** Why `answer` cannot be taken by the lead as it stands (for the shell to refuse it), or undefined. */
+export function answerProblem(view: LeadState, answer: SalesDecisionInput): string | undefined {
+  return decisionProblem(view, answer);
+}
+
+async function fold(state: LeadState, inputs: readonly LeadInput[], model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<LeadState> {
+  for (const input of inputs) {
+    const at = inputAt(input);
+    await runDeadlines(state, at, model, observe);
+    const before = mark(state);
+    const ledger: LedgerEntry[] = [];
+    let ignored: string | undefined;
+    if (input.kind === 'event') ledger.push(...(await applyScored(state, input.event, model)));
+    else if (input.kind === 'answer') {
+      ignored = decisionProblem(state, input.answer);
+      if (!ignored) ledger.push(...applyDecision(state, input.answer, at));
+    } else assignHandoffOwner(state, input.handoffId, input.owner);
+    // Set up decay clocks the input started, and anything due at this very instant.
+    ledger.push(...applyDecay(state, at));
+    applySla(state, at);
+    await qualify(state, at, model);
+    state.asOf = maxTime(state.asOf, at);
+    observe?.(step(state, before, 'input', at, ledger, input, ignored));
+  }
+  return state;
+}
+
+/** Takes every deadline up to `until`, each at its own instant. */
+async function runDeadlines(state: LeadState, until: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<LeadState> {
+  let previous: string | undefined;
+  for (;;) {
+    const due = nextDeadline(state, state.asOf ?? until);
+    // A deadline that taking it did not move (a half-life step rounded to nothing) ends the run.
+    if (due === undefined || due > until || due === previous) break;
+    previous = due;
+    const at = maxTime(state.asOf, due) as string;
+    const before = mark(state);
+    const ledger = applyDecay(state, at);
+    applySla(state, at);
+    await qualify(state, at, model);
+    state.asOf = at;
+    observe?.(step(state, before, 'deadline', at, ledger));
+  }
+  state.asOf = maxTime(state.asOf, until);
+  return state;
+}
+
+async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleModel): Promise<LedgerEntry[]> {
+  const { context } = advance(state.memory, event);
+  const newVersion = state.policies?.modelVersion !== model.version;
+  if (newVersion) state.policies = modelPolicies(model);
+  const changed = context.changedAttributes.length > 0;
+  const hits = await model.scorer.score(event, context);
+  // The segment follows the lead's attributes, as of this event.
+  const segment = changed || newVersion ? await model.scorer.segmentOf(context.attributes) : (state.snapshot.segment ?? undefined);
+  const predicted = changed ? await model.scorer.predict(context.attributes) : [];
+  const limits: Record<string, PointsLimits> = {};
+  for (const hit of hits) {
+    const ruleLimits = model.limits.get(hit.ruleId);
+    if (ruleLimits) limits[hit.ruleId] = ruleLimits;
+  }
+  return applyEvent(state, event, { hits, segment, limits, predicted });
+}
+
+async function qualify(state: LeadState, at: string, model: LifecycleModel): Promise<void> {
+  const source = qualification(state, at);
+  if (!source) return;
+  const route = (await model.scorer.route(source.sourceId, state.snapshot.attributes)) ?? null;
+  const handoffId = nextHandoffId(state.snapshot);
+  const owner = !route ? undefined : route.strategy === 'round_robin' ? (state.owners[handoffId] ?? model.roundRobinOwner?.(route, handoffId)) : assignOwner(route, 0, handoffId);
+  openHandoff(state, source, route, owner, at);
+}
+
+function startOf(leadId: string, log: readonly LeadInput[]): LeadState {
+  return initialState(leadId, log[0] ? inputAt(log[0]) : new Date(0).toISOString());
+}
+
+function dedupe(inputs: readonly LeadInput[]): LeadInput[] {
+  const seen = new Set<string>();
+  return inputs.filter((input) => {
+    const id = inputId(input);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+interface Mark {
+  stages: number;
+  handoff: string;
+}
+
+function mark(state: LeadState): Mark {
+  return { stages: state.snapshot.stageHistory.length, handoff: JSON.stringify(state.snapshot.handoff) };
+}
+
+function step(state: LeadState, before: Mark, kind: FoldStep['kind'], at: string, ledger: LedgerEntry[], input?: LeadInput, ignored?: string): FoldStep {
+  const handoff = state.snapshot.handoff;
+  return {
+    at,
+    kind,
+    ...(input && { input }),
+    ...(ignored && { ignored }),
+    ledger,
+    stageChanges: state.snapshot.stageHistory.slice(before.stages),
+    ...(handoff && JSON.stringify(handoff) !== before.handoff && { handoff: { ...handoff } }),
+    state,
+  };
+}
+
+function maxTime(a: string | undefined, b: string): string {
+  return a !== undefined && a > b ? a : b;
+}
+
+/** Lead states are plain data. */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
