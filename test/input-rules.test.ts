@@ -194,7 +194,7 @@ describe('an event id that another lead holds', () => {
       ['accepted', undefined],
       ['rejected', 'conflict'],
     ]);
-    expect(racing.body.results[1].reason).toContain(`already belongs to lead ${mixed} (event 0 of this batch)`);
+    expect(racing.body.results[1].reason).toContain(`already belongs to lead ${mixed};`);
     await leadWith(mixed, (l) => l.eventCount === 2, 'the first copy');
     await expectNoLead(`${only}-2`);
   });

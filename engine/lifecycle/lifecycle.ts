@@ -54,7 +54,7 @@ export interface LifecycleModel {
 
 /** What a lead's shell keeps between turns. */
 export interface Lifecycle {
-  /** The lead, folded through its last input (deadlines taken up to that input's time). */
+  /** The lead, folded through its inputs and the deadlines taken so far (its `asOf` is the last of them). */
   settled: LeadState;
   /** Every input folded, in time order. */
   log: LeadInput[];
@@ -78,12 +78,17 @@ export interface TurnResult {
   lifecycle: Lifecycle;
   /** The lead at `now`: the read side to write. */
   view: LeadState;
-  /** The ledger from sequence `ledgerFrom` on: it replaces whatever was written at or after it. */
+  /**
+   * The ledger from sequence `ledgerFrom` on: it replaces whatever was written at or after it.
+   * That is the ledger's end before the turn, except after a fold from the start (0).
+   */
   ledgerFrom: number;
   ledger: LedgerEntry[];
+  /** Every handoff the turn opened or changed, as it stands after the turn. */
+  handoffs: Handoff[];
   /** The inputs this turn applied (new ones, in time order); repeats are left out. */
   applied: LeadInput[];
-  /** True when an input older than the log's last forced a fold from the start. */
+  /** True when an input older than what the lead had taken forced a fold from the start. */
   refolded: boolean;
   /** A round-robin handoff of the view that has no owner yet: the shell assigns one and sends it as an input. */
   needsOwner?: { handoffId: string; routeId: string };
@@ -127,10 +132,11 @@ export function compareInputs(a: LeadInput, b: LeadInput): number {
 }
 
 /**
- * One turn of a lead: folds the new `inputs` (repeats ignored) into the lifecycle and returns
- * the lead as of `now`. Inputs no older than the log's last extend the fold; an older one folds
- * the whole log again from the start, so the result is what it would have been had it come on
- * time. Scores new inputs under `model` (a lead picks up a new version with its next input).
+ * One turn of a lead: folds the new `inputs` (repeats ignored) into the lifecycle and takes the
+ * deadlines due up to `now`. Inputs no older than what the lead has taken (its last input or
+ * deadline) extend the fold; an older one folds the whole log again from the start, so the
+ * result is what it would have been had it come on time. Scores new inputs under `model` (a lead
+ * picks up a new version with its next input; a rescoring replays the log under it).
  */
 export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel): Promise<TurnResult> {
   const seen = new Set(lifecycle.log.map(inputId));
@@ -143,25 +149,32 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
   }
   fresh.sort(compareInputs);
   const last = lifecycle.log.at(-1);
-  const refolded = fresh.length > 0 && last !== undefined && compareInputs(fresh[0] as LeadInput, last) < 0;
-  const log = refolded ? [...lifecycle.log, ...fresh].sort(compareInputs) : [...lifecycle.log, ...fresh];
+  const first = fresh[0];
+  const late = first !== undefined && last !== undefined && (compareInputs(first, last) < 0 || inputAt(first) < (lifecycle.settled.asOf ?? ''));
+  const log = late ? [...lifecycle.log, ...fresh].sort(compareInputs) : [...lifecycle.log, ...fresh];
   // A lead's first stage change is dated by its first input: a new lead starts there.
-  const start = refolded || last === undefined ? startOf(lifecycle.settled.snapshot.leadId, log) : clone(lifecycle.settled);
+  const refolded = late || (last === undefined && first !== undefined);
+  const start = refolded ? startOf(lifecycle.settled.snapshot.leadId, log) : clone(lifecycle.settled);
   const ledgerFrom = start.snapshot.ledgerSize;
   const ledger: LedgerEntry[] = [];
-  const collect = (step: FoldStep) => void ledger.push(...step.ledger);
-  const settled = await fold(start, refolded || last === undefined ? log : fresh, model, collect);
-  const view = await runDeadlines(clone(settled), now, model, collect);
+  const handoffs = new Map<string, Handoff>();
+  const collect = (step: FoldStep) => {
+    ledger.push(...step.ledger);
+    if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
+  };
+  const folded = await fold(start, refolded ? log : fresh, model, collect);
+  const view = log.length > 0 ? await runDeadlines(folded, now, model, collect) : folded;
   const handoff = view.snapshot.handoff;
   const route = handoff?.routeId ? model.compiled.routes.find((r) => r.id === handoff.routeId) : undefined;
   const needsOwner = handoff?.status === 'pending' && handoff.owner === undefined && handoff.escalations === 0 && route?.strategy === 'round_robin' && route.owners.length > 0;
   return {
-    lifecycle: { settled, log },
-    view,
+    lifecycle: { settled: view, log },
+    view: clone(view),
     ledgerFrom,
     ledger,
+    handoffs: [...handoffs.values()],
     applied: fresh,
-    refolded,
+    refolded: late,
     ...(needsOwner && { needsOwner: { handoffId: handoff.handoffId, routeId: route.id } }),
   };
 }
@@ -172,9 +185,9 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
  */
 export async function replay(leadId: string, inputs: readonly LeadInput[], now: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<{ lifecycle: Lifecycle; view: LeadState }> {
   const log = dedupe(inputs).sort(compareInputs);
-  const settled = await fold(startOf(leadId, log), log, model, observe);
-  const view = await runDeadlines(clone(settled), now, model, observe);
-  return { lifecycle: { settled, log }, view };
+  const folded = await fold(startOf(leadId, log), log, model, observe);
+  const view = log.length > 0 ? await runDeadlines(folded, now, model, observe) : folded;
+  return { lifecycle: { settled: view, log }, view: clone(view) };
 }
 
 /** Why `answer` cannot be taken by the lead as it stands (for the shell to refuse it), or undefined. */
@@ -220,7 +233,6 @@ async function runDeadlines(state: LeadState, until: string, model: LifecycleMod
     state.asOf = at;
     observe?.(step(state, before, 'deadline', at, ledger));
   }
-  state.asOf = maxTime(state.asOf, until);
   return state;
 }
 

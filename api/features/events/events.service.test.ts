@@ -23,6 +23,9 @@ function fakes(stored: Record<string, string> = {}) {
       }
       return holder === e.leadId ? { duplicate: true } : { duplicate: true, heldBy: holder };
     },
+    async holderOf(eventId: string) {
+      return held.get(eventId);
+    },
   } as unknown as EventRepository;
   const temporal = {
     workflow: {
@@ -90,8 +93,21 @@ describe('a batch', () => {
       ['rejected', 'conflict'],
       ['duplicate', undefined],
     ]);
-    expect(result.results[1]?.reason).toBe('Event id x already belongs to lead lead-a (event 0 of this batch); this event of lead lead-b was not applied: send it with an id of its own');
+    expect(result.results[1]?.reason).toBe('Event id x already belongs to lead lead-a; this event of lead lead-b was not applied: send it with an id of its own');
     expect(delivered).toEqual([{ workflowId: 'lead:lead-a', eventId: 'x' }]);
+  });
+
+  it('names the lead that holds an id when its first copy in the batch was refused too', async () => {
+    const { events, temporal, delivered } = fakes({ x: 'lead-z' });
+    const result = await ingestBatch(temporal, events, [event('x', 'lead-a'), event('x', 'lead-b'), event('x', 'lead-z')], schema);
+    expect(result.results.map((r) => [r.status, r.code])).toEqual([
+      ['rejected', 'conflict'],
+      ['rejected', 'conflict'],
+      ['duplicate', undefined],
+    ]);
+    expect(result.results[1]?.reason).toBe('Event id x already belongs to lead lead-z; this event of lead lead-b was not applied: send it with an id of its own');
+    // The holder's own copy is a retry: delivered, as a single event would be.
+    expect(delivered).toEqual([{ workflowId: 'lead:lead-z', eventId: 'x' }]);
   });
 
   it('keeps refusing later copies of a refused id for the same lead', async () => {

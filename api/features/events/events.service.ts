@@ -98,7 +98,8 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
       // side), so it only looks: unless the id is already its own lead's, it is refused.
       const holder = await events.holderOf(eventId);
       if (holder !== leadId) {
-        results[index] = conflictResult(index, eventId, eventIdConflict(item.data, holder ?? firstLead, holder === undefined ? ` (event ${first} of this batch)` : ''));
+        // Not stored yet: the first copy's lead takes it.
+        results[index] = conflictResult(index, eventId, eventIdConflict(item.data, holder ?? firstLead));
         return;
       }
     }
@@ -119,8 +120,8 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
  * The answer to an event whose id another lead already holds: applying it would either drop it
  * as that lead's duplicate or store one id for two events, so it is refused, naming that lead.
  */
-function eventIdConflict(event: { eventId: string; leadId: string }, heldBy: string, where = ''): HttpError {
-  const field = `already belongs to lead ${heldBy}${where}`;
+function eventIdConflict(event: { eventId: string; leadId: string }, heldBy: string): HttpError {
+  const field = `already belongs to lead ${heldBy}`;
   return new HttpError(409, 'conflict', `Event id ${event.eventId} ${field}; this event of lead ${event.leadId} was not applied: send it with an id of its own`, [{ path: 'body.eventId', message: field }]);
 }
 
