@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
+import { WEBHOOK_REFRESH_MS } from '../api/webhooks/webhook-notifier';
 import { minute } from './support/clock';
 import { eventually, request } from './support/http';
 
@@ -114,8 +115,9 @@ describe('webhooks, reviews and reports around one lead', () => {
     const registered = await request(base, 'POST', '/api/webhooks', { url: receiverUrl, events: ['handoff.created', 'handoff.answered'] });
     expect(registered.status).toBe(201);
     webhook = registered.body;
-    // Workers read the list of webhooks every few seconds: register before the events.
     stageHook = (await request(base, 'POST', '/api/webhooks', { url: receiverUrl, events: ['stage.changed'] })).body;
+    // Workers read the list of webhooks again every WEBHOOK_REFRESH_MS: changes from then on reach them.
+    await new Promise((resolve) => setTimeout(resolve, WEBHOOK_REFRESH_MS + 500));
     expect(webhook.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect((await request(base, 'GET', '/api/webhooks')).body.webhooks.find((w: any) => w.webhookId === webhook.webhookId)).not.toHaveProperty('secret');
     expect((await call('marketing', 'POST', '/api/webhooks', { url: receiverUrl })).status).toBe(403);

@@ -27,8 +27,12 @@ export interface WebhookOptions {
   timeoutMs?: number;
 }
 
+/** How often a worker reads the registered webhooks again: a small collection, read by id. */
+export const WEBHOOK_REFRESH_MS = 2_000;
+
 export function createWebhookNotifier(options: WebhookOptions): (notification: Notification) => Promise<void> {
-  const { timeoutMs = 10_000, refreshMs = 10_000 } = options;
+  // A receiver registered now hears of changes from at most WEBHOOK_REFRESH_MS on.
+  const { timeoutMs = 10_000, refreshMs = WEBHOOK_REFRESH_MS } = options;
   const fixed: WebhookTarget[] = options.url ? [{ url: options.url, secret: options.secret }] : [];
   let cached: { targets: WebhookTarget[]; until: number } | undefined;
   const targets = async (): Promise<WebhookTarget[]> => {
