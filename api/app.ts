@@ -13,6 +13,7 @@ import type { CalibrationRepository } from './db/calibrations.repository';
 import type { ImportRepository } from './db/imports.repository';
 import type { WebhookRepository } from './db/webhooks.repository';
 import type { EventRepository } from './db/events.repository';
+import type { LeadHistoryRepository } from './db/lead-histories.repository';
 import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
@@ -37,6 +38,7 @@ import { createLogger, requestLog } from './http/request-log';
 export interface AppDeps {
   temporal: Client;
   events: EventRepository;
+  histories: LeadHistoryRepository;
   leads: LeadRepository;
   models: ModelDeps;
   keys: ApiKeyRepository;
@@ -68,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
     leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event), clock),
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
-    simulationsRouter({ ...deps.models, events: deps.events }),
+    simulationsRouter({ ...deps.models, events: deps.events, inputsOf: (leadId) => leadInputs(deps, leadId) }),
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),
@@ -108,4 +110,11 @@ function healthRouter() {
     }),
   );
   return router;
+}
+
+/** A real lead's whole input log (events, sales answers, owners), when the store holds all of it. */
+async function leadInputs(deps: Pick<AppDeps, 'leads' | 'histories'>, leadId: string) {
+  const lead = await deps.leads.getLead(leadId);
+  if (!lead?.inputCount) return null;
+  return (await deps.histories.completeHistories([{ leadId, inputCount: lead.inputCount }])).get(leadId) ?? null;
 }

@@ -70,6 +70,8 @@ export interface LeadSnapshot {
   stageHistory: StageChange[];
   /** Grows with every write, so that a retried or late write never overwrites a newer one. */
   revision: number;
+  /** Inputs (events, sales answers, owners) in the lead's stored input log, as of this write. */
+  inputCount?: number;
 }
 
 /** One rule's points for one event: why a score is what it is. */

@@ -54,6 +54,11 @@ export interface LeadEvent {
   attributes?: Record<string, FactValue>;
   /** ISO-8601 instant. */
   occurredAt: string;
+  /**
+   * When LeadFlow received it (the API sets it). A lead that qualifies on this event is handed
+   * to sales then at the earliest: its SLA counts from the later of the two instants.
+   */
+  receivedAt?: string;
 }
 
 /** A past event as derived facts need it ("page views of /pricing in the last 30 days"). */

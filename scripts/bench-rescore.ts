@@ -1,7 +1,8 @@
 /**
  * Rescoring benchmark, end to end (not a test): seeds N leads x M events (default 100,000 x 50)
  * with their lead workflows running, publishes a changed model version, and rescores every lead
- * through the worker's bulk path, printing progress and the final figures.
+ * through the worker's bulk path (read each lead's packed input log, replay it with the lifecycle
+ * core, write the read sides in bulk), printing progress and the final figures.
  *
  *   npm run bench:rescore -- --leads 100000 --events 50 [--batch 25000] [--timeout-minutes 60]
  *
@@ -9,10 +10,12 @@
  * MONGODB_URI name running ones, and a real worker process (scripts/stack.ts).
  *
  * Seeding is not measured and does not go through the API: one event at a time through the API
- * and 100,000 leads' workflows scoring 50 events each would take hours on this machine. Events,
- * lead snapshots (and, on request, ledger entries and handoffs) are inserted in bulk; each lead's
- * workflow is started with the state it would hold after scoring its events under version 1,
- * computed with the workflow's own reducer functions (as after a continue-as-new).
+ * and 100,000 leads' workflows scoring 50 events each would take hours on this machine. Each
+ * lead's first turn is run here with the lifecycle core's `turn`, as its workflow would run it
+ * had its events come in one batch (a round-robin handoff gets its owner as the workflow gives
+ * it); then its events, its packed input log, its snapshot (revision 1, `inputCount`) and, on
+ * request, its ledger and handoffs are inserted in bulk, and its workflow is started with that
+ * state (as after a continue-as-new).
  */
 import { Client, Connection } from '@temporalio/client';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,14 +28,13 @@ import { createLeadRepository, type LeadRepository } from '../api/db/leads.repos
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
 import { assignOwner } from '../engine/assign-owner';
 import { mulberry32 } from '../engine/calibration/split';
-import { advance } from '../engine/lead-context';
-import { createScorer, type Scorer } from '../engine/score-event';
-import type { CompiledModel, LeadEvent, PointsLimits } from '../engine/types';
+import { emptyLifecycle, lifecycleModel, turn, type LeadInput, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { createScorer } from '../engine/score-event';
+import type { CompiledModel, LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
-import { leadWorkflowId, rescoreWorkflowId, TASK_QUEUE, type CarriedState, type Handoff, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
-import { applyDecay, applyEvent, initialState, modelPolicies, nextHandoffId, openHandoff, qualification } from '../workflows/lead-state';
+import { leadWorkflowId, rescoreWorkflowId, TASK_QUEUE, type CarriedLead, type Handoff, type LeadSnapshot, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
 import type { leadWorkflow } from '../workflows/lead.workflow';
 import type { rescoreWorkflow } from '../workflows/rescore.workflow';
 import { readRescoreProgress } from '../workflows/rescore-progress';
@@ -41,89 +43,85 @@ import { startWorker, type AppProcess } from './stack';
 
 export interface SeedOptions {
   events: EventRepository;
-  /** Each lead's packed history, as its workflow would have appended it. */
+  /** Each lead's packed input log, as its workflow would have appended it. */
   histories: LeadHistoryRepository;
   leads: LeadRepository;
   temporal: Client;
   model: { version: number; compiled: CompiledModel };
   /** Also insert the ledger entries and handoffs the workflows would have written. */
   withLedger?: boolean;
-  log?: (line: string) => void;
+}
+
+/** A lead as its workflow holds and writes it after its first turn. */
+export interface SeededLead {
+  snapshot: LeadSnapshot;
+  ledger: LedgerEntry[];
+  handoffs: Handoff[];
+  carried: CarriedLead;
 }
 
 /**
- * Seeds leads as if their workflows had scored `events` under `model`: stores the events, writes
- * each lead's snapshot (and ledger and handoffs), and starts each workflow with that state.
+ * Seeds leads as if their workflows had taken `events` in one turn under `model`: stores the
+ * events, each lead's input log and snapshot (and ledger and handoffs), and starts each workflow
+ * with that state.
  */
-export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: string; events: LeadEvent[] }>): Promise<void> {
-  const scorer = createScorer(options.model.compiled);
+export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: string; events: LeadEvent[] }>): Promise<SeededLead[]> {
+  const model = lifecycleModel(options.model.version, options.model.compiled, createScorer(options.model.compiled));
   const now = new Date().toISOString();
-  const states: CarriedState[] = [];
-  const ledger: LedgerEntry[] = [];
-  const handoffs: Handoff[] = [];
-  for (const { leadId, events } of batch) {
-    const scored = await scoredState(scorer, options.model, leadId, events, now);
-    states.push(scored.state);
-    ledger.push(...scored.ledger);
-    handoffs.push(...scored.handoffs);
-  }
+  const seeded: SeededLead[] = [];
+  for (const { leadId, events } of batch) seeded.push(await firstTurn(model, leadId, events, now));
   const [Lead, Ledger, HandoffModel] = options.leads.models;
   // Each collection is keyed by its natural id (api/db/natural-keys.ts).
   await options.events.model.insertMany(
     batch.flatMap(({ events }) => events.map((event) => ({ _id: event.eventId, ...event, receivedAt: new Date() }))),
     { ordered: false, lean: true },
   );
-  await options.histories.insertHistories(batch);
+  await options.histories.insertHistories(seeded.map(({ carried }) => ({ leadId: carried.lifecycle.settled.snapshot.leadId, events: carried.lifecycle.log })));
   // Copies: the workflows get the originals.
-  await Lead.insertMany(states.map((state) => ({ _id: state.snapshot.leadId, ...structuredClone(state.snapshot) })), { lean: true });
+  await Lead.insertMany(seeded.map(({ snapshot }) => ({ _id: snapshot.leadId, ...structuredClone(snapshot) })), { lean: true });
   if (options.withLedger) {
+    const ledger = seeded.flatMap((lead) => lead.ledger);
+    const handoffs = seeded.flatMap((lead) => lead.handoffs);
     if (ledger.length > 0) await Ledger.insertMany(ledger.map((entry) => ({ _id: entry.entryId, ...structuredClone(entry) })), { lean: true });
     if (handoffs.length > 0) await HandoffModel.insertMany(handoffs.map((handoff) => ({ _id: handoff.handoffId, ...structuredClone(handoff) })), { lean: true });
   }
-  await forEachConcurrently(states, 32, (state) =>
+  await forEachConcurrently(seeded, 32, ({ snapshot, carried }) =>
     options.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
-      workflowId: leadWorkflowId(state.snapshot.leadId),
-      args: [{ leadId: state.snapshot.leadId, carried: state }],
+      workflowId: leadWorkflowId(snapshot.leadId),
+      args: [{ leadId: snapshot.leadId, carried }],
     }),
   );
+  return seeded;
 }
 
 /**
- * The state a lead's workflow holds after scoring `events` one by one under `model` (what the
- * scoreEvents activity and the workflow's turn do), with the read side written once (revision 1).
+ * A lead's first turn as its workflow takes it (lead.workflow.ts) when `events` arrive in one
+ * batch at `now`: the core's `turn`, and for a round-robin handoff its owner as a second input
+ * (the first owner in line: the route's counter is not kept by seeding). Written once (revision 1).
  */
-export async function scoredState(scorer: Scorer, model: { version: number; compiled: CompiledModel }, leadId: string, events: LeadEvent[], now: string) {
-  const state = initialState(leadId, now);
-  const policies = modelPolicies(model);
-  const limitsOf = new Map(model.compiled.rules.filter((rule) => rule.limits).map((rule) => [rule.id, rule.limits as PointsLimits]));
-  const ledger: LedgerEntry[] = [];
-  const handoffs: Handoff[] = [];
-  let segment = await scorer.segmentOf(state.memory.attributes);
-  for (const event of events) {
-    const { context } = advance(state.memory, event);
-    if (context.changedAttributes.length > 0) segment = await scorer.segmentOf(context.attributes);
-    const hits = await scorer.score(event, context);
-    const limits: Record<string, PointsLimits> = {};
-    for (const hit of hits) {
-      const ruleLimits = limitsOf.get(hit.ruleId);
-      if (ruleLimits) limits[hit.ruleId] = ruleLimits;
-    }
-    const predicted = context.changedAttributes.length > 0 ? await scorer.predict(context.attributes) : [];
-    state.policies = policies;
-    ledger.push(...applyEvent(state, event, { hits, limits, ...(segment !== undefined && { segment }), ...(predicted.length > 0 && { predicted }) }, now));
-    const source = qualification(state, now);
-    if (source) {
-      const handoffId = nextHandoffId(state.snapshot);
-      const route = await scorer.route(source.sourceId, state.snapshot.attributes);
-      const owner = route ? assignOwner(route, 0, handoffId) : undefined;
-      handoffs.push(openHandoff(state, source, handoffId, { route: route ?? null, ...(owner !== undefined && { owner }) }, now));
+export async function firstTurn(model: LifecycleModel, leadId: string, events: readonly LeadEvent[], now: string): Promise<SeededLead> {
+  let result = await turn(emptyLifecycle(leadId), events.map((event): LeadInput => ({ kind: 'event', event })), now, model);
+  let { ledger, handoffs } = result;
+  if (result.needsOwner) {
+    const { handoffId, routeId } = result.needsOwner;
+    const route = model.compiled.routes.find((r) => r.id === routeId);
+    const owner = route && assignOwner(route, 0, handoffId);
+    if (owner !== undefined) {
+      const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId, owner, at: now }], now, model);
+      ledger = [...ledger.slice(0, assigned.ledgerFrom - result.ledgerFrom), ...assigned.ledger];
+      handoffs = [...new Map([...handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()];
+      result = assigned;
     }
   }
-  ledger.push(...applyDecay(state, now).ledger);
-  state.snapshot.revision = 1;
-  state.seenEventIds = events.map((event) => event.eventId);
-  return { state, ledger, handoffs: handoffs.map((handoff) => (handoff.handoffId === state.snapshot.handoff?.handoffId ? { ...state.snapshot.handoff } : handoff)) };
+  const { lifecycle } = result;
+  const logged = lifecycle.log.length;
+  return {
+    snapshot: { ...structuredClone(lifecycle.settled.snapshot), revision: 1, inputCount: logged },
+    ledger,
+    handoffs,
+    carried: { lifecycle, pending: [], revision: 1, logged },
+  };
 }
 
 /** A lead's `count` events over the last days: web, email, forms and webinars, a few attributes. */
@@ -152,10 +150,29 @@ export function benchTimeline(leadId: string, lead: number, count: number, rando
   }));
 }
 
+const USAGE = `Rescoring benchmark: seeds leads with their workflows running, publishes version 2 and rescores every lead in bulk.
+
+  npm run bench:rescore -- [--leads N] [--events M] [--batch B] [--timeout-minutes T]
+
+  --leads            leads to seed (default 100000)
+  --events           events per lead (default 50)
+  --batch            leads per rescoreBatch activity (default 25000, the rescore workflow's own)
+  --timeout-minutes  stop waiting for the rescoring after T minutes and print the figures so far (default 0: wait)
+
+Starts a Temporal dev server, FerretDB and a worker of its own (TEMPORAL_ADDRESS / MONGODB_URI name
+running ones instead; a MongoDB gets a database of its own). KEEP_BENCH_DIR=1 keeps the logs.`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   const arg = (name: string, fallback: number) => {
     const at = process.argv.indexOf(`--${name}`);
-    return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+    if (at < 0) return fallback;
+    const value = Number(process.argv[at + 1]);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`bench:rescore: --${name} needs a number, got "${process.argv[at + 1] ?? ''}"\n\n${USAGE}`);
+    return value;
   };
   const LEADS = arg('leads', 100_000);
   const EVENTS = arg('events', 50);
@@ -242,11 +259,13 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - started) / 1000;
     const p = progress as RescoreProgress;
+    const inputs = p.events ?? 0;
     log('');
-    log(`Rescored ${fmt(p.signalled)} of ${fmt(p.total)} leads (${fmt(p.events ?? 0)} events) in ${seconds.toFixed(1)} s: ${fmt(p.signalled / seconds)} leads/s, ${fmt((p.events ?? 0) / seconds)} events/s`);
-    log(`  rescored in bulk ${fmt(p.rescored ?? 0)} (${fmt(p.awaitingTurn ?? 0)} written into the read side for their workflow's next turn, ${fmt((p.rescored ?? 0) - (p.awaitingTurn ?? 0))} handed their result by an update), replayed themselves ${fmt(p.deferred ?? 0)}, without a workflow ${fmt(p.missing ?? 0)}`);
-    const m = p.millis ?? { read: 0, replay: 0, deliver: 0, write: 0 };
-    log(`  where the time went (batch activity): reading events ${(m.read / 1000).toFixed(1)} s, replaying ${(m.replay / 1000).toFixed(1)} s, updates to the lead workflows ${(m.deliver / 1000).toFixed(1)} s, writes ${(m.write / 1000).toFixed(1)} s`);
+    log(`Rescored ${fmt(p.signalled)} of ${fmt(p.total)} leads (${fmt(inputs)} inputs replayed) in ${seconds.toFixed(1)} s: ${fmt(p.signalled / seconds)} leads/s, ${fmt(inputs / seconds)} events/s`);
+    log(`  read sides rewritten in bulk ${fmt(p.rescored ?? 0)}, left to their own workflow ${fmt(p.deferred ?? 0)}; workflows woken (stage or handoff changed) ${fmt(p.woken ?? 0)}`);
+    const m = p.millis ?? { read: 0, replay: 0, write: 0 };
+    // The batch replays one slice while it reads the next and writes the previous: the phases overlap.
+    log(`  where the batches' time went: reading input logs ${(m.read / 1000).toFixed(1)} s, replaying ${(m.replay / 1000).toFixed(1)} s (${((m.replay * 1000) / Math.max(1, inputs)).toFixed(1)} µs/input), writing read sides and waking ${(m.write / 1000).toFixed(1)} s`);
     log(`  seeding took ${seedSeconds.toFixed(0)} s`);
   } finally {
     await temporal?.connection.close().catch(() => undefined);

@@ -83,8 +83,8 @@ describe('a database written before natural keys', () => {
 
       // The repositories work on the moved documents: a newer snapshot replaces, an older one does not,
       // and a known event is a duplicate.
-      await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 4, 99), ledger: [], handoffs: [] });
-      await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 2, 1), ledger: [], handoffs: [] });
+      await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 4, 99), ledgerFrom: 0, ledger: [], handoffs: [] });
+      await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 2, 1), ledgerFrom: 0, ledger: [], handoffs: [] });
       expect(await repositories.leads.getLead('old-0042')).toMatchObject({ total: 99, revision: 4 });
       expect(await raw.collection('leads').countDocuments({ leadId: 'old-0042' })).toBe(1);
       expect(await repositories.events.record({ eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z' })).toEqual({ duplicate: true });
@@ -131,7 +131,7 @@ describe('counting leads', () => {
     expect(await leads.countLeads()).toBe(0);
     await leads.writeProjections(Array.from({ length: 250 }, (_, i) => ({ snapshot: snapshot(`lead-${i}`, 1, i), ledger: [], handoffs: [] })));
     // A lead grown past a database page, and others replaced by a newer revision.
-    await leads.writeProjection({ snapshot: { ...snapshot('lead-7', 2, 7), attributes: { note: 'x'.repeat(20_000) } }, ledger: [], handoffs: [] });
+    await leads.writeProjection({ snapshot: { ...snapshot('lead-7', 2, 7), attributes: { note: 'x'.repeat(20_000) } }, ledgerFrom: 0, ledger: [], handoffs: [] });
     await leads.writeProjections(Array.from({ length: 20 }, (_, i) => ({ snapshot: snapshot(`lead-${i + 100}`, 3, i), ledger: [], handoffs: [] })));
     await Lead.deleteMany({ _id: { $in: ['lead-1', 'lead-2', 'lead-3'] } });
     expect(await leads.countLeads()).toBe(247);

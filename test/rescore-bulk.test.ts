@@ -1,11 +1,13 @@
 /**
- * The bulk rescoring on the real stack (API, worker, Temporal dev server, MongoDB protocol):
- * 100 leads x 20 events are rescored under a new model version through POST /api/rescores.
- * Every lead's read side must at once have exactly the scores that replaying its own events one
- * lead at a time gives (the per-lead rescore activity), with a ledger that adds up to them;
- * events that arrive during the rescoring must count once; the progress must reach done; and
- * after each lead's next event (a lead whose result waited in its read side takes it first) its
- * workflow and its read side must agree.
+ * The bulk rescoring on the real stack (API, worker, Temporal dev server, MongoDB protocol).
+ * Leads in mixed states — scored live through the API (quiet, about to qualify, MQL, enterprise
+ * with a round-robin owner, accepted and rejected by sales, one with a late event), and seeded in
+ * bulk as the benchmark seeds them — are rescored first under the version they were scored
+ * under, which must change nothing at all, then under a new version. After that every lead's
+ * read side (snapshot, ledger, handoffs) must be what the lifecycle core's replay of its stored
+ * input log gives under the new version; the leads whose stage or handoff changed must be woken;
+ * events that arrive meanwhile count once; the progress adds up; and each lead's next event is
+ * scored by a workflow that agrees with its read side.
  */
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
@@ -15,6 +17,8 @@ import { createEventRepository } from '../api/db/events.repository';
 import { createLeadHistoryRepository } from '../api/db/lead-histories.repository';
 import { createLeadRepository } from '../api/db/leads.repository';
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
+import { lifecycleModel, replay, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { createScorer } from '../engine/score-event';
 import type { LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { ruleGraphSchema } from '../rules/graph.schema';
@@ -22,23 +26,31 @@ import { b2bDefaultGraph } from '../rules/templates';
 import { freePort } from '../scripts/services';
 import { seedLeads } from '../scripts/bench-rescore';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
-import { createLeadActivities } from '../workflows/lead.activities';
-import { leadStateQuery, leadWorkflowId, type LeadSnapshot } from '../workflows/lead.definitions';
+import { leadStateQuery, leadWorkflowId, type Handoff, type LeadSnapshot, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
+import { daysAgo } from './support/clock';
 import { eventually, request } from './support/http';
 
-const LEADS = 100;
-const EVENTS = 20;
 const run = Date.now().toString(36);
 const modelId = `rescore-bulk-${run}`;
 const prefix = `bulk-${run}-`;
-const leadIds = Array.from({ length: LEADS }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+const SEEDED = 40;
+const SEEDED_EVENTS = 20;
+
+/** Live leads by what they go through (see `liveEvents`). */
+const KINDS = { quiet: 4, pricing: 4, mql: 3, enterprise: 2, 'enterprise-v2': 1, accepted: 2, rejected: 2, late: 1 } as const;
+type Kind = keyof typeof KINDS;
+const live = (Object.entries(KINDS) as Array<[Kind, number]>).flatMap(([kind, count]) => Array.from({ length: count }, (_, i) => ({ kind, leadId: `${prefix}${kind}-${i}` })));
+const seededIds = Array.from({ length: SEEDED }, (_, i) => `${prefix}seeded-${String(i).padStart(3, '0')}`);
+const leadIds = [...live.map((lead) => lead.leadId), ...seededIds];
+const ofKind = (kind: Kind) => live.filter((lead) => lead.kind === kind).map((lead) => lead.leadId);
+
 let api: AppProcess;
 let worker: AppProcess;
 let base: string;
 let db: typeof mongoose;
 let temporal: Client;
-// A database of its own on the same server: FerretDB v1 scans whole collections, so thousands of
-// seeded rows in the shared database would slow every later test down.
+// A database of its own on the same server: FerretDB v1 scans whole collections, so these rows in
+// the shared database would slow every later test down, and the lead count is this test's own.
 const mongoUri = (() => {
   const url = new URL(inject('mongoUri'));
   url.pathname = `/leadflow_bulk_${run}`;
@@ -62,107 +74,182 @@ afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
 });
 
-it('rescores 100 leads in bulk exactly as replaying each lead alone would, keeps events that arrive meanwhile, and reports progress to done', { timeout: 900_000 }, async () => {
+it('rescores leads in mixed states exactly as replaying their input logs gives, changes nothing under unchanged rules, keeps events that arrive meanwhile, and reports progress that adds up', { timeout: 900_000 }, async () => {
   const events = createEventRepository(db.connection);
+  const histories = createLeadHistoryRepository(db.connection);
   const leads = createLeadRepository(db.connection);
-  const [Lead, Ledger] = leads.models;
+  const [, , HandoffModel] = leads.models;
   const versions = createModelVersionRepository(db.connection);
-  await eventually(() => versions.latest(modelId), (v) => v?.version === 1, 'the API to publish version 1');
+  const v1 = await eventually(() => versions.latest(modelId), (v) => v?.version === 1, 'the API to publish version 1');
 
-  // Seeding: events, snapshots, ledger and handoffs go straight into the store, and each lead's
-  // workflow starts with the state it would hold after scoring its events under version 1 (as
-  // after a continue-as-new). Through the API, FerretDB would scan the whole event store for each
-  // event it records, and a hundred workflows writing at once only meet SQLite's write lock.
-  const v1 = (await versions.get(modelId, 1))!;
-  await seedLeads({ events, histories: createLeadHistoryRepository(db.connection), leads, temporal, model: { version: 1, compiled: v1.compiled }, withLedger: true }, leadIds.map((leadId, lead) => ({ leadId, events: timeline(leadId, lead) })));
-  const scoredV1 = () => Lead.countDocuments({ leadId: { $gte: prefix, $lt: `${prefix}~` }, eventCount: EVENTS, modelVersion: 1 });
-  expect(await scoredV1()).toBe(LEADS);
+  // Live leads: their events through the API, their workflows scoring them under version 1.
+  const first = live.flatMap(({ kind, leadId }) => liveEvents(kind, leadId).now);
+  expect((await request(base, 'POST', '/api/events/batch', { events: first })).body).toMatchObject({ accepted: first.length });
+  // Seeded leads: stored and started as the benchmark seeds them (their first turn run here).
+  await seedLeads({ events, histories, leads, temporal, model: { version: 1, compiled: v1!.compiled }, withLedger: true }, seededIds.map((leadId, lead) => ({ leadId, events: timeline(leadId, lead) })));
 
-  // One lead's next event is already stored but not yet delivered when the rescoring reads the
-  // store: its workflow must not take a result that counts an event it has not seen.
-  const [late, ...rest] = leadIds as [string, ...string[]];
-  const lateEvent: LeadEvent = { eventId: `${late}-late`, leadId: late, type: 'page_view', properties: { url: '/pricing' }, occurredAt: new Date().toISOString() };
-  await events.record(lateEvent);
+  const settled = (leadId: string, done: (lead: LeadSnapshot) => boolean, what: string) =>
+    eventually(() => leads.getLead(leadId), (lead): lead is LeadSnapshot => lead !== null && done(lead), `${leadId} ${what}`, 60_000) as Promise<LeadSnapshot>;
+  for (const { kind, leadId } of live) {
+    const count = liveEvents(kind, leadId).now.length;
+    const qualifies = kind === 'mql' || kind === 'enterprise' || kind === 'accepted' || kind === 'rejected';
+    // A round-robin handoff reaches the read side with its owner.
+    await settled(leadId, (lead) => lead.eventCount === count && (!qualifies || (lead.stage === 'mql' && (kind !== 'enterprise' || lead.handoff?.owner !== undefined))), 'to score its first events under version 1');
+  }
+  for (const leadId of ofKind('accepted')) expect((await request(base, 'POST', `/api/handoffs/${leadId}:1/accept`, { note: 'call booked' })).status).toBe(200);
+  for (const leadId of ofKind('rejected')) expect((await request(base, 'POST', `/api/handoffs/${leadId}:1/reject`, { reason: 'no_budget' })).status).toBe(200);
+  // An event that happened before the lead's last one arrives last: the lead folds again from the start.
+  const late = ofKind('late').map((leadId) => liveEvents('late', leadId).late as LeadEvent);
+  expect((await request(base, 'POST', '/api/events/batch', { events: late })).body).toMatchObject({ accepted: late.length });
+  for (const leadId of ofKind('accepted')) await settled(leadId, (lead) => lead.stage === 'sal', 'to be accepted');
+  for (const leadId of ofKind('rejected')) await settled(leadId, (lead) => lead.stage === 'nurture', 'to be rejected');
+  for (const leadId of ofKind('late')) await settled(leadId, (lead) => lead.eventCount === 3, 'to take its late event');
+
+  const models = new Map<number, LifecycleModel>([[1, lifecycleModel(1, v1!.compiled, createScorer(v1!.compiled))]]);
+  // Scored live, every lead's read side is what replaying its input log gives.
+  for (const leadId of leadIds) await expectReplayed(leadId, 1);
+  const before = new Map<string, ReadSide>();
+  for (const leadId of leadIds) before.set(leadId, await readSide(leadId));
+  const inputs = [...before.values()].reduce((sum, lead) => sum + (lead.snapshot.inputCount ?? 0), 0);
+  expect(inputs).toBe(SEEDED * SEEDED_EVENTS + first.length + late.length + ofKind('accepted').length + ofKind('rejected').length + ofKind('enterprise').length);
+
+  // A rescoring under the version the leads were scored under changes nothing: not a score, a
+  // stage, a ledger entry or a handoff; and no workflow is woken.
+  const same = await rescore({ modelVersion: 1 }, 1);
+  expect(same).toMatchObject({ modelVersion: 1, total: leadIds.length, signalled: leadIds.length, rescored: leadIds.length, deferred: 0, woken: 0, events: inputs, done: true });
+  for (const leadId of leadIds) expect({ leadId, ...(await readSide(leadId)) }).toEqual({ leadId, ...before.get(leadId) });
 
   // Version 2 values the pricing page twice as much.
   const graph = ruleGraphSchema.parse({ ...b2bDefaultGraph, nodes: b2bDefaultGraph.nodes.map((n) => (n.id === 'key-page-points' ? { ...n, points: 40 } : n)) });
-  await versions.model.create({ modelId, version: 2, name: graph.name, graph, compiled: compileGraph(graph), changeNote: 'pricing page 40', publishedAt: new Date() });
-
-  const started = await request(base, 'POST', '/api/rescores', {});
-  expect(started).toMatchObject({ status: 202, body: { modelVersion: 2, progress: '/api/rescores/2' } });
-  // Events keep arriving while the rescoring runs.
-  const during = rest.slice(0, 10).map((leadId, i): LeadEvent => ({ eventId: `${leadId}-during`, leadId, type: i % 2 ? 'email_click' : 'page_view', properties: { url: '/pricing' }, occurredAt: new Date().toISOString() }));
-  const sent = await request(base, 'POST', '/api/events/batch', { events: during });
-  expect(sent.body).toMatchObject({ accepted: during.length });
-
-  const progress = await eventually(() => request(base, 'GET', '/api/rescores/2'), (r) => r.body?.done === true, 'the rescoring to finish', 240_000);
-  expect(progress.body).toMatchObject({ modelVersion: 2, done: true });
-  expect(progress.body.signalled).toBe(progress.body.total);
-  expect(progress.body.rescored + progress.body.deferred + progress.body.missing).toBe(progress.body.signalled);
-  expect(progress.body.rescored).toBeGreaterThanOrEqual(LEADS - 11);
-  // Idle leads got their result in the read side, without a workflow task.
-  expect(progress.body.awaitingTurn).toBeGreaterThan(0);
-
-  // The late event is delivered after all (a retry by its sender): the store has it already.
-  expect((await request(base, 'POST', '/api/events', lateEvent)).body).toMatchObject({ status: 'duplicate' });
-
-  // The reference: each lead's events replayed on their own, by the per-lead rescore activity.
-  const reference = createLeadActivities({
-    modelVersion: async (version) => {
-      const found = (await versions.get(modelId, version))!;
-      return { version: found.version, compiled: found.compiled };
-    },
-    eventsForLead: (leadId) => events.forLead(leadId),
-  } as Parameters<typeof createLeadActivities>[0]);
-  const expected = new Map<string, { scores: Record<string, number>; eventCount: number }>();
+  const compiled = compileGraph(graph);
+  await versions.model.create({ modelId, version: 2, name: graph.name, graph, compiled, changeNote: 'pricing page 40', publishedAt: new Date() });
+  models.set(2, lifecycleModel(2, compiled, createScorer(compiled)));
+  // The leads whose stage or handoff version 2 changes: the rescoring wakes their workflows.
+  const changing: string[] = [];
   for (const leadId of leadIds) {
-    const stored = await events.forLead(leadId);
-    const { scores } = await reference.rescoreLead({ leadId, modelVersion: 2 });
-    expected.set(leadId, { scores, eventCount: stored.length });
+    const { snapshot } = await replayed(leadId, 2, before.get(leadId)!.snapshot.inputCount ?? 0);
+    const was = before.get(leadId)!.snapshot;
+    if (snapshot.stage !== was.stage || canonical(snapshot.handoff) !== canonical(was.handoff)) changing.push(leadId);
   }
-  expect(expected.get(late)!.eventCount).toBe(EVENTS + 1);
+  expect(changing).toEqual(expect.arrayContaining([...ofKind('pricing'), ...ofKind('enterprise-v2'), ...ofKind('late'), ...ofKind('mql')]));
+  expect(changing).not.toEqual(expect.arrayContaining(ofKind('quiet').slice(0, 1)));
 
-  const settled = (snapshot: LeadSnapshot | null) => snapshot?.modelVersion === 2 && snapshot.eventCount === expected.get(snapshot.leadId)!.eventCount;
-  for (const leadId of leadIds) await eventually(() => leads.getLead(leadId), settled, `${leadId} to settle under version 2`, 60_000);
-  // The read side is rescored at once, whether a lead's workflow has taken its result yet or not.
-  await expectReadSide(expected);
+  // Events keep arriving while it runs; quiet leads' stay quiet under either version.
+  const during = ofKind('quiet').map((leadId): LeadEvent => ({ eventId: `${leadId}-during`, leadId, type: 'email_open', properties: {}, occurredAt: new Date().toISOString() }));
+  const progress = await rescore({}, 2, async () => {
+    expect((await request(base, 'POST', '/api/events/batch', { events: during })).body).toMatchObject({ accepted: during.length });
+  });
+  expect(progress).toMatchObject({ modelVersion: 2, total: leadIds.length, signalled: leadIds.length, woken: changing.length, done: true });
+  expect(progress.rescored! + progress.deferred!).toBe(progress.signalled);
+  // Only a lead whose workflow wrote meanwhile is left to it.
+  expect(progress.deferred).toBeLessThanOrEqual(during.length);
 
-  // Every lead's next event: a lead whose result waits in its read side takes it first, then
-  // scores the event; its workflow and its read side then agree.
+  // The late event of the first batch, delivered again: the store has it, nothing counts twice.
+  expect((await request(base, 'POST', '/api/events', late[0])).body).toMatchObject({ status: 'duplicate' });
+  for (const leadId of ofKind('quiet')) await settled(leadId, (lead) => lead.eventCount === 3, 'to score the event sent during the rescoring');
+  // A woken lead's workflow acts on what the rescoring changed: it writes once more.
+  for (const leadId of changing) await settled(leadId, (lead) => lead.revision > before.get(leadId)!.snapshot.revision && lead.modelVersion === 2, 'to take the turn the rescoring woke it for');
+  for (const leadId of leadIds) await expectReplayed(leadId, 2);
+  for (const leadId of ofKind('pricing')) expect(await leads.getLead(leadId)).toMatchObject({ stage: 'mql', total: 60, handoff: { status: 'pending', modelVersion: 2 } });
+  // An answered handoff stays answered: the answers are in the log.
+  for (const leadId of ofKind('accepted')) expect(await leads.getLead(leadId)).toMatchObject({ stage: 'sal', total: 95, handoff: { status: 'accepted', modelVersion: 2 } });
+  // Sales never sees a round-robin handoff unassigned, even one the rescoring opened.
+  for (const leadId of [...ofKind('enterprise'), ...ofKind('enterprise-v2')]) expect((await leads.getLead(leadId))?.handoff).toMatchObject({ queue: 'enterprise-sales', status: 'pending', owner: expect.any(String) });
+
+  // Every lead's next event: each workflow (whether the bulk wrote its read side or it woke)
+  // scores it under version 2, and the workflow and its read side agree.
   const next = leadIds.map((leadId): LeadEvent => ({ eventId: `${leadId}-next`, leadId, type: 'email_open', properties: {}, occurredAt: new Date().toISOString() }));
-  expect((await request(base, 'POST', '/api/events/batch', { events: next })).body).toMatchObject({ accepted: LEADS });
+  const countsBefore = new Map<string, number>();
+  for (const leadId of leadIds) countsBefore.set(leadId, (await leads.getLead(leadId))!.eventCount);
+  expect((await request(base, 'POST', '/api/events/batch', { events: next })).body).toMatchObject({ accepted: next.length });
+  for (const leadId of leadIds) await settled(leadId, (lead) => lead.eventCount === countsBefore.get(leadId)! + 1, 'to score its next event');
   for (const leadId of leadIds) {
-    const { scores } = await reference.rescoreLead({ leadId, modelVersion: 2 });
-    expected.set(leadId, { scores, eventCount: expected.get(leadId)!.eventCount + 1 });
-  }
-  for (const leadId of leadIds) await eventually(() => leads.getLead(leadId), settled, `${leadId} to score its next event`, 60_000);
-  await expectReadSide(expected);
-  for (const leadId of leadIds) {
+    await expectReplayed(leadId, 2);
     const state = await temporal.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery);
     expect(state).toEqual(await leads.getLead(leadId));
   }
 
-  /** Each lead's read side has the reference scores, and its ledger adds up to them: nothing lost, nothing counted twice. */
-  async function expectReadSide(want: Map<string, { scores: Record<string, number>; eventCount: number }>): Promise<void> {
-    const ledgerSums = await Ledger.aggregate<{ _id: { leadId: string; score: string }; points: number }>([
-      { $match: { leadId: { $gte: prefix, $lt: `${prefix}~` } } },
-      { $group: { _id: { leadId: '$leadId', score: '$score' }, points: { $sum: '$points' } } },
-    ]);
-    const ledger = new Map<string, Record<string, number>>();
-    for (const { _id, points } of ledgerSums) ledger.set(_id.leadId, { ...ledger.get(_id.leadId), [_id.score]: points });
-    const nonZero = (scores: Record<string, number>) => Object.fromEntries(Object.entries(scores).filter(([, points]) => points !== 0));
-    for (const leadId of leadIds) {
-      const projection = (await leads.getLead(leadId))!;
-      const { scores, eventCount } = want.get(leadId)!;
-      expect({ leadId, scores: nonZero(projection.scores), eventCount: projection.eventCount }).toEqual({ leadId, scores: nonZero(scores), eventCount });
-      expect({ leadId, ledger: nonZero(ledger.get(leadId) ?? {}) }).toEqual({ leadId, ledger: nonZero(projection.scores) });
-    }
+  interface ReadSide {
+    snapshot: LeadSnapshot;
+    ledger: LedgerEntry[];
+    handoffs: Handoff[];
+  }
+
+  async function readSide(leadId: string): Promise<ReadSide> {
+    const snapshot = (await leads.getLead(leadId)) as LeadSnapshot;
+    const ledger = await leads.ledger(leadId, 100_000);
+    const handoffs = await HandoffModel.find({ leadId }, { _id: 0 }).sort({ handoffId: 1 }).lean<Handoff[]>();
+    return { snapshot, ledger, handoffs };
+  }
+
+  /** What the lifecycle core's replay of the lead's stored input log (its first `count` inputs) gives under `version`, as of now. */
+  async function replayed(leadId: string, version: number, count: number): Promise<Omit<ReadSide, 'snapshot'> & { snapshot: Omit<LeadSnapshot, 'revision'> }> {
+    const log = (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId);
+    expect(log, `${leadId}'s input log of ${count} inputs`).toBeDefined();
+    const ledger: LedgerEntry[] = [];
+    const handoffs = new Map<string, Handoff>();
+    const { view } = await replay(leadId, log!, new Date().toISOString(), models.get(version)!, (step) => {
+      ledger.push(...step.ledger);
+      if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
+    });
+    const { revision: _revision, ...snapshot } = view.snapshot;
+    return { snapshot: { ...snapshot, inputCount: log!.length }, ledger, handoffs: [...handoffs.values()].sort((a, b) => a.handoffId.localeCompare(b.handoffId)) };
+  }
+
+  /** The lead's read side is what replaying its stored log under `version` gives: snapshot, every ledger entry, every handoff. */
+  async function expectReplayed(leadId: string, version: number): Promise<void> {
+    const stored = await readSide(leadId);
+    const { revision: _revision, ...snapshot } = stored.snapshot;
+    const want = await replayed(leadId, version, stored.snapshot.inputCount ?? 0);
+    expect({ leadId, ...stored, snapshot }).toEqual({ leadId, ...want });
+  }
+
+  /** Starts a rescoring through the API, runs `meanwhile`, and waits for its progress to say done. */
+  async function rescore(body: { modelVersion?: number }, version: number, meanwhile?: () => Promise<void>): Promise<RescoreProgress> {
+    const started = await request(base, 'POST', '/api/rescores', body);
+    expect(started).toMatchObject({ status: 202, body: { modelVersion: version, progress: `/api/rescores/${version}` } });
+    await meanwhile?.();
+    const done = await eventually(() => request<RescoreProgress>(base, 'GET', `/api/rescores/${version}`), (r) => r.body?.done === true, `the rescoring under version ${version} to finish`, 240_000);
+    return done.body;
   }
 });
 
-/** A lead's 20 events: a mix that gives varied scores, some of them over the MQL threshold. */
+/** A live lead's events by kind; under version 1 → version 2 (pricing page 40): */
+function liveEvents(kind: Kind, leadId: string): { now: LeadEvent[]; late?: LeadEvent } {
+  const event = (n: number, minutesAgo: number, shape: Pick<LeadEvent, 'type' | 'properties' | 'attributes'>): LeadEvent => ({ eventId: `${leadId}-${n}`, leadId, ...shape, occurredAt: daysAgo(minutesAgo / 1_440) });
+  const pricing = { type: 'page_view', properties: { url: '/pricing' } };
+  const blog = { type: 'page_view', properties: { url: '/blog/scoring-101' } };
+  const open = { type: 'email_open', properties: {} };
+  const click = { type: 'email_click', properties: {} };
+  const demo = { type: 'form_submit', properties: { form: 'demo_request' } };
+  const enterprise = { type: 'custom', properties: { name: 'crm_sync' }, attributes: { companySize: 5_000, country: 'US', seniority: 'vp' } };
+  switch (kind) {
+    // 10 → 10: a lead either way.
+    case 'quiet':
+      return { now: [event(1, 120, open), event(2, 110, open)] };
+    // 40 → 60: qualifies under version 2 (inbound, no owner).
+    case 'pricing':
+      return { now: [event(1, 120, pricing), event(2, 110, click)] };
+    // 75 → 95: an MQL either way, its handoff's score changes; sales answers some.
+    case 'mql':
+    case 'accepted':
+    case 'rejected':
+      return { now: [event(1, 120, pricing), event(2, 110, demo)] };
+    // Enterprise (threshold 80, round-robin owners): 110 → 130.
+    case 'enterprise':
+      return { now: [event(1, 120, enterprise), event(2, 110, demo), event(3, 100, pricing)] };
+    // Enterprise 60 → 80: qualifies under version 2 only, into a round-robin queue.
+    case 'enterprise-v2':
+      return { now: [event(1, 120, enterprise), event(2, 110, pricing)] };
+    // 45 → 65, its pricing visit arriving after a later click.
+    case 'late':
+      return { now: [event(1, 120, blog), event(3, 100, click)], late: event(2, 110, pricing) };
+  }
+}
+
+/** A seeded lead's events over the last hours: a mix that gives varied scores, some over the MQL threshold, some enterprise. */
 function timeline(leadId: string, lead: number): LeadEvent[] {
-  const start = Date.now() - 2 * 86_400_000;
+  const start = Date.now() - 4 * 3_600_000;
   const kinds: Array<Pick<LeadEvent, 'type' | 'properties'>> = [
     { type: 'page_view', properties: { url: '/pricing' } },
     { type: 'page_view', properties: { url: '/blog/scoring-101' } },
@@ -172,11 +259,16 @@ function timeline(leadId: string, lead: number): LeadEvent[] {
     { type: 'form_submit', properties: { form: 'newsletter' } },
     { type: 'webinar_attended', properties: {} },
   ];
-  return Array.from({ length: EVENTS }, (_, i) => ({
+  return Array.from({ length: SEEDED_EVENTS }, (_, i) => ({
     eventId: `${leadId}-${String(i).padStart(2, '0')}`,
     leadId,
     ...kinds[(lead * 7 + i * (1 + (lead % 3))) % kinds.length]!,
     ...(i === 0 && { attributes: { companySize: 50 + ((lead * 37) % 2000), country: lead % 4 ? 'US' : 'BR', seniority: lead % 5 ? 'vp' : 'student' } }),
-    occurredAt: new Date(start + i * 3_600_000 + (lead % 60) * 1000).toISOString(),
+    occurredAt: new Date(start + i * 10 * 60_000 + (lead % 60) * 1000).toISOString(),
   }));
+}
+
+/** JSON with keys in order: equal values, equal text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }

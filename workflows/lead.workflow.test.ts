@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { rescoreWorkflowId, type LeadSnapshot } from './lead.definitions';
 import { rescoreWorkflow } from './rescore.workflow';
-import { rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from '../test/support/lead-workflow-harness';
+import { ledgerOf, modelState, rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from '../test/support/lead-workflow-harness';
 
 // The real workflow code on Temporal's time-skipping test server, its activities faked in memory
 // (test/support/lead-workflow-harness.ts).
@@ -27,7 +27,7 @@ describe('leadWorkflow', () => {
       expect(state.stageHistory.map((change) => change.stage)).toEqual(['lead', 'mql']);
       await lead.saveHistory('mql-handoff');
     });
-    expect(writes.flatMap((w) => w.ledger).map((entry) => [entry.eventId, entry.ruleId, entry.points])).toEqual([
+    expect(ledgerOf(writes).map((entry) => [entry.eventId, entry.ruleId, entry.points])).toEqual([
       ['w1-e1', 'visit-points', 5],
       ['w1-e1', 'key-page-points', 20],
       ['w1-e2', 'email-click-points', 15],
@@ -82,7 +82,7 @@ describe('leadWorkflow', () => {
       ]);
       await lead.saveHistory('journey-180-days');
     });
-    const ledger = writes.flatMap((w) => w.ledger);
+    const ledger = ledgerOf(writes);
     expect(ledger.map((e) => [e.sequence, startedDay({} as LeadSnapshot, first, e.occurredAt), e.ruleId, e.points])).toEqual([
       [0, 0, 'visit-points', 5],
       [1, 1, 'email-open-points', 5],
@@ -169,36 +169,37 @@ describe('leadWorkflow', () => {
     });
   });
 
-  it('keeps its read side marked busy through a whole turn, and a turn that writes nothing ends the mark itself', RETRY, async () => {
-    await withLead('busy-mark', async (lead) => {
+  it('scores a late event at its own time: the silent period it breaks is charged once, and the ledger is rewritten from there', RETRY, async () => {
+    await withLead('late', async (lead) => {
       await lead.send('form_submit', { form: 'demo_request' });
-      await lead.send('webinar_attended');
-      await lead.until((s) => s.stage === 'mql', 'MQL');
-      // A turn's last write clears the mark (it replaces the read side).
-      expect(lead.writes.every((write) => write.busy === undefined)).toBe(true);
-
-      // The answer is written as soon as it is applied, but the turn goes on (decay, SLA,
-      // qualification): that write keeps the mark, and the turn, writing nothing more, ends it.
-      const rejected = await lead.answer({ decision: 'reject', reason: 'bad_timing' });
-      expect(lead.writes.at(-1)).toMatchObject({ busy: true, snapshot: { revision: rejected.revision, stage: 'nurture' } });
-      expect(await lead.untilTurnsEnded(1, "the answer's turn to end its mark")).toEqual([rejected.revision]);
-
-      // The timers of the next 31 days (the cool-down's end among them) change nothing for a lead
-      // at 0: turns with no write, each ending its mark.
-      await lead.pass(31);
-      const ended = await lead.untilTurnsEnded(2, 'the timers\' turns to end their mark');
-      expect(ended.every((revision) => revision === rejected.revision)).toBe(true);
-      expect((await lead.state()).revision).toBe(rejected.revision);
-      await lead.saveHistory('busy-until-turn-ends');
+      const first = (await lead.until((s) => s.eventCount === 1, 'first event')).lastActivityAt as string;
+      await lead.pass(40);
+      // 40 quiet days: decay taken at day 30 (inactivity -10, social -8).
+      const quiet = await lead.until((s) => s.ledgerSize === 3, 'decay at day 30');
+      expect(quiet.total).toBe(32);
+      // A CRM backfill brings a page view of day 20: days 0-20 and 20-40 were never 30 quiet days.
+      await lead.sendAt('page_view', new Date(Date.parse(first) + 20 * 86_400_000).toISOString(), { url: '/blog/a' });
+      const refolded = await lead.until((s) => s.eventCount === 2, 'the late event');
+      // Inactivity is not charged (no 30 quiet days); no social activity since day 0 still is.
+      expect(lead.ledger().map((e) => [e.ruleId, e.points, Math.round((Date.parse(e.occurredAt) - Date.parse(first)) / 86_400_000)])).toEqual([
+        ['demo-points', 50, 0],
+        ['visit-points', 5, 20],
+        ['decay-social', -8, 30],
+      ]);
+      expect(refolded.total).toBe(47);
+      // The demo request's entry stands; the ledger is rewritten from the late event on.
+      expect(lead.writes.at(-1)).toMatchObject({ ledgerFrom: 1, replace: true });
+      await lead.saveHistory('late-event-refold');
     });
   });
 
-  it('rescores a lead from its events under a new model version, through a batched rescoring', RETRY, async () => {
+  it('rescores a lead under a new version: its whole log replayed, rule by rule, and a lead that now qualifies is handed off', RETRY, async () => {
     const { writes } = await withLead('rescore-lead', async (lead) => {
       await lead.send('page_view', { url: '/pricing' });
       await lead.send('email_click');
       expect(await lead.until((s) => s.eventCount === 2, 'v1 scoring')).toMatchObject({ total: 40, stage: 'lead', modelVersion: 1 });
 
+      modelState.latest = 2;
       rescoreListings.length = 0;
       const batchSize = 2;
       const progress = await testEnv().client.workflow.execute(rescoreWorkflow, {
@@ -206,21 +207,22 @@ describe('leadWorkflow', () => {
         workflowId: rescoreWorkflowId(2),
         args: [{ modelVersion: 2, batchSize }],
       });
-      // Full batches, then a short one that ends the run; an empty listing only after a full one.
+      // Full batches, then a short one that ends the run.
       const full = Math.floor(stored.size / batchSize);
       expect(rescoreListings).toEqual([...Array<number>(full).fill(batchSize), stored.size % batchSize]);
-      // This test's lead takes the bulk result; the leads of earlier tests ran on other servers.
-      expect(progress).toEqual({ modelVersion: 2, total: stored.size, signalled: stored.size, rescored: 1, awaitingTurn: 0, deferred: 0, missing: stored.size - 1, events: [...stored.values()].flat().length, millis: expect.any(Object), done: true });
+      // This test's lead is rewritten in bulk (and woken: it now qualifies); the leads of earlier tests ran on other servers.
+      expect(progress).toMatchObject({ modelVersion: 2, total: stored.size, signalled: stored.size, rescored: 1, woken: 1, deferred: stored.size - 1, done: true });
 
       const after = await lead.until((s) => s.modelVersion === 2 && s.stage === 'mql', 'rescoring under v2');
       // 5 + 40 + 15 = 60 under version 2: the rescored lead now qualifies.
       expect(after).toMatchObject({ total: 60, scores: { engagement: 60 }, handoff: { modelVersion: 2, qualifiedBy: 'mql' } });
       await lead.saveHistory('bulk-rescore-mql');
     });
-    // The bulk write and the lead's own next write (the handoff) both carry the entry; the store keeps it once by id.
-    const rescoreEntries = new Map(writes.flatMap((w) => w.ledger).filter((e) => e.ruleId === 'rescore').map((e) => [e.entryId, e]));
-    expect([...rescoreEntries.values()]).toEqual([
-      expect.objectContaining({ score: 'engagement', points: 20, modelVersion: 2, reason: 'rescored under version 2: engagement 40 → 60' }),
+    // The replayed ledger, rule by rule under version 2: no lump lines.
+    expect(ledgerOf(writes, 'rescore-lead').map((e) => [e.ruleId, e.points, e.modelVersion])).toEqual([
+      ['visit-points', 5, 2],
+      ['key-page-points', 40, 2],
+      ['email-click-points', 15, 2],
     ]);
   });
 });

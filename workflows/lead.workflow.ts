@@ -1,58 +1,44 @@
 /**
- * One lead's life as a durable workflow. Handlers only enqueue; the loop drains events in
- * batches (one scoring activity and one read-side write per batch), sleeps on a durable timer
- * until the next decay step, SLA or end of a cool-down, and hands the lead to sales when it
- * qualifies. Every state change is a pure function of lead-state.ts (or rescore-state.ts).
+ * One lead's durable life, as a thin shell around the lifecycle core (engine/lifecycle): handlers
+ * only queue inputs; each turn hands them to the core's `turn`, writes what it returns to the
+ * read side, announces it, and sleeps until the core's next deadline. The core runs here, in the
+ * workflow, on the model version a local activity names: a turn costs that local activity and
+ * the read-side write, and never a database read of a model it already has.
  */
 import {
-  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { LeadEvent } from '../engine/types';
-import type { LeadActivities, Notification } from './lead.activities';
+import { nextDeadline } from '../engine/lifecycle/lead-state';
+import { answerProblem, emptyLifecycle, inputId, lifecycleModel, needsWholeLog, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { createScorer } from '../engine/score-event';
+import type { CompiledModel } from '../engine/types';
+import type { LeadActivities } from './lead.activities';
 import {
   leadEventSignal,
   leadStateQuery,
-  rescoreResultUpdate,
-  rescoreSignal,
   salesDecisionUpdate,
-  type BulkRescore,
-  type CarriedState,
-  type RescoreDelivery,
-  type RescoreReply,
+  wakeSignal,
+  type CarriedLead,
   type Handoff,
+  type LeadSnapshot,
   type LeadWorkflowInput,
   type LedgerEntry,
-  type SalesDecisionInput,
+  type Notification,
 } from './lead.definitions';
-import {
-  applyDecay,
-  applyDecision,
-  applyEvent,
-  applySla,
-  initialState,
-  nextDeadline,
-  nextHandoffId,
-  openHandoff,
-  policiesOf,
-  qualification,
-  validateDecision,
-} from './lead-state';
-import { applyRescore, eventDigest, sameDigest } from './rescore-state';
 
-const { scoreEvents, routeLead, writeProjection, rescoreLead } = proxyActivities<LeadActivities>({
+// In the worker, no round trip through the server: asked at the start of every turn.
+const { modelNews } = proxyLocalActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
-// In the worker, no round trip through the server: it runs at the start of every turn.
-const { beginTurn, endTurn } = proxyLocalActivities<LeadActivities>({
+const { writeProjection, ownerFor, inputLog } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -62,278 +48,205 @@ const { notify } = proxyActivities<LeadActivities>({
   retry: { maximumAttempts: 8, maximumInterval: '5 minutes' },
 });
 
-/** Events scored by one activity call; bounds the activity's payload. */
-const MAX_BATCH = 200;
+/** Inputs folded by one turn at most: bounds a turn's work and its write. */
+const MAX_BATCH = 500;
 /**
- * A run continues as new after this many events even before Temporal suggests it. A signal that
- * arrives while a continue-as-new completes makes the server retry that task (temporal#1289), so
- * under a burst the switch can take a while; this keeps the run far from the server's limit of
- * 10,000 signals per run.
+ * A run continues as new after this many signals even before Temporal suggests it. A signal
+ * that arrives while a continue-as-new completes makes the server retry that task
+ * (temporal#1289), so under a burst the switch can take a while; this keeps the run far from the
+ * server's limit of 10,000 signals per run.
  */
-const EVENTS_PER_RUN = 3_000;
-/** Runs started before bulk rescorings were stored in the read side did not begin their turns so. */
-const TAKE_STORED_RESCORE = 'take-stored-rescore';
-/** Runs started before a turn kept its busy mark to its end wrote mid-turn without it, and left it on a turn that wrote nothing. */
-const BUSY_UNTIL_TURN_ENDS = 'busy-until-turn-ends';
+const SIGNALS_PER_RUN = 3_000;
+/**
+ * A lead carries its input log across continue-as-new up to this many inputs; a longer one stays
+ * in the input store, loaded when a late input or a rescoring needs it (payloads stay small).
+ */
+const CARRIED_LOG = 1_000;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
-  const state: CarriedState = input.carried ?? initialState(input.leadId, now());
-  const seenEventIds = new Set(state.seenEventIds);
-  const pendingEvents: LeadEvent[] = state.pendingEvents;
-  // Each answer waits for its own turn: one handoff can be answered twice (accept, then qualify).
-  const pendingDecisions: Array<SalesDecisionInput & { turn: number }> = [];
-  let turns = 0;
-  let answeredTurns = 0;
+  const carried: CarriedLead = input.carried ?? { lifecycle: emptyLifecycle(input.leadId), pending: [], revision: 0, logged: 0 };
+  let lifecycle: Lifecycle = carried.lifecycle;
+  const pending: LeadInput[] = carried.pending;
+  let revision = carried.revision;
+  let logged = carried.logged;
+  let rescoredUnder = carried.rescoredUnder;
+  let view: LeadSnapshot = { ...lifecycle.settled.snapshot, revision };
+  const known = new Set([...(carried.knownIds ?? []), ...[...lifecycle.log, ...pending].map(inputId)]);
+  /** Answers the last turns applied (true) or found closed (their reason). */
+  const answered = new Map<string, true | string>();
+  let model: LifecycleModel | undefined;
 
-  let eventsThisRun = 0;
+  let signals = 0;
   setHandler(leadEventSignal, (event) => {
-    eventsThisRun += 1;
+    signals += 1;
+    const queued: LeadInput = { kind: 'event', event };
     // A duplicate event id has no effect, within this run and across continue-as-new.
-    if (seenEventIds.has(event.eventId)) return;
-    seenEventIds.add(event.eventId);
-    pendingEvents.push(event);
+    if (known.has(inputId(queued))) return;
+    known.add(inputId(queued));
+    pending.push(queued);
   });
 
-  setHandler(leadStateQuery, () => state.snapshot);
-
-  // A later request for a rescoring supersedes one not yet done.
-  setHandler(rescoreSignal, ({ modelVersion }) => void (state.pendingRescore = modelVersion));
-
-  // A bulk rescoring's result waits for the top of the loop's next turn, which answers it before
-  // any activity runs: the update completes in the workflow task that delivered it.
-  const pendingResults: Array<{ delivery: RescoreDelivery; turn: number }> = [];
-  const resultReplies = new Map<number, RescoreReply>();
-  let resultTurns = 0;
-  setHandler(rescoreResultUpdate, async (delivery) => {
-    const turn = ++resultTurns;
-    pendingResults.push({ delivery, turn });
-    await condition(() => resultReplies.has(turn));
-    const reply = resultReplies.get(turn) as RescoreReply;
-    resultReplies.delete(turn);
-    return reply;
+  setHandler(leadStateQuery, () => view);
+  let woken = false;
+  // A rescoring that changed this lead's stage or handoff asks for a turn now, under its version.
+  let askedRescore: number | undefined;
+  setHandler(wakeSignal, ({ rescore }) => {
+    woken = true;
+    askedRescore = rescore;
   });
-  /**
-   * Takes a bulk rescoring only if it was computed from exactly the events this lead has applied;
-   * otherwise the lead replays its own stored events (the rescore signal's path) once its queue
-   * is empty, so an event that arrived meanwhile is neither lost nor counted twice.
-   */
-  const takeResult = (delivery: RescoreDelivery): RescoreReply => {
-    const queued = new Set(pendingEvents.map((event) => event.eventId));
-    const applied = eventDigest([...seenEventIds].filter((id) => !queued.has(id)));
-    if (!sameDigest(applied, delivery.events)) {
-      state.pendingRescore = delivery.modelVersion;
-      return { status: 'deferred', reason: `the lead has applied ${applied.count} events, the result was computed from ${delivery.events.count}` };
-    }
-    const ledger = applyRescore(state, delivery.rescored, now());
-    // The rescoring writes this revision in bulk; the lead's own next write supersedes it.
-    state.snapshot.revision += 1;
-    state.unsavedLedger = [...(state.unsavedLedger ?? []), ...ledger];
-    return { status: 'applied', write: { snapshot: { ...state.snapshot }, ledger: [...state.unsavedLedger], handoffs: [] } };
-  };
-  /**
-   * A bulk rescoring stored in the lead's read side (it was idle, and the result needs no action
-   * at once) is taken at the start of the lead's next turn, before anything else: its read side
-   * shows the result from the moment it was stored, and this makes the workflow agree before it
-   * acts or writes. The turn then writes, which clears the stored result and the busy mark.
-   */
-  const takeStored = (stored: BulkRescore, changes: Changes) => {
-    if (takeResult(stored.delivery).status === 'deferred') {
-      // Computed from other events than this lead applied: not expected, since a turn marks the
-      // lead busy before it applies anything and a busy lead is never written in bulk. Go past
-      // the stored result (revision and ledger) and replay the lead's own events.
-      state.snapshot.revision = stored.base + 1;
-      state.snapshot.ledgerSize = Math.max(state.snapshot.ledgerSize, stored.ledgerSize);
-    }
-    changes.touch();
-  };
 
   setHandler(
     salesDecisionUpdate,
     async (decision) => {
-      const turn = ++turns;
-      pendingDecisions.push({ ...decision, turn });
-      await condition(() => answeredTurns >= turn);
-      return state.snapshot;
+      const queued: LeadInput = { kind: 'answer', answer: decision, at: now() };
+      const id = inputId(queued);
+      known.add(id);
+      pending.push(queued);
+      await condition(() => answered.has(id));
+      const outcome = answered.get(id);
+      answered.delete(id);
+      // Closed before its turn (an SLA ran out, a late event moved the lead): refused as a conflict.
+      if (outcome !== true) throw ApplicationFailure.nonRetryable(outcome ?? 'not applied', 'HandoffClosed');
+      return view;
     },
-    { validator: (decision) => validateDecision(state, decision, pendingDecisions) },
+    {
+      validator: (decision) => {
+        const problem = answerProblem(lifecycle.settled, decision);
+        if (problem) throw new Error(problem);
+        if (pending.some((queued) => queued.kind === 'answer' && queued.answer.handoffId === decision.handoffId)) throw new Error(`handoff ${decision.handoffId} is being answered already`);
+      },
+    },
   );
 
-  const timeToContinue = () => workflowInfo().continueAsNewSuggested || eventsThisRun >= EVENTS_PER_RUN;
+  const timeToContinue = () => workflowInfo().continueAsNewSuggested || signals >= SIGNALS_PER_RUN;
   // Notifications on their way: the loop never waits for slow receivers; those still on their
   // way at continue-as-new are sent again by the next run (receivers drop repeats by key).
   const delivering = new Map<string, Notification>();
   const deliver = (notification: Notification) => {
     delivering.set(notification.key, notification);
     void notify(notification)
-      .catch(ignoreActivityFailure)
+      .catch(() => undefined)
       .finally(() => delivering.delete(notification.key));
   };
-  for (const notification of state.undelivered ?? []) deliver(notification);
-  state.undelivered = undefined;
+  for (const notification of carried.undelivered ?? []) deliver(notification);
 
   for (;;) {
-    const deadline = nextDeadline(state, now());
-    const waitMs = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-    if (waitMs === undefined || waitMs > 0) {
-      await condition(() => pendingEvents.length > 0 || pendingDecisions.length > 0 || pendingResults.length > 0 || state.pendingRescore !== undefined || timeToContinue(), waitMs);
+    const deadline = nextDeadline(lifecycle.settled, lifecycle.settled.asOf ?? now());
+    const waitMs = deadline === undefined ? undefined : Math.max(0, Date.parse(deadline) - Date.now());
+    if (pending.length === 0 && (waitMs === undefined || waitMs > 0)) {
+      await condition(() => pending.length > 0 || woken || timeToContinue(), waitMs);
     }
-    const changes = new Changes(state, deliver);
+    woken = false;
 
-    let bulkWrites = false;
-    for (const { delivery, turn } of pendingResults.splice(0)) {
-      const reply = takeResult(delivery);
-      resultReplies.set(turn, reply);
-      bulkWrites ||= reply.status === 'applied';
+    const news = await modelNews({ version: model?.version ?? null, rescoredUnder: rescoredUnder ?? null, ...(askedRescore !== undefined && { rescore: askedRescore }) });
+    askedRescore = undefined;
+    if (news.compiled || !model) model = buildModel(news.version, news.compiled as CompiledModel);
+    const before = lifecycle;
+    const inputs = pending.splice(0, MAX_BATCH);
+    const rescoring = news.rescore !== undefined && news.rescore.version !== rescoredUnder;
+    if (lifecycle.trimmed && (rescoring || needsWholeLog(lifecycle, inputs))) {
+      lifecycle = { settled: lifecycle.settled, log: await inputLog({ leadId: input.leadId, count: logged }) };
     }
-    const turnMarked = patched(TAKE_STORED_RESCORE);
-    if (turnMarked) {
-      const stored = await beginTurn({ leadId: state.snapshot.leadId, revision: state.snapshot.revision });
-      if (stored) takeStored(stored, changes);
-    }
-
-    if (pendingDecisions.length > 0) {
-      const decisions = pendingDecisions.splice(0);
-      for (const { turn: _turn, ...decision } of decisions) {
-        const { handoff, ledger } = applyDecision(state, decision, now());
-        changes.add(ledger, handoff, 'handoff.answered');
+    let result = await turn(lifecycle, inputs, now(), model);
+    let ledgerFrom = result.ledgerFrom;
+    let ledger = result.ledger;
+    let handoffs = result.handoffs;
+    // A round-robin handoff gets its owner before anything is written: sales never sees it unassigned.
+    if (result.needsOwner) {
+      const owner = await ownerFor({ modelVersion: model.version, ...result.needsOwner });
+      if (owner !== undefined) {
+        const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId: result.needsOwner.handoffId, owner, at: now() }], now(), model);
+        ledger = [...ledger.slice(0, assigned.ledgerFrom - ledgerFrom), ...assigned.ledger];
+        handoffs = [...new Map([...handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()];
+        result = { ...assigned, applied: [...result.applied, ...assigned.applied], ignored: result.ignored, ledgerFrom };
       }
-      await changes.save(state, patched(BUSY_UNTIL_TURN_ENDS));
-      answeredTurns = Math.max(answeredTurns, ...decisions.map((decision) => decision.turn));
+    }
+    // A rescoring asked for under a version this lead has not replayed its log under yet.
+    if (news.rescore && rescoring) {
+      const under = news.rescore.version === model.version ? model : buildModel(news.rescore.version, news.rescore.compiled as CompiledModel);
+      const replayed = await replayWhole(result.lifecycle, now(), under);
+      result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled };
+      ({ ledger, handoffs } = replayed);
+      ledgerFrom = 0;
+      rescoredUnder = news.rescore.version;
+    }
+    lifecycle = result.lifecycle;
+
+    const changed = ledger.length > 0 || handoffs.length > 0 || result.applied.length > 0 || ledgerFrom < before.settled.snapshot.ledgerSize || JSON.stringify(before.settled.snapshot) !== JSON.stringify(lifecycle.settled.snapshot);
+    if (changed) {
+      revision += 1;
+      const snapshot = { ...lifecycle.settled.snapshot, revision, inputCount: logged + result.applied.length };
+      const replace = ledgerFrom < before.settled.snapshot.ledgerSize;
+      await writeProjection({ snapshot, ledgerFrom, ledger, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });
+      logged += result.applied.length;
+      view = snapshot;
+      for (const notification of announce(before.settled.snapshot, snapshot, handoffs)) deliver(notification);
+    }
+    // Sales hears back once its answer is written.
+    for (const queued of inputs) {
+      if (queued.kind !== 'answer') continue;
+      const id = inputId(queued);
+      answered.set(id, result.ignored.get(id) ?? (result.applied.includes(queued) ? true : `the answer to ${queued.answer.handoffId} was given already`));
     }
 
-    if (pendingEvents.length > 0) await scoreBatch(state, pendingEvents.splice(0, MAX_BATCH), changes);
-
-    if (state.pendingRescore !== undefined && pendingEvents.length === 0) {
-      const modelVersion = state.pendingRescore;
-      // Only the events this lead has applied: one stored but not yet delivered is scored when it arrives.
-      const eventIds = patched('rescore-applied-events-only') ? [...seenEventIds] : undefined;
-      const rescored = await rescoreLead({ leadId: state.snapshot.leadId, modelVersion, ...(eventIds && { eventIds }) });
-      // Only the newest request counts; one that came in meanwhile runs next turn.
-      if (state.pendingRescore === modelVersion) state.pendingRescore = undefined;
-      changes.touch();
-      changes.add(applyRescore(state, rescored, now()));
-    }
-
-    const decayed = applyDecay(state, now());
-    changes.add(decayed.ledger, decayed.handoff, 'handoff.withdrawn');
-    const sla = applySla(state, now());
-    if (sla) changes.add([], sla, sla.status === 'expired' ? 'handoff.expired' : 'handoff.escalated');
-    await qualify(state, changes);
-    const wrote = await changes.save(state);
-    // A turn that wrote nothing (say, a timer that changed nothing) ends its busy mark itself;
-    // otherwise this lead would get its next bulk rescoring by update. A result the bulk writes
-    // for this turn clears the mark with that write.
-    if (turnMarked && !wrote && !bulkWrites && patched(BUSY_UNTIL_TURN_ENDS)) await endTurn({ leadId: state.snapshot.leadId, revision: state.snapshot.revision });
-
-    if (timeToContinue() && pendingDecisions.length === 0) {
+    if (timeToContinue() && pending.length === 0) {
       await condition(allHandlersFinished);
-      // Accepted but unscored events travel with the state; none is lost or counted twice.
+      // A long log stays in the input store (every applied input is written there); its ids travel.
+      const trim = lifecycle.trimmed || lifecycle.log.length > CARRIED_LOG;
+      const carriedLifecycle: Lifecycle = trim ? { settled: lifecycle.settled, log: [], trimmed: true } : lifecycle;
+      // Inputs not yet folded travel with the state; none is lost or counted twice.
       await continueAsNew<typeof leadWorkflow>({
-        leadId: state.snapshot.leadId,
-        carried: { ...state, seenEventIds: [...seenEventIds], pendingEvents: [...pendingEvents], ...(delivering.size > 0 && { undelivered: [...delivering.values()] }) },
+        leadId: input.leadId,
+        carried: {
+          lifecycle: carriedLifecycle,
+          pending: [...pending],
+          revision,
+          logged,
+          ...(trim && { knownIds: [...known] }),
+          ...(rescoredUnder !== undefined && { rescoredUnder }),
+          ...(delivering.size > 0 && { undelivered: [...delivering.values()] }),
+        },
       });
     }
   }
 }
 
-/** Scores a batch, applies it event by event, and hands the lead off when it qualifies. */
-async function scoreBatch(state: CarriedState, batch: LeadEvent[], changes: Changes): Promise<void> {
-  const scored = await scoreEvents({ events: batch, memory: state.memory });
-  state.policies = policiesOf(scored);
-  for (const [index, result] of scored.results.entries()) {
-    const handoffBefore = state.snapshot.handoff?.status;
-    changes.applied(batch[index] as LeadEvent, state.snapshot.eventCount);
-    changes.add(applyEvent(state, batch[index] as LeadEvent, { ...result, limits: scored.limits }, now()));
-    if (handoffBefore === 'pending' && state.snapshot.handoff?.status === 'withdrawn') changes.add([], state.snapshot.handoff, 'handoff.withdrawn');
-    await qualify(state, changes);
-  }
+/** The core's model for a version, built once per version in this run (engines are costly to build). */
+function buildModel(version: number, compiled: CompiledModel): LifecycleModel {
+  return lifecycleModel(version, compiled, createScorer(compiled));
 }
 
-async function qualify(state: CarriedState, changes: Changes): Promise<void> {
-  const source = qualification(state, now());
-  if (!source || !state.policies) return;
-  const handoffId = nextHandoffId(state.snapshot);
-  const routed = await routeLead({ modelVersion: state.policies.modelVersion, sourceId: source.sourceId, attributes: state.snapshot.attributes, handoffId });
-  changes.add([], openHandoff(state, source, handoffId, routed, now()), 'handoff.created');
+/** The lead's whole log replayed under `model` up to `now`: a rescoring. */
+async function replayWhole(lifecycle: Lifecycle, at: string, model: LifecycleModel): Promise<{ lifecycle: Lifecycle; ledger: LedgerEntry[]; handoffs: Handoff[] }> {
+  const ledger: LedgerEntry[] = [];
+  const handoffs = new Map<string, Handoff>();
+  const { lifecycle: replayed } = await replay(lifecycle.settled.snapshot.leadId, lifecycle.log, at, model, (step) => {
+    ledger.push(...step.ledger);
+    if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
+  });
+  return { lifecycle: replayed, ledger, handoffs: [...handoffs.values()] };
 }
 
-/** What one turn of the loop changed: written in one projection write, then announced. */
-class Changes {
-  private ledger: LedgerEntry[] = [];
-  private handoffs = new Map<string, Handoff>();
-  private notifications: Notification[] = [];
-  private touched = false;
-  private appliedEvents?: { from: number; events: LeadEvent[] };
-  /** Stage changes before this turn: the ones after it are announced. */
-  private stagesAnnounced: number;
-
-  constructor(
-    state: CarriedState,
-    private readonly deliver: (notification: Notification) => void,
-  ) {
-    this.stagesAnnounced = state.snapshot.stageHistory.length;
+/** What a write changed that webhooks announce: stage changes, and each handoff's news. */
+function announce(before: LeadSnapshot, after: LeadSnapshot, handoffs: readonly Handoff[]): Notification[] {
+  const lead = { leadId: after.leadId, stage: after.stage, total: after.total, grade: after.grade };
+  const notifications: Notification[] = [];
+  const previous = before.handoff;
+  for (const handoff of handoffs) {
+    const was = previous?.handoffId === handoff.handoffId ? previous : undefined;
+    const closed: Notification['type'] = handoff.status === 'expired' ? 'handoff.expired' : handoff.status === 'withdrawn' ? 'handoff.withdrawn' : 'handoff.answered';
+    const news: Array<Notification['type']> = [];
+    if (!was) news.push('handoff.created');
+    if (was && was.escalations !== handoff.escalations) news.push('handoff.escalated');
+    // Closed, or answered again (accepted, then qualified): each decision is news of its own.
+    if (handoff.status !== 'pending' && (was?.status !== handoff.status || was.decidedAt !== handoff.decidedAt)) news.push(closed);
+    for (const type of news) notifications.push({ type, handoff: { ...handoff }, key: `${handoff.handoffId}:${type}:${handoff.escalations}${type === closed ? `:${handoff.decidedAt}` : ''}`, lead });
   }
-
-  /** The snapshot changed (an event was applied) even if no ledger entry came of it. */
-  touch(): void {
-    this.touched = true;
-  }
-
-  /** An event was applied as the lead's event number `from` (for its packed history). */
-  applied(event: LeadEvent, from: number): void {
-    this.touched = true;
-    if (!this.appliedEvents) this.appliedEvents = { from, events: [] };
-    this.appliedEvents.events.push(event);
-  }
-
-  add(ledger: LedgerEntry[], handoff?: Handoff | null, type?: Notification['type']): void {
-    if (ledger.length > 0 || handoff) this.touched = true;
-    this.ledger.push(...ledger);
-    if (handoff) {
-      this.handoffs.set(handoff.handoffId, { ...handoff });
-      if (type) this.notifications.push({ type, handoff: { ...handoff }, key: `${handoff.handoffId}:${type}:${handoff.escalations}` });
-    }
-  }
-
-  /** Writes the turn's changes, if any (`turnGoesOn`: keep the read side's busy mark); true if it wrote. */
-  async save(state: CarriedState, turnGoesOn = false): Promise<boolean> {
-    if (!this.touched) return false;
-    state.snapshot.revision += 1;
-    // A bulk rescoring's entries go again with this write, in case its own write was lost.
-    const ledger = state.unsavedLedger ? [...state.unsavedLedger, ...this.ledger] : this.ledger;
-    await writeProjection({
-      snapshot: { ...state.snapshot },
-      ledger,
-      handoffs: [...this.handoffs.values()],
-      ...(this.appliedEvents && { applied: this.appliedEvents }),
-      ...(turnGoesOn && { busy: true as const }),
-    });
-    if (state.unsavedLedger) delete state.unsavedLedger;
-    const lead = { leadId: state.snapshot.leadId, stage: state.snapshot.stage, total: state.snapshot.total, grade: state.snapshot.grade };
-    // Runs started before this change waited for every receiver, and announced handoffs only.
-    if (patched('notify-in-background-with-stage-changes')) {
-      const { stageHistory, handoff } = state.snapshot;
-      stageHistory.slice(this.stagesAnnounced).forEach((change, i) => {
-        const index = this.stagesAnnounced + i;
-        this.notifications.push({ type: 'stage.changed', handoff: handoff ? { ...handoff } : null, stage: { ...change }, key: `${lead.leadId}:stage:${index}` });
-      });
-      this.stagesAnnounced = stageHistory.length;
-      for (const notification of this.notifications) this.deliver({ ...notification, lead });
-    } else {
-      for (const notification of this.notifications) await notify({ ...notification, lead }).catch(ignoreActivityFailure);
-    }
-    this.ledger = [];
-    this.handoffs.clear();
-    this.notifications = [];
-    this.appliedEvents = undefined;
-    this.touched = false;
-    return true;
-  }
-}
-
-/** The read side already has the change; a receiver that never answers only misses the ping. */
-function ignoreActivityFailure(err: unknown): void {
-  if (!(err instanceof ActivityFailure)) throw err;
+  after.stageHistory.slice(Math.min(before.stageHistory.length, after.stageHistory.length)).forEach((change, i) => {
+    const index = Math.min(before.stageHistory.length, after.stageHistory.length) + i;
+    notifications.push({ type: 'stage.changed', handoff: after.handoff ? { ...after.handoff } : null, stage: { ...change }, key: `${after.leadId}:stage:${index}`, lead });
+  });
+  return notifications;
 }
 
 function now(): string {

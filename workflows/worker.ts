@@ -8,19 +8,21 @@ import { openRepositories } from '../api/db/repositories';
 import { parseEnv } from '../api/env';
 import { createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
-import { leadWorkflowId, rescoreResultUpdate } from './lead.definitions';
+import { leadWorkflowId, wakeSignal } from './lead.definitions';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
-const { versions: models, leads, counters, events, histories, webhooks } = db;
+const { versions: models, leads, counters, histories, webhooks } = db;
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-// The bulk rescoring hands each lead's workflow its result through a client of its own.
+// A rescoring gives leads whose stage or handoff it changed a turn, through a client of its own.
 const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
 async function modelVersion(version: number) {
   const found = await models.get(env.LEADFLOW_MODEL_ID, version);
+  // Thrown errors are retried: the API publishes the default model on its first start.
   if (!found) throw new Error(`model "${env.LEADFLOW_MODEL_ID}" has no version ${version}`);
+  // Retried like the above: inputs are scored once a usable version is published.
   if (found.problem) throw new Error(found.problem);
   return { version: found.version, compiled: found.compiled };
 }
@@ -29,43 +31,32 @@ const worker = await createLeadWorker({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
   deps: {
-    async currentModel() {
-      const latest = await models.latest(env.LEADFLOW_MODEL_ID);
-      // Thrown errors are retried: the API publishes the default model on its first start.
-      if (!latest) throw new Error(`no published version of model "${env.LEADFLOW_MODEL_ID}" yet`);
-      // Retried like the above: events are scored once a usable version is published.
-      if (latest.problem) throw new Error(latest.problem);
-      return { version: latest.version, compiled: latest.compiled };
-    },
+    modelState: () => models.state(env.LEADFLOW_MODEL_ID),
     modelVersion,
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
-    beginTurn: (leadId) => leads.beginTurn(leadId),
-    endTurn: (leadId, revision) => leads.endTurn(leadId, revision),
     async writeProjection(write) {
-      // The history first: a lead whose write is retried appends nothing twice.
-      if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.events);
+      // The input log first: a lead whose write is retried appends nothing twice.
+      if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
       await leads.writeProjection(write);
     },
+    inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
-    eventsForLead: (leadId, eventIds) => events.forLead(leadId, eventIds),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
     countLeads: () => leads.countLeads(),
   },
   rescoreDeps: {
     modelVersion,
+    requestRescore: (version) => models.requestRescore(env.LEADFLOW_MODEL_ID, version),
     leadsToRescore: (after, limit) => leads.leadsToRescore(after, limit),
     completeHistories: (of) => histories.completeHistories(of),
-    storeRescores: (items) => leads.storeRescores(items),
-    eventsOfLeadRange: (first, last) => events.forLeadRange(first, last),
-    async deliverRescore(leadId, delivery) {
-      try {
-        return await client.workflow.getHandle(leadWorkflowId(leadId)).executeUpdate(rescoreResultUpdate, { args: [delivery] });
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { status: 'missing' };
-        throw err;
-      }
+    writeRescores: (items) => leads.writeRescores(items),
+    async wake(leadIds, rescore) {
+      // A lead whose workflow was ended has nothing to act on.
+      const woken = leadIds.map((leadId) => client.workflow.getHandle(leadWorkflowId(leadId)).signal(wakeSignal, { rescore }).catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }));
+      await Promise.all(woken);
     },
-    writeProjections: (writes) => leads.writeProjections(writes),
   },
 });
 

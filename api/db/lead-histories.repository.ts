@@ -1,21 +1,22 @@
 /**
- * Each lead's applied events, packed: what a bulk rescoring replays. The events collection keeps
- * one document per event (for deduplication and the API); reading 50 of those per lead costs
- * FerretDB about 6 ms, while one packed document of the same 50 events costs about 0.4 ms
- * (measured on this machine; README "Rescoring"). So the lead's workflow also appends the events
- * it applies here, in the order it applied them, with its read-side write.
+ * Each lead's input log, packed: every input its workflow applied (events, sales answers, owners
+ * of round-robin handoffs), what a rescoring and a simulation of a real lead replay. The events
+ * collection keeps one document per event (for deduplication and the API); reading 50 of those
+ * per lead costs FerretDB about 6 ms, while one packed document of the same 50 costs about 0.4 ms
+ * (measured on this machine; README "Rescoring"). So the lead's workflow appends the inputs it
+ * applies here, in the order it applied them, with its read-side write.
  *
- * A lead's history is split into segments of SEGMENT_EVENTS events: document `<leadId>#<k>` holds
- * events k·SEGMENT_EVENTS onwards as JSON lines in one string (a string is what FerretDB decodes
- * fastest) and their `count`. A history is complete when its segments hold exactly as many events
- * as the lead has applied; a lead from before this store (or one whose append was lost) has an
- * incomplete one, and rescoring then reads its events from the events collection instead.
+ * A lead's log is split into segments of SEGMENT_INPUTS inputs: document `<leadId>#<k>` holds
+ * inputs k·SEGMENT_INPUTS onwards as JSON lines in one string (a string is what FerretDB decodes
+ * fastest) and their `count`. A log is complete when its segments hold exactly as many inputs as
+ * the lead's read side counts (`inputCount`); one whose append was lost is incomplete, and the
+ * lead's own workflow then replays it instead.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { LeadEvent } from '../../engine/types';
+import type { LeadInput } from '../../engine/lifecycle/lifecycle';
 import { modelFor } from './connect';
 
-export const SEGMENT_EVENTS = 500;
+export const SEGMENT_INPUTS = 500;
 /** Segment ids per `$in` read. */
 const IDS_PER_QUERY = 1_000;
 
@@ -45,17 +46,17 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
     model: Segment,
 
     /**
-     * Appends the events a lead applied as its events number `from`, `from + 1`, ... Safe to
-     * repeat (a retried activity): events already there are not added again. Events that would
+     * Appends the inputs a lead applied as its inputs number `from`, `from + 1`, ... Safe to
+     * repeat (a retried activity): inputs already there are not added again. Inputs that would
      * leave a gap (the history misses earlier ones) are not added: the history stays incomplete.
      */
-    async append(leadId: string, from: number, events: readonly LeadEvent[]): Promise<void> {
+    async append(leadId: string, from: number, events: readonly LeadInput[]): Promise<void> {
       let at = from;
       let rest = events;
       while (rest.length > 0) {
-        const segment = Math.floor(at / SEGMENT_EVENTS);
-        const offset = at - segment * SEGMENT_EVENTS;
-        const part = rest.slice(0, SEGMENT_EVENTS - offset);
+        const segment = Math.floor(at / SEGMENT_INPUTS);
+        const offset = at - segment * SEGMENT_INPUTS;
+        const part = rest.slice(0, SEGMENT_INPUTS - offset);
         await appendToSegment(leadId, segment, offset, part);
         at += part.length;
         rest = rest.slice(part.length);
@@ -63,10 +64,10 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
     },
 
     /** Whole histories of leads that have none yet (seeding), in one insert for many leads. */
-    async insertHistories(histories: ReadonlyArray<{ leadId: string; events: readonly LeadEvent[] }>): Promise<void> {
+    async insertHistories(histories: ReadonlyArray<{ leadId: string; events: readonly LeadInput[] }>): Promise<void> {
       const segments = histories.flatMap(({ leadId, events }) =>
-        Array.from({ length: Math.ceil(events.length / SEGMENT_EVENTS) }, (_, k) => {
-          const part = events.slice(k * SEGMENT_EVENTS, (k + 1) * SEGMENT_EVENTS);
+        Array.from({ length: Math.ceil(events.length / SEGMENT_INPUTS) }, (_, k) => {
+          const part = events.slice(k * SEGMENT_INPUTS, (k + 1) * SEGMENT_INPUTS);
           return { _id: segmentId(leadId, k), leadId, count: part.length, events: part.map((event) => JSON.stringify(event)).join('\n') };
         }),
       );
@@ -74,31 +75,31 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
     },
 
     /**
-     * The complete histories of these leads (each lead's `eventCount` says how many events it has
+     * The complete input logs of these leads (each lead's `inputCount` says how many inputs it has
      * applied), in applied order; a lead whose history is incomplete is left out.
      */
-    async completeHistories(leads: ReadonlyArray<{ leadId: string; eventCount: number }>): Promise<Map<string, LeadEvent[]>> {
-      const ids = leads.flatMap(({ leadId, eventCount }) => Array.from({ length: Math.ceil(eventCount / SEGMENT_EVENTS) }, (_, k) => segmentId(leadId, k)));
+    async completeHistories(leads: ReadonlyArray<{ leadId: string; inputCount: number }>): Promise<Map<string, LeadInput[]>> {
+      const ids = leads.flatMap(({ leadId, inputCount }) => Array.from({ length: Math.ceil(inputCount / SEGMENT_INPUTS) }, (_, k) => segmentId(leadId, k)));
       const segments = new Map<string, HistorySegment>();
       for (let first = 0; first < ids.length; first += IDS_PER_QUERY) {
         const rows = await Segment.find({ _id: { $in: ids.slice(first, first + IDS_PER_QUERY) } }).lean<HistorySegment[]>();
         for (const row of rows) segments.set(row._id, row);
       }
-      const histories = new Map<string, LeadEvent[]>();
-      for (const { leadId, eventCount } of leads) {
-        const events: LeadEvent[] = [];
-        for (let k = 0; k * SEGMENT_EVENTS < eventCount; k++) {
+      const histories = new Map<string, LeadInput[]>();
+      for (const { leadId, inputCount } of leads) {
+        const events: LeadInput[] = [];
+        for (let k = 0; k * SEGMENT_INPUTS < inputCount; k++) {
           const segment = segments.get(segmentId(leadId, k));
           if (!segment) break;
-          for (const line of segment.events.split('\n')) events.push(JSON.parse(line) as LeadEvent);
+          for (const line of segment.events.split('\n')) events.push(JSON.parse(line) as LeadInput);
         }
-        if (events.length === eventCount) histories.set(leadId, events);
+        if (events.length === inputCount) histories.set(leadId, events);
       }
       return histories;
     },
   };
 
-  async function appendToSegment(leadId: string, segment: number, offset: number, events: readonly LeadEvent[]): Promise<void> {
+  async function appendToSegment(leadId: string, segment: number, offset: number, events: readonly LeadInput[]): Promise<void> {
     const _id = segmentId(leadId, segment);
     const lines = events.map((event) => JSON.stringify(event)).join('\n');
     // One writer per lead (its workflow, one turn at a time), so a read, then a write guarded by

@@ -3,16 +3,14 @@
  * handoffs. Every write is idempotent, so a retried activity never writes twice.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite, StoredRescore } from '../../workflows/lead.definitions';
-import type { RescoredChange, RescoreView } from '../../workflows/rescore-state';
+import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
 
 // Each collection's natural key is its `_id` (see natural-keys.ts): the one key FerretDB indexes.
 export type Keyed<T> = T & { _id: string };
 
-/** A lead as stored: its snapshot, and what a turn of its workflow or a bulk rescoring leaves there. */
-type StoredLead = Keyed<LeadSnapshot> & { busy?: boolean; rescore?: StoredRescore };
+type StoredLead = Keyed<LeadSnapshot>;
 
 const leadSchema = new Schema<StoredLead>(
   {
@@ -31,9 +29,7 @@ const leadSchema = new Schema<StoredLead>(
     handoff: { type: Schema.Types.Mixed, default: null },
     stageHistory: { type: Schema.Types.Mixed, default: [] },
     revision: { type: Number, required: true },
-    // Not part of the snapshot; a workflow's own write replaces both (see beginTurn, storeRescores).
-    busy: { type: Boolean },
-    rescore: { type: Schema.Types.Mixed },
+    inputCount: { type: Number },
   },
   { collection: 'leads', versionKey: false, minimize: false },
 );
@@ -77,6 +73,7 @@ const handoffSchema = new Schema<Keyed<Handoff>>(
     qualifiedBy: { type: String, required: true },
     grade: String,
     modelVersion: { type: Number, required: true },
+    qualifiedAtSequence: Number,
     decidedAt: String,
     reason: String,
     note: String,
@@ -92,8 +89,7 @@ leadSchema.index({ stage: 1, total: -1 });
 // The sales queue lists a queue's handoffs by status, oldest first.
 handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
-/** A stored lead without what is not part of its snapshot. */
-const SNAPSHOT_ONLY = { _id: 0, busy: 0, rescore: 0 };
+const SNAPSHOT_ONLY = { _id: 0 };
 
 const DUPLICATE_KEY = 11000;
 const LEDGER_WRITE_CHUNK = 50;
@@ -131,6 +127,21 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
   const Ledger = modelFor(connection, 'LedgerEntry', ledgerSchema);
   const HandoffModel = modelFor(connection, 'Handoff', handoffSchema);
 
+  /** Upserts by entry id, in commands of 50: FerretDB v1 deadlocks on a write command of more than about 100. */
+  async function upsertLedger(entries: LedgerEntry[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += LEDGER_WRITE_CHUNK) {
+      const chunk = entries.slice(start, start + LEDGER_WRITE_CHUNK);
+      const upsert = (entry: LedgerEntry) => ({ replaceOne: { filter: { _id: entry.entryId }, replacement: { _id: entry.entryId, ...entry }, upsert: true } });
+      try {
+        await Ledger.bulkWrite(chunk.map(upsert), { ordered: false });
+      } catch (err) {
+        // Two writers inserting the same entry at once: one wins, and it is the same entry.
+        if (!onlyDuplicates(err)) throw err;
+        for (const entry of chunk) await ignoringDuplicates(() => Ledger.bulkWrite([upsert(entry)]));
+      }
+    }
+  }
+
   /** Inserts, not upserts: a duplicate key is an entry already written (a retry). */
   async function insertLedger(entries: LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
@@ -146,50 +157,78 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
   return {
     models: [Lead, Ledger, HandoffModel] as const,
 
-    /** Applies one workflow write: ledger entries and handoffs first, then the snapshot. */
-    async writeProjection({ snapshot, ledger, handoffs, busy }: ProjectionWrite): Promise<void> {
-      // In commands of 50: FerretDB v1 deadlocks on a write command of more than about 100.
-      for (let start = 0; start < ledger.length; start += LEDGER_WRITE_CHUNK) {
-        const chunk = ledger.slice(start, start + LEDGER_WRITE_CHUNK);
-        const upsert = (entry: LedgerEntry) => ({ updateOne: { filter: { _id: entry.entryId }, update: { $setOnInsert: entry }, upsert: true } });
-        try {
-          await Ledger.bulkWrite(chunk.map(upsert), { ordered: false });
-        } catch (err) {
-          // Two writers inserting the same entry at once: one wins, and it is the same entry.
-          if (!onlyDuplicates(err)) throw err;
-          for (const entry of chunk) await ignoringDuplicates(() => Ledger.bulkWrite([upsert(entry)]));
-        }
-      }
-      for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff);
+    /**
+     * Applies one workflow write: ledger entries and handoffs first, then the snapshot. A write
+     * that replaces the ledger from `ledgerFrom` (a late input or a rescoring refolded the lead)
+     * removes the entries stored from there first; each lead has one writer at a time (its
+     * workflow), so the two steps need no transaction, and a retried write does the same again.
+     */
+    async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
+      if (replace) await Ledger.deleteMany({ leadId: snapshot.leadId, sequence: { $gte: ledgerFrom } });
+      await upsertLedger(ledger);
+      for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
       // The revision guard makes an older or repeated snapshot write a no-op.
-      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot, ...(busy && { busy }) });
+      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
     },
 
     /**
-     * Many leads' writes at once, each with writeProjection's guarantees: ledger entries are
-     * inserted once by entry id, and a snapshot replaces the stored one only if it is newer, so a
-     * lead's own later write is never overwritten. One insert and one bulk replace for the batch.
+     * Many leads' writes at once (seeding a store, as the benchmarks do), each with
+     * writeProjection's guarantees for a lead's first write: ledger entries inserted once by entry
+     * id, and a snapshot that replaces the stored one only if it is newer.
      */
-    async writeProjections(writes: ProjectionWrite[]): Promise<void> {
+    async writeProjections(writes: ReadonlyArray<Pick<ProjectionWrite, 'snapshot' | 'ledger' | 'handoffs'>>): Promise<void> {
       await insertLedger(writes.flatMap((write) => write.ledger));
       for (const handoff of writes.flatMap((write) => write.handoffs)) await writeHandoff(HandoffModel, handoff);
-      // FerretDB v1 keeps each statement's cursor open until its update command ends and
-      // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
       for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
         const chunk = writes.slice(first, first + UPDATES_PER_COMMAND);
         try {
           await Lead.bulkWrite(
-            chunk.map(({ snapshot, busy }) => ({
-              replaceOne: { filter: { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: { _id: snapshot.leadId, ...snapshot, ...(busy && { busy }) }, upsert: true },
-            })),
+            chunk.map(({ snapshot }) => ({ replaceOne: { filter: { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true } })),
             { ordered: false },
           );
         } catch (err) {
           // A lead that wrote a newer revision meanwhile refuses its replacement; the others must still land.
           if (!onlyDuplicates(err)) throw err;
-          for (const { snapshot, busy } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot, ...(busy && { busy }) });
+          for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
         }
       }
+    },
+
+    /**
+     * A rescoring's writes: each lead's replayed read side, only if the lead is still at the
+     * revision it was replayed from (a lead whose workflow wrote meanwhile replays itself). The
+     * snapshot keeps that revision, so the workflow's next write supersedes it. Returns the leads
+     * written; their ledgers are then replaced.
+     */
+    async writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[] }>): Promise<Set<string>> {
+      const written = new Set<string>();
+      // FerretDB v1 keeps each statement's cursor open until its update command ends and
+      // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
+      for (let first = 0; first < items.length; first += UPDATES_PER_COMMAND) {
+        const chunk = items.slice(first, first + UPDATES_PER_COMMAND);
+        const result = await Lead.bulkWrite(
+          chunk.map(({ base, snapshot }) => ({ replaceOne: { filter: { _id: snapshot.leadId, revision: base }, replacement: { _id: snapshot.leadId, ...snapshot, revision: base } } })),
+          { ordered: false },
+        );
+        if (result.matchedCount === chunk.length) {
+          for (const { snapshot } of chunk) written.add(snapshot.leadId);
+          continue;
+        }
+        // Some lead moved on meanwhile: read back which writes landed.
+        const rows = await Lead.find({ _id: { $in: chunk.map((item) => item.snapshot.leadId) } }, { revision: 1, modelVersion: 1, ledgerSize: 1 }).lean<Array<{ _id: string; revision: number; modelVersion: number | null; ledgerSize: number }>>();
+        const landed = new Map(rows.map((row) => [row._id, row]));
+        for (const { base, snapshot } of chunk) {
+          const row = landed.get(snapshot.leadId);
+          if (row?.revision === base && row.modelVersion === snapshot.modelVersion && row.ledgerSize === snapshot.ledgerSize) written.add(snapshot.leadId);
+        }
+      }
+      const mine = items.filter((item) => written.has(item.snapshot.leadId));
+      for (let first = 0; first < mine.length; first += UPDATES_PER_COMMAND) {
+        await Ledger.deleteMany({ leadId: { $in: mine.slice(first, first + UPDATES_PER_COMMAND).map((item) => item.snapshot.leadId) } });
+      }
+      await insertLedger(mine.flatMap((item) => item.ledger));
+      for (const handoff of mine.flatMap((item) => item.handoffs)) await writeHandoff(HandoffModel, handoff, true);
+      return written;
     },
 
     /** Leads matching `filter`, highest score first (ties by id), one page at a time. */
@@ -238,59 +277,9 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return rows.map((row) => row._id);
     },
 
-    /**
-     * A lead's workflow starts a turn: marks its read side busy (so a bulk rescoring leaves it
-     * to the workflow rather than write under it) and returns the rescoring stored for it, if any.
-     * The workflow's last write of the turn replaces the whole document, which clears both
-     * (a write with `busy` keeps the mark: the turn goes on); a turn that wrote nothing ends with endTurn.
-     */
-    async beginTurn(leadId: string): Promise<StoredRescore | null> {
-      // Without a projection: FerretDB v1's findAndModify does not take one.
-      const found = await Lead.findOneAndUpdate({ _id: leadId }, { $set: { busy: true } }).lean<{ rescore?: StoredRescore }>();
-      return found?.rescore ?? null;
-    },
-
-    /** Ends a turn that wrote nothing: clears the busy mark, unless a newer write of the lead's replaced it. */
-    async endTurn(leadId: string, revision: number): Promise<void> {
-      await Lead.updateOne({ _id: leadId, revision: { $lte: revision }, busy: true }, { $unset: { busy: 1 } });
-    },
-
-    /** The leads after `after` in id order, at most `limit`, with what a bulk rescoring needs of each. */
-    async leadsToRescore(after: string, limit: number): Promise<RescoreView[]> {
-      const projection = { _id: 0, leadId: 1, revision: 1, busy: 1, eventCount: 1, stage: 1, scores: 1, total: 1, grade: 1, segment: 1, modelVersion: 1, ledgerSize: 1, lastActivityAt: 1 };
-      return Lead.find({ _id: { $gt: after } }, projection).sort({ _id: 1 }).limit(limit).lean<RescoreView[]>();
-    },
-
-    /**
-     * Writes bulk rescorings into leads' read sides, each only if the lead is still at the
-     * revision the result was computed from and no turn of its workflow is under way; inserts
-     * the ledger entries of those written. Returns the leads written: the others are left to
-     * their workflows.
-     */
-    async storeRescores(items: ReadonlyArray<{ leadId: string; change: RescoredChange; rescore: StoredRescore; ledger: LedgerEntry[] }>): Promise<Set<string>> {
-      const written = new Set<string>();
-      for (let first = 0; first < items.length; first += UPDATES_PER_COMMAND) {
-        const chunk = items.slice(first, first + UPDATES_PER_COMMAND);
-        const result = await Lead.bulkWrite(
-          chunk.map(({ leadId, change, rescore }) => ({
-            updateOne: { filter: { _id: leadId, revision: rescore.base, busy: { $exists: false } }, update: { $set: { ...change, revision: rescore.base + 1, rescore } } },
-          })),
-          { ordered: false },
-        );
-        if (result.matchedCount === chunk.length) {
-          for (const { leadId } of chunk) written.add(leadId);
-          continue;
-        }
-        // Some lead moved on meanwhile: read back which writes landed.
-        const rows = await Lead.find({ _id: { $in: chunk.map((item) => item.leadId) } }, { rescore: 1, revision: 1 }).lean<Array<{ _id: string; revision: number; rescore?: StoredRescore }>>();
-        const landed = new Map(rows.map((row) => [row._id, row]));
-        for (const { leadId, rescore } of chunk) {
-          const row = landed.get(leadId);
-          if (row?.revision === rescore.base + 1 && row.rescore?.base === rescore.base && row.rescore.modelVersion === rescore.modelVersion) written.add(leadId);
-        }
-      }
-      await insertLedger(items.filter((item) => written.has(item.leadId)).flatMap((item) => item.ledger));
-      return written;
+    /** The leads after `after` in id order, at most `limit`, with what a rescoring needs of each. */
+    async leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null }>> {
+      return Lead.find({ _id: { $gt: after } }, { _id: 0, leadId: 1, revision: 1, inputCount: 1, stage: 1, handoff: 1 }).sort({ _id: 1 }).limit(limit).lean<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null }>>();
     },
 
     /**
@@ -305,18 +294,27 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     /**
-     * Per lead, the rules that gave it the most points (summed over its ledger), best first: why
-     * a lead is in a sales queue. One aggregation for the whole page of leads.
+     * Per handoff, the rules that gave its lead the most points up to the moment it qualified
+     * (the ledger before `qualifiedAtSequence`), best first: why a lead is in a sales queue.
+     * One read for the whole page of handoffs.
      */
-    async topRules(leadIds: string[], perLead: number): Promise<Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>> {
-      const rows = await Ledger.aggregate<{ _id: { leadId: string; ruleId: string; ruleName: string }; points: number }>([
-        { $match: { leadId: { $in: leadIds }, points: { $gt: 0 } } },
-        { $group: { _id: { leadId: '$leadId', ruleId: '$ruleId', ruleName: '$ruleName' }, points: { $sum: '$points' } } },
-      ]);
-      const byLead = new Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>();
-      for (const { _id, points } of rows) byLead.set(_id.leadId, [...(byLead.get(_id.leadId) ?? []), { ruleId: _id.ruleId, ruleName: _id.ruleName, points }]);
-      for (const [leadId, rules] of byLead) byLead.set(leadId, rules.sort((a, b) => b.points - a.points || a.ruleId.localeCompare(b.ruleId)).slice(0, perLead));
-      return byLead;
+    async qualifyingRules(handoffs: ReadonlyArray<Pick<Handoff, 'handoffId' | 'leadId' | 'qualifiedAtSequence'>>, perHandoff: number): Promise<Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>> {
+      const leadIds = [...new Set(handoffs.map((h) => h.leadId))];
+      const entries = leadIds.length === 0 ? [] : await Ledger.find({ leadId: { $in: leadIds }, points: { $gt: 0 } }, { _id: 0, leadId: 1, sequence: 1, ruleId: 1, ruleName: 1, points: 1 }).lean<Array<Pick<LedgerEntry, 'leadId' | 'sequence' | 'ruleId' | 'ruleName' | 'points'>>>();
+      const byLead = new Map<string, typeof entries>();
+      for (const entry of entries) byLead.set(entry.leadId, [...(byLead.get(entry.leadId) ?? []), entry]);
+      const why = new Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>();
+      for (const handoff of handoffs) {
+        const rules = new Map<string, { ruleId: string; ruleName: string; points: number }>();
+        for (const entry of byLead.get(handoff.leadId) ?? []) {
+          if (handoff.qualifiedAtSequence !== undefined && entry.sequence >= handoff.qualifiedAtSequence) continue;
+          const rule = rules.get(entry.ruleId) ?? { ruleId: entry.ruleId, ruleName: entry.ruleName, points: 0 };
+          rule.points += entry.points;
+          rules.set(entry.ruleId, rule);
+        }
+        why.set(handoff.handoffId, [...rules.values()].sort((a, b) => b.points - a.points || a.ruleId.localeCompare(b.ruleId)).slice(0, perHandoff));
+      }
+      return why;
     },
 
     async getHandoff(handoffId: string): Promise<Handoff | null> {
@@ -352,10 +350,13 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
 
-/** Writes a handoff; an answered handoff never moves back to pending, whatever order retries arrive in. */
-async function writeHandoff(model: mongoose.Model<Keyed<Handoff>>, handoff: Handoff): Promise<void> {
+/**
+ * Writes a handoff; an answered handoff never moves back to pending, whatever order retries
+ * arrive in, unless the write `replaces` the lead's past (a refold or a rescoring).
+ */
+async function writeHandoff(model: mongoose.Model<Keyed<Handoff>>, handoff: Handoff, replaces = false): Promise<void> {
   const filter: mongoose.QueryFilter<Keyed<Handoff>> = { _id: handoff.handoffId };
-  if (handoff.status === 'pending') filter.status = 'pending';
+  if (handoff.status === 'pending' && !replaces) filter.status = 'pending';
   await upsertIgnoringRace(model, filter, { _id: handoff.handoffId, ...handoff });
 }
 

@@ -20,6 +20,8 @@ export interface ModelVersionRecord {
   changeNote: string;
   publishedAt: Date;
   publishedBy?: string;
+  /** When a rescoring of every lead under this version was last asked for. */
+  rescoreRequestedAt?: Date;
   /**
    * Set when the version cannot be scored by this release: it was compiled in an older format
    * and its graph no longer validates (never stored; see `current` below).
@@ -37,6 +39,7 @@ const modelVersionSchema = new Schema<ModelVersionRecord>(
     changeNote: { type: String, default: '' },
     publishedAt: { type: Date, required: true },
     publishedBy: String,
+    rescoreRequestedAt: Date,
   },
   { collection: 'model_versions', versionKey: false },
 );
@@ -77,6 +80,24 @@ export function createModelVersionRepository(connection: Connection = mongoose.c
     /** The newest version of `modelId`, or null when none is published. */
     async latest(modelId: string): Promise<ModelVersionRecord | null> {
       return current(await ModelVersion.findOne({ modelId }).sort({ version: -1 }).lean<ModelVersionRecord>());
+    },
+
+    /**
+     * What a lead's workflow asks at every turn (through a short cache): the newest version's
+     * number, and the version whose rescoring was asked for last. Reads no graph or compiled model.
+     */
+    async state(modelId: string): Promise<{ latest: number; rescore?: number }> {
+      const [latest, rescore] = await Promise.all([
+        ModelVersion.findOne({ modelId }, { _id: 0, version: 1 }).sort({ version: -1 }).lean<{ version: number }>(),
+        ModelVersion.findOne({ modelId, rescoreRequestedAt: { $exists: true } }, { _id: 0, version: 1 }).sort({ rescoreRequestedAt: -1 }).lean<{ version: number }>(),
+      ]);
+      if (!latest) throw new Error(`no published version of model "${modelId}" yet`);
+      return { latest: latest.version, ...(rescore && { rescore: rescore.version }) };
+    },
+
+    /** Marks `version` as the one every lead is to be rescored under. */
+    async requestRescore(modelId: string, version: number): Promise<void> {
+      await ModelVersion.updateOne({ modelId, version }, { $set: { rescoreRequestedAt: new Date() } });
     },
 
     /** The versions of `modelId`, newest first, without their graphs. */

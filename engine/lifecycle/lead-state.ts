@@ -219,11 +219,14 @@ export function qualification(state: LeadState, at: string): { sourceId: string;
 /**
  * Opens a handoff at `at` to `route` (null: no route matched) and makes the lead an MQL. The
  * owner comes from the route: a weighted pick by the handoff id, or for round-robin the owner
- * the shell assigned (`state.owners`), if it has yet.
+ * the shell assigned (`state.owners`), if it has yet. Its SLA counts from `slaFrom` when that is
+ * later (the qualifying event reached LeadFlow after it happened).
  */
-export function openHandoff(state: LeadState, source: { sourceId: string; why: string }, route: RouteChoice | null, owner: string | undefined, at: string): Handoff {
+export function openHandoff(state: LeadState, source: { sourceId: string; why: string }, route: RouteChoice | null, owner: string | undefined, at: string, slaFrom = at): Handoff {
   const { snapshot } = state;
   const slaHours = route?.slaHours ?? 24;
+  // Handed to sales when LeadFlow has the lead: the stage history keeps the crossing's own time.
+  const handedAt = slaFrom > at ? slaFrom : at;
   const handoff: Handoff = {
     handoffId: nextHandoffId(snapshot),
     leadId: snapshot.leadId,
@@ -232,8 +235,8 @@ export function openHandoff(state: LeadState, source: { sourceId: string; why: s
     ...(owner !== undefined && { owner }),
     ...(route && { routeId: route.id }),
     status: 'pending',
-    createdAt: at,
-    slaDueAt: plusHours(at, slaHours),
+    createdAt: handedAt,
+    slaDueAt: plusHours(handedAt, slaHours),
     slaHours,
     ...(route?.escalateTo !== undefined && { escalateTo: route.escalateTo }),
     maxEscalations: route?.maxEscalations ?? 0,

@@ -40,7 +40,11 @@ const eventShapes: Array<Pick<LeadEvent, 'type' | 'properties'> & { attributes?:
 ];
 
 const inputArb = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('event' as const), shape: fc.nat(eventShapes.length - 1), minute: fc.nat(90 * 24 * 60) }) },
+  {
+    weight: 4,
+    // Some events reach LeadFlow late (a CRM backfill): up to three days after they happened.
+    arbitrary: fc.record({ kind: fc.constant('event' as const), shape: fc.nat(eventShapes.length - 1), minute: fc.nat(90 * 24 * 60), lateBy: fc.option(fc.nat(3 * 24 * 60), { freq: 3 }) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -60,8 +64,8 @@ const burstArb = fc.option(fc.nat(90 * 24 * 60), { freq: 3 }).map((minute) =>
   minute === null
     ? []
     : [
-        { kind: 'event' as const, shape: eventShapes.findIndex((e) => e.properties.form === 'demo_request'), minute },
-        { kind: 'event' as const, shape: 0, minute: minute + 1 },
+        { kind: 'event' as const, shape: eventShapes.findIndex((e) => e.properties.form === 'demo_request'), minute, lateBy: null },
+        { kind: 'event' as const, shape: 0, minute: minute + 1, lateBy: null },
       ],
 );
 
@@ -74,7 +78,8 @@ const historyArb = fc.tuple(fc.array(inputArb, { minLength: 1, maxLength: 40 }),
   return drawn.map((d, i): LeadInput => {
     if (d.kind === 'event') {
       const shape = eventShapes[d.shape] as (typeof eventShapes)[number];
-      return { kind: 'event', event: { eventId: `e${i}`, leadId: 'p', ...shape, occurredAt: iso(T0 + d.minute * MINUTE) } };
+      const receivedAt = d.lateBy === null || d.lateBy === undefined ? undefined : iso(T0 + (d.minute + d.lateBy) * MINUTE);
+      return { kind: 'event', event: { eventId: `e${i}`, leadId: 'p', ...shape, occurredAt: iso(T0 + d.minute * MINUTE), ...(receivedAt && { receivedAt }) } };
     }
     return { kind: 'answer', answer: { handoffId: `p:${d.handoff}`, decision: d.decision, ...(d.decision === 'reject' && { reason: 'no_budget' as const }) }, at: iso(T0 + (minuteOf(d.after % i || 0) + d.delay) * MINUTE) };
   });
@@ -89,7 +94,7 @@ const answerPlanArb = fc.array(
 async function answersTo(inputs: LeadInput[], plan: Array<{ handoff: number; decision: 'accept' | 'qualify' | 'reject'; delay: number }>, now: string, model: LifecycleModel): Promise<LeadInput[]> {
   const opened: Array<{ handoffId: string; at: number }> = [];
   await replay('p', inputs, now, model, (step) => {
-    if (step.handoff && step.handoff.createdAt === step.at && !opened.some((h) => h.handoffId === step.handoff?.handoffId)) opened.push({ handoffId: step.handoff.handoffId, at: Date.parse(step.at) });
+    if (step.handoff && !opened.some((h) => h.handoffId === step.handoff?.handoffId)) opened.push({ handoffId: step.handoff.handoffId, at: Date.parse(step.handoff.createdAt) });
   });
   if (opened.length === 0) return [];
   return plan.map(({ handoff, decision, delay }): LeadInput => {

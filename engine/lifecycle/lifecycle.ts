@@ -56,8 +56,21 @@ export interface LifecycleModel {
 export interface Lifecycle {
   /** The lead, folded through its inputs and the deadlines taken so far (its `asOf` is the last of them). */
   settled: LeadState;
-  /** Every input folded, in time order. */
+  /** Every input folded, in time order; empty when `trimmed`. */
   log: LeadInput[];
+  /**
+   * The log was left out to keep the lifecycle small (a long-lived lead's workflow carries it
+   * across continue-as-new without it); the shell loads it from the input store before a turn
+   * that needs it (see needsWholeLog).
+   */
+  trimmed?: true;
+}
+
+/** True when `inputs` cannot be folded without the whole log: one is late, and the log was trimmed. */
+export function needsWholeLog(lifecycle: Lifecycle, inputs: readonly LeadInput[]): boolean {
+  if (!lifecycle.trimmed) return false;
+  // At the same instant as the last thing taken, order may still depend on the log.
+  return inputs.some((input) => inputAt(input) <= (lifecycle.settled.asOf ?? ''));
 }
 
 /** One step of a fold, for simulations: an input applied, or deadlines taken at an instant. */
@@ -88,6 +101,8 @@ export interface TurnResult {
   handoffs: Handoff[];
   /** The inputs this turn applied (new ones, in time order); repeats are left out. */
   applied: LeadInput[];
+  /** Answers the fold did not apply (the handoff was not open to them at their time), by input id, with why. */
+  ignored: Map<string, string>;
   /** True when an input older than what the lead had taken forced a fold from the start. */
   refolded: boolean;
   /** A round-robin handoff of the view that has no owner yet: the shell assigns one and sends it as an input. */
@@ -148,31 +163,38 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
     fresh.push(input);
   }
   fresh.sort(compareInputs);
-  const last = lifecycle.log.at(-1);
+  if (needsWholeLog(lifecycle, fresh)) throw new Error(`turn: lead ${lifecycle.settled.snapshot.leadId} has a late input and its log was trimmed; load the log first`);
+  const last = lifecycle.trimmed ? lifecycle.settled : lifecycle.log.at(-1);
   const first = fresh[0];
-  const late = first !== undefined && last !== undefined && (compareInputs(first, last) < 0 || inputAt(first) < (lifecycle.settled.asOf ?? ''));
+  const late = first !== undefined && last !== undefined && !lifecycle.trimmed && (compareInputs(first, last as LeadInput) < 0 || inputAt(first) < (lifecycle.settled.asOf ?? ''));
   const log = late ? [...lifecycle.log, ...fresh].sort(compareInputs) : [...lifecycle.log, ...fresh];
-  // A lead's first stage change is dated by its first input: a new lead starts there.
+  // A lead's first stage change is dated by its first input: a new lead starts there. A late
+  // input folds the log again, and what came before it is as it was: the ledger is rewritten
+  // from there, not from its start.
   const refolded = late || (last === undefined && first !== undefined);
-  const start = refolded ? startOf(lifecycle.settled.snapshot.leadId, log) : clone(lifecycle.settled);
+  const lateAt = late ? log.indexOf(first as LeadInput) : 0;
+  const start = refolded ? await fold(startOf(lifecycle.settled.snapshot.leadId, log), log.slice(0, lateAt), model) : clone(lifecycle.settled);
   const ledgerFrom = start.snapshot.ledgerSize;
   const ledger: LedgerEntry[] = [];
   const handoffs = new Map<string, Handoff>();
+  const ignored = new Map<string, string>();
   const collect = (step: FoldStep) => {
     ledger.push(...step.ledger);
     if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
+    if (step.ignored && step.input) ignored.set(inputId(step.input), step.ignored);
   };
-  const folded = await fold(start, refolded ? log : fresh, model, collect);
+  const folded = await fold(start, refolded ? log.slice(lateAt) : fresh, model, collect);
   const view = log.length > 0 ? await runDeadlines(folded, now, model, collect) : folded;
   const handoff = view.snapshot.handoff;
   const route = handoff?.routeId ? model.compiled.routes.find((r) => r.id === handoff.routeId) : undefined;
   const needsOwner = handoff?.status === 'pending' && handoff.owner === undefined && handoff.escalations === 0 && route?.strategy === 'round_robin' && route.owners.length > 0;
   return {
-    lifecycle: { settled: view, log },
+    lifecycle: lifecycle.trimmed ? { settled: view, log: [], trimmed: true } : { settled: view, log },
     view: clone(view),
     ledgerFrom,
     ledger,
     handoffs: [...handoffs.values()],
+    ignored,
     applied: fresh,
     refolded: late,
     ...(needsOwner && { needsOwner: { handoffId: handoff.handoffId, routeId: route.id } }),
@@ -210,7 +232,9 @@ async function fold(state: LeadState, inputs: readonly LeadInput[], model: Lifec
     // Set up decay clocks the input started, and anything due at this very instant.
     ledger.push(...applyDecay(state, at));
     applySla(state, at);
-    await qualify(state, at, model);
+    // Sales can take a lead only once LeadFlow has it: the SLA of a handoff that a late-arriving
+    // event opens counts from its arrival.
+    await qualify(state, at, model, input.kind === 'event' ? input.event.receivedAt : undefined);
     state.asOf = maxTime(state.asOf, at);
     observe?.(step(state, before, 'input', at, ledger, input, ignored));
   }
@@ -253,13 +277,13 @@ async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleM
   return applyEvent(state, event, { hits, segment, limits, predicted });
 }
 
-async function qualify(state: LeadState, at: string, model: LifecycleModel): Promise<void> {
+async function qualify(state: LeadState, at: string, model: LifecycleModel, receivedAt?: string): Promise<void> {
   const source = qualification(state, at);
   if (!source) return;
   const route = (await model.scorer.route(source.sourceId, state.snapshot.attributes)) ?? null;
   const handoffId = nextHandoffId(state.snapshot);
   const owner = !route ? undefined : route.strategy === 'round_robin' ? (state.owners[handoffId] ?? model.roundRobinOwner?.(route, handoffId)) : assignOwner(route, 0, handoffId);
-  openHandoff(state, source, route, owner, at);
+  openHandoff(state, source, route, owner, at, receivedAt);
 }
 
 function startOf(leadId: string, log: readonly LeadInput[]): LeadState {

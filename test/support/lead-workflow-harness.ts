@@ -16,8 +16,11 @@ import { b2bDefaultGraph } from '../../rules/templates';
 import { timeSkippingServerOption } from '../../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from '../../workflows/create-worker';
 import type { Notification, ProjectionWrite } from '../../workflows/lead.activities';
-import { leadEventSignal, leadStateQuery, leadWorkflowId, rescoreResultUpdate, salesDecisionUpdate, type LeadSnapshot, type SalesDecisionInput } from '../../workflows/lead.definitions';
+import { leadEventSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type LeadInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
 import { leadWorkflow } from '../../workflows/lead.workflow';
+import { ledgerOf } from './ledger';
+
+export { ledgerOf } from './ledger';
 
 let env: TestWorkflowEnvironment;
 /** The current test's server (a fresh one per test). */
@@ -41,6 +44,8 @@ const model2 = {
 };
 /** How many leads each listing of a bulk rescoring's batches found, in order. */
 export const rescoreListings: number[] = [];
+/** The model's state as the store would give it: the newest version, and the one to rescore under. */
+export const modelState: { latest: number; rescore?: number } = { latest: 1 };
 /** Events each test lead was sent, as the API's event store would hold them. */
 export const stored = new Map<string, LeadEvent[]>();
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
@@ -86,23 +91,26 @@ export async function sleepOnServer(ms: number): Promise<void> {
 }
 
 /** A lead's workflow on a worker of its own, with in-memory activities; `run` drives it. */
-export async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[]; turnsEnded: number[] }> {
+export async function withLead(leadId: string, run: (lead: Lead) => Promise<void>): Promise<{ writes: ProjectionWrite[]; notifications: Notification[] }> {
   const writes: ProjectionWrite[] = [];
   const notifications: Notification[] = [];
-  const turnsEnded: number[] = [];
   const taskQueue = `test-${leadId}`;
+  modelState.latest = 1;
+  delete modelState.rescore;
+  const lastWrite = (id: string) => writes.filter((write) => write.snapshot.leadId === id).at(-1);
   const worker = await createLeadWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: { code: bundle.code },
     deps: {
-      currentModel: async () => model,
+      modelState: async () => ({ ...modelState }),
       modelVersion: async (version) => (version === 2 ? model2 : model),
       roundRobinPosition: async () => 0,
-      beginTurn: async () => null,
-      endTurn: async (_id, revision) => void turnsEnded.push(revision),
-      eventsForLead: async (id, eventIds) => (stored.get(id) ?? []).filter((event) => !eventIds || eventIds.includes(event.eventId)),
+      inputLog: async (id, count) => {
+        const log = writes.filter((write) => write.snapshot.leadId === id).flatMap((write) => write.applied?.inputs ?? []);
+        return log.length >= count ? log.slice(0, count) : null;
+      },
       listLeadIds: async (after) => [...stored.keys()].filter((id) => id > after).sort(),
       countLeads: async () => stored.size,
       writeProjection: async (write) => {
@@ -114,43 +122,61 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
     },
     rescoreDeps: {
       modelVersion: async (version) => (version === 2 ? model2 : model),
-      // The test's leads as their last write left them; no packed histories, so every lead is handed its result by an update.
+      requestRescore: async (version) => void (modelState.rescore = version),
+      // The test's leads as their last write left them.
       async leadsToRescore(after, limit) {
         const ids = [...stored.keys()]
           .filter((id) => id > after)
           .sort()
           .slice(0, limit);
         rescoreListings.push(ids.length);
-        return ids.map((id) => ({ ...(writes.filter((write) => write.snapshot.leadId === id).at(-1)?.snapshot ?? { leadId: id, revision: 0, eventCount: 0, stage: 'lead', scores: {}, total: 0, grade: null, segment: null, modelVersion: null, ledgerSize: 0, lastActivityAt: null }) }));
+        return ids.map((id) => {
+          const snapshot = lastWrite(id)?.snapshot;
+          return { leadId: id, revision: snapshot?.revision ?? 0, inputCount: snapshot?.inputCount ?? 0, stage: snapshot?.stage ?? 'lead', handoff: snapshot?.handoff ?? null };
+        });
       },
-      completeHistories: async () => new Map(),
-      storeRescores: async () => new Set(),
-      eventsOfLeadRange: async (first, last) => new Map([...stored].filter(([id]) => id >= first && id <= last)),
-      async deliverRescore(id, delivery) {
-        try {
-          return await env.client.workflow.getHandle(leadWorkflowId(id)).executeUpdate(rescoreResultUpdate, { args: [delivery] });
-        } catch (err) {
-          // Leads of earlier tests lived on their own servers.
-          if (err instanceof WorkflowNotFoundError) return { status: 'missing' };
-          throw err;
+      // The input log each lead's workflow appended with its writes.
+      async completeHistories(leads) {
+        const logs = new Map<string, LeadInput[]>();
+        for (const { leadId: id, inputCount } of leads) {
+          const inputs = writes.filter((write) => write.snapshot.leadId === id).flatMap((write) => write.applied?.inputs ?? []);
+          if (inputs.length === inputCount && inputCount > 0) logs.set(id, inputs);
         }
+        return logs;
       },
-      writeProjections: async (bulk) => {
-        writes.push(...structuredClone(bulk));
+      async writeRescores(items) {
+        const written = new Set<string>();
+        for (const { base, snapshot, ledger, handoffs } of items) {
+          if ((lastWrite(snapshot.leadId)?.snapshot.revision ?? 0) !== base) continue;
+          writes.push(structuredClone({ snapshot, ledgerFrom: 0, ledger, handoffs, replace: true as const }));
+          written.add(snapshot.leadId);
+        }
+        return written;
+      },
+      async wake(ids, rescore) {
+        for (const id of ids) {
+          // Leads of earlier tests lived on their own servers.
+          await env.client.workflow
+            .getHandle(leadWorkflowId(id))
+            .signal(wakeSignal, { rescore })
+            .catch((err: unknown) => {
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+            });
+        }
       },
     },
   });
   // A failing assertion must surface as itself, not as a worker that never finishes draining; and a
   // lead's workflow never ends by itself, so the test ends it before the worker shuts down.
   let failure: unknown;
-  const lead = new Lead(leadId, taskQueue, writes, turnsEnded);
+  const lead = new Lead(leadId, taskQueue, writes);
   await worker.runUntil(
     run(lead)
       .catch((err) => void (failure = err))
       .finally(() => lead.end()),
   );
   if (failure) throw failure;
-  return { writes, notifications, turnsEnded };
+  return { writes, notifications };
 }
 
 export class Lead {
@@ -160,19 +186,22 @@ export class Lead {
     readonly leadId: string,
     private readonly taskQueue: string,
     readonly writes: ProjectionWrite[],
-    /** The revisions at which a turn that wrote nothing ended its busy mark (endTurn). */
-    readonly turnsEnded: number[],
   ) {}
 
   /** Sends an event that happens now (in the test server's time). */
   async send(type: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string): Promise<void> {
+    await this.sendAt(type, new Date(await env.currentTimeMs()).toISOString(), properties, attributes, eventId);
+  }
+
+  /** Sends an event that happened at `occurredAt` (a backfill sends the past). */
+  async sendAt(type: string, occurredAt: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string): Promise<void> {
     const event: LeadEvent = {
       eventId: eventId ?? `${this.leadId}-e${++this.count}`,
       leadId: this.leadId,
       type,
       properties,
       ...(attributes && { attributes }),
-      occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+      occurredAt,
     };
     stored.set(this.leadId, [...(stored.get(this.leadId) ?? []).filter((e) => e.eventId !== event.eventId), event]);
     if (!this.handle) {
@@ -213,20 +242,13 @@ export class Lead {
     throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(last)}`);
   }
 
-  /** Waits until `count` turns that wrote nothing have ended their busy mark; their revisions. */
-  async untilTurnsEnded(count: number, what: string): Promise<number[]> {
-    for (let i = 0; i < 300 && this.turnsEnded.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    if (this.turnsEnded.length < count) throw new Error(`timed out waiting for ${what}; turns ended at revisions ${JSON.stringify(this.turnsEnded)}`);
-    return [...this.turnsEnded];
-  }
-
   /** Lets `days` pass on the server: timers (decay, SLA, cool-down) fire on the way. */
   async pass(days: number): Promise<void> {
     await sleepOnServer(days * 86_400_000);
   }
 
-  ledger() {
-    return this.writes.flatMap((write) => write.ledger);
+  ledger(): LedgerEntry[] {
+    return ledgerOf(this.writes);
   }
 
   /** With RECORD_HISTORIES=1, keeps this journey's history for the replay test (lead.replay.test.ts). */

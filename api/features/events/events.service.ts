@@ -19,7 +19,7 @@ export async function ingestEvent(
   events: EventRepository,
   input: LeadEventInput,
 ): Promise<{ eventId: string; leadId: string; status: 'accepted' | 'duplicate' }> {
-  const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString() };
+  const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString(), receivedAt: new Date().toISOString() };
   const { duplicate, heldBy } = await events.record(event);
   if (heldBy !== undefined) throw eventIdConflict(event, heldBy);
   try {

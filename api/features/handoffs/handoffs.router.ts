@@ -35,8 +35,8 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
       // A rep's key sees their own view whatever it asks for; others may ask for any rep's.
       const owner = caller?.role === 'sales' && caller.owner !== undefined ? caller.owner : query.owner;
       const handoffs = await leads.queue(params.queue, query.status, query.limit, owner);
-      const why = await leads.topRules([...new Set(handoffs.map((h) => h.leadId))], 3);
-      return { body: { queue: params.queue, status: query.status, handoffs: handoffs.map((h) => ({ ...h, topRules: why.get(h.leadId) ?? [] })) } };
+      const why = await leads.qualifyingRules(handoffs, 3);
+      return { body: { queue: params.queue, status: query.status, handoffs: handoffs.map((h) => ({ ...h, topRules: why.get(h.handoffId) ?? [] })) } };
     }),
   );
 

@@ -1,17 +1,15 @@
-import type { EventRepository } from '../../db/events.repository';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
-import type { ModelDeps } from '../models/models.service';
 import { modelParams } from '../models/models.schemas';
 import { simulateBody } from './simulations.schemas';
-import { simulate } from './simulations.service';
+import { simulate, type SimulationDeps } from './simulations.service';
 
-export function simulationsRouter(deps: ModelDeps & { events: EventRepository }): DocumentedRouter {
+export function simulationsRouter(deps: SimulationDeps): DocumentedRouter {
   const router = documentedRouter();
   router.post(
     '/models/:modelId/simulate',
     handle(
-      { summary: "Run a made-up lead's timeline, or a real lead's stored events, through the draft (or a given graph): score over time, rules fired, decay, stage changes; nothing is stored", params: modelParams, body: simulateBody },
+      { summary: "Run a made-up lead's timeline, or a real lead's whole input log (events, sales answers) up to now, through the draft (or a given graph): score over time, rules fired, decay, stage changes; nothing is stored", params: modelParams, body: simulateBody },
       async ({ params, body }) => ({ body: await simulate(deps, params.modelId, body) }),
     ),
   );

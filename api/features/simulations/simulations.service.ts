@@ -1,3 +1,4 @@
+import type { LeadInput } from '../../../engine/lifecycle/lifecycle';
 import { createScorer } from '../../../engine/score-event';
 import type { LeadEvent } from '../../../engine/types';
 import { compileGraph } from '../../../rules/compile-graph';
@@ -18,8 +19,18 @@ export interface SimulationRequest {
   until?: string | undefined;
 }
 
-/** Runs a made-up or a real lead through a graph (the draft unless given); stores nothing. */
-export async function simulate(deps: ModelDeps & { events: EventRepository }, modelId: string, request: SimulationRequest) {
+export type SimulationDeps = ModelDeps & {
+  events: EventRepository;
+  /** A real lead's whole input log, when the store holds all of it. */
+  inputsOf(leadId: string): Promise<LeadInput[] | null>;
+};
+
+/**
+ * Runs a made-up or a real lead through a graph (the draft unless given); stores nothing. A real
+ * lead is its whole input log (its events, and sales' answers to its handoffs) up to now, so
+ * that under the live version it gives what its page shows.
+ */
+export async function simulate(deps: SimulationDeps, modelId: string, request: SimulationRequest) {
   const graph = request.graph ?? (await deps.models.get(modelId))?.draft.graph;
   if (graph === undefined) throw notFound(`Model ${modelId}`);
   const { ok, issues } = validateGraph(graph);
@@ -27,10 +38,14 @@ export async function simulate(deps: ModelDeps & { events: EventRepository }, mo
   const compiled = compileGraph(graph);
   const leadId = request.leadId ?? 'simulated-lead';
   let events: LeadEvent[];
+  let others: LeadInput[] = [];
   if (request.leadId !== undefined) {
-    events = await deps.events.forLead(request.leadId);
+    const log = await deps.inputsOf(request.leadId);
+    // A lead whose log the store does not hold whole (yet): its stored events.
+    events = log ? log.flatMap((input) => (input.kind === 'event' ? [input.event] : [])) : await deps.events.forLead(request.leadId);
+    others = log ? log.filter((input) => input.kind !== 'event') : [];
     if (events.length === 0) throw notFound(`Events of lead ${request.leadId}`);
-    events = events.slice(-MAX_SIMULATED_EVENTS);
+    if (events.length > MAX_SIMULATED_EVENTS) throw new HttpError(422, 'too_many_events', `Lead ${request.leadId} has ${events.length} events; a simulation takes at most ${MAX_SIMULATED_EVENTS}`);
   } else {
     events = (request.events ?? []).map((event, i) => ({
       ...event,
@@ -40,10 +55,11 @@ export async function simulate(deps: ModelDeps & { events: EventRepository }, mo
     })) as LeadEvent[];
   }
   const last = events.reduce((latest, event) => (event.occurredAt > latest ? event.occurredAt : latest), '');
-  const until = request.until === undefined ? undefined : new Date(request.until).toISOString();
-  if (until && last && Date.parse(until) - Date.parse(last) > YEAR_MS) {
+  // A real lead is simulated up to now, as its page shows it; a made-up one to its last event.
+  const until = request.until === undefined ? (request.leadId !== undefined ? new Date().toISOString() : undefined) : new Date(request.until).toISOString();
+  if (request.until !== undefined && until && last && Date.parse(until) - Date.parse(last) > YEAR_MS) {
     throw new HttpError(400, 'invalid_request', 'until is more than a year after the last event', [{ path: 'body.until', message: 'at most a year after the last event' }]);
   }
-  const result = await simulateLead(createScorer(compiled), compiled, { leadId, ...(request.attributes && { attributes: request.attributes }), events, ...(until && { until }) });
+  const result = await simulateLead(createScorer(compiled), compiled, { leadId, ...(request.attributes && { attributes: request.attributes }), events, inputs: others, ...(until && { until }) });
   return { modelId, leadId, events: events.length, scores: compiled.scores.map((score) => score.id), ...result };
 }
