@@ -228,9 +228,10 @@ describe('webhooks, reviews and reports around one lead', () => {
     expect(stale.status).toBe(409);
     const after = await call('reviewer', 'GET', '/api/reviews/thresholds');
     expect(after.body.version).toBe(2);
-    expect(after.body.thresholds.find((t: any) => t.nodeId === 'mql').value).toBe(70);
+    // The label that stated the old value states the new one, in the version and in the draft.
+    expect(after.body.thresholds.find((t: any) => t.nodeId === 'mql')).toMatchObject({ value: 70, name: 'Marketing-qualified at 70' });
     const model = await call('marketing', 'GET', `/api/models/${modelId}`);
-    expect(model.body.draft.graph.nodes.find((n: any) => n.id === 'mql').value).toBe(70);
+    expect(model.body.draft.graph.nodes.find((n: any) => n.id === 'mql')).toMatchObject({ value: 70, label: 'Marketing-qualified at 70' });
     const audit = await call('marketing', 'GET', `/api/models/${modelId}/audit`);
     expect(audit.body.entries.at(-1)).toMatchObject({ action: 'thresholds.reviewed', actor: 'rita@acme.example', version: 2 });
     const notThreshold = await call('reviewer', 'PUT', '/api/reviews/thresholds', { baseVersion: 2, thresholds: [{ nodeId: 'demo-points', value: 1 }], changeNote: 'x' });

@@ -1,5 +1,11 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { lifecycleModel, replay, type LeadInput } from '../engine/lifecycle/lifecycle';
+import type { LedgerEntry } from '../engine/lead-records';
+import { createScorer } from '../engine/score-event';
+import { compileGraph } from '../rules/compile-graph';
+import { b2bDefaultGraph } from '../rules/templates';
 import { rescoreWorkflowId, type LeadSnapshot } from './lead.definitions';
 import { rescoreWorkflow } from './rescore.workflow';
 import { ledgerOf, modelState, rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from '../test/support/lead-workflow-harness';
@@ -224,5 +230,46 @@ describe('leadWorkflow', () => {
       ['key-page-points', 40, 2],
       ['email-click-points', 15, 2],
     ]);
+  });
+
+  it('gives what the core replays, entry by entry, for random backdated histories delivered in random batches', { timeout: 300_000 }, async () => {
+    const compiled = compileGraph(b2bDefaultGraph);
+    const model = lifecycleModel(1, compiled, createScorer(compiled));
+    const shapes: Array<{ type: string; properties: Record<string, string>; attributes?: Record<string, string | number> }> = [
+      { type: 'page_view', properties: { url: '/pricing' } },
+      { type: 'page_view', properties: { url: '/blog/a' } },
+      { type: 'form_submit', properties: { form: 'demo_request' } },
+      { type: 'email_open', properties: {} },
+      { type: 'webinar_attended', properties: {} },
+      { type: 'unsubscribe', properties: {} },
+      { type: 'crm_outcome', properties: { outcome: 'lost' } },
+      { type: 'custom', properties: { name: 'crm_sync' }, attributes: { seniority: 'vp', companySize: 5000 } },
+    ];
+    const history = fc.array(fc.record({ shape: fc.nat(shapes.length - 1), minutesAgo: fc.nat(90 * 24 * 60), batch: fc.nat(3) }), { minLength: 1, maxLength: 12 });
+    let n = 0;
+    await withLead('prop-0', async (first) => {
+      await fc.assert(
+        fc.asyncProperty(history, async (drawn) => {
+          const lead = first.sibling(`prop-${++n}`);
+          const now = await testEnv().currentTimeMs();
+          const events = drawn.map((d, i) => ({ eventId: `prop-${n}-${i}`, leadId: lead.leadId, ...shapes[d.shape]!, occurredAt: new Date(now - d.minutesAgo * 60_000).toISOString() }));
+          // Delivered in random batches: each batch's signals at once, in no particular order.
+          for (let batch = 0; batch <= 3; batch++) {
+            await Promise.all(events.filter((_, i) => drawn[i]!.batch === batch).map((e) => lead.sendAt(e.type, e.occurredAt, e.properties, e.attributes, e.eventId)));
+          }
+          const live = await lead.until((s) => s.eventCount === events.length, 'every event');
+          const ledger: LedgerEntry[] = [];
+          // The lead's input log as it stored it (what a rescoring replays): its events, and the owner its handoff got.
+          const inputs: LeadInput[] = lead.writes.filter((w) => w.snapshot.leadId === lead.leadId).flatMap((w) => w.applied?.inputs ?? []);
+          expect(inputs.filter((input) => input.kind === 'event').map((input) => input.kind === 'event' && input.event.eventId).sort()).toEqual([...new Set(events.map((e) => e.eventId))].sort());
+          const { view } = await replay(lead.leadId, inputs, new Date(await testEnv().currentTimeMs()).toISOString(), model, (step) => ledger.push(...step.ledger));
+          const { revision: _r, inputCount: _c, ...expected } = view.snapshot;
+          const { revision: _rl, inputCount: _cl, ...actual } = live;
+          expect(actual).toEqual(expected);
+          expect(ledgerOf(lead.writes, lead.leadId)).toEqual(ledger);
+        }),
+        { numRuns: 24 },
+      );
+    });
   });
 });

@@ -6,7 +6,7 @@ import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LeadEvent } from '../../engine/types';
 import { modelFor } from './connect';
 
-interface StoredEvent extends LeadEvent {
+interface StoredEvent extends Omit<LeadEvent, 'receivedAt'> {
   _id: string;
   receivedAt: Date;
 }

@@ -181,6 +181,7 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
 
 export class Lead {
   private handle?: WorkflowHandle<typeof leadWorkflow>;
+  private starting?: Promise<WorkflowHandle<typeof leadWorkflow>>;
   private count = 0;
   constructor(
     readonly leadId: string,
@@ -204,15 +205,22 @@ export class Lead {
       occurredAt,
     };
     stored.set(this.leadId, [...(stored.get(this.leadId) ?? []).filter((e) => e.eventId !== event.eventId), event]);
-    if (!this.handle) {
-      this.handle = await env.client.workflow.signalWithStart(leadWorkflow, {
+    // Events sent at once: the first starts the workflow, the others wait for it and signal.
+    if (!this.starting) {
+      this.starting = env.client.workflow.signalWithStart(leadWorkflow, {
         taskQueue: this.taskQueue,
         workflowId: leadWorkflowId(this.leadId),
         args: [{ leadId: this.leadId }],
         signal: leadEventSignal,
         signalArgs: [event],
       });
-    } else await this.handle.signal(leadEventSignal, event);
+      this.handle = await this.starting;
+    } else await (await this.starting).signal(leadEventSignal, event);
+  }
+
+  /** Another lead on the same worker, whose writes land in the same list. */
+  sibling(leadId: string): Lead {
+    return new Lead(leadId, this.taskQueue, this.writes);
   }
 
   async end(): Promise<void> {

@@ -5,6 +5,7 @@
 import { compileGraph } from '../../../rules/compile-graph';
 import { diffGraphs, type GraphDiff } from '../../../rules/diff-graphs';
 import { guardInput } from '../../../rules/guard-input';
+import { relabelThreshold } from '../../../rules/threshold-label';
 import { ruleGraphSchema, type RuleGraph } from '../../../rules/graph.schema';
 import { b2bDefaultGraph, TEMPLATES } from '../../../rules/templates';
 import { validateGraph, type GraphIssue } from '../../../rules/validate-graph';
@@ -135,8 +136,16 @@ export async function publishThresholds(
   return published;
 }
 
+/** The graph with these thresholds' values, and labels that state a value naming the new one. */
 function withThresholds(graph: RuleGraph, values: Map<string, number>): RuleGraph {
-  return { ...graph, nodes: graph.nodes.map((node) => (node.kind === 'threshold' && values.has(node.id) ? { ...node, value: values.get(node.id) as number } : node)) };
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      if (node.kind !== 'threshold' || !values.has(node.id)) return node;
+      const value = values.get(node.id) as number;
+      return { ...node, value, ...(node.label !== undefined && { label: relabelThreshold(node.label, node.value, value) }) };
+    }),
+  };
 }
 
 export async function diffVersions(deps: ModelDeps, modelId: string, from: number, to: number): Promise<GraphDiff & { from: number; to: number }> {
