@@ -16,8 +16,11 @@ export type HandoffStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'w
 
 export interface StageChange {
   stage: Stage;
+  /** When the lead crossed: the event, or the deadline, that moved it. */
   at: string;
   reason: string;
+  /** When LeadFlow recorded the change (a backfilled event records a crossing long after it). */
+  recordedAt?: string;
 }
 
 export interface Handoff {
@@ -92,4 +95,16 @@ export interface LedgerEntry {
   reason: string;
   modelVersion: number;
   occurredAt: string;
+}
+
+/**
+ * A stage history as written: each change keeps when it was first recorded (`written`, the
+ * history as last written); a new change, or one a late input changed, is recorded `at`.
+ */
+export function recordStageChanges(written: readonly StageChange[], history: readonly StageChange[], at: string): StageChange[] {
+  return history.map((change, i) => {
+    const before = written[i];
+    const same = before !== undefined && before.stage === change.stage && before.at === change.at && before.reason === change.reason;
+    return { ...change, recordedAt: same && before.recordedAt ? before.recordedAt : at };
+  });
 }

@@ -183,6 +183,8 @@ async function main(): Promise<void> {
   log(`LeadFlow rescoring benchmark — ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`);
   log(`${fmt(LEADS)} leads x ${EVENTS} events, batches of ${fmt(BATCH)} leads`);
 
+  // Interrupted: exit, so that the services and the worker this run started are stopped with it (services.ts).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'leadflow-bench-rescore-'));
   const services: RunningService[] = [];
   let worker: AppProcess | undefined;

@@ -150,12 +150,36 @@ export async function ensureChromium(log: Log = defaultLog): Promise<string> {
   );
 }
 
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/**
+ * Path of libfaketime (Debian's `faketime` package), installed when running as root with
+ * apt-get: the test that runs the stack with every clock a year ahead preloads it.
+ */
+export async function ensureFaketime(log: Log = defaultLog): Promise<string> {
+  const configured = process.env.LIBFAKETIME_PATH ?? LIBFAKETIME;
+  if (existsSync(configured)) return configured;
+  if (process.getuid?.() === 0 && (await hasCommand('apt-get'))) {
+    log('installing Debian faketime with apt-get (first time only)');
+    await withProgress(log, 'apt-get install faketime', async () => {
+      await run('apt-get', ['update', '-qq']);
+      await run('apt-get', ['install', '-y', '-qq', 'faketime'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+    });
+    if (existsSync(LIBFAKETIME)) return LIBFAKETIME;
+  }
+  throw new ServiceError(
+    `No libfaketime at ${configured}. Install it (Debian/Ubuntu: \`sudo apt-get install faketime\`) ` +
+      'or set LIBFAKETIME_PATH to libfaketime.so.1.',
+  );
+}
+
 /** Obtains every binary the test suite needs, so that the first test does not wait on a build. */
 export async function ensureAllTools(log: Log = defaultLog): Promise<void> {
   if (!process.env.TEMPORAL_ADDRESS) await ensureTemporalCli(log);
   if (!process.env.MONGODB_URI) await ensureFerretDb(log);
   await ensureTestServer(log);
   await ensureChromium(log);
+  await ensureFaketime(log);
 }
 
 /**

@@ -67,6 +67,10 @@ describe('the same history gives the same lead, live, simulated and rescored', (
     const live = await settled(forty, 3);
     const inactivity = (await ledger(forty)).filter((e) => e.ruleId === 'decay-inactive');
     expect(inactivity.map((e) => e.points)).toEqual([-10]);
+    // It crossed the threshold when its demo request happened; LeadFlow recorded that just now.
+    const crossing = live.stageHistory.find((change: any) => change.stage === 'mql');
+    expect(Date.now() - Date.parse(crossing.at)).toBeGreaterThan(39 * 86_400_000);
+    expect(Date.now() - Date.parse(crossing.recordedAt)).toBeLessThan(3_600_000);
     const sim = await simulated(forty);
     expect({ scores: sim.scores, total: sim.total, stage: sim.stage }).toEqual({ scores: live.scores, total: live.total, stage: live.stage });
     expect(sim.entries).toEqual((await ledger(forty)).map((e) => [e.ruleId, e.points]));

@@ -15,6 +15,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
 import { answerProblem, emptyLifecycle, inputId, lifecycleModel, needsWholeLog, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
@@ -175,6 +176,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const changed = ledger.length > 0 || handoffs.length > 0 || result.applied.length > 0 || ledgerFrom < before.settled.snapshot.ledgerSize || JSON.stringify(before.settled.snapshot) !== JSON.stringify(lifecycle.settled.snapshot);
     if (changed) {
       revision += 1;
+      // Each stage change keeps when it was first recorded, in the carried state too.
+      lifecycle.settled.snapshot.stageHistory = recordStageChanges(view.stageHistory, lifecycle.settled.snapshot.stageHistory, now());
       const snapshot = { ...lifecycle.settled.snapshot, revision, inputCount: logged + result.applied.length };
       const replace = ledgerFrom < before.settled.snapshot.ledgerSize;
       await writeProjection({ snapshot, ledgerFrom, ledger, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });

@@ -6,7 +6,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { lifecycleModel, replay, type LeadInput, type LifecycleModel } from '../engine/lifecycle/lifecycle';
-import type { Handoff, LeadSnapshot, LedgerEntry } from '../engine/lead-records';
+import { recordStageChanges, type Handoff, type LeadSnapshot, type LedgerEntry, type StageChange } from '../engine/lead-records';
 import { createScorer } from '../engine/score-event';
 import type { PublishedModel, RescoreBatchProgress } from './lead.definitions';
 
@@ -16,7 +16,7 @@ export interface RescoreActivityDeps {
   /** Marks `version` as the one every lead replays its log under at its next turn. */
   requestRescore(version: number): Promise<void>;
   /** The leads after `after` in id order, at most `limit`, with their revision, input count, stage and handoff. */
-  leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null }>>;
+  leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory?: StageChange[] }>>;
   /** The complete input logs of these leads (a lead whose log is incomplete is left out). */
   completeHistories(leads: ReadonlyArray<{ leadId: string; inputCount: number }>): Promise<Map<string, LeadInput[]>>;
   /** Writes replayed read sides of leads still at revision `base`; returns the leads written. */
@@ -126,7 +126,8 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
             if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
           });
           const wake = view.snapshot.stage !== lead.stage || JSON.stringify(view.snapshot.handoff) !== JSON.stringify(lead.handoff);
-          items.push({ base: lead.revision, snapshot: { ...view.snapshot, revision: lead.revision, inputCount: log.length }, ledger, handoffs: [...handoffs.values()], wake });
+          const stageHistory = recordStageChanges(lead.stageHistory ?? [], view.snapshot.stageHistory, now);
+          items.push({ base: lead.revision, snapshot: { ...view.snapshot, stageHistory, revision: lead.revision, inputCount: log.length }, ledger, handoffs: [...handoffs.values()], wake });
         }
         millis.replay += Date.now() - started;
         await writing;

@@ -3,7 +3,7 @@
  * handoffs. Every write is idempotent, so a retried activity never writes twice.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
+import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite, StageChange } from '../../workflows/lead.definitions';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
 
@@ -278,8 +278,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     /** The leads after `after` in id order, at most `limit`, with what a rescoring needs of each. */
-    async leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null }>> {
-      return Lead.find({ _id: { $gt: after } }, { _id: 0, leadId: 1, revision: 1, inputCount: 1, stage: 1, handoff: 1 }).sort({ _id: 1 }).limit(limit).lean<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null }>>();
+    async leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory: StageChange[] }>> {
+      return Lead.find({ _id: { $gt: after } }, { _id: 0, leadId: 1, revision: 1, inputCount: 1, stage: 1, handoff: 1, stageHistory: 1 })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory: StageChange[] }>>();
     },
 
     /**

@@ -49,9 +49,10 @@ export type SimulationRequest = { graph?: unknown; until?: string } & (
 
 export interface SimulationStep {
   at: string;
-  /** A timer step is time passing: decay, or an SLA running out. */
-  kind: 'event' | 'timer';
+  /** A timer step is time passing: decay, or an SLA running out; an answer step is sales answering a handoff. */
+  kind: 'event' | 'answer' | 'timer';
   event?: { eventId: string; type: string };
+  answer?: { handoffId: string; decision: string };
   entries: Array<{ ruleId: string; ruleName: string; score: string; points: number; reason: string }>;
   stageChanges: StageChange[];
   handoff?: Pick<Handoff, 'handoffId' | 'queue' | 'team' | 'owner' | 'status' | 'slaDueAt'>;

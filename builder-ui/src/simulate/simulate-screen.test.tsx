@@ -41,6 +41,7 @@ const RESULT = {
       stage: 'mql',
     }),
     step('2026-12-01T11:00:00.000Z', { kind: 'timer', entries: [{ ruleId: 'decay', ruleName: 'Inactivity', score: 'engagement', points: -10, reason: '30 days without activity: -10 engagement' }], handoff: HANDOFF, scores: { fit: 0, engagement: 70 }, total: 70, stage: 'mql' }),
+    step('2026-12-01T12:00:00.000Z', { kind: 'answer', answer: { handoffId: 'sim:1', decision: 'accept' }, handoff: HANDOFF, scores: { fit: 0, engagement: 70 }, total: 70, stage: 'mql' }),
   ],
 };
 
@@ -78,7 +79,9 @@ describe('simulate', () => {
     expect(screen.getByTestId('sim-step-1-stage').textContent).toContain('→ MQL');
     expect(screen.getByTestId('sim-step-1-entry-0').textContent).toContain('+50 Engagement · Demo form');
     expect(screen.getByTestId('sim-step-2').dataset.kind).toBe('decay');
-    expect(screen.getByTestId('sim-chart').dataset.points).toBe('3');
+    // A real lead's simulation replays sales' answers too.
+    expect(screen.getByTestId('sim-step-3').textContent).toContain('sales: accept');
+    expect(screen.getByTestId('sim-chart').dataset.points).toBe('4');
   });
 
   it('names what is wrong in the form, and the graph errors the API finds', async () => {

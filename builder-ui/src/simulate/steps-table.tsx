@@ -29,6 +29,8 @@ export function StepsTable({ steps, labels, first }: { steps: readonly Simulatio
               <td>
                 {step.kind === 'event' ? (
                   <strong>{step.event?.eventId === 'sim:profile' ? 'profile (attributes)' : words(step.event?.type ?? 'event')}</strong>
+                ) : step.kind === 'answer' ? (
+                  <strong>sales: {step.answer?.decision ?? 'answer'}</strong>
                 ) : (
                   <strong>{decay ? 'time passes: decay' : 'time passes'}</strong>
                 )}
