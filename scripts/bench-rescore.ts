@@ -17,7 +17,7 @@
  * request, its ledger and handoffs are inserted in bulk, and its workflow is started with that
  * state (as after a continue-as-new).
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import { createLeadRepository, type LeadRepository } from '../api/db/leads.repos
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
 import { assignOwner } from '../engine/assign-owner';
 import { mulberry32 } from '../engine/calibration/split';
+import { recordStageChanges } from '../engine/lead-records';
 import { emptyLifecycle, lifecycleModel, turn, type LeadInput, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
@@ -115,6 +116,8 @@ export async function firstTurn(model: LifecycleModel, leadId: string, events: r
     }
   }
   const { lifecycle } = result;
+  // As the workflow writes it: each stage change recorded now, in the carried state too.
+  lifecycle.settled.snapshot.stageHistory = recordStageChanges([], lifecycle.settled.snapshot.stageHistory, now);
   const logged = lifecycle.log.length;
   return {
     snapshot: { ...structuredClone(lifecycle.settled.snapshot), revision: 1, inputCount: logged },
@@ -259,15 +262,35 @@ async function main(): Promise<void> {
         break;
       }
     }
-    const seconds = (performance.now() - started) / 1000;
+    // The server's own start and close of the rescoring: exact, where polling is only every 5 s.
+    const { startTime, closeTime } = await handle.describe();
+    const seconds = progress?.done && closeTime ? (closeTime.getTime() - startTime.getTime()) / 1000 : (performance.now() - started) / 1000;
     const p = progress as RescoreProgress;
     const inputs = p.events ?? 0;
+    // Woken leads replay their logs again in their own workflows and write once more (revision 1 → 2).
+    let actedAfter: number | undefined;
+    if (p.done && (p.woken ?? 0) > 0) {
+      const [Lead] = leads.models;
+      for (;;) {
+        const acted = await Lead.countDocuments({ revision: { $gt: 1 } });
+        actedAfter = (performance.now() - started) / 1000 - seconds;
+        if (acted >= (p.woken ?? 0)) break;
+        if (TIMEOUT_MIN > 0 && (performance.now() - started) / 1000 > TIMEOUT_MIN * 60) {
+          log(`stopped waiting for the woken workflows: ${fmt(acted)} of ${fmt(p.woken ?? 0)} had written`);
+          actedAfter = undefined;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+    }
     log('');
     log(`Rescored ${fmt(p.signalled)} of ${fmt(p.total)} leads (${fmt(inputs)} inputs replayed) in ${seconds.toFixed(1)} s: ${fmt(p.signalled / seconds)} leads/s, ${fmt(inputs / seconds)} events/s`);
     log(`  read sides rewritten in bulk ${fmt(p.rescored ?? 0)}, left to their own workflow ${fmt(p.deferred ?? 0)}; workflows woken (stage or handoff changed) ${fmt(p.woken ?? 0)}`);
     const m = p.millis ?? { read: 0, replay: 0, write: 0 };
     // The batch replays one slice while it reads the next and writes the previous: the phases overlap.
     log(`  where the batches' time went: reading input logs ${(m.read / 1000).toFixed(1)} s, replaying ${(m.replay / 1000).toFixed(1)} s (${((m.replay * 1000) / Math.max(1, inputs)).toFixed(1)} µs/input), writing read sides and waking ${(m.write / 1000).toFixed(1)} s`);
+    log(`  of which in rescoreBatch activities (started to completed, as the server saw them): ${(await batchSeconds(handle)).toFixed(1)} s`);
+    if (actedAfter !== undefined) log(`  the woken workflows' own turns (each replays its log and writes again) were all written ${actedAfter.toFixed(1)} s after the rescoring ended`);
     log(`  seeding took ${seedSeconds.toFixed(0)} s`);
   } finally {
     await temporal?.connection.close().catch(() => undefined);
@@ -277,6 +300,23 @@ async function main(): Promise<void> {
     if (!process.env.KEEP_BENCH_DIR) await rm(runDir, { recursive: true, force: true });
     else log(`kept ${runDir}`);
   }
+}
+
+/** Seconds the rescoring's rescoreBatch activities ran, from their Started to their Completed events (all runs of the workflow, if it continued as new it counts the last). */
+async function batchSeconds(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  const batches = new Set<string>();
+  const startedAt = new Map<string, number>();
+  let total = 0;
+  const time = (event: NonNullable<typeof history.events>[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+  for (const event of history.events ?? []) {
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'rescoreBatch') batches.add(String(event.eventId));
+    const started = event.activityTaskStartedEventAttributes;
+    if (started && batches.has(String(started.scheduledEventId))) startedAt.set(String(started.scheduledEventId), time(event));
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed && startedAt.has(String(completed.scheduledEventId))) total += time(event) - (startedAt.get(String(completed.scheduledEventId)) as number);
+  }
+  return total / 1000;
 }
 
 /** Waits until the worker has run every started lead workflow's first task (its task queue is empty). */

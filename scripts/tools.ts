@@ -133,44 +133,36 @@ export async function ensureTestServer(log: Log = defaultLog): Promise<string | 
 }
 
 /** Path of Debian's Chromium, installing the package when running as root with apt-get. */
-export async function ensureChromium(log: Log = defaultLog): Promise<string> {
-  const configured = process.env.CHROMIUM_PATH ?? CHROMIUM_PATH;
-  if (existsSync(configured)) return configured;
-  if (process.getuid?.() === 0 && (await hasCommand('apt-get'))) {
-    log('installing Debian chromium with apt-get (first time only)');
-    await withProgress(log, 'apt-get install chromium', async () => {
-      await run('apt-get', ['update', '-qq']);
-      await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-    });
-    if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  }
-  throw new ServiceError(
-    `No Chromium at ${configured}. Install it (Debian/Ubuntu: \`sudo apt-get install chromium\`) ` +
-      'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-  );
+export function ensureChromium(log: Log = defaultLog): Promise<string> {
+  return ensureDebianFile(log, { pkg: 'chromium', file: CHROMIUM_PATH, override: 'CHROMIUM_PATH', what: 'a Chromium or Chrome executable' });
 }
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 /**
- * Path of libfaketime (Debian's `faketime` package), installed when running as root with
- * apt-get: the test that runs the stack with every clock a year ahead preloads it.
+ * Path of libfaketime (Debian's `faketime` package): the test that runs the stack with every
+ * clock a year ahead preloads it.
  */
-export async function ensureFaketime(log: Log = defaultLog): Promise<string> {
-  const configured = process.env.LIBFAKETIME_PATH ?? LIBFAKETIME;
+export function ensureFaketime(log: Log = defaultLog): Promise<string> {
+  return ensureDebianFile(log, { pkg: 'faketime', file: LIBFAKETIME, override: 'LIBFAKETIME_PATH', what: 'libfaketime.so.1' });
+}
+
+/**
+ * A file of a Debian package: where the `override` variable says, or where the package puts it,
+ * installing the package with apt-get when running as root; otherwise an error saying how.
+ */
+async function ensureDebianFile(log: Log, { pkg, file, override, what }: { pkg: string; file: string; override: string; what: string }): Promise<string> {
+  const configured = process.env[override] ?? file;
   if (existsSync(configured)) return configured;
   if (process.getuid?.() === 0 && (await hasCommand('apt-get'))) {
-    log('installing Debian faketime with apt-get (first time only)');
-    await withProgress(log, 'apt-get install faketime', async () => {
+    log(`installing Debian ${pkg} with apt-get (first time only)`);
+    await withProgress(log, `apt-get install ${pkg}`, async () => {
       await run('apt-get', ['update', '-qq']);
-      await run('apt-get', ['install', '-y', '-qq', 'faketime'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+      await run('apt-get', ['install', '-y', '-qq', pkg], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
     });
-    if (existsSync(LIBFAKETIME)) return LIBFAKETIME;
+    if (existsSync(file)) return file;
   }
-  throw new ServiceError(
-    `No libfaketime at ${configured}. Install it (Debian/Ubuntu: \`sudo apt-get install faketime\`) ` +
-      'or set LIBFAKETIME_PATH to libfaketime.so.1.',
-  );
+  throw new ServiceError(`No ${what} at ${configured}. Install it (Debian/Ubuntu: \`sudo apt-get install ${pkg}\`) or set ${override} to ${what}.`);
 }
 
 /** Obtains every binary the test suite needs, so that the first test does not wait on a build. */

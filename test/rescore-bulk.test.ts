@@ -211,7 +211,10 @@ it('rescores leads in mixed states exactly as replaying their input logs gives, 
   /** The lead's read side is what replaying its stored log under `version` gives: snapshot, every ledger entry, every handoff. */
   async function expectReplayed(leadId: string, version: number): Promise<void> {
     const stored = await readSide(leadId);
-    const { revision: _revision, ...snapshot } = stored.snapshot;
+    const { revision: _revision, ...written } = stored.snapshot;
+    // When each stage change was recorded is the read side's own: it is not in the log.
+    expect({ leadId, unrecorded: written.stageHistory.filter((change) => typeof change.recordedAt !== 'string') }).toEqual({ leadId, unrecorded: [] });
+    const snapshot = { ...written, stageHistory: written.stageHistory.map(({ recordedAt: _recordedAt, ...change }) => change) };
     const want = await replayed(leadId, version, stored.snapshot.inputCount ?? 0);
     // A handoff the replay never opens may stay on record as closed (withdrawn), never as pending.
     const opened = new Set(want.handoffs.map((handoff) => handoff.handoffId));

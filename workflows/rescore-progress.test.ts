@@ -56,7 +56,10 @@ describe('the rescore batch activity', () => {
     // Lead 0008's workflow wrote after the listing read its revision.
     const moved = 'lead-0008';
     // Every read side as version 1 left it: no lead is an MQL yet.
-    const readSide = (leadId: string): ReadSide => ({ leadId, revision: 3, inputCount: logs.get(leadId)?.length ?? 2, stage: 'lead', handoff: null });
+    const recorded = hoursAgo(3);
+    const firstAt = (leadId: string) => (logs.get(leadId)?.[0] as Extract<LeadInput, { kind: 'event' }> | undefined)?.event.occurredAt ?? recorded;
+    const readSide = (leadId: string): ReadSide => ({ leadId, revision: 3, inputCount: logs.get(leadId)?.length ?? 2, stage: 'lead', handoff: null, stageHistory: [{ stage: 'lead', at: firstAt(leadId), reason: 'first event', recordedAt: recorded }] });
+    const started = new Date().toISOString();
     const written: Written[] = [];
     const woken: Array<{ leadIds: readonly string[]; rescore: number }> = [];
     const activities = createRescoreActivities(
@@ -97,7 +100,12 @@ describe('the rescore batch activity', () => {
     const byLead = new Map(written.map((item) => [item.snapshot.leadId, item]));
     expect(byLead.get('lead-0000')!.snapshot).toMatchObject({ stage: 'mql', total: 60, handoff: { handoffId: 'lead-0000:1', status: 'pending', modelVersion: 2 } });
     expect(byLead.get('lead-0000')!.handoffs).toEqual([byLead.get('lead-0000')!.snapshot.handoff]);
-    expect(byLead.get('lead-0001')!.snapshot).toMatchObject({ stage: 'lead', total: 10, handoff: null });
+    // A stage change the lead had keeps when it was recorded; one the rescoring made is recorded now.
+    const [kept, crossed] = byLead.get('lead-0000')!.snapshot.stageHistory;
+    expect(kept).toEqual({ stage: 'lead', at: firstAt('lead-0000'), reason: 'first event', recordedAt: recorded });
+    expect(crossed).toMatchObject({ stage: 'mql' });
+    expect(crossed!.recordedAt! >= started).toBe(true);
+    expect(byLead.get('lead-0001')!.snapshot).toMatchObject({ stage: 'lead', total: 10, handoff: null, stageHistory: [{ stage: 'lead', recordedAt: recorded }] });
     expect(byLead.get('lead-0001')!.handoffs).toEqual([]);
     expect(byLead.get('lead-0002')!.snapshot).toMatchObject({ stage: 'sal', handoff: { handoffId: 'lead-0002:1', status: 'accepted' } });
 

@@ -16,11 +16,11 @@ export interface RescoreActivityDeps {
   /** Marks `version` as the one every lead replays its log under at its next turn. */
   requestRescore(version: number): Promise<void>;
   /** The leads after `after` in id order, at most `limit`, with their revision, input count, stage and handoff. */
-  leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory?: StageChange[] }>>;
+  leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory?: StageChange[]; ledgerSize?: number }>>;
   /** The complete input logs of these leads (a lead whose log is incomplete is left out). */
   completeHistories(leads: ReadonlyArray<{ leadId: string; inputCount: number }>): Promise<Map<string, LeadInput[]>>;
   /** Writes replayed read sides of leads still at revision `base`; returns the leads written. */
-  writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[] }>): Promise<Set<string>>;
+  writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number }>): Promise<Set<string>>;
   /** Gives these leads' workflows a turn now, under the rescoring's version (their stage or handoff changed; each acts on it itself). */
   wake(leadIds: readonly string[], rescore: number): Promise<void>;
 }
@@ -127,7 +127,7 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
           });
           const wake = view.snapshot.stage !== lead.stage || JSON.stringify(view.snapshot.handoff) !== JSON.stringify(lead.handoff);
           const stageHistory = recordStageChanges(lead.stageHistory ?? [], view.snapshot.stageHistory, now);
-          items.push({ base: lead.revision, snapshot: { ...view.snapshot, stageHistory, revision: lead.revision, inputCount: log.length }, ledger, handoffs: [...handoffs.values()], wake });
+          items.push({ base: lead.revision, snapshot: { ...view.snapshot, stageHistory, revision: lead.revision, inputCount: log.length }, ledger, handoffs: [...handoffs.values()], wake, ...(lead.ledgerSize !== undefined && { previousLedgerSize: lead.ledgerSize }) });
         }
         millis.replay += Date.now() - started;
         await writing;

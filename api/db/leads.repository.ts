@@ -3,9 +3,10 @@
  * handoffs. Every write is idempotent, so a retried activity never writes twice.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite, StageChange } from '../../workflows/lead.definitions';
+import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import { modelFor } from './connect';
+import { createLedgerRepository, SEGMENT_ENTRIES } from './ledgers.repository';
 
 // Each collection's natural key is its `_id` (see natural-keys.ts): the one key FerretDB indexes.
 export type Keyed<T> = T & { _id: string };
@@ -32,25 +33,6 @@ const leadSchema = new Schema<StoredLead>(
     inputCount: { type: Number },
   },
   { collection: 'leads', versionKey: false, minimize: false },
-);
-
-const ledgerSchema = new Schema<Keyed<LedgerEntry>>(
-  {
-    _id: { type: String, required: true },
-    entryId: { type: String, required: true },
-    sequence: { type: Number, required: true },
-    leadId: { type: String, required: true },
-    eventId: { type: String, required: true },
-    eventType: { type: String, required: true },
-    ruleId: { type: String, required: true },
-    ruleName: { type: String, required: true },
-    score: { type: String, required: true },
-    points: { type: Number, required: true },
-    reason: { type: String, required: true },
-    modelVersion: { type: Number, required: true },
-    occurredAt: { type: String, required: true },
-  },
-  { collection: 'score_ledger', versionKey: false },
 );
 
 const handoffSchema = new Schema<Keyed<Handoff>>(
@@ -80,8 +62,6 @@ const handoffSchema = new Schema<Keyed<Handoff>>(
   },
   { collection: 'handoffs', versionKey: false },
 );
-// A lead's ledger is read in the order its points were applied.
-ledgerSchema.index({ leadId: 1, sequence: 1 });
 
 // The lead search filters by stage and sorts by score.
 leadSchema.index({ stage: 1, total: -1 });
@@ -92,7 +72,6 @@ handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 const SNAPSHOT_ONLY = { _id: 0 };
 
 const DUPLICATE_KEY = 11000;
-const LEDGER_WRITE_CHUNK = 50;
 
 /**
  * Whether a write failed only on duplicate keys (entries already written, or a newer snapshot).
@@ -107,6 +86,9 @@ function onlyDuplicates(err: unknown): boolean {
 
 /** Statements per update command in bulk writes (see writeProjections). */
 const UPDATES_PER_COMMAND = 50;
+
+/** What a rescoring reads of a lead. */
+export type RescoreCandidate = Pick<LeadSnapshot, 'leadId' | 'revision' | 'inputCount' | 'stage' | 'handoff' | 'stageHistory' | 'ledgerSize'>;
 
 /** Filters of the lead search; every one optional. */
 export interface LeadFilter {
@@ -124,38 +106,11 @@ export interface LeadFilter {
 
 export function createLeadRepository(connection: Connection = mongoose.connection) {
   const Lead = modelFor(connection, 'Lead', leadSchema);
-  const Ledger = modelFor(connection, 'LedgerEntry', ledgerSchema);
+  const ledgers = createLedgerRepository(connection);
   const HandoffModel = modelFor(connection, 'Handoff', handoffSchema);
 
-  /** Upserts by entry id, in commands of 50: FerretDB v1 deadlocks on a write command of more than about 100. */
-  async function upsertLedger(entries: LedgerEntry[]): Promise<void> {
-    for (let start = 0; start < entries.length; start += LEDGER_WRITE_CHUNK) {
-      const chunk = entries.slice(start, start + LEDGER_WRITE_CHUNK);
-      const upsert = (entry: LedgerEntry) => ({ replaceOne: { filter: { _id: entry.entryId }, replacement: { _id: entry.entryId, ...entry }, upsert: true } });
-      try {
-        await Ledger.bulkWrite(chunk.map(upsert), { ordered: false });
-      } catch (err) {
-        // Two writers inserting the same entry at once: one wins, and it is the same entry.
-        if (!onlyDuplicates(err)) throw err;
-        for (const entry of chunk) await ignoringDuplicates(() => Ledger.bulkWrite([upsert(entry)]));
-      }
-    }
-  }
-
-  /** Inserts, not upserts: a duplicate key is an entry already written (a retry). */
-  async function insertLedger(entries: LedgerEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const ledger = entries.map((entry) => ({ _id: entry.entryId, ...entry }));
-    try {
-      await Ledger.insertMany(ledger, { ordered: false, lean: true });
-    } catch (err) {
-      if (!onlyDuplicates(err)) throw err;
-      for (const entry of ledger) await ignoringDuplicates(() => Ledger.insertMany([entry], { lean: true }));
-    }
-  }
-
   return {
-    models: [Lead, Ledger, HandoffModel] as const,
+    models: [Lead, ledgers.model, HandoffModel] as const,
 
     /**
      * Applies one workflow write: ledger entries and handoffs first, then the snapshot. A write
@@ -164,8 +119,9 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * workflow), so the two steps need no transaction, and a retried write does the same again.
      */
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
-      if (replace) await Ledger.deleteMany({ leadId: snapshot.leadId, sequence: { $gte: ledgerFrom } });
-      await upsertLedger(ledger);
+      // A rewrite may leave the ledger shorter: what it was tells which segments to remove.
+      const previousSize = replace ? ((await Lead.findById(snapshot.leadId, { ledgerSize: 1 }).lean<{ ledgerSize: number }>())?.ledgerSize ?? 0) : undefined;
+      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, previousSize);
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
       // The revision guard makes an older or repeated snapshot write a no-op.
       await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
@@ -177,7 +133,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * id, and a snapshot that replaces the stored one only if it is newer.
      */
     async writeProjections(writes: ReadonlyArray<Pick<ProjectionWrite, 'snapshot' | 'ledger' | 'handoffs'>>): Promise<void> {
-      await insertLedger(writes.flatMap((write) => write.ledger));
+      await ledgers.replaceMany(writes.map((write) => ({ leadId: write.snapshot.leadId, entries: write.ledger })));
       for (const handoff of writes.flatMap((write) => write.handoffs)) await writeHandoff(HandoffModel, handoff);
       for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
         const chunk = writes.slice(first, first + UPDATES_PER_COMMAND);
@@ -200,7 +156,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * snapshot keeps that revision, so the workflow's next write supersedes it. Returns the leads
      * written; their ledgers are then replaced.
      */
-    async writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[] }>): Promise<Set<string>> {
+    async writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number }>): Promise<Set<string>> {
       const written = new Set<string>();
       // FerretDB v1 keeps each statement's cursor open until its update command ends and
       // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
@@ -223,10 +179,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
         }
       }
       const mine = items.filter((item) => written.has(item.snapshot.leadId));
-      for (let first = 0; first < mine.length; first += UPDATES_PER_COMMAND) {
-        await Ledger.deleteMany({ leadId: { $in: mine.slice(first, first + UPDATES_PER_COMMAND).map((item) => item.snapshot.leadId) } });
-      }
-      await insertLedger(mine.flatMap((item) => item.ledger));
+      await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, ...(item.previousLedgerSize !== undefined && { previousSize: item.previousLedgerSize }) })));
       for (const handoff of mine.flatMap((item) => item.handoffs)) await writeHandoff(HandoffModel, handoff, true);
       return written;
     },
@@ -255,7 +208,8 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     async ledger(leadId: string, limit: number, from = 0): Promise<LedgerEntry[]> {
-      return Ledger.find({ leadId, sequence: { $gte: from } }, { _id: 0 }).sort({ sequence: 1 }).limit(limit).lean<LedgerEntry[]>();
+      const lead = await Lead.findById(leadId, { ledgerSize: 1 }).lean<{ ledgerSize: number }>();
+      return lead ? ledgers.read(leadId, lead.ledgerSize, from, limit) : [];
     },
 
     /** Every queue that has had a handoff, with how many are pending in each. */
@@ -278,11 +232,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     /** The leads after `after` in id order, at most `limit`, with what a rescoring needs of each. */
-    async leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory: StageChange[] }>> {
-      return Lead.find({ _id: { $gt: after } }, { _id: 0, leadId: 1, revision: 1, inputCount: 1, stage: 1, handoff: 1, stageHistory: 1 })
+    async leadsToRescore(after: string, limit: number): Promise<RescoreCandidate[]> {
+      return Lead.find({ _id: { $gt: after } }, { _id: 0, leadId: 1, revision: 1, inputCount: 1, stage: 1, handoff: 1, stageHistory: 1, ledgerSize: 1 })
         .sort({ _id: 1 })
         .limit(limit)
-        .lean<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory: StageChange[] }>>();
+        .lean<RescoreCandidate[]>();
     },
 
     /**
@@ -302,15 +256,15 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * One read for the whole page of handoffs.
      */
     async qualifyingRules(handoffs: ReadonlyArray<Pick<Handoff, 'handoffId' | 'leadId' | 'qualifiedAtSequence'>>, perHandoff: number): Promise<Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>> {
-      const leadIds = [...new Set(handoffs.map((h) => h.leadId))];
-      const entries = leadIds.length === 0 ? [] : await Ledger.find({ leadId: { $in: leadIds }, points: { $gt: 0 } }, { _id: 0, leadId: 1, sequence: 1, ruleId: 1, ruleName: 1, points: 1 }).lean<Array<Pick<LedgerEntry, 'leadId' | 'sequence' | 'ruleId' | 'ruleName' | 'points'>>>();
-      const byLead = new Map<string, typeof entries>();
-      for (const entry of entries) byLead.set(entry.leadId, [...(byLead.get(entry.leadId) ?? []), entry]);
+      // A handoff from before qualifiedAtSequence was kept: the lead's first segment of entries.
+      const upTo = new Map<string, number>();
+      for (const h of handoffs) upTo.set(h.leadId, Math.max(upTo.get(h.leadId) ?? 0, h.qualifiedAtSequence ?? SEGMENT_ENTRIES));
+      const byLead = await ledgers.readMany([...upTo].map(([leadId, before]) => ({ leadId, upTo: before })));
       const why = new Map<string, Array<{ ruleId: string; ruleName: string; points: number }>>();
       for (const handoff of handoffs) {
         const rules = new Map<string, { ruleId: string; ruleName: string; points: number }>();
         for (const entry of byLead.get(handoff.leadId) ?? []) {
-          if (handoff.qualifiedAtSequence !== undefined && entry.sequence >= handoff.qualifiedAtSequence) continue;
+          if (entry.points <= 0 || (handoff.qualifiedAtSequence !== undefined && entry.sequence >= handoff.qualifiedAtSequence)) continue;
           const rule = rules.get(entry.ruleId) ?? { ruleId: entry.ruleId, ruleName: entry.ruleName, points: 0 };
           rule.points += entry.points;
           rules.set(entry.ruleId, rule);
@@ -361,18 +315,6 @@ async function writeHandoff(model: mongoose.Model<Keyed<Handoff>>, handoff: Hand
   const filter: mongoose.QueryFilter<Keyed<Handoff>> = { _id: handoff.handoffId };
   if (handoff.status === 'pending' && !replaces) filter.status = 'pending';
   await upsertIgnoringRace(model, filter, { _id: handoff.handoffId, ...handoff });
-}
-
-/**
- * Runs a bulk write whose duplicate-key failures mean "already there or newer" (an idempotent
- * insert, or an upsert whose filter missed a newer revision); any other failure is thrown.
- */
-async function ignoringDuplicates(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (err) {
-    if (!onlyDuplicates(err)) throw err;
-  }
 }
 
 /**
