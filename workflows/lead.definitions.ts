@@ -96,6 +96,8 @@ export interface OwnerRequest {
 export type RouteForOwner = Pick<CompiledRoute, 'id' | 'owners' | 'strategy'>;
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
+/** One lead's events of a batch, in the order sent: one signal, however many events. */
+export const leadEventsSignal = defineSignal<[LeadEvent[]]>('leadEvents');
 /** Asks a lead for a turn now: a rescoring changed its stage or handoff, which its workflow acts on. */
 export const wakeSignal = defineSignal<[{ rescore: number }]>('wake');
 

@@ -19,10 +19,11 @@ import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
 import { answerProblem, emptyLifecycle, inputId, lifecycleModel, needsWholeLog, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
-import type { CompiledModel } from '../engine/types';
+import type { CompiledModel, LeadEvent } from '../engine/types';
 import type { LeadActivities } from './lead.activities';
 import {
   leadEventSignal,
+  leadEventsSignal,
   leadStateQuery,
   salesDecisionUpdate,
   wakeSignal,
@@ -78,13 +79,20 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let model: LifecycleModel | undefined;
 
   let signals = 0;
-  setHandler(leadEventSignal, (event) => {
-    signals += 1;
+  const receive = (event: LeadEvent) => {
     const queued: LeadInput = { kind: 'event', event };
     // A duplicate event id has no effect, within this run and across continue-as-new.
     if (known.has(inputId(queued))) return;
     known.add(inputId(queued));
     pending.push(queued);
+  };
+  setHandler(leadEventSignal, (event) => {
+    signals += 1;
+    receive(event);
+  });
+  setHandler(leadEventsSignal, (events) => {
+    signals += 1;
+    events.forEach(receive);
   });
 
   setHandler(leadStateQuery, () => view);

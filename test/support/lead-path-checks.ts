@@ -238,6 +238,12 @@ function leadPath(stack: LeadPathStack): void {
       expect(response.body.results[4].fields.map((f: any) => f.path)).toEqual(expect.arrayContaining(['events.4.leadId', 'events.4.type', 'events.4.occurredAt']));
       const lead = await leadWith(leadId, (l) => l.eventCount === 3, 'the three good events');
       expect(lead.total).toBe(15);
+      // The lead's three events reached its workflow in one signal, in the order sent.
+      const history = await temporal.workflow.getHandle(`lead:${leadId}`).fetchHistory();
+      const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
+      expect(signals).toHaveLength(1);
+      const { entries } = (await request(base, 'GET', `/api/leads/${leadId}/ledger`)).body;
+      expect(entries.map((e: any) => e.eventId)).toEqual([`${leadId}-1`, `${leadId}-2`, `${leadId}-4`]);
 
       const again = await request(base, 'POST', '/api/events/batch', { events: [good(1), good(2)] });
       expect(again.body).toMatchObject({ accepted: 0, duplicate: 2 });

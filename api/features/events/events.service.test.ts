@@ -14,6 +14,8 @@ const event = (eventId: string, leadId: string, extra: Record<string, unknown> =
 function fakes(stored: Record<string, string> = {}) {
   const held = new Map(Object.entries(stored));
   const delivered: Array<{ workflowId: string; eventId: string }> = [];
+  /** Each signal's events, as one lead's workflow receives them. */
+  const signals: Array<{ workflowId: string; eventIds: string[] }> = [];
   const events = {
     async record(e: LeadEvent) {
       const holder = held.get(e.eventId);
@@ -29,12 +31,13 @@ function fakes(stored: Record<string, string> = {}) {
   } as unknown as EventRepository;
   const temporal = {
     workflow: {
-      async signalWithStart(_name: string, options: { workflowId: string; signalArgs: [LeadEvent] }) {
-        delivered.push({ workflowId: options.workflowId, eventId: options.signalArgs[0].eventId });
+      async signalWithStart(_name: string, options: { workflowId: string; signalArgs: [LeadEvent[]] }) {
+        for (const e of options.signalArgs[0]) delivered.push({ workflowId: options.workflowId, eventId: e.eventId });
+        signals.push({ workflowId: options.workflowId, eventIds: options.signalArgs[0].map((e) => e.eventId) });
       },
     },
   } as unknown as Client;
-  return { events, temporal, held, delivered };
+  return { events, temporal, held, delivered, signals };
 }
 
 describe('an event id that belongs to another lead', () => {
@@ -56,6 +59,17 @@ describe('an event id that belongs to another lead', () => {
 });
 
 describe('a batch', () => {
+  it("delivers each lead's events in one signal, in the order sent", async () => {
+    const { events, temporal, signals } = fakes();
+    const items = [event('a1', 'lead-a'), event('b1', 'lead-b'), event('a2', 'lead-a'), event('a1', 'lead-a'), event('a3', 'lead-a')];
+    const result = await ingestBatch(temporal, events, items, schema);
+    expect(result).toMatchObject({ accepted: 4, duplicate: 1, failed: 0 });
+    expect(signals.sort((x, y) => x.workflowId.localeCompare(y.workflowId))).toEqual([
+      { workflowId: 'lead:lead-a', eventIds: ['a1', 'a2', 'a3'] },
+      { workflowId: 'lead:lead-b', eventIds: ['b1'] },
+    ]);
+  });
+
   it('rejects only the items that break a rule, each with its code and fields, and delivers the rest', async () => {
     const { events, temporal, delivered } = fakes({ taken: 'lead-z' });
     const future = new Date(Date.now() + 3_600_000).toISOString();

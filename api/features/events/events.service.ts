@@ -1,7 +1,7 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import { HttpError } from '../../http/errors';
 import type { LeadEvent } from '../../../engine/types';
-import { leadEventSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import { leadEventsSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
 import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from './events.schemas';
@@ -19,25 +19,45 @@ export async function ingestEvent(
   events: EventRepository,
   input: LeadEventInput,
 ): Promise<{ eventId: string; leadId: string; status: 'accepted' | 'duplicate' }> {
+  const { event, duplicate } = await recordEvent(events, input);
+  await deliverToLead(temporal, event.leadId, [event]);
+  return { eventId: event.eventId, leadId: event.leadId, status: duplicate ? 'duplicate' : 'accepted' };
+}
+
+/**
+ * Stores an event (for rescoring and the lead's input log) unless its id is known.
+ *
+ * @throws HttpError 409 `conflict` when the id is stored for another lead: nothing is stored.
+ */
+async function recordEvent(events: EventRepository, input: LeadEventInput): Promise<{ event: LeadEvent; duplicate: boolean }> {
   const event: LeadEvent = { ...input, occurredAt: new Date(input.occurredAt).toISOString(), receivedAt: new Date().toISOString() };
   const { duplicate, heldBy } = await events.record(event);
   if (heldBy !== undefined) throw eventIdConflict(event, heldBy);
+  return { event, duplicate };
+}
+
+/**
+ * Delivers one lead's events, in order, in one signal (starting the workflow for a new lead). A
+ * repeat is harmless: the workflow ignores event ids it has.
+ *
+ * @throws HttpError 503 `lead_busy` when a lead flooded with events is switching to a fresh run.
+ */
+async function deliverToLead(temporal: Client, leadId: string, batch: LeadEvent[]): Promise<void> {
   try {
-    await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent]>('leadWorkflow', {
+    await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent[]]>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
-      workflowId: leadWorkflowId(event.leadId),
-      args: [{ leadId: event.leadId }],
-      signal: leadEventSignal,
-      signalArgs: [event],
+      workflowId: leadWorkflowId(leadId),
+      args: [{ leadId }],
+      signal: leadEventsSignal,
+      signalArgs: [batch],
     });
   } catch (err) {
-    // A lead flooded with events is switching to a fresh run: nothing was recorded, retry shortly.
+    // Nothing was delivered: a retry of the same events is safe.
     if (err instanceof ServiceError && /limit for signal/.test(String(err.cause?.message ?? err.message))) {
-      throw new HttpError(503, 'lead_busy', `Lead ${event.leadId} is taking in a burst of events; retry this event in a few seconds`);
+      throw new HttpError(503, 'lead_busy', `Lead ${leadId} is taking in a burst of events; retry in a few seconds`);
     }
     throw err;
   }
-  return { eventId: event.eventId, leadId: event.leadId, status: duplicate ? 'duplicate' : 'accepted' };
 }
 
 /** How many deliveries a batch runs at once: enough to overlap round trips, not to flood Temporal. */
@@ -71,12 +91,25 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
   });
   const groups = [...byLead.values()];
   let next = 0;
+  // A lead's events are recorded one by one, then delivered together, in order, in one signal.
   const worker = async () => {
     while (next < groups.length) {
-      for (const index of groups[next++] as number[]) await deliver(index);
+      const group = groups[next++] as number[];
+      const deliverable: Array<{ index: number; event: LeadEvent }> = [];
+      for (const index of group) {
+        const event = await record(index);
+        if (event) deliverable.push({ index, event });
+      }
+      if (deliverable.length === 0) continue;
+      try {
+        await deliverToLead(temporal, (deliverable[0] as { event: LeadEvent }).event.leadId, deliverable.map((d) => d.event));
+      } catch (err) {
+        for (const { index, event } of deliverable) results[index] = { index, eventId: event.eventId, status: 'failed', reason: (err as Error).message };
+      }
     }
   };
-  const deliver = async (index: number) => {
+  /** Records item `index` and sets its result; returns its event when it is to be delivered. */
+  const record = async (index: number): Promise<LeadEvent | undefined> => {
     const item = parsed[index]!;
     if (!item.success) {
       const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
@@ -92,7 +125,7 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
         // One lead's copies run in order, so the first copy's answer is known: a refused id stays refused.
         if (earlier?.code === 'conflict') results[index] = { ...earlier, index, fields: (earlier.fields ?? []).map((f) => ({ ...f, path: `events.${index}.eventId` })) };
         else results[index] = { index, eventId, status: 'duplicate' };
-        return;
+        return undefined;
       }
       // Another lead's copy must not take the id from the first copy (their deliveries run side by
       // side), so it only looks: unless the id is already its own lead's, it is refused.
@@ -100,15 +133,17 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
       if (holder !== leadId) {
         // Not stored yet: the first copy's lead takes it.
         results[index] = conflictResult(index, eventId, eventIdConflict(item.data, holder ?? firstLead));
-        return;
+        return undefined;
       }
     }
     try {
-      const { status } = await ingestEvent(temporal, events, item.data);
-      results[index] = { index, eventId, status };
+      const { event, duplicate } = await recordEvent(events, item.data);
+      results[index] = { index, eventId, status: duplicate ? 'duplicate' : 'accepted' };
+      return event;
     } catch (err) {
       if (err instanceof HttpError && err.code === 'conflict') results[index] = conflictResult(index, eventId, err);
       else results[index] = { index, eventId, status: 'failed', reason: (err as Error).message };
+      return undefined;
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, groups.length) }, worker));
