@@ -71,7 +71,6 @@ export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: str
   const now = new Date().toISOString();
   const seeded: SeededLead[] = [];
   for (const { leadId, events } of batch) seeded.push(await firstTurn(model, leadId, events, now));
-  const [Lead, Ledger, HandoffModel] = options.leads.models;
   // Each collection is keyed by its natural id (api/db/natural-keys.ts).
   await options.events.model.insertMany(
     batch.flatMap(({ events }) => events.map((event) => ({ _id: event.eventId, ...event, receivedAt: new Date() }))),
@@ -79,13 +78,9 @@ export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: str
   );
   await options.histories.insertHistories(seeded.map(({ carried }) => ({ leadId: carried.lifecycle.settled.snapshot.leadId, events: carried.lifecycle.log })));
   // Copies: the workflows get the originals.
-  await Lead.insertMany(seeded.map(({ snapshot }) => ({ _id: snapshot.leadId, ...structuredClone(snapshot) })), { lean: true });
-  if (options.withLedger) {
-    const ledger = seeded.flatMap((lead) => lead.ledger);
-    const handoffs = seeded.flatMap((lead) => lead.handoffs);
-    if (ledger.length > 0) await Ledger.insertMany(ledger.map((entry) => ({ _id: entry.entryId, ...structuredClone(entry) })), { lean: true });
-    if (handoffs.length > 0) await HandoffModel.insertMany(handoffs.map((handoff) => ({ _id: handoff.handoffId, ...structuredClone(handoff) })), { lean: true });
-  }
+  await options.leads.writeProjections(
+    seeded.map(({ snapshot, ledger, handoffs }) => structuredClone({ snapshot, ledger: options.withLedger ? ledger : [], handoffs: options.withLedger ? handoffs : [] })),
+  );
   await forEachConcurrently(seeded, 32, ({ snapshot, carried }) =>
     options.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
