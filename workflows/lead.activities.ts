@@ -46,6 +46,18 @@ export function createLeadActivities(deps: LeadActivityDeps) {
     return state.value;
   };
 
+  // Published versions never change: each is read once per worker.
+  const versions = new Map<number, Promise<PublishedModel>>();
+  const modelVersion = (version: number) => {
+    let found = versions.get(version);
+    if (!found) {
+      found = deps.modelVersion(version);
+      versions.set(version, found);
+      found.catch(() => versions.delete(version));
+    }
+    return found;
+  };
+
   return {
     /**
      * The version that scores a lead's new inputs, and the rescoring it must replay its log under,
@@ -57,16 +69,16 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       const { latest } = state;
       // A rescoring that woke the lead names its version: newer than what the cache may say.
       const rescore = input.rescore ?? state.rescore;
-      const news: ModelNews = { version: latest, ...(input.version !== latest && { compiled: (await deps.modelVersion(latest)).compiled }) };
+      const news: ModelNews = { version: latest, ...(input.version !== latest && { compiled: (await modelVersion(latest)).compiled }) };
       if (rescore !== undefined && rescore !== input.rescoredUnder) {
-        news.rescore = { version: rescore, ...(rescore !== latest && { compiled: (await deps.modelVersion(rescore)).compiled }) };
+        news.rescore = { version: rescore, ...(rescore !== latest && { compiled: (await modelVersion(rescore)).compiled }) };
       }
       return news;
     },
 
     /** The owner a round-robin route gives a handoff (undefined when the route has none). */
     async ownerFor(input: OwnerRequest): Promise<string | undefined> {
-      const model = await deps.modelVersion(input.modelVersion);
+      const model = await modelVersion(input.modelVersion);
       const route = model.compiled.routes.find((r) => r.id === input.routeId);
       if (!route) return undefined;
       const position = await deps.roundRobinPosition(route.id, input.handoffId);

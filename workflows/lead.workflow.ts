@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
-import { answerProblem, emptyLifecycle, inputId, lifecycleModel, needsWholeLog, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { answerProblem, emptyLifecycle, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
 import type { LeadActivities } from './lead.activities';
@@ -160,24 +160,26 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     let ledgerFrom = result.ledgerFrom;
     let ledger = result.ledger;
     let handoffs = result.handoffs;
-    // A round-robin handoff gets its owner before anything is written: sales never sees it unassigned.
+    // A rescoring asked for under a version this lead has not replayed its log under yet.
+    let scoredBy = model;
+    if (news.rescore && rescoring) {
+      scoredBy = news.rescore.version === model.version ? model : buildModel(news.rescore.version, news.rescore.compiled as CompiledModel);
+      const replayed = await replayWhole(result.lifecycle, now(), scoredBy);
+      result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled, needsOwner: ownerNeeded(replayed.lifecycle.settled, scoredBy) };
+      ({ ledger, handoffs } = replayed);
+      ledgerFrom = 0;
+      rescoredUnder = news.rescore.version;
+    }
+    // A round-robin handoff gets its owner before anything is written: sales never sees it
+    // unassigned. The owner is given as of the handoff, so a later event is not late for it.
     if (result.needsOwner) {
-      const owner = await ownerFor({ modelVersion: model.version, ...result.needsOwner });
+      const owner = await ownerFor({ modelVersion: scoredBy.version, ...result.needsOwner });
       if (owner !== undefined) {
-        const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId: result.needsOwner.handoffId, owner, at: now() }], now(), model);
+        const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId: result.needsOwner.handoffId, owner, at: result.needsOwner.at }], now(), scoredBy);
         ledger = [...ledger.slice(0, assigned.ledgerFrom - ledgerFrom), ...assigned.ledger];
         handoffs = [...new Map([...handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()];
         result = { ...assigned, applied: [...result.applied, ...assigned.applied], ignored: result.ignored, ledgerFrom };
       }
-    }
-    // A rescoring asked for under a version this lead has not replayed its log under yet.
-    if (news.rescore && rescoring) {
-      const under = news.rescore.version === model.version ? model : buildModel(news.rescore.version, news.rescore.compiled as CompiledModel);
-      const replayed = await replayWhole(result.lifecycle, now(), under);
-      result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled };
-      ({ ledger, handoffs } = replayed);
-      ledgerFrom = 0;
-      rescoredUnder = news.rescore.version;
     }
     lifecycle = result.lifecycle;
 

@@ -20,7 +20,7 @@ export interface RescoreActivityDeps {
   /** The complete input logs of these leads (a lead whose log is incomplete is left out). */
   completeHistories(leads: ReadonlyArray<{ leadId: string; inputCount: number }>): Promise<Map<string, LeadInput[]>>;
   /** Writes replayed read sides of leads still at revision `base`; returns the leads written. */
-  writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number }>): Promise<Set<string>>;
+  writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number; previousHandoffId?: string }>): Promise<Set<string>>;
   /** Gives these leads' workflows a turn now, under the rescoring's version (their stage or handoff changed; each acts on it itself). */
   wake(leadIds: readonly string[], rescore: number): Promise<void>;
 }
@@ -91,11 +91,11 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
       const write = async (slice: Lead[], items: Item[]) => {
         beat('writing');
         const writeStarted = Date.now();
-        const written = await deps.writeRescores(items);
+        const written = await whileBeating(deps.writeRescores(items), () => beat('writing'));
         // A stage or handoff the lead's workflow has not made is its to act on: a handoff to
         // open or withdraw, a deadline sooner. Other leads take the rescoring at their next turn.
         const changed = items.filter((item) => written.has(item.snapshot.leadId) && item.wake).map((item) => item.snapshot.leadId);
-        if (changed.length > 0) await deps.wake(changed, input.modelVersion);
+        if (changed.length > 0) await whileBeating(deps.wake(changed, input.modelVersion), () => beat('writing'));
         result.woken += changed.length;
         millis.write += Date.now() - writeStarted;
         result.rescored += written.size;
@@ -125,9 +125,18 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
             ledger.push(...step.ledger);
             if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
           });
-          const wake = view.snapshot.stage !== lead.stage || JSON.stringify(view.snapshot.handoff) !== JSON.stringify(lead.handoff);
+          // Only what the workflow acts on wakes it: a handoff sales can now answer (or no longer).
+          const wake = openHandoffOf(view.snapshot.handoff) !== openHandoffOf(lead.handoff);
           const stageHistory = recordStageChanges(lead.stageHistory ?? [], view.snapshot.stageHistory, now);
-          items.push({ base: lead.revision, snapshot: { ...view.snapshot, stageHistory, revision: lead.revision, inputCount: log.length }, ledger, handoffs: [...handoffs.values()], wake, ...(lead.ledgerSize !== undefined && { previousLedgerSize: lead.ledgerSize }) });
+          items.push({
+            base: lead.revision,
+            snapshot: { ...view.snapshot, stageHistory, revision: lead.revision, inputCount: log.length },
+            ledger,
+            handoffs: [...handoffs.values()],
+            wake,
+            ...(lead.ledgerSize !== undefined && { previousLedgerSize: lead.ledgerSize }),
+            ...(lead.handoff && { previousHandoffId: lead.handoff.handoffId }),
+          });
         }
         millis.replay += Date.now() - started;
         await writing;
@@ -140,6 +149,11 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
 }
 
 export type RescoreActivities = ReturnType<typeof createRescoreActivities>;
+
+/** The handoff sales can answer, as it sees it: pending or accepted (null when there is none). */
+function openHandoffOf(handoff: Handoff | null): string | null {
+  return handoff?.status === 'pending' || handoff?.status === 'accepted' ? JSON.stringify([handoff.handoffId, handoff.status, handoff.queue, handoff.owner ?? null, handoff.slaDueAt]) : null;
+}
 
 /**
  * A promise awaited later, while other work goes on: a failure then still fails the batch where

@@ -119,10 +119,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * workflow), so the two steps need no transaction, and a retried write does the same again.
      */
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
-      // A rewrite may leave the ledger shorter: what it was tells which segments to remove.
-      const previousSize = replace ? ((await Lead.findById(snapshot.leadId, { ledgerSize: 1 }).lean<{ ledgerSize: number }>())?.ledgerSize ?? 0) : undefined;
-      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, previousSize);
+      // A rewrite may leave the ledger shorter, and open fewer handoffs: what the lead had tells.
+      const previous = replace ? await Lead.findById(snapshot.leadId, { ledgerSize: 1, 'handoff.handoffId': 1 }).lean<{ ledgerSize: number; handoff: Pick<Handoff, 'handoffId'> | null }>() : null;
+      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, replace ? (previous?.ledgerSize ?? 0) : undefined);
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
+      if (replace) await withdrawHandoffsAfter(HandoffModel, snapshot, previous?.handoff?.handoffId);
       // The revision guard makes an older or repeated snapshot write a no-op.
       await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
     },
@@ -156,7 +157,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * snapshot keeps that revision, so the workflow's next write supersedes it. Returns the leads
      * written; their ledgers are then replaced.
      */
-    async writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number }>): Promise<Set<string>> {
+    async writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number; previousHandoffId?: string }>): Promise<Set<string>> {
       const written = new Set<string>();
       // FerretDB v1 keeps each statement's cursor open until its update command ends and
       // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
@@ -181,6 +182,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       const mine = items.filter((item) => written.has(item.snapshot.leadId));
       await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, ...(item.previousLedgerSize !== undefined && { previousSize: item.previousLedgerSize }) })));
       for (const handoff of mine.flatMap((item) => item.handoffs)) await writeHandoff(HandoffModel, handoff, true);
+      for (const item of mine) await withdrawHandoffsAfter(HandoffModel, item.snapshot, item.previousHandoffId);
       return written;
     },
 
@@ -313,9 +315,26 @@ export type LeadRepository = ReturnType<typeof createLeadRepository>;
  */
 async function writeHandoff(model: mongoose.Model<Keyed<Handoff>>, handoff: Handoff, replaces = false): Promise<void> {
   const filter: mongoose.QueryFilter<Keyed<Handoff>> = { _id: handoff.handoffId };
-  if (handoff.status === 'pending' && !replaces) filter.status = 'pending';
+  // A rewrite numbers the lead's handoffs afresh: one it withdrew may be opened again.
+  if (handoff.status === 'pending' && !replaces) filter.$or = [{ status: 'pending' }, { note: NO_LONGER_HANDED_OFF }];
   await upsertIgnoringRace(model, filter, { _id: handoff.handoffId, ...handoff });
 }
+
+/**
+ * After a rewrite of a lead's past (a late input, a rescoring): handoffs it had opened beyond
+ * those the rewrite opens (`<leadId>:<n>`, numbered in order) no longer happened, so they leave
+ * the sales queue, withdrawn.
+ */
+async function withdrawHandoffsAfter(model: mongoose.Model<Keyed<Handoff>>, snapshot: LeadSnapshot, previousHandoffId: string | undefined): Promise<void> {
+  const number = (id: string | undefined) => (id ? Number(id.split(':').pop()) : 0);
+  const from = number(snapshot.handoff?.handoffId) + 1;
+  const to = number(previousHandoffId);
+  if (to < from) return;
+  const ids = Array.from({ length: to - from + 1 }, (_, i) => `${snapshot.leadId}:${from + i}`);
+  await model.updateMany({ _id: { $in: ids }, status: { $in: ['pending', 'accepted'] } }, { $set: { status: 'withdrawn', decidedAt: new Date().toISOString(), note: NO_LONGER_HANDED_OFF } });
+}
+
+const NO_LONGER_HANDED_OFF = 'no longer handed off after the lead was scored again';
 
 /**
  * Replaces the document matching `filter`, inserting it if none matches. When the filter misses

@@ -106,7 +106,7 @@ export interface TurnResult {
   /** True when an input older than what the lead had taken forced a fold from the start. */
   refolded: boolean;
   /** A round-robin handoff of the view that has no owner yet: the shell assigns one and sends it as an input. */
-  needsOwner?: { handoffId: string; routeId: string };
+  needsOwner?: { handoffId: string; routeId: string; at: string };
 }
 
 /** The core's view of a model version, built once per version. */
@@ -185,9 +185,7 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
   };
   const folded = await fold(start, refolded ? log.slice(lateAt) : fresh, model, collect);
   const view = log.length > 0 ? await runDeadlines(folded, now, model, collect) : folded;
-  const handoff = view.snapshot.handoff;
-  const route = handoff?.routeId ? model.compiled.routes.find((r) => r.id === handoff.routeId) : undefined;
-  const needsOwner = handoff?.status === 'pending' && handoff.owner === undefined && handoff.escalations === 0 && route?.strategy === 'round_robin' && route.owners.length > 0;
+  const needsOwner = ownerNeeded(view, model);
   return {
     lifecycle: lifecycle.trimmed ? { settled: view, log: [], trimmed: true } : { settled: view, log },
     view: clone(view),
@@ -197,7 +195,7 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
     ignored,
     applied: fresh,
     refolded: late,
-    ...(needsOwner && { needsOwner: { handoffId: handoff.handoffId, routeId: route.id } }),
+    ...(needsOwner && { needsOwner }),
   };
 }
 
@@ -210,6 +208,19 @@ export async function replay(leadId: string, inputs: readonly LeadInput[], now: 
   const folded = await fold(startOf(leadId, log), log, model, observe);
   const view = log.length > 0 ? await runDeadlines(folded, now, model, observe) : folded;
   return { lifecycle: { settled: view, log }, view: clone(view) };
+}
+
+/**
+ * The lead's pending round-robin handoff that has no owner yet, if any: the shell assigns one
+ * (the route's running count is I/O) and sends it as an `owner` input.
+ */
+export function ownerNeeded(view: LeadState, model: LifecycleModel): { handoffId: string; routeId: string; at: string } | undefined {
+  const handoff = view.snapshot.handoff;
+  if (handoff?.status !== 'pending' || handoff.owner !== undefined || handoff.escalations > 0 || !handoff.routeId) return undefined;
+  const route = model.compiled.routes.find((r) => r.id === handoff.routeId);
+  if (route?.strategy !== 'round_robin' || route.owners.length === 0) return undefined;
+  // As of the handoff, or of the last thing the lead took since: never late, so never a refold.
+  return { handoffId: handoff.handoffId, routeId: route.id, at: maxTime(view.asOf, handoff.createdAt) };
 }
 
 /** Why `answer` cannot be taken by the lead as it stands (for the shell to refuse it), or undefined. */
