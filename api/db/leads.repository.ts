@@ -181,7 +181,12 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       }
       const mine = items.filter((item) => written.has(item.snapshot.leadId));
       await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, ...(item.previousLedgerSize !== undefined && { previousSize: item.previousLedgerSize }) })));
-      for (const handoff of mine.flatMap((item) => item.handoffs)) await writeHandoff(HandoffModel, handoff, true);
+      // The replay's handoffs are what happened: each replaces what was stored under its id.
+      const handoffs = mine.flatMap((item) => item.handoffs);
+      for (let first = 0; first < handoffs.length; first += UPDATES_PER_COMMAND) {
+        const chunk = handoffs.slice(first, first + UPDATES_PER_COMMAND);
+        await HandoffModel.bulkWrite(chunk.map((handoff) => ({ replaceOne: { filter: { _id: handoff.handoffId }, replacement: { _id: handoff.handoffId, ...handoff }, upsert: true } })), { ordered: false });
+      }
       for (const item of mine) await withdrawHandoffsAfter(HandoffModel, item.snapshot, item.previousHandoffId);
       return written;
     },

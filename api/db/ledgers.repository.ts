@@ -70,6 +70,11 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
         const start = k * SEGMENT_ENTRIES;
         const part = entries.slice(Math.max(0, start - from), start + SEGMENT_ENTRIES - from);
         const offset = Math.max(from, start) - start;
+        // An append to a segment as stored (the live path): one guarded update, no read.
+        if (offset > 0 && previousSize === undefined) {
+          const appended = await Segment.updateOne({ _id: segmentId(leadId, k), count: offset }, { $push: { entries: { $each: part } }, $set: { count: offset + part.length } });
+          if (appended.matchedCount === 1) continue;
+        }
         let kept: LedgerEntry[] = [];
         if (offset > 0) {
           const stored = await Segment.findById(segmentId(leadId, k)).lean<LedgerSegment>();
