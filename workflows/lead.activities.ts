@@ -85,11 +85,14 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       return assignOwner(route, position, input.handoffId);
     },
 
-    /** The input log a lead's workflow left out of its carried state; retried until the store has it all. */
-    async inputLog(input: { leadId: string; count: number }): Promise<LeadInput[]> {
-      const log = await deps.inputLog(input.leadId, input.count);
-      if (!log) throw new Error(`the input log of lead ${input.leadId} does not hold its ${input.count} inputs yet`);
-      return log;
+    /**
+     * A page of a lead's stored input log of `total` inputs: `count` of them from `from`. Retried
+     * until the store holds them all.
+     */
+    async inputLog(input: { leadId: string; total: number; from: number; count: number }): Promise<LeadInput[]> {
+      const log = await deps.inputLog(input.leadId, input.total);
+      if (!log) throw new Error(`the input log of lead ${input.leadId} does not hold its ${input.total} inputs yet`);
+      return log.slice(input.from, input.from + input.count);
     },
 
     async writeProjection(write: ProjectionWrite): Promise<void> {

@@ -40,8 +40,6 @@ export interface CarriedLead {
   rescoredUnder?: number;
   /** Notifications still being delivered when the run continued as new: sent again (same keys). */
   undelivered?: Notification[];
-  /** With a trimmed lifecycle: the ids of the inputs its log holds (a repeat has no effect). */
-  knownIds?: string[];
 }
 
 /** A published model version. */

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
-import { answerProblem, emptyLifecycle, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { answerProblem, bounded, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
 import type { LeadActivities } from './lead.activities';
@@ -59,11 +59,8 @@ const MAX_BATCH = 500;
  * server's limit of 10,000 signals per run.
  */
 const SIGNALS_PER_RUN = 3_000;
-/**
- * A lead carries its input log across continue-as-new up to this many inputs; a longer one stays
- * in the input store, loaded when a late input or a rescoring needs it (payloads stay small).
- */
-const CARRIED_LOG = 1_000;
+/** Inputs per page of a stored log read back: keeps each activity's result far below Temporal's payload limit. */
+const LOG_PAGE = 1_000;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const carried: CarriedLead = input.carried ?? { lifecycle: emptyLifecycle(input.leadId), pending: [], revision: 0, logged: 0 };
@@ -73,7 +70,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let logged = carried.logged;
   let rescoredUnder = carried.rescoredUnder;
   let view: LeadSnapshot = { ...lifecycle.settled.snapshot, revision };
-  const known = new Set([...(carried.knownIds ?? []), ...[...lifecycle.log, ...pending].map(inputId)]);
+  const known = new Set([...foldedIds(lifecycle), ...pending.map(inputId)]);
   /** Answers the last turns applied (true) or found closed (their reason). */
   const answered = new Map<string, true | string>();
   let model: LifecycleModel | undefined;
@@ -153,9 +150,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const before = lifecycle;
     const inputs = pending.splice(0, MAX_BATCH);
     const rescoring = news.rescore !== undefined && news.rescore.version !== rescoredUnder;
-    if (lifecycle.trimmed && (rescoring || needsWholeLog(lifecycle, inputs))) {
-      lifecycle = { settled: lifecycle.settled, log: await inputLog({ leadId: input.leadId, count: logged }) };
-    }
+    // An input older than what the lifecycle keeps, or a rescoring: the whole log, from the store.
+    if (lifecycle.base && (rescoring || needsWholeLog(lifecycle, inputs))) lifecycle = { settled: lifecycle.settled, log: await wholeLog(input.leadId, logged) };
+    const whole = lifecycle.base ? undefined : lifecycle.log;
     let result = await turn(lifecycle, inputs, now(), model);
     let ledgerFrom = result.ledgerFrom;
     let ledger = result.ledger;
@@ -164,7 +161,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     let scoredBy = model;
     if (news.rescore && rescoring) {
       scoredBy = news.rescore.version === model.version ? model : buildModel(news.rescore.version, news.rescore.compiled as CompiledModel);
-      const replayed = await replayWhole(result.lifecycle, now(), scoredBy);
+      const replayed = await replayWhole(input.leadId, [...(whole ?? []), ...result.applied], now(), scoredBy);
       result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled, needsOwner: ownerNeeded(replayed.lifecycle.settled, scoredBy) };
       ({ ledger, handoffs } = replayed);
       ledgerFrom = 0;
@@ -204,18 +201,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
     if (timeToContinue() && pending.length === 0) {
       await condition(allHandlersFinished);
-      // A long log stays in the input store (every applied input is written there); its ids travel.
-      const trim = lifecycle.trimmed || lifecycle.log.length > CARRIED_LOG;
-      const carriedLifecycle: Lifecycle = trim ? { settled: lifecycle.settled, log: [], trimmed: true } : lifecycle;
-      // Inputs not yet folded travel with the state; none is lost or counted twice.
+      // Inputs not yet folded travel with the state (a bounded lifecycle); none is lost or counted twice.
       await continueAsNew<typeof leadWorkflow>({
         leadId: input.leadId,
         carried: {
-          lifecycle: carriedLifecycle,
+          lifecycle,
           pending: [...pending],
           revision,
           logged,
-          ...(trim && { knownIds: [...known] }),
           ...(rescoredUnder !== undefined && { rescoredUnder }),
           ...(delivering.size > 0 && { undelivered: [...delivering.values()] }),
         },
@@ -229,15 +222,22 @@ function buildModel(version: number, compiled: CompiledModel): LifecycleModel {
   return lifecycleModel(version, compiled, createScorer(compiled));
 }
 
-/** The lead's whole log replayed under `model` up to `now`: a rescoring. */
-async function replayWhole(lifecycle: Lifecycle, at: string, model: LifecycleModel): Promise<{ lifecycle: Lifecycle; ledger: LedgerEntry[]; handoffs: Handoff[] }> {
+/** The lead's whole log replayed under `model` up to `at`: a rescoring. */
+async function replayWhole(leadId: string, log: readonly LeadInput[], at: string, model: LifecycleModel): Promise<{ lifecycle: Lifecycle; ledger: LedgerEntry[]; handoffs: Handoff[] }> {
   const ledger: LedgerEntry[] = [];
   const handoffs = new Map<string, Handoff>();
-  const { lifecycle: replayed } = await replay(lifecycle.settled.snapshot.leadId, lifecycle.log, at, model, (step) => {
+  const { lifecycle: replayed } = await replay(leadId, log, at, model, (step) => {
     ledger.push(...step.ledger);
     if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
   });
-  return { lifecycle: replayed, ledger, handoffs: [...handoffs.values()] };
+  return { lifecycle: await bounded(replayed, model), ledger, handoffs: [...handoffs.values()] };
+}
+
+/** The lead's stored input log, its first `count` inputs, a page of at most LOG_PAGE per activity. */
+async function wholeLog(leadId: string, count: number): Promise<LeadInput[]> {
+  const log: LeadInput[] = [];
+  while (log.length < count) log.push(...(await inputLog({ leadId, total: count, from: log.length, count: Math.min(LOG_PAGE, count - log.length) })));
+  return log.sort(compareInputs);
 }
 
 /** What a write changed that webhooks announce: stage changes, and each handoff's news. */

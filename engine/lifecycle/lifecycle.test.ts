@@ -5,7 +5,7 @@ import { TEMPLATES } from '../../rules/templates';
 import type { LedgerEntry } from '../lead-records';
 import { createScorer } from '../score-event';
 import type { LeadEvent } from '../types';
-import { emptyLifecycle, lifecycleModel, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from './lifecycle';
+import { compareInputs, emptyLifecycle, lifecycleModel, needsWholeLog, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from './lifecycle';
 import type { LeadState } from './lead-state';
 
 const models = Object.fromEntries(Object.entries(TEMPLATES).map(([id, graph]) => [id, lifecycleModel(1, compileGraph(graph), createScorer(compileGraph(graph)))]));
@@ -111,15 +111,22 @@ function visible(state: LeadState, ledger: LedgerEntry[]) {
   return { snapshot, ledger };
 }
 
-/** Delivers `batches` in order, each when its newest input has happened; then a last turn at `now`. */
-async function live(batches: LeadInput[][], now: string, model: LifecycleModel) {
+/**
+ * Delivers `batches` in order, each when its newest input has happened; then a last turn at
+ * `now`. With a small `keep`, the lifecycle keeps few inputs beyond its base, and an input older
+ * than the base gets the whole log handed in first, as the workflow does from the store.
+ */
+async function live(batches: LeadInput[][], now: string, model: LifecycleModel, keep?: number) {
   let lifecycle: Lifecycle = emptyLifecycle('p');
   let ledger: LedgerEntry[] = [];
   let clock = 0;
   let view: LeadState | undefined;
+  const stored: LeadInput[] = [];
   for (const batch of [...batches, []]) {
     clock = batch.length === 0 ? Date.parse(now) : Math.max(clock, ...batch.map(inputTime));
-    const result = await turn(lifecycle, batch, iso(clock), model);
+    if (needsWholeLog(lifecycle, batch)) lifecycle = { settled: lifecycle.settled, log: [...stored].sort(compareInputs) };
+    const result = await turn(lifecycle, batch, iso(clock), model, keep);
+    for (const input of result.applied) stored.push(input);
     lifecycle = result.lifecycle;
     ledger = [...ledger.slice(0, result.ledgerFrom), ...result.ledger];
     view = result.view;
@@ -155,6 +162,8 @@ describe('the lifecycle core', () => {
         const arrival = [...inputs].sort((a, b) => (order[inputs.indexOf(a)] ?? 0) - (order[inputs.indexOf(b)] ?? 0));
         expect(await live([arrival], now, model)).toEqual(expected);
         expect(await live(arrival.map((input) => [input]), now, model)).toEqual(expected);
+        // A lifecycle that keeps two inputs beyond its base: late inputs refold from the base, or from the whole log.
+        expect(await live(arrival.map((input) => [input]), now, model, 2)).toEqual(expected);
         const batches: LeadInput[][] = Array.from({ length: batchCount }, () => []);
         arrival.forEach((input, i) => batches[(order[i] ?? i) % batchCount]?.push(input));
         expect(await live(batches.filter((b) => b.length > 0), now, model)).toEqual(expected);

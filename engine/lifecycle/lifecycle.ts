@@ -52,25 +52,35 @@ export interface LifecycleModel {
   roundRobinOwner?: (route: CompiledRoute, handoffId: string) => string | undefined;
 }
 
-/** What a lead's shell keeps between turns. */
+/**
+ * What a lead's shell keeps between turns, bounded whatever the lead's age: the lead now, its
+ * recent inputs, and the lead as it was before them, from which a late input refolds.
+ */
 export interface Lifecycle {
   /** The lead, folded through its inputs and the deadlines taken so far (its `asOf` is the last of them). */
   settled: LeadState;
-  /** Every input folded, in time order; empty when `trimmed`. */
+  /** The inputs folded since `base` (all of them when there is no base), in time order. */
   log: LeadInput[];
   /**
-   * The log was left out to keep the lifecycle small (a long-lived lead's workflow carries it
-   * across continue-as-new without it); the shell loads it from the input store before a turn
-   * that needs it (see needsWholeLog).
+   * The lead right after its inputs before `log` (`last` is the latest of them, `seen` their
+   * ids); the store holds those inputs (the shell loads them when an input older than `last`
+   * comes, see needsWholeLog).
    */
-  trimmed?: true;
+  base?: { state: LeadState; last: LeadInput; seen: string[] };
 }
 
-/** True when `inputs` cannot be folded without the whole log: one is late, and the log was trimmed. */
+/** Inputs kept in a lifecycle's log beyond its base (it keeps between this many and twice as many). */
+const RECENT_INPUTS = 200;
+
+/** True when `inputs` cannot be folded from the lifecycle alone: one is older than its base. */
 export function needsWholeLog(lifecycle: Lifecycle, inputs: readonly LeadInput[]): boolean {
-  if (!lifecycle.trimmed) return false;
-  // At the same instant as the last thing taken, order may still depend on the log.
-  return inputs.some((input) => inputAt(input) <= (lifecycle.settled.asOf ?? ''));
+  const base = lifecycle.base;
+  return base !== undefined && inputs.some((input) => !base.seen.includes(inputId(input)) && compareInputs(input, base.last) < 0);
+}
+
+/** The ids of every input the lifecycle has folded (a repeat of one has no effect). */
+export function foldedIds(lifecycle: Lifecycle): string[] {
+  return [...(lifecycle.base?.seen ?? []), ...lifecycle.log.map(inputId)];
 }
 
 /** One step of a fold, for simulations: an input applied, or deadlines taken at an instant. */
@@ -149,12 +159,16 @@ export function compareInputs(a: LeadInput, b: LeadInput): number {
 /**
  * One turn of a lead: folds the new `inputs` (repeats ignored) into the lifecycle and takes the
  * deadlines due up to `now`. Inputs no older than what the lead has taken (its last input or
- * deadline) extend the fold; an older one folds the whole log again from the start, so the
- * result is what it would have been had it come on time. Scores new inputs under `model` (a lead
- * picks up a new version with its next input; a rescoring replays the log under it).
+ * deadline) extend the fold; an older one folds the log again from its place (from the base),
+ * so the result is what it would have been had it come on time. Scores new inputs under
+ * `model` (a lead picks up a new version with its next input; a rescoring replays the log under it).
+ *
+ * @throws when an input is older than the lifecycle's base (check needsWholeLog, and hand in
+ *   the whole log first)
+ * @param keep inputs to keep beyond the base (tests make it small)
  */
-export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel): Promise<TurnResult> {
-  const seen = new Set(lifecycle.log.map(inputId));
+export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel, keep = RECENT_INPUTS): Promise<TurnResult> {
+  const seen = new Set(foldedIds(lifecycle));
   const fresh: LeadInput[] = [];
   for (const input of inputs) {
     const id = inputId(input);
@@ -163,17 +177,19 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
     fresh.push(input);
   }
   fresh.sort(compareInputs);
-  if (needsWholeLog(lifecycle, fresh)) throw new Error(`turn: lead ${lifecycle.settled.snapshot.leadId} has a late input and its log was trimmed; load the log first`);
-  const last = lifecycle.trimmed ? lifecycle.settled : lifecycle.log.at(-1);
+  if (needsWholeLog(lifecycle, fresh)) throw new Error(`turn: lead ${lifecycle.settled.snapshot.leadId} has an input older than its lifecycle's base; hand in the whole log first`);
+  const { base } = lifecycle;
+  const last = lifecycle.log.at(-1) ?? base?.last;
   const first = fresh[0];
-  const late = first !== undefined && last !== undefined && !lifecycle.trimmed && (compareInputs(first, last as LeadInput) < 0 || inputAt(first) < (lifecycle.settled.asOf ?? ''));
+  const late = first !== undefined && last !== undefined && (compareInputs(first, last) < 0 || inputAt(first) < (lifecycle.settled.asOf ?? ''));
   const log = late ? [...lifecycle.log, ...fresh].sort(compareInputs) : [...lifecycle.log, ...fresh];
   // A lead's first stage change is dated by its first input: a new lead starts there. A late
-  // input folds the log again, and what came before it is as it was: the ledger is rewritten
-  // from there, not from its start.
+  // input folds the log again from its place (from the base, the lead before the log), and what
+  // came before it is as it was: the ledger is rewritten from there, not from its start.
   const refolded = late || (last === undefined && first !== undefined);
   const lateAt = late ? log.indexOf(first as LeadInput) : 0;
-  const start = refolded ? await fold(startOf(lifecycle.settled.snapshot.leadId, log), log.slice(0, lateAt), model) : clone(lifecycle.settled);
+  const origin = () => (base ? clone(base.state) : startOf(lifecycle.settled.snapshot.leadId, log));
+  const start = refolded ? await fold(origin(), log.slice(0, lateAt), model) : clone(lifecycle.settled);
   const ledgerFrom = start.snapshot.ledgerSize;
   const ledger: LedgerEntry[] = [];
   const handoffs = new Map<string, Handoff>();
@@ -184,10 +200,10 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
     if (step.ignored && step.input) ignored.set(inputId(step.input), step.ignored);
   };
   const folded = await fold(start, refolded ? log.slice(lateAt) : fresh, model, collect);
-  const view = log.length > 0 ? await runDeadlines(folded, now, model, collect) : folded;
+  const view = log.length > 0 || base ? await runDeadlines(folded, now, model, collect) : folded;
   const needsOwner = ownerNeeded(view, model);
   return {
-    lifecycle: lifecycle.trimmed ? { settled: view, log: [], trimmed: true } : { settled: view, log },
+    lifecycle: await bounded({ settled: view, log, ...(base && { base }) }, model, keep),
     view: clone(view),
     ledgerFrom,
     ledger,
@@ -197,6 +213,19 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
     refolded: late,
     ...(needsOwner && { needsOwner }),
   };
+}
+
+/**
+ * The lifecycle with at most twice `keep` inputs in its log: past that, the base moves up to
+ * all but the last `keep` (a fold of the inputs it passes, once every `keep` inputs).
+ */
+export async function bounded(lifecycle: Lifecycle, model: LifecycleModel, keep = RECENT_INPUTS): Promise<Lifecycle> {
+  const { base, log } = lifecycle;
+  if (log.length <= 2 * keep) return lifecycle;
+  const cut = log.length - keep;
+  const passed = log.slice(0, cut);
+  const state = await fold(base ? clone(base.state) : startOf(lifecycle.settled.snapshot.leadId, log), passed, model);
+  return { settled: lifecycle.settled, log: log.slice(cut), base: { state, last: passed.at(-1) as LeadInput, seen: [...(base?.seen ?? []), ...passed.map(inputId)] } };
 }
 
 /**
