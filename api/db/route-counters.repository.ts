@@ -39,7 +39,7 @@ export function createRouteCounterRepository(connection: Connection = mongoose.c
     async roundRobinPosition(routeId: string, handoffId: string): Promise<number> {
       const known = await Assignment.findOne({ handoffId }).lean<RouteAssignment>();
       if (known) return known.position;
-      const counter = await Counter.findOneAndUpdate({ routeId }, { $inc: { next: 1 } }, { upsert: true, new: true }).lean<RouteCounter>();
+      const counter = await Counter.findOneAndUpdate({ routeId }, { $inc: { next: 1 } }, { upsert: true, returnDocument: 'after' }).lean<RouteCounter>();
       const position = (counter?.next ?? 1) - 1;
       try {
         await Assignment.create({ handoffId, routeId, position });
