@@ -18,7 +18,8 @@ import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
-import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock } from './features/events/events.schemas';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock, type LeadEventInput } from './features/events/events.schemas';
+import { createIngestGate } from './features/events/ingest-gate';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
 import { importsRouter } from './features/imports/imports.router';
@@ -48,6 +49,8 @@ export interface AppDeps {
   modelId: string;
   /** How far past the server's clock an event may be dated (LEADFLOW_MAX_FUTURE_SKEW_SECONDS). */
   maxFutureSkewSeconds?: number;
+  /** Event deliveries in flight before new events get 503 (LEADFLOW_MAX_DELIVERIES_IN_FLIGHT). */
+  maxDeliveriesInFlight?: number;
   logger?: Logger;
 }
 
@@ -62,19 +65,22 @@ export function createApp(deps: AppDeps): Express {
   app.use(authenticate(deps.keys));
   app.use(express.json({ limit: BODY_LIMIT }));
   const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
+  // Every way events come in (single, batch, a lead's page, imports) shares one backpressure gate.
+  const gate = createIngestGate(deps.maxDeliveriesInFlight);
+  const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event));
 
   const routers = [
     healthRouter(),
     keysRouter(deps.keys),
-    eventsRouter(deps.temporal, deps.events, clock),
-    leadsRouter(deps.leads, (event) => ingestEvent(deps.temporal, deps.events, event), clock),
+    eventsRouter(deps.temporal, deps.events, clock, gate),
+    leadsRouter(deps.leads, ingestOne, clock),
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
     simulationsRouter({ ...deps.models, events: deps.events, inputsOf: (leadId) => leadInputs(deps, leadId) }),
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),
-    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock }),
+    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate }),
     webhooksRouter(deps.webhooks),
     calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
   ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './features/events/events.schemas';
+import { DEFAULT_MAX_DELIVERIES_IN_FLIGHT } from './features/events/ingest-gate';
 
 /** The process environment of the API and the worker, parsed once at boot. */
 export const envSchema = z.object({
@@ -19,6 +20,8 @@ export const envSchema = z.object({
   LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
   /** How far past the server's clock an event may be dated (senders' clocks drift); later is refused with 400. */
   LEADFLOW_MAX_FUTURE_SKEW_SECONDS: z.coerce.number().int().min(0).max(86_400, 'at most a day (86400)').default(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
+  /** Event deliveries (one per lead per request) in flight before new events get 503 with Retry-After. */
+  LEADFLOW_MAX_DELIVERIES_IN_FLIGHT: z.coerce.number().int().min(1).default(DEFAULT_MAX_DELIVERIES_IN_FLIGHT),
 });
 
 export type Env = z.infer<typeof envSchema>;

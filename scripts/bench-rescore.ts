@@ -66,11 +66,11 @@ export interface SeededLead {
  * events, each lead's input log and snapshot (and ledger and handoffs), and starts each workflow
  * with that state.
  */
-export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: string; events: LeadEvent[] }>): Promise<SeededLead[]> {
+export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: string; events: LeadEvent[]; answers?: LeadInput[] }>): Promise<SeededLead[]> {
   const model = lifecycleModel(options.model.version, options.model.compiled, createScorer(options.model.compiled));
   const now = new Date().toISOString();
   const seeded: SeededLead[] = [];
-  for (const { leadId, events } of batch) seeded.push(await firstTurn(model, leadId, events, now));
+  for (const { leadId, events, answers } of batch) seeded.push(await firstTurn(model, leadId, events, now, answers));
   // Each collection is keyed by its natural id (api/db/natural-keys.ts).
   await options.events.model.insertMany(
     batch.flatMap(({ events }) => events.map((event) => ({ _id: event.eventId, ...event, receivedAt: new Date() }))),
@@ -94,10 +94,12 @@ export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: str
 /**
  * A lead's first turn as its workflow takes it (lead.workflow.ts) when `events` arrive in one
  * batch at `now`: the core's `turn`, and for a round-robin handoff its owner as a second input
- * (the first owner in line: the route's counter is not kept by seeding). Written once (revision 1).
+ * (the first owner in line: the route's counter is not kept by seeding). Sales `answers` (inputs
+ * of kind answer, dated before now) arrive with the events, as if answered meanwhile. Written once
+ * (revision 1).
  */
-export async function firstTurn(model: LifecycleModel, leadId: string, events: readonly LeadEvent[], now: string): Promise<SeededLead> {
-  let result = await turn(emptyLifecycle(leadId), events.map((event): LeadInput => ({ kind: 'event', event })), now, model);
+export async function firstTurn(model: LifecycleModel, leadId: string, events: readonly LeadEvent[], now: string, answers: readonly LeadInput[] = []): Promise<SeededLead> {
+  let result = await turn(emptyLifecycle(leadId), [...events.map((event): LeadInput => ({ kind: 'event', event })), ...answers], now, model);
   let { ledger, handoffs } = result;
   if (result.needsOwner) {
     const { handoffId, routeId } = result.needsOwner;
@@ -284,7 +286,8 @@ async function main(): Promise<void> {
     const m = p.millis ?? { read: 0, replay: 0, write: 0 };
     // The batch replays one slice while it reads the next and writes the previous: the phases overlap.
     log(`  where the batches' time went: reading input logs ${(m.read / 1000).toFixed(1)} s, replaying ${(m.replay / 1000).toFixed(1)} s (${((m.replay * 1000) / Math.max(1, inputs)).toFixed(1)} µs/input), writing read sides and waking ${(m.write / 1000).toFixed(1)} s`);
-    log(`  of which in rescoreBatch activities (started to completed, as the server saw them): ${(await batchSeconds(handle)).toFixed(1)} s`);
+    const batches = await batchSeconds(handle);
+    log(`  of which in rescoreBatch activities (started to completed, as the server saw them): ${batches.running.toFixed(1)} s; before the first batch started (marking the version, counting the leads) ${batches.before.toFixed(1)} s, after the last one ${batches.after.toFixed(1)} s`);
     if (actedAfter !== undefined) log(`  the woken workflows' own turns (each replays its log and writes again) were all written ${actedAfter.toFixed(1)} s after the rescoring ended`);
     log(`  seeding took ${seedSeconds.toFixed(0)} s`);
   } finally {
@@ -297,35 +300,64 @@ async function main(): Promise<void> {
   }
 }
 
-/** Seconds the rescoring's rescoreBatch activities ran, from their Started to their Completed events (all runs of the workflow, if it continued as new it counts the last). */
-async function batchSeconds(handle: WorkflowHandle): Promise<number> {
+/**
+ * From the rescoring's history: seconds its rescoreBatch activities ran (Started to Completed),
+ * and the seconds before the first one started and after the last one completed (marking the
+ * version, counting the leads, workflow tasks).
+ */
+async function batchSeconds(handle: WorkflowHandle): Promise<{ running: number; before: number; after: number }> {
   const history = await handle.fetchHistory();
   const batches = new Set<string>();
   const startedAt = new Map<string, number>();
-  let total = 0;
+  let running = 0;
+  let firstStarted: number | undefined;
+  let lastCompleted: number | undefined;
   const time = (event: NonNullable<typeof history.events>[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
-  for (const event of history.events ?? []) {
+  const events = history.events ?? [];
+  for (const event of events) {
     if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'rescoreBatch') batches.add(String(event.eventId));
     const started = event.activityTaskStartedEventAttributes;
-    if (started && batches.has(String(started.scheduledEventId))) startedAt.set(String(started.scheduledEventId), time(event));
+    if (started && batches.has(String(started.scheduledEventId))) {
+      startedAt.set(String(started.scheduledEventId), time(event));
+      firstStarted ??= time(event);
+    }
     const completed = event.activityTaskCompletedEventAttributes;
-    if (completed && startedAt.has(String(completed.scheduledEventId))) total += time(event) - (startedAt.get(String(completed.scheduledEventId)) as number);
+    if (completed && startedAt.has(String(completed.scheduledEventId))) {
+      running += time(event) - (startedAt.get(String(completed.scheduledEventId)) as number);
+      lastCompleted = time(event);
+    }
   }
-  return total / 1000;
+  const first = events[0] ? time(events[0]) : 0;
+  const last = events.at(-1) ? time(events.at(-1)!) : 0;
+  return { running: running / 1000, before: ((firstStarted ?? first) - first) / 1000, after: (last - (lastCompleted ?? last)) / 1000 };
 }
 
-/** Waits until the worker has run every started lead workflow's first task (its task queue is empty). */
+/**
+ * Waits until the worker has run every started lead workflow's first task: the last one started
+ * answers a query, and the task queue's backlog, as the server counts it, is empty (else the
+ * rescoring's own tasks would wait behind them and be measured).
+ */
 async function settleWorkflows(temporal: Client, leads: number): Promise<void> {
   const probe = Math.max(0, leads - 1);
-  // Each workflow's first task runs in start order, roughly: the last one answering a query means the backlog is through.
   const handle = temporal.workflow.getHandle(leadWorkflowId(`lead-${String(probe).padStart(7, '0')}`));
   for (;;) {
     try {
       await temporal.connection.withDeadline(Date.now() + 60_000, () => handle.query('leadState'));
-      return;
+      break;
     } catch {
       // Not answered yet: the worker is still busy.
     }
+  }
+  for (;;) {
+    const described = await temporal.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: TASK_QUEUE },
+      taskQueueType: 1, // workflow tasks
+      reportStats: true,
+    });
+    const backlog = Number(described.stats?.approximateBacklogCount ?? 0);
+    if (backlog === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }
 

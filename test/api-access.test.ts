@@ -57,6 +57,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/reports/scores': ['reviewer', 'marketing'],
   'GET /api/reports/grades': ['reviewer', 'marketing'],
   'POST /api/imports': ['ingest'],
+  'POST /api/imports/events': ['ingest'],
   'GET /api/imports/{importId}': ['ingest', 'marketing'],
   'POST /api/calibrations': ['marketing'],
   'GET /api/calibrations': ['marketing'],

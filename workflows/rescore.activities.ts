@@ -49,6 +49,8 @@ export interface RescoreBatchResult {
 const KEEP_ALIVE_MS = 10_000;
 /** Leads read, replayed and written together; the next slice is read and the previous one written meanwhile. */
 const LEADS_PER_SLICE = 500;
+/** Leads replayed between two turns of the event loop. */
+const YIELD_EVERY = 5;
 
 export function createRescoreActivities(deps: RescoreActivityDeps) {
   // One core model per version for the life of the worker: every lead of a rescoring shares it.
@@ -114,7 +116,10 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
         started = Date.now();
         const now = new Date().toISOString();
         const items: Item[] = [];
-        for (const lead of slice) {
+        for (const [position, lead] of slice.entries()) {
+          // The replay is CPU work on the thread that also sends the previous slice's writes and
+          // reads the next slice: let their I/O through every few leads, or they wait for it all.
+          if (position % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
           const log = logs.get(lead.leadId);
           // A log not all stored yet: the lead's workflow replays its own at its next turn.
           if (!log || log.length === 0) continue;

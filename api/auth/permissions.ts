@@ -57,6 +57,7 @@ export const PERMISSIONS: Record<string, Grant> = {
   'GET /reports/grades': ['reviewer', 'marketing'],
 
   'POST /imports': ['ingest'],
+  'POST /imports/events': ['ingest'],
   'GET /imports/:importId': ['ingest', 'marketing'],
 
   'POST /calibrations': ['marketing'],

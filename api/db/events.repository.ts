@@ -4,7 +4,10 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LeadEvent } from '../../engine/types';
+import { inCommands } from './commands';
 import { modelFor } from './connect';
+
+const DUPLICATE_KEY = 11000;
 
 interface StoredEvent extends Omit<LeadEvent, 'receivedAt'> {
   _id: string;
@@ -56,6 +59,39 @@ export function createEventRepository(connection: Connection = mongoose.connecti
       // Known already: a retry of this lead's event, or another lead's id (a read only on this rare path).
       const holder = await holderOf(event.eventId);
       return holder !== undefined && holder !== event.leadId ? { duplicate: true, heldBy: holder } : { duplicate: true };
+    },
+
+    /**
+     * Stores many events (ids distinct) unless their ids are known, in bulk: one command per few
+     * dozen events, and one read for the ids that were known. Says for each what `record` says.
+     */
+    async recordMany(events: readonly LeadEvent[]): Promise<Array<{ duplicate: boolean; heldBy?: string }>> {
+      const stored = new Set<string>();
+      const receivedAt = new Date();
+      await inCommands(events, async (chunk) => {
+        const upserts = chunk.map((event) => ({ updateOne: { filter: { _id: event.eventId }, update: { $setOnInsert: { ...event, receivedAt } }, upsert: true } }));
+        let upserted: Record<number, unknown>;
+        try {
+          upserted = (await Event.bulkWrite(upserts, { ordered: false })).upsertedIds;
+        } catch (err) {
+          // Another delivery stored some of them at the same moment: those are known, the rest stored.
+          const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+          if (!Array.isArray(failures) || failures.some((failure) => (failure.code ?? failure.err?.code) !== DUPLICATE_KEY)) throw err;
+          upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
+        }
+        for (const index of Object.keys(upserted)) stored.add((chunk[Number(index)] as LeadEvent).eventId);
+      });
+      const known = events.filter((event) => !stored.has(event.eventId)).map((event) => event.eventId);
+      const holders = new Map<string, string>();
+      for (let first = 0; first < known.length; first += IDS_PER_QUERY) {
+        const rows = await Event.find({ _id: { $in: known.slice(first, first + IDS_PER_QUERY) } }, { leadId: 1 }).lean<Array<{ _id: string; leadId: string }>>();
+        for (const row of rows) holders.set(row._id, row.leadId);
+      }
+      return events.map((event) => {
+        if (stored.has(event.eventId)) return { duplicate: false };
+        const holder = holders.get(event.eventId);
+        return holder !== undefined && holder !== event.leadId ? { duplicate: true, heldBy: holder } : { duplicate: true };
+      });
     },
 
     /** The lead an event id is stored for, if it is stored. */

@@ -11,6 +11,8 @@ export interface RowError {
 
 export interface ImportRecord {
   importId: string;
+  /** A CSV of leads (attributes and outcomes), or a history of events; leads when absent. */
+  kind?: 'leads' | 'events';
   status: 'running' | 'done' | 'interrupted';
   fileSha256: string;
   createdBy: string;
@@ -32,6 +34,7 @@ export interface ImportRecord {
 const importSchema = new Schema<ImportRecord>(
   {
     importId: { type: String, required: true, unique: true },
+    kind: String,
     status: { type: String, required: true },
     fileSha256: { type: String, required: true },
     createdBy: { type: String, required: true },

@@ -5,6 +5,7 @@
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
+import { inCommands } from './commands';
 import { modelFor } from './connect';
 import { createLedgerRepository, SEGMENT_ENTRIES } from './ledgers.repository';
 
@@ -159,17 +160,15 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      */
     async writeRescores(items: ReadonlyArray<{ base: number; snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[]; previousLedgerSize?: number; previousHandoffId?: string }>): Promise<Set<string>> {
       const written = new Set<string>();
-      // FerretDB v1 keeps each statement's cursor open until its update command ends and
-      // deadlocks once they outnumber its connection pool (150 statements hang, 60 do not).
-      for (let first = 0; first < items.length; first += UPDATES_PER_COMMAND) {
-        const chunk = items.slice(first, first + UPDATES_PER_COMMAND);
+      // Commands of a bounded size, two in flight (commands.ts).
+      await inCommands(items, async (chunk) => {
         const result = await Lead.bulkWrite(
           chunk.map(({ base, snapshot }) => ({ replaceOne: { filter: { _id: snapshot.leadId, revision: base }, replacement: { _id: snapshot.leadId, ...snapshot, revision: base } } })),
           { ordered: false },
         );
         if (result.matchedCount === chunk.length) {
           for (const { snapshot } of chunk) written.add(snapshot.leadId);
-          continue;
+          return;
         }
         // Some lead moved on meanwhile: read back which writes landed.
         const rows = await Lead.find({ _id: { $in: chunk.map((item) => item.snapshot.leadId) } }, { revision: 1, modelVersion: 1, ledgerSize: 1 }).lean<Array<{ _id: string; revision: number; modelVersion: number | null; ledgerSize: number }>>();
@@ -178,15 +177,16 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
           const row = landed.get(snapshot.leadId);
           if (row?.revision === base && row.modelVersion === snapshot.modelVersion && row.ledgerSize === snapshot.ledgerSize) written.add(snapshot.leadId);
         }
-      }
+      });
       const mine = items.filter((item) => written.has(item.snapshot.leadId));
       await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, ...(item.previousLedgerSize !== undefined && { previousSize: item.previousLedgerSize }) })));
       // The replay's handoffs are what happened: each replaces what was stored under its id.
-      const handoffs = mine.flatMap((item) => item.handoffs);
-      for (let first = 0; first < handoffs.length; first += UPDATES_PER_COMMAND) {
-        const chunk = handoffs.slice(first, first + UPDATES_PER_COMMAND);
-        await HandoffModel.bulkWrite(chunk.map((handoff) => ({ replaceOne: { filter: { _id: handoff.handoffId }, replacement: { _id: handoff.handoffId, ...handoff }, upsert: true } })), { ordered: false });
-      }
+      await inCommands(
+        mine.flatMap((item) => item.handoffs),
+        async (chunk) => {
+          await HandoffModel.bulkWrite(chunk.map((handoff) => ({ replaceOne: { filter: { _id: handoff.handoffId }, replacement: { _id: handoff.handoffId, ...handoff }, upsert: true } })), { ordered: false });
+        },
+      );
       for (const item of mine) await withdrawHandoffsAfter(HandoffModel, item.snapshot, item.previousHandoffId);
       return written;
     },

@@ -19,6 +19,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       ...(req.id ? { requestId: req.id } : {}),
     },
   };
+  if (known.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(known.retryAfterSeconds));
   res.status(known.status).json(body);
 };
 

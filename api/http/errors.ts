@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly fields?: FieldError[],
     /** A rule graph's issues, each naming its node or edge, when the graph is what is wrong. */
     readonly issues?: unknown[],
+    /** Sent as `Retry-After` (a 503 that a later retry will get through). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -4,8 +4,9 @@ import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { batchResultSchema, eventBatchSchema, leadEventSchemaFor, type EventClock } from './events.schemas';
 import { ingestBatch, ingestEvent } from './events.service';
+import type { IngestGate } from './ingest-gate';
 
-export function eventsRouter(temporal: Client, events: EventRepository, clock: EventClock): DocumentedRouter {
+export function eventsRouter(temporal: Client, events: EventRepository, clock: EventClock, gate: IngestGate): DocumentedRouter {
   const router = documentedRouter();
   const eventSchema = leadEventSchemaFor(clock);
   router.post(
@@ -18,10 +19,10 @@ export function eventsRouter(temporal: Client, events: EventRepository, clock: E
         errors: {
           400: 'A field is invalid (each named), e.g. a crm_outcome without a known outcome, or occurredAt in the future; nothing was applied',
           409: 'The eventId already belongs to another lead (named); nothing was applied',
-          503: 'The lead is taking in a burst of events; retry',
+          503: 'LeadFlow is behind on delivering events (code overloaded, with Retry-After), or the lead is taking in a burst of events (code lead_busy); nothing was applied: retry',
         },
       },
-      async ({ body }) => ({ status: 202, body: await ingestEvent(temporal, events, body) }),
+      async ({ body }) => ({ status: 202, body: await gate.run(1, () => ingestEvent(temporal, events, body)) }),
     ),
   );
   router.post(
@@ -32,10 +33,19 @@ export function eventsRouter(temporal: Client, events: EventRepository, clock: E
         status: 202,
         body: eventBatchSchema,
         response: batchResultSchema,
-        errors: { 400: 'The batch itself is malformed (no events, too many); nothing was applied' },
+        errors: {
+          400: 'The batch itself is malformed (no events, too many); nothing was applied',
+          503: 'LeadFlow is behind on delivering events (code overloaded, with Retry-After); nothing of the batch was applied: retry',
+        },
       },
-      async ({ body }) => ({ status: 202, body: await ingestBatch(temporal, events, body.events, eventSchema) }),
+      // One delivery per lead the batch carries events for.
+      async ({ body }) => ({ status: 202, body: await gate.run(leadsIn(body.events), () => ingestBatch(temporal, events, body.events, eventSchema)) }),
     ),
   );
   return router;
+}
+
+/** The leads a batch's items name (an item without a lead id counts as one). */
+export function leadsIn(items: readonly unknown[]): number {
+  return new Set(items.map((item, index) => (typeof (item as { leadId?: unknown })?.leadId === 'string' ? (item as { leadId: string }).leadId : `\u0000${index}`))).size;
 }

@@ -16,17 +16,23 @@ function fakes(stored: Record<string, string> = {}) {
   const delivered: Array<{ workflowId: string; eventId: string }> = [];
   /** Each signal's events, as one lead's workflow receives them. */
   const signals: Array<{ workflowId: string; eventIds: string[] }> = [];
+  const record = async (e: LeadEvent) => {
+    const holder = held.get(e.eventId);
+    if (holder === undefined) {
+      held.set(e.eventId, e.leadId);
+      return { duplicate: false };
+    }
+    return holder === e.leadId ? { duplicate: true } : { duplicate: true, heldBy: holder };
+  };
   const events = {
-    async record(e: LeadEvent) {
-      const holder = held.get(e.eventId);
-      if (holder === undefined) {
-        held.set(e.eventId, e.leadId);
-        return { duplicate: false };
-      }
-      return holder === e.leadId ? { duplicate: true } : { duplicate: true, heldBy: holder };
-    },
+    record,
     async holderOf(eventId: string) {
       return held.get(eventId);
+    },
+    async recordMany(batch: LeadEvent[]) {
+      const answers = [];
+      for (const e of batch) answers.push(await record(e));
+      return answers;
     },
   } as unknown as EventRepository;
   const temporal = {

@@ -66,8 +66,9 @@ const BATCH_CONCURRENCY = 16;
 /**
  * Ingests each event of a batch on its own: invalid ones are rejected with their reasons, the
  * others are delivered exactly as single events are (idempotent by event id), each lead's in the
- * order sent. An event whose id belongs to another lead (stored, or earlier in the batch) is
- * rejected with code `conflict`, as a single event would get 409.
+ * order sent, in one signal per lead. The batch is stored in bulk (a command per few dozen
+ * events), not event by event. An event whose id belongs to another lead (stored, or earlier in
+ * the batch) is rejected with code `conflict`, as a single event would get 409.
  *
  * @param schema the event schema of the API (its clock and future skew)
  */
@@ -77,76 +78,86 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
   // Within a batch the first valid copy of an event id counts; its lead's later copies are
   // duplicates, not deliveries, and other leads' copies are refused.
   const firstIndex = new Map<string, number>();
-  parsed.forEach((result, index) => {
-    if (result.success && !firstIndex.has(result.data.eventId)) firstIndex.set(result.data.eventId, index);
-  });
-  // One lead's events go in the order they were sent (its workflow applies them in arrival
-  // order); different leads go side by side.
-  const byLead = new Map<string, number[]>();
   parsed.forEach((item, index) => {
-    const key = item.success ? item.data.leadId : `\u0000invalid:${index}`;
-    const group = byLead.get(key);
-    if (group) group.push(index);
-    else byLead.set(key, [index]);
-  });
-  const groups = [...byLead.values()];
-  let next = 0;
-  // A lead's events are recorded one by one, then delivered together, in order, in one signal.
-  const worker = async () => {
-    while (next < groups.length) {
-      const group = groups[next++] as number[];
-      const deliverable: Array<{ index: number; event: LeadEvent }> = [];
-      for (const index of group) {
-        const event = await record(index);
-        if (event) deliverable.push({ index, event });
-      }
-      if (deliverable.length === 0) continue;
-      try {
-        await deliverToLead(temporal, (deliverable[0] as { event: LeadEvent }).event.leadId, deliverable.map((d) => d.event));
-      } catch (err) {
-        for (const { index, event } of deliverable) results[index] = { index, eventId: event.eventId, status: 'failed', reason: (err as Error).message };
-      }
-    }
-  };
-  /** Records item `index` and sets its result; returns its event when it is to be delivered. */
-  const record = async (index: number): Promise<LeadEvent | undefined> => {
-    const item = parsed[index]!;
-    if (!item.success) {
-      const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
-      results[index] = { index, status: 'rejected', code: 'invalid_request', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
+    if (item.success) {
+      if (!firstIndex.has(item.data.eventId)) firstIndex.set(item.data.eventId, index);
       return;
     }
-    const { eventId, leadId } = item.data;
-    const first = firstIndex.get(eventId) as number;
-    if (first !== index) {
-      const firstLead = (parsed[first]!.data as LeadEventInput).leadId;
-      const earlier = results[first];
-      if (firstLead === leadId) {
-        // One lead's copies run in order, so the first copy's answer is known: a refused id stays refused.
-        if (earlier?.code === 'conflict') results[index] = { ...earlier, index, fields: (earlier.fields ?? []).map((f) => ({ ...f, path: `events.${index}.eventId` })) };
-        else results[index] = { index, eventId, status: 'duplicate' };
-        return undefined;
-      }
-      // Another lead's copy must not take the id from the first copy (their deliveries run side by
-      // side), so it only looks: unless the id is already its own lead's, it is refused.
-      const holder = await events.holderOf(eventId);
-      if (holder !== leadId) {
-        // Not stored yet: the first copy's lead takes it.
-        results[index] = conflictResult(index, eventId, eventIdConflict(item.data, holder ?? firstLead));
-        return undefined;
-      }
+    const fields = item.error.issues.map((issue) => ({ path: ['events', index, ...issue.path.map(String)].join('.'), message: issue.message }));
+    results[index] = { index, status: 'rejected', code: 'invalid_request', reason: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields };
+  });
+  const receivedAt = new Date().toISOString();
+  const firsts = [...firstIndex.values()];
+  const batch = firsts.map((index): LeadEvent => {
+    const input = parsed[index]!.data as LeadEventInput;
+    return { ...input, occurredAt: new Date(input.occurredAt).toISOString(), receivedAt };
+  });
+  let recorded: Awaited<ReturnType<EventRepository['recordMany']>>;
+  try {
+    recorded = await events.recordMany(batch);
+  } catch (err) {
+    // Nothing is known to be stored: every valid event failed, and a retry is safe.
+    parsed.forEach((item, index) => {
+      if (item.success) results[index] = { index, eventId: item.data.eventId, status: 'failed', reason: (err as Error).message };
+    });
+    return summary(results);
+  }
+  /** The lead each event id now belongs to. */
+  const holders = new Map<string, string>();
+  const deliverable: Array<{ index: number; event: LeadEvent }> = [];
+  firsts.forEach((index, k) => {
+    const event = batch[k] as LeadEvent;
+    const { duplicate, heldBy } = recorded[k] as { duplicate: boolean; heldBy?: string };
+    holders.set(event.eventId, heldBy ?? event.leadId);
+    if (heldBy !== undefined) {
+      results[index] = conflictResult(index, event.eventId, eventIdConflict(event, heldBy));
+      return;
     }
-    try {
-      const { event, duplicate } = await recordEvent(events, item.data);
-      results[index] = { index, eventId, status: duplicate ? 'duplicate' : 'accepted' };
-      return event;
-    } catch (err) {
-      if (err instanceof HttpError && err.code === 'conflict') results[index] = conflictResult(index, eventId, err);
-      else results[index] = { index, eventId, status: 'failed', reason: (err as Error).message };
-      return undefined;
+    results[index] = { index, eventId: event.eventId, status: duplicate ? 'duplicate' : 'accepted' };
+    // A stored duplicate is delivered again: a retry after a failed delivery still delivers.
+    deliverable.push({ index, event });
+  });
+  const delivering = new Set(deliverable.map(({ event }) => event.eventId));
+  parsed.forEach((item, index) => {
+    if (!item.success || firstIndex.get(item.data.eventId) === index) return;
+    const { eventId, leadId } = item.data;
+    const holder = holders.get(eventId) as string;
+    if (holder !== leadId) {
+      results[index] = conflictResult(index, eventId, eventIdConflict(item.data, holder));
+      return;
+    }
+    results[index] = { index, eventId, status: 'duplicate' };
+    // The holder's own copy after another lead's refused one: a retry, delivered as a single event would be.
+    if (!delivering.has(eventId)) {
+      delivering.add(eventId);
+      deliverable.push({ index, event: { ...item.data, occurredAt: new Date(item.data.occurredAt).toISOString(), receivedAt } });
+    }
+  });
+  deliverable.sort((a, b) => a.index - b.index);
+  // One lead's events go in the order they were sent, in one signal; different leads side by side.
+  const byLead = new Map<string, Array<{ index: number; event: LeadEvent }>>();
+  for (const item of deliverable) {
+    const group = byLead.get(item.event.leadId);
+    if (group) group.push(item);
+    else byLead.set(item.event.leadId, [item]);
+  }
+  const groups = [...byLead.values()];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++] as Array<{ index: number; event: LeadEvent }>;
+      try {
+        await deliverToLead(temporal, (group[0] as { event: LeadEvent }).event.leadId, group.map((d) => d.event));
+      } catch (err) {
+        for (const { index, event } of group) results[index] = { index, eventId: event.eventId, status: 'failed', reason: (err as Error).message };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, groups.length) }, worker));
+  return summary(results);
+}
+
+function summary(results: BatchItemResult[]): BatchResult {
   const count = (status: BatchItemResult['status']) => results.filter((r) => r.status === status).length;
   return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed'), results };
 }

@@ -16,4 +16,16 @@ export const importQuery = z.object({
 /** The CSV file itself, sent as text/csv. */
 export const importBody = z.string().min(1, 'send the CSV file as the body, with Content-Type: text/csv');
 
-export const importParams = z.object({ importId: z.uuid() });
+/** An import's id: a UUID LeadFlow gave it, or the client's own name for a history import. */
+export const importId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, dash or underscore, at most 100');
+
+export const importParams = z.object({ importId });
+
+export const eventImportQuery = z.object({
+  /** Names the import: the same id again resumes it after the rows already done. A new UUID when absent. */
+  importId: importId.optional(),
+  /** Taken from Content-Type (application/x-ndjson, text/csv) when not given. */
+  format: z.enum(['ndjson', 'csv']).optional(),
+  /** CSV only: the field separator (default a comma). */
+  separator: z.enum([',', ';', '\t', '|']).optional(),
+});

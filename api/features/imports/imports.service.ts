@@ -10,7 +10,9 @@ import type { EventRepository } from '../../db/events.repository';
 import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.repository';
 import { HttpError } from '../../http/errors';
 import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
+import { leadsIn } from '../events/events.router';
 import { ingestBatch } from '../events/events.service';
+import { whenRoom, type IngestGate } from '../events/ingest-gate';
 import { ImportFileError, planImport, type ImportOptions } from './plan-import';
 
 /** Rows delivered per batch; progress is saved after each. */
@@ -24,6 +26,8 @@ export interface ImportDeps {
   imports: ImportRepository;
   /** The API's event clock: rows are checked as events sent to it are. */
   clock: EventClock;
+  /** The API's backpressure: an import waits for room rather than crowding out live events. */
+  gate: IngestGate;
 }
 
 export async function startImport(deps: ImportDeps, text: string, options: ImportOptions, actor: string): Promise<ImportRecord> {
@@ -63,7 +67,7 @@ async function deliver(deps: ImportDeps, record: ImportRecord, planned: ReturnTy
   for (let start = 0; start < planned.length; start += ROWS_PER_BATCH) {
     const rows = planned.slice(start, start + ROWS_PER_BATCH);
     const events = rows.flatMap((row) => row.events);
-    const { results } = await ingestBatch(deps.temporal, deps.events, events, eventSchema);
+    const { results } = await whenRoom(deps.gate, leadsIn(events), () => ingestBatch(deps.temporal, deps.events, events, eventSchema));
     let offset = 0;
     const failures: RowError[] = [];
     for (const row of rows) {
