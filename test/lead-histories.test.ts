@@ -77,3 +77,12 @@ it('leaves out a log that misses inputs: one from before the store, one with a g
   // The part that is there is whole, and complete for a lead that has applied only that much.
   expect((await histories.completeHistories([{ leadId: 'lead-short', inputCount: 10 }])).get('lead-short')).toEqual(inputs('lead-short', 0, 10));
 });
+
+it("reads and appends to a log stored by an earlier release (a segment's inputs as one string of JSON lines)", async () => {
+  const all = inputs('lead-old', 0, 12);
+  await histories.model.collection.insertOne({ _id: 'lead-old#0' as never, leadId: 'lead-old', count: 10, events: all.slice(0, 10).map((input) => JSON.stringify(input)).join('\n') });
+  expect((await histories.completeHistories([{ leadId: 'lead-old', inputCount: 10 }])).get('lead-old')).toEqual(all.slice(0, 10));
+  await histories.append('lead-old', 10, all.slice(10));
+  await histories.append('lead-old', 10, all.slice(10));
+  expect((await histories.completeHistories([{ leadId: 'lead-old', inputCount: 12 }])).get('lead-old')).toEqual(all);
+});

@@ -79,7 +79,8 @@ export function createEventRepository(connection: Connection = mongoose.connecti
           if (!Array.isArray(failures) || failures.some((failure) => (failure.code ?? failure.err?.code) !== DUPLICATE_KEY)) throw err;
           upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
         }
-        for (const index of Object.keys(upserted)) stored.add((chunk[Number(index)] as LeadEvent).eventId);
+        // By the ids inserted, not their positions: FerretDB numbers the positions among the inserts only.
+        for (const id of Object.values(upserted)) stored.add(String(id));
       });
       const known = events.filter((event) => !stored.has(event.eventId)).map((event) => event.eventId);
       const holders = new Map<string, string>();

@@ -7,8 +7,10 @@
  * applies here, in the order it applied them, with its read-side write.
  *
  * A lead's log is split into segments of SEGMENT_INPUTS inputs: document `<leadId>#<k>` holds
- * inputs k·SEGMENT_INPUTS onwards as JSON lines in one string (a string is what FerretDB decodes
- * fastest) and their `count`. A log is complete when its segments hold exactly as many inputs as
+ * inputs k·SEGMENT_INPUTS onwards, each a JSON string (strings are what FerretDB decodes fastest),
+ * and their `count`. A live turn appends with one `$push` guarded by the count, without a read
+ * (a segment of an earlier release, all lines in one string, is rewritten as a list on its next
+ * append). A log is complete when its segments hold exactly as many inputs as
  * the lead's read side counts (`inputCount`); one whose append was lost is incomplete, and the
  * lead's own workflow then replays it instead.
  */
@@ -24,15 +26,18 @@ interface HistorySegment {
   _id: string;
   leadId: string;
   count: number;
-  events: string;
+  /** One JSON string per input; one string of JSON lines in segments of earlier releases. */
+  events: string[] | string;
 }
+
+const linesOf = (segment: HistorySegment): string[] => (typeof segment.events === 'string' ? segment.events.split('\n') : segment.events);
 
 const segmentSchema = new Schema<HistorySegment>(
   {
     _id: { type: String, required: true },
     leadId: { type: String, required: true },
     count: { type: Number, required: true },
-    events: { type: String, required: true },
+    events: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'lead_histories', versionKey: false },
 );
@@ -68,7 +73,7 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
       const segments = histories.flatMap(({ leadId, events }) =>
         Array.from({ length: Math.ceil(events.length / SEGMENT_INPUTS) }, (_, k) => {
           const part = events.slice(k * SEGMENT_INPUTS, (k + 1) * SEGMENT_INPUTS);
-          return { _id: segmentId(leadId, k), leadId, count: part.length, events: part.map((event) => JSON.stringify(event)).join('\n') };
+          return { _id: segmentId(leadId, k), leadId, count: part.length, events: part.map((event) => JSON.stringify(event)) };
         }),
       );
       if (segments.length > 0) await Segment.insertMany(segments, { ordered: false, lean: true });
@@ -91,7 +96,7 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
         for (let k = 0; k * SEGMENT_INPUTS < inputCount; k++) {
           const segment = segments.get(segmentId(leadId, k));
           if (!segment) break;
-          for (const line of segment.events.split('\n')) events.push(JSON.parse(line) as LeadInput);
+          for (const line of linesOf(segment)) events.push(JSON.parse(line) as LeadInput);
         }
         if (events.length === inputCount) histories.set(leadId, events);
       }
@@ -101,25 +106,28 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
 
   async function appendToSegment(leadId: string, segment: number, offset: number, events: readonly LeadInput[]): Promise<void> {
     const _id = segmentId(leadId, segment);
-    const lines = events.map((event) => JSON.stringify(event)).join('\n');
-    // One writer per lead (its workflow, one turn at a time), so a read, then a write guarded by
-    // the count it read, is enough; the guard makes a repeated append a no-op.
+    const lines = events.map((event) => JSON.stringify(event));
+    // One writer per lead (its workflow, one turn at a time). The usual case costs one write: a
+    // new segment inserted, or lines pushed onto one that holds exactly the inputs before them.
+    if (offset === 0) {
+      try {
+        await Segment.create({ _id, leadId, count: lines.length, events: lines });
+        return;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+    } else {
+      const pushed = await Segment.updateOne({ _id, count: offset, events: { $type: 'array' } }, { $push: { events: { $each: lines } }, $set: { count: offset + lines.length } });
+      if (pushed.matchedCount === 1) return;
+    }
+    // Otherwise (a repeated append, an earlier release's segment): read, then a write guarded by
+    // the count read; the guard makes a repeat a no-op.
     for (let attempt = 0; attempt < 3; attempt++) {
       const stored = await Segment.findById(_id, { count: 1, events: 1 }).lean<HistorySegment>();
       const count = stored?.count ?? 0;
-      if (count >= offset + events.length || count < offset) return;
-      // A repeat that overlaps: only the events not stored yet.
-      const fresh = count > offset ? events.slice(count - offset).map((event) => JSON.stringify(event)).join('\n') : lines;
-      if (!stored) {
-        try {
-          await Segment.create({ _id, leadId, count: events.length, events: lines });
-          return;
-        } catch (err) {
-          if ((err as { code?: number }).code !== 11000) throw err;
-          continue;
-        }
-      }
-      const updated = await Segment.updateOne({ _id, count }, { $set: { count: offset + events.length, events: `${stored.events}\n${fresh}` } });
+      if (!stored || count >= offset + lines.length || count < offset) return;
+      // A repeat that overlaps: only the lines not stored yet.
+      const updated = await Segment.updateOne({ _id, count }, { $set: { count: offset + lines.length, events: [...linesOf(stored), ...lines.slice(count - offset)] } });
       if (updated.matchedCount === 1) return;
     }
   }
