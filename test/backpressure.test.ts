@@ -96,8 +96,7 @@ describe('backpressure on event ingestion', { timeout: 300_000 }, () => {
     const refusals: Array<{ retryAfter: string | null; storedMeanwhile: number }> = [];
     // Ten batches at a time to the one lead: each holds one delivery, so all fit under the limit.
     // Batches overtake each other, so the lead refolds late events and rewrites its ledger from
-    // there in one activity payload: kept to a thousand events here (a rewrite of many thousands
-    // of entries passes Temporal's 2 MB payload limit: a known gap, not what this test is about).
+    // there (in parts when it is long: test/long-life.test.ts).
     let next = 0;
     const sending = Promise.all(
       Array.from({ length: 10 }, async () => {

@@ -4,6 +4,7 @@
  * repositories and tests plain fakes.
  */
 import { assignOwner } from '../engine/assign-owner';
+import type { LedgerEntry } from '../engine/lead-records';
 import type { LeadInput, ModelNews, Notification, OwnerRequest, ProjectionWrite, PublishedModel } from './lead.definitions';
 
 export type { Notification, ProjectionWrite, PublishedModel } from './lead.definitions';
@@ -20,6 +21,8 @@ export interface LeadActivityDeps {
   roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
   /** Writes a lead's read side (and appends to its input log) idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
+  /** Writes ledger entries from sequence `from` on, ahead of the projection write that follows (a long rewrite, in parts). */
+  writeLedger(leadId: string, from: number, entries: LedgerEntry[]): Promise<void>;
   /** A lead's stored input log, its first `count` inputs, or null when the store does not hold them all (yet). */
   inputLog(leadId: string, count: number): Promise<LeadInput[] | null>;
   /** Tells subscribers (webhooks) of a change; throws to be retried. */
@@ -97,6 +100,10 @@ export function createLeadActivities(deps: LeadActivityDeps) {
 
     async writeProjection(write: ProjectionWrite): Promise<void> {
       await deps.writeProjection(write);
+    },
+
+    async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[] }): Promise<void> {
+      await deps.writeLedger(part.leadId, part.from, part.entries);
     },
 
     async notify(notification: Notification): Promise<void> {

@@ -40,7 +40,7 @@ const { modelNews } = proxyLocalActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
-const { writeProjection, ownerFor, inputLog } = proxyActivities<LeadActivities>({
+const { writeProjection, writeLedgerPart, ownerFor, inputLog } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -52,6 +52,12 @@ const { notify } = proxyActivities<LeadActivities>({
 
 /** Inputs folded by one turn at most: bounds a turn's work and its write. */
 const MAX_BATCH = 500;
+/**
+ * Ledger entries per write at most. A late input or a rescoring rewrites the ledger from where it
+ * changed, which for a long life is thousands of entries: they go ahead in parts of this size, so
+ * no activity's input passes Temporal's payload limit (2 MB), and the projection write carries the last part.
+ */
+const LEDGER_PER_WRITE = 2_000;
 /**
  * A run continues as new after this many signals even before Temporal suggests it. A signal
  * that arrives while a continue-as-new completes makes the server retry that task
@@ -187,7 +193,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       lifecycle.settled.snapshot.stageHistory = recordStageChanges(view.stageHistory, lifecycle.settled.snapshot.stageHistory, now());
       const snapshot = { ...lifecycle.settled.snapshot, revision, inputCount: logged + result.applied.length };
       const replace = ledgerFrom < before.settled.snapshot.ledgerSize;
-      await writeProjection({ snapshot, ledgerFrom, ledger, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });
+      let from = ledgerFrom;
+      let rest = ledger;
+      while (rest.length > LEDGER_PER_WRITE) {
+        await writeLedgerPart({ leadId: input.leadId, from, entries: rest.slice(0, LEDGER_PER_WRITE) });
+        from += LEDGER_PER_WRITE;
+        rest = rest.slice(LEDGER_PER_WRITE);
+      }
+      await writeProjection({ snapshot, ledgerFrom: from, ledger: rest, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });
       logged += result.applied.length;
       view = snapshot;
       for (const notification of announce(before.settled.snapshot, snapshot, handoffs)) deliver(notification);

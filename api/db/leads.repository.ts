@@ -119,6 +119,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * removes the entries stored from there first; each lead has one writer at a time (its
      * workflow), so the two steps need no transaction, and a retried write does the same again.
      */
+    /** Writes a lead's ledger entries from sequence `from` on (a long rewrite, a part at a time, ahead of its projection write). */
+    async writeLedger(leadId: string, from: number, entries: readonly LedgerEntry[]): Promise<void> {
+      await ledgers.write(leadId, from, entries);
+    },
+
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
       // A rewrite may leave the ledger shorter, and open fewer handoffs: what the lead had tells.
       const previous = replace ? await Lead.findById(snapshot.leadId, { ledgerSize: 1, 'handoff.handoffId': 1 }).lean<{ ledgerSize: number; handoff: Pick<Handoff, 'handoffId'> | null }>() : null;

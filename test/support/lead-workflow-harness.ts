@@ -116,6 +116,10 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
       writeProjection: async (write) => {
         writes.push(structuredClone(write));
       },
+      // A part of a long ledger rewrite: as a write of its own, carrying the last snapshot written.
+      writeLedger: async (id, from, entries) => {
+        writes.push(structuredClone({ ...(lastWrite(id) as ProjectionWrite), ledgerFrom: from, ledger: entries, handoffs: [], applied: undefined }));
+      },
       notify: async (notification) => {
         notifications.push(structuredClone(notification));
       },
