@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { daysAgo } from './support/clock';
 import { parseCsv } from '../api/csv/read-csv';
 import { otherCrmExport, readExport, RENAMED } from '../datasets/x-education-leads/exports';
 import { validateGraph } from '../rules/validate-graph';
@@ -140,7 +141,7 @@ describe('calibrating the X Education export through the API', () => {
 
     const simulated = await call('POST', `/api/models/${modelId}/simulate`, {
       attributes: { leadSource: 'Reference', leadOrigin: 'Lead Add Form', totalTimeSpentOnWebsite: 1400, whatIsYourCurrentOccupation: 'Working Professional' },
-      events: [{ type: 'page_view', properties: { url: '/courses' }, occurredAt: '2026-03-02T10:00:00Z' }],
+      events: [{ type: 'page_view', properties: { url: '/courses' }, occurredAt: daysAgo(1) }],
     });
     expect(simulated.status, JSON.stringify(simulated.body).slice(0, 600)).toBe(200);
     const profile = simulated.body.steps.find((step: any) => step.event?.eventId === 'sim:profile');

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { daysAgo } from './support/clock';
 import { ruleGraphSchema } from '../rules/graph.schema';
 import { twoProductsGraph } from '../rules/templates';
 import { freePort } from '../scripts/services';
@@ -129,14 +130,16 @@ describe('models and versions', () => {
 describe('simulating a draft', () => {
   it('runs a made-up timeline through the draft: points per event with reasons, stage changes, timers', async () => {
     // The draft was left with an error above: simulate the graph being edited instead.
+    // A month of made-up history, simulated to a month from now.
+    const until = daysAgo(-30);
     const simulated = await call('POST', `/api/models/${modelId}/simulate`, {
       graph: withAnalyticsPoints(25),
       attributes: { companySize: 40 },
       events: [
-        { type: 'page_view', properties: { url: '/products/analytics' }, occurredAt: '2026-11-01T10:00:00Z' },
-        { type: 'page_view', properties: { url: '/products/analytics/pricing' }, occurredAt: '2026-11-02T10:00:00Z' },
+        { type: 'page_view', properties: { url: '/products/analytics' }, occurredAt: daysAgo(31) },
+        { type: 'page_view', properties: { url: '/products/analytics/pricing' }, occurredAt: daysAgo(30) },
       ],
-      until: '2027-01-01T00:00:00Z',
+      until,
     });
     expect(simulated.status, JSON.stringify(simulated.body).slice(0, 600)).toBe(200);
     const events = simulated.body.steps.filter((s: any) => s.kind === 'event');
@@ -144,7 +147,7 @@ describe('simulating a draft', () => {
     // The graph being edited gives the analytics page 25, not the published 15.
     expect(events[1].entries).toContainEqual(expect.objectContaining({ ruleId: 'analytics-page-points', points: 25 }));
     expect(events[1].entries.every((e: any) => typeof e.reason === 'string' && e.reason.length > 0)).toBe(true);
-    expect(simulated.body.steps.at(-1).at <= '2027-01-01T00:00:00.000Z').toBe(true);
+    expect(simulated.body.steps.at(-1).at <= until).toBe(true);
   });
 
   it('refuses a graph with errors (422 with its issues) and a request with neither events nor a lead (400)', async () => {

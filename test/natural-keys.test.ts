@@ -7,6 +7,7 @@
  */
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { daysAgo } from './support/clock';
 import { createEventRepository } from '../api/db/events.repository';
 import { createLeadRepository } from '../api/db/leads.repository';
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
@@ -67,8 +68,8 @@ describe('a database written before natural keys', () => {
     await raw.collection('events').createIndex({ eventId: 1 }, { unique: true });
     await raw.collection('leads').insertMany(Array.from({ length: 1_200 }, (_, i) => snapshot(`old-${String(i).padStart(4, '0')}`, 3, i)));
     await raw.collection('events').insertMany([
-      { eventId: 'e-1', leadId: 'old-0001', type: 'page_view', properties: { url: '/pricing' }, occurredAt: '2026-01-01T00:00:00.000Z', receivedAt: new Date() },
-      { eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z', receivedAt: new Date() },
+      { eventId: 'e-1', leadId: 'old-0001', type: 'page_view', properties: { url: '/pricing' }, occurredAt: daysAgo(300), receivedAt: new Date() },
+      { eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: daysAgo(299), receivedAt: new Date() },
     ]);
   });
 
@@ -87,7 +88,7 @@ describe('a database written before natural keys', () => {
       await repositories.leads.writeProjection({ snapshot: snapshot('old-0042', 2, 1), ledgerFrom: 0, ledger: [], handoffs: [] });
       expect(await repositories.leads.getLead('old-0042')).toMatchObject({ total: 99, revision: 4 });
       expect(await raw.collection('leads').countDocuments({ leadId: 'old-0042' })).toBe(1);
-      expect(await repositories.events.record({ eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: '2026-01-02T00:00:00.000Z' })).toEqual({ duplicate: true });
+      expect(await repositories.events.record({ eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: daysAgo(299) })).toEqual({ duplicate: true });
 
       // A second start finds the marker and moves nothing.
       expect(await migrateToNaturalKeys(db.connection())).toEqual({ moved: 0 });
@@ -207,7 +208,7 @@ describe('one-document writes', () => {
   it("read a lead's applied events by their ids, oldest first, and none of another lead's", async () => {
     const events = createEventRepository(db.connection());
     await events.model.init();
-    const at = (day: number) => `2026-03-0${day}T00:00:00.000Z`;
+    const at = (day: number) => daysAgo(10 - day);
     await events.record({ eventId: 'a-late', leadId: 'a', type: 'page_view', properties: {}, occurredAt: at(3) });
     await events.record({ eventId: 'a-early', leadId: 'a', type: 'email_open', properties: {}, occurredAt: at(1) });
     await events.record({ eventId: 'a-queued', leadId: 'a', type: 'email_click', properties: {}, occurredAt: at(2) });
