@@ -4,7 +4,7 @@ import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { batchResultSchema, eventBatchSchema, leadEventSchemaFor, type EventClock } from './events.schemas';
 import { ingestBatch, ingestEvent } from './events.service';
-import type { IngestGate } from './ingest-gate';
+import { leadsIn, type IngestGate } from './ingest-gate';
 
 export function eventsRouter(temporal: Client, events: EventRepository, clock: EventClock, gate: IngestGate): DocumentedRouter {
   const router = documentedRouter();
@@ -43,9 +43,4 @@ export function eventsRouter(temporal: Client, events: EventRepository, clock: E
     ),
   );
   return router;
-}
-
-/** The leads a batch's items name (an item without a lead id counts as one). */
-export function leadsIn(items: readonly unknown[]): number {
-  return new Set(items.map((item, index) => (typeof (item as { leadId?: unknown })?.leadId === 'string' ? (item as { leadId: string }).leadId : `\u0000${index}`))).size;
 }

@@ -62,3 +62,8 @@ export async function whenRoom<T>(gate: IngestGate, deliveries: number, work: ()
     }
   }
 }
+
+/** The leads a batch's items name (an item without a lead id counts as one). */
+export function leadsIn(items: readonly unknown[]): number {
+  return new Set(items.map((item, index) => (typeof (item as { leadId?: unknown })?.leadId === 'string' ? (item as { leadId: string }).leadId : `\u0000${index}`))).size;
+}

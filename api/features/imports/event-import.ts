@@ -16,9 +16,8 @@ import type { EventRepository } from '../../db/events.repository';
 import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.repository';
 import { HttpError } from '../../http/errors';
 import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
-import { leadsIn } from '../events/events.router';
 import { ingestBatch } from '../events/events.service';
-import { whenRoom, type IngestGate } from '../events/ingest-gate';
+import { leadsIn, whenRoom, type IngestGate } from '../events/ingest-gate';
 
 /** Rows per batch; progress is saved after each. */
 const ROWS_PER_BATCH = 1_000;

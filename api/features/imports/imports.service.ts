@@ -10,9 +10,8 @@ import type { EventRepository } from '../../db/events.repository';
 import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.repository';
 import { HttpError } from '../../http/errors';
 import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
-import { leadsIn } from '../events/events.router';
 import { ingestBatch } from '../events/events.service';
-import { whenRoom, type IngestGate } from '../events/ingest-gate';
+import { leadsIn, whenRoom, type IngestGate } from '../events/ingest-gate';
 import { ImportFileError, planImport, type ImportOptions } from './plan-import';
 
 /** Rows delivered per batch; progress is saved after each. */
