@@ -171,11 +171,11 @@ module.exports = {
       name: 'api-only-workflow-definitions',
       severity: 'error',
       comment:
-        "api/ imports workflow definitions (*.definitions.ts) and types; besides, only the Temporal-free simulation (simulate-lead.ts) and the client-side progress reader (rescore-progress.ts).",
+        "api/ imports workflow definitions (*.definitions.ts) and types; besides, only the Temporal-free simulation (simulate-lead.ts), the first life a new lead is started with in bulk (first-life.ts) and the client-side progress reader (rescore-progress.ts).",
       from: { path: '^api/' },
       to: {
         path: '^workflows/',
-        pathNot: ['\\.definitions\\.ts$', '^workflows/(simulate-lead|rescore-progress)\\.ts$'],
+        pathNot: ['\\.definitions\\.ts$', '^workflows/(simulate-lead|rescore-progress|first-life)\\.ts$'],
         dependencyTypesNot: ['type-only'],
       },
     },

@@ -11,6 +11,7 @@ import { authenticate } from './auth/authenticate';
 import type { ApiKeyRepository } from './db/api-keys.repository';
 import type { CalibrationRepository } from './db/calibrations.repository';
 import type { ImportRepository } from './db/imports.repository';
+import type { RouteCounterRepository } from './db/route-counters.repository';
 import type { WebhookRepository } from './db/webhooks.repository';
 import type { EventRepository } from './db/events.repository';
 import type { LeadHistoryRepository } from './db/lead-histories.repository';
@@ -19,6 +20,7 @@ import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock, type LeadEventInput } from './features/events/events.schemas';
+import { createFirstLives, liveModelOf } from './features/events/first-lives';
 import { createIngestGate } from './features/events/ingest-gate';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
@@ -46,6 +48,10 @@ export interface AppDeps {
   imports: ImportRepository;
   calibrations: CalibrationRepository;
   webhooks: WebhookRepository;
+  /** Round-robin counters: a new lead started in bulk gets its handoff's owner as its workflow would. */
+  counters: RouteCounterRepository;
+  /** The webhook every change is announced to besides registered ones (LEADFLOW_WEBHOOK_URL). */
+  webhookUrl?: string;
   modelId: string;
   /** How far past the server's clock an event may be dated (LEADFLOW_MAX_FUTURE_SKEW_SECONDS). */
   maxFutureSkewSeconds?: number;
@@ -67,12 +73,21 @@ export function createApp(deps: AppDeps): Express {
   const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
   // Every way events come in (single, batch, a lead's page, imports) shares one backpressure gate.
   const gate = createIngestGate(deps.maxDeliveriesInFlight);
-  const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event));
+  // New leads in a batch or an import are started in bulk (first-lives.ts).
+  const firstLives = createFirstLives({
+    temporal: deps.temporal,
+    leads: deps.leads,
+    histories: deps.histories,
+    liveModel: liveModelOf(deps.models.versions, deps.modelId),
+    roundRobinPosition: (routeId, handoffId) => deps.counters.roundRobinPosition(routeId, handoffId),
+    listening: async () => Boolean(deps.webhookUrl) || (await deps.webhooks.subscribers()).length > 0,
+  });
+  const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event, firstLives));
 
   const routers = [
     healthRouter(),
     keysRouter(deps.keys),
-    eventsRouter(deps.temporal, deps.events, clock, gate),
+    eventsRouter(deps.temporal, deps.events, clock, gate, firstLives),
     leadsRouter(deps.leads, ingestOne, clock),
     handoffsRouter(deps.temporal, deps.leads),
     modelsRouter(deps.models, deps.modelId),
@@ -80,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
     rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),
-    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate }),
+    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives }),
     webhooksRouter(deps.webhooks),
     calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
   ];

@@ -12,7 +12,7 @@ import { ensureDefaultModel } from './features/models/models.service';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
-const { versions, models, audit, leads, events, histories, keys, imports, webhooks, calibrations } = db;
+const { versions, models, audit, leads, events, histories, keys, imports, webhooks, calibrations, counters } = db;
 const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
 const firstAdminKey = await ensureAdminKey(keys, env.LEADFLOW_ADMIN_KEY);
 // Imports run inside the API process: one still "running" was cut short by a stop.
@@ -27,7 +27,7 @@ if (firstAdminKey) {
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT });
+const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);

@@ -28,15 +28,15 @@ import { createLeadRepository, type LeadRepository } from '../api/db/leads.repos
 import { createModelVersionRepository } from '../api/db/model-versions.repository';
 import { assignOwner } from '../engine/assign-owner';
 import { mulberry32 } from '../engine/calibration/split';
-import { recordStageChanges } from '../engine/lead-records';
-import { emptyLifecycle, lifecycleModel, turn, type LeadInput, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { lifecycleModel, type LeadInput, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
 import { ruleGraphSchema } from '../rules/graph.schema';
 import { b2bDefaultGraph } from '../rules/templates';
-import { leadWorkflowId, rescoreWorkflowId, TASK_QUEUE, type CarriedLead, type Handoff, type LeadSnapshot, type LedgerEntry, type RescoreProgress } from '../workflows/lead.definitions';
+import { leadWorkflowId, rescoreWorkflowId, TASK_QUEUE, type RescoreProgress } from '../workflows/lead.definitions';
 import type { leadWorkflow } from '../workflows/lead.workflow';
+import { firstLife, type FirstLife } from '../workflows/first-life';
 import type { rescoreWorkflow } from '../workflows/rescore.workflow';
 import { readRescoreProgress } from '../workflows/rescore-progress';
 import { startMongo, startTemporal, type RunningService } from './services';
@@ -54,12 +54,7 @@ export interface SeedOptions {
 }
 
 /** A lead as its workflow holds and writes it after its first turn. */
-export interface SeededLead {
-  snapshot: LeadSnapshot;
-  ledger: LedgerEntry[];
-  handoffs: Handoff[];
-  carried: CarriedLead;
-}
+export type SeededLead = FirstLife;
 
 /**
  * Seeds leads as if their workflows had taken `events` in one turn under `model`: stores the
@@ -76,7 +71,7 @@ export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: str
     batch.flatMap(({ events }) => events.map((event) => ({ _id: event.eventId, ...event, receivedAt: new Date() }))),
     { ordered: false, lean: true },
   );
-  await options.histories.insertHistories(seeded.map(({ carried }) => ({ leadId: carried.lifecycle.settled.snapshot.leadId, events: carried.lifecycle.log })));
+  await options.histories.insertHistories(seeded.map(({ snapshot, log }) => ({ leadId: snapshot.leadId, events: log })));
   // Copies: the workflows get the originals.
   await options.leads.writeProjections(
     seeded.map(({ snapshot, ledger, handoffs }) => structuredClone({ snapshot, ledger: options.withLedger ? ledger : [], handoffs: options.withLedger ? handoffs : [] })),
@@ -92,36 +87,17 @@ export async function seedLeads(options: SeedOptions, batch: Array<{ leadId: str
 }
 
 /**
- * A lead's first turn as its workflow takes it (lead.workflow.ts) when `events` arrive in one
- * batch at `now`: the core's `turn`, and for a round-robin handoff its owner as a second input
- * (the first owner in line: the route's counter is not kept by seeding). Sales `answers` (inputs
- * of kind answer, dated before now) arrive with the events, as if answered meanwhile. Written once
- * (revision 1).
+ * A lead's first turn as its workflow takes it when `events` arrive in one batch at `now`
+ * (workflows/first-life.ts), a round-robin handoff given the first owner in line (seeding keeps
+ * no route counter). Sales `answers` (inputs of kind answer, dated before now) arrive with the
+ * events, as if answered meanwhile.
  */
-export async function firstTurn(model: LifecycleModel, leadId: string, events: readonly LeadEvent[], now: string, answers: readonly LeadInput[] = []): Promise<SeededLead> {
-  let result = await turn(emptyLifecycle(leadId), [...events.map((event): LeadInput => ({ kind: 'event', event })), ...answers], now, model);
-  let { ledger, handoffs } = result;
-  if (result.needsOwner) {
-    const { handoffId, routeId } = result.needsOwner;
+export function firstTurn(model: LifecycleModel, leadId: string, events: readonly LeadEvent[], now: string, answers: readonly LeadInput[] = []): Promise<SeededLead> {
+  const firstOwner = async ({ routeId, handoffId }: { routeId: string; handoffId: string }) => {
     const route = model.compiled.routes.find((r) => r.id === routeId);
-    const owner = route && assignOwner(route, 0, handoffId);
-    if (owner !== undefined) {
-      const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId, owner, at: now }], now, model);
-      ledger = [...ledger.slice(0, assigned.ledgerFrom - result.ledgerFrom), ...assigned.ledger];
-      handoffs = [...new Map([...handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()];
-      result = assigned;
-    }
-  }
-  const { lifecycle } = result;
-  // As the workflow writes it: each stage change recorded now, in the carried state too.
-  lifecycle.settled.snapshot.stageHistory = recordStageChanges([], lifecycle.settled.snapshot.stageHistory, now);
-  const logged = lifecycle.log.length;
-  return {
-    snapshot: { ...structuredClone(lifecycle.settled.snapshot), revision: 1, inputCount: logged },
-    ledger,
-    handoffs,
-    carried: { lifecycle, pending: [], revision: 1, logged },
+    return route && assignOwner(route, 0, handoffId);
   };
+  return firstLife(model, leadId, [...events.map((event): LeadInput => ({ kind: 'event', event })), ...answers], now, firstOwner);
 }
 
 /** A lead's `count` events over the last days: web, email, forms and webinars, a few attributes. */

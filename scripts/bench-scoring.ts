@@ -105,7 +105,7 @@ async function benchRoundTrips(leads: number, perLead: number): Promise<void> {
         if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
         await leadRepository.writeProjection(write);
       },
-      writeLedger: (leadId, from, entries) => leadRepository.writeLedger(leadId, from, entries),
+      writeLedger: (leadId, from, entries, revision) => leadRepository.writeLedger(leadId, from, entries, revision),
       inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
       notify: async () => {},
       listLeadIds: (after, limit) => leadRepository.listLeadIds(after, limit),

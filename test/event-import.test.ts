@@ -123,7 +123,7 @@ describe('a history import', { timeout: 300_000 }, () => {
     const upload = httpRequest(`${base}/api/imports/events?importId=${importId}`, { method: 'POST', headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/x-ndjson' } });
     upload.on('error', () => undefined);
     upload.write(half);
-    await eventually(() => request(base, 'GET', `/api/imports/${importId}`), (r) => r.body?.processed >= 1_000, 'the first rows to be imported', 60_000);
+    await eventually(() => request(base, 'GET', `/api/imports/${importId}`), (r) => r.body?.processed > 0, 'the first rows to be imported', 60_000);
     upload.destroy();
     const broken = await eventually(() => request(base, 'GET', `/api/imports/${importId}`), (r) => r.body?.status === 'interrupted', 'the import to be marked interrupted');
     expect(broken.body.processed).toBeLessThan(3_000);

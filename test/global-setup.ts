@@ -51,7 +51,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await Promise.all(started.map((service) => service.stop()));
-    await rm(runDir, { recursive: true, force: true });
+    if (!process.env.KEEP_RUN_DIR) await rm(runDir, { recursive: true, force: true });
   };
 }
 

@@ -22,7 +22,7 @@ export interface LeadActivityDeps {
   /** Writes a lead's read side (and appends to its input log) idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
   /** Writes ledger entries from sequence `from` on, ahead of the projection write that follows (a long rewrite, in parts). */
-  writeLedger(leadId: string, from: number, entries: LedgerEntry[]): Promise<void>;
+  writeLedger(leadId: string, from: number, entries: LedgerEntry[], revision: number): Promise<void>;
   /** A lead's stored input log, its first `count` inputs, or null when the store does not hold them all (yet). */
   inputLog(leadId: string, count: number): Promise<LeadInput[] | null>;
   /** Tells subscribers (webhooks) of a change; throws to be retried. */
@@ -102,8 +102,8 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       await deps.writeProjection(write);
     },
 
-    async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[] }): Promise<void> {
-      await deps.writeLedger(part.leadId, part.from, part.entries);
+    async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[]; revision: number }): Promise<void> {
+      await deps.writeLedger(part.leadId, part.from, part.entries, part.revision);
     },
 
     async notify(notification: Notification): Promise<void> {

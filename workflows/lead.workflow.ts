@@ -17,9 +17,10 @@ import {
 } from '@temporalio/workflow';
 import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
-import { answerProblem, bounded, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { answerProblem, bounded, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, withOwner, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
+import { announce } from './first-life';
 import type { LeadActivities } from './lead.activities';
 import {
   leadEventSignal,
@@ -160,30 +161,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     if (lifecycle.base && (rescoring || needsWholeLog(lifecycle, inputs))) lifecycle = { settled: lifecycle.settled, log: await wholeLog(input.leadId, logged) };
     const whole = lifecycle.base ? undefined : lifecycle.log;
     let result = await turn(lifecycle, inputs, now(), model);
-    let ledgerFrom = result.ledgerFrom;
-    let ledger = result.ledger;
-    let handoffs = result.handoffs;
     // A rescoring asked for under a version this lead has not replayed its log under yet.
     let scoredBy = model;
     if (news.rescore && rescoring) {
       scoredBy = news.rescore.version === model.version ? model : buildModel(news.rescore.version, news.rescore.compiled as CompiledModel);
       const replayed = await replayWhole(input.leadId, [...(whole ?? []), ...result.applied], now(), scoredBy);
-      result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled, needsOwner: ownerNeeded(replayed.lifecycle.settled, scoredBy) };
-      ({ ledger, handoffs } = replayed);
-      ledgerFrom = 0;
+      result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled, ledgerFrom: 0, ledger: replayed.ledger, handoffs: replayed.handoffs, needsOwner: ownerNeeded(replayed.lifecycle.settled, scoredBy) };
       rescoredUnder = news.rescore.version;
     }
     // A round-robin handoff gets its owner before anything is written: sales never sees it
     // unassigned. The owner is given as of the handoff, so a later event is not late for it.
-    if (result.needsOwner) {
-      const owner = await ownerFor({ modelVersion: scoredBy.version, ...result.needsOwner });
-      if (owner !== undefined) {
-        const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId: result.needsOwner.handoffId, owner, at: result.needsOwner.at }], now(), scoredBy);
-        ledger = [...ledger.slice(0, assigned.ledgerFrom - ledgerFrom), ...assigned.ledger];
-        handoffs = [...new Map([...handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()];
-        result = { ...assigned, applied: [...result.applied, ...assigned.applied], ignored: result.ignored, ledgerFrom };
-      }
-    }
+    const owningModel = scoredBy;
+    result = await withOwner(result, now(), owningModel, (request) => ownerFor({ modelVersion: owningModel.version, ...request }));
+    const { ledgerFrom, ledger, handoffs } = result;
     lifecycle = result.lifecycle;
 
     const changed = ledger.length > 0 || handoffs.length > 0 || result.applied.length > 0 || ledgerFrom < before.settled.snapshot.ledgerSize || JSON.stringify(before.settled.snapshot) !== JSON.stringify(lifecycle.settled.snapshot);
@@ -196,7 +186,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       let from = ledgerFrom;
       let rest = ledger;
       while (rest.length > LEDGER_PER_WRITE) {
-        await writeLedgerPart({ leadId: input.leadId, from, entries: rest.slice(0, LEDGER_PER_WRITE) });
+        await writeLedgerPart({ leadId: input.leadId, from, entries: rest.slice(0, LEDGER_PER_WRITE), revision });
         from += LEDGER_PER_WRITE;
         rest = rest.slice(LEDGER_PER_WRITE);
       }
@@ -251,28 +241,6 @@ async function wholeLog(leadId: string, count: number): Promise<LeadInput[]> {
   const log: LeadInput[] = [];
   while (log.length < count) log.push(...(await inputLog({ leadId, total: count, from: log.length, count: Math.min(LOG_PAGE, count - log.length) })));
   return log.sort(compareInputs);
-}
-
-/** What a write changed that webhooks announce: stage changes, and each handoff's news. */
-function announce(before: LeadSnapshot, after: LeadSnapshot, handoffs: readonly Handoff[]): Notification[] {
-  const lead = { leadId: after.leadId, stage: after.stage, total: after.total, grade: after.grade };
-  const notifications: Notification[] = [];
-  const previous = before.handoff;
-  for (const handoff of handoffs) {
-    const was = previous?.handoffId === handoff.handoffId ? previous : undefined;
-    const closed: Notification['type'] = handoff.status === 'expired' ? 'handoff.expired' : handoff.status === 'withdrawn' ? 'handoff.withdrawn' : 'handoff.answered';
-    const news: Array<Notification['type']> = [];
-    if (!was) news.push('handoff.created');
-    if (was && was.escalations !== handoff.escalations) news.push('handoff.escalated');
-    // Closed, or answered again (accepted, then qualified): each decision is news of its own.
-    if (handoff.status !== 'pending' && (was?.status !== handoff.status || was.decidedAt !== handoff.decidedAt)) news.push(closed);
-    for (const type of news) notifications.push({ type, handoff: { ...handoff }, key: `${handoff.handoffId}:${type}:${handoff.escalations}${type === closed ? `:${handoff.decidedAt}` : ''}`, lead });
-  }
-  after.stageHistory.slice(Math.min(before.stageHistory.length, after.stageHistory.length)).forEach((change, i) => {
-    const index = Math.min(before.stageHistory.length, after.stageHistory.length) + i;
-    notifications.push({ type: 'stage.changed', handoff: after.handoff ? { ...after.handoff } : null, stage: { ...change }, key: `${after.leadId}:stage:${index}`, lead });
-  });
-  return notifications;
 }
 
 function now(): string {

@@ -39,7 +39,7 @@ const worker = await createLeadWorker({
       if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
       await leads.writeProjection(write);
     },
-    writeLedger: (leadId, from, entries) => leads.writeLedger(leadId, from, entries),
+    writeLedger: (leadId, from, entries, revision) => leads.writeLedger(leadId, from, entries, revision),
     inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),

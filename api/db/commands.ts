@@ -19,3 +19,16 @@ export async function inCommands<T>(items: readonly T[], write: (chunk: T[]) => 
   };
   await Promise.all(Array.from({ length: COMMANDS_IN_FLIGHT }, lane));
 }
+
+export const DUPLICATE_KEY = 11000;
+
+/**
+ * Whether a write failed only on duplicate keys (entries already written, or a newer snapshot).
+ * FerretDB v1 may stop an unordered bulk write at its first error, so callers redo the rest one
+ * by one rather than assume the others went in.
+ */
+export function onlyDuplicates(err: unknown): boolean {
+  const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  if (Array.isArray(failures) && failures.length > 0) return failures.every((failure) => (failure.code ?? failure.err?.code) === DUPLICATE_KEY);
+  return (err as { code?: number }).code === DUPLICATE_KEY;
+}

@@ -16,6 +16,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LeadInput } from '../../engine/lifecycle/lifecycle';
+import { onlyDuplicates } from './commands';
 import { modelFor } from './connect';
 
 export const SEGMENT_INPUTS = 500;
@@ -68,7 +69,10 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
       }
     },
 
-    /** Whole histories of leads that have none yet (seeding), in one insert for many leads. */
+    /**
+     * Whole histories of leads that have none yet (a first life started in bulk, a seeding), in one
+     * insert for many leads. Safe to repeat: a segment already stored is kept.
+     */
     async insertHistories(histories: ReadonlyArray<{ leadId: string; events: readonly LeadInput[] }>): Promise<void> {
       const segments = histories.flatMap(({ leadId, events }) =>
         Array.from({ length: Math.ceil(events.length / SEGMENT_INPUTS) }, (_, k) => {
@@ -76,7 +80,16 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
           return { _id: segmentId(leadId, k), leadId, count: part.length, events: part.map((event) => JSON.stringify(event)) };
         }),
       );
-      if (segments.length > 0) await Segment.insertMany(segments, { ordered: false, lean: true });
+      if (segments.length === 0) return;
+      try {
+        await Segment.insertMany(segments, { ordered: false, lean: true });
+      } catch (err) {
+        // A repeated insert (an import resumed): what is there is the same log; the rest one by one.
+        if (!onlyDuplicates(err)) throw err;
+        for (const segment of segments) await Segment.create(segment).catch((one: unknown) => {
+          if (!onlyDuplicates(one)) throw one;
+        });
+      }
     },
 
     /**

@@ -5,7 +5,7 @@
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
-import { inCommands } from './commands';
+import { DUPLICATE_KEY, inCommands, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
 import { createLedgerRepository, SEGMENT_ENTRIES } from './ledgers.repository';
 
@@ -72,18 +72,8 @@ handoffSchema.index({ queue: 1, status: 1, createdAt: 1 });
 
 const SNAPSHOT_ONLY = { _id: 0 };
 
-const DUPLICATE_KEY = 11000;
-
-/**
- * Whether a write failed only on duplicate keys (entries already written, or a newer snapshot).
- * FerretDB v1 may stop an unordered bulk write at its first error, so callers redo the rest one
- * by one rather than assume the others went in.
- */
-function onlyDuplicates(err: unknown): boolean {
-  const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-  if (Array.isArray(failures) && failures.length > 0) return failures.every((failure) => (failure.code ?? failure.err?.code) === DUPLICATE_KEY);
-  return (err as { code?: number }).code === DUPLICATE_KEY;
-}
+/** Lead ids per `$in` read. */
+const IDS_PER_QUERY = 1_000;
 
 /** Statements per update command in bulk writes (see writeProjections). */
 const UPDATES_PER_COMMAND = 50;
@@ -120,14 +110,14 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * workflow), so the two steps need no transaction, and a retried write does the same again.
      */
     /** Writes a lead's ledger entries from sequence `from` on (a long rewrite, a part at a time, ahead of its projection write). */
-    async writeLedger(leadId: string, from: number, entries: readonly LedgerEntry[]): Promise<void> {
-      await ledgers.write(leadId, from, entries);
+    async writeLedger(leadId: string, from: number, entries: readonly LedgerEntry[], revision: number): Promise<void> {
+      await ledgers.write(leadId, from, entries, revision);
     },
 
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
       // A rewrite may leave the ledger shorter, and open fewer handoffs: what the lead had tells.
       const previous = replace ? await Lead.findById(snapshot.leadId, { ledgerSize: 1, 'handoff.handoffId': 1 }).lean<{ ledgerSize: number; handoff: Pick<Handoff, 'handoffId'> | null }>() : null;
-      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, replace ? (previous?.ledgerSize ?? 0) : undefined);
+      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, snapshot.revision, replace ? (previous?.ledgerSize ?? 0) : undefined);
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
       if (replace) await withdrawHandoffsAfter(HandoffModel, snapshot, previous?.handoff?.handoffId);
       // The revision guard makes an older or repeated snapshot write a no-op.
@@ -140,7 +130,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
      * id, and a snapshot that replaces the stored one only if it is newer.
      */
     async writeProjections(writes: ReadonlyArray<Pick<ProjectionWrite, 'snapshot' | 'ledger' | 'handoffs'>>): Promise<void> {
-      await ledgers.replaceMany(writes.map((write) => ({ leadId: write.snapshot.leadId, entries: write.ledger })));
+      await ledgers.replaceMany(writes.map((write) => ({ leadId: write.snapshot.leadId, entries: write.ledger, revision: write.snapshot.revision })));
       for (const handoff of writes.flatMap((write) => write.handoffs)) await writeHandoff(HandoffModel, handoff);
       for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
         const chunk = writes.slice(first, first + UPDATES_PER_COMMAND);
@@ -155,6 +145,54 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
           for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
         }
       }
+    },
+
+    /** Which of these leads have a read side already (their workflow, or an import, wrote it). */
+    async existing(leadIds: readonly string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (let first = 0; first < leadIds.length; first += IDS_PER_QUERY) {
+        const rows = await Lead.find({ _id: { $in: leadIds.slice(first, first + IDS_PER_QUERY) } }, { _id: 1 }).lean<Array<{ _id: string }>>();
+        for (const row of rows) found.add(row._id);
+      }
+      return found;
+    },
+
+    /**
+     * New leads' first lives, started in bulk (workflows/first-life.ts): each lead's snapshot
+     * goes in only where the lead has none, which claims it; then the claimed leads' ledgers and
+     * handoffs. Returns the leads claimed: one another writer had meanwhile is left to it.
+     */
+    async writeFirstLives(items: ReadonlyArray<{ snapshot: LeadSnapshot; ledger: LedgerEntry[]; handoffs: Handoff[] }>): Promise<Set<string>> {
+      const claimed = new Set<string>();
+      await inCommands(items, async (chunk) => {
+        try {
+          await Lead.insertMany(
+            chunk.map(({ snapshot }) => ({ _id: snapshot.leadId, ...snapshot })),
+            { ordered: false, lean: true },
+          );
+          for (const { snapshot } of chunk) claimed.add(snapshot.leadId);
+        } catch (err) {
+          if (!onlyDuplicates(err)) throw err;
+          // Some lead had a snapshot already; FerretDB v1 may stop at the first one: one by one.
+          for (const { snapshot } of chunk) {
+            try {
+              await Lead.create({ _id: snapshot.leadId, ...snapshot });
+              claimed.add(snapshot.leadId);
+            } catch (one) {
+              if (!onlyDuplicates(one)) throw one;
+            }
+          }
+        }
+      });
+      const mine = items.filter((item) => claimed.has(item.snapshot.leadId));
+      await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, revision: item.snapshot.revision })));
+      await inCommands(
+        mine.flatMap((item) => item.handoffs),
+        async (chunk) => {
+          await HandoffModel.bulkWrite(chunk.map((handoff) => ({ replaceOne: { filter: { _id: handoff.handoffId }, replacement: { _id: handoff.handoffId, ...handoff }, upsert: true } })), { ordered: false });
+        },
+      );
+      return claimed;
     },
 
     /**
@@ -184,7 +222,8 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
         }
       });
       const mine = items.filter((item) => written.has(item.snapshot.leadId));
-      await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, ...(item.previousLedgerSize !== undefined && { previousSize: item.previousLedgerSize }) })));
+      // As of the revision read: a segment the lead's workflow wrote since stands (ledgers.repository.ts).
+      await ledgers.replaceMany(mine.map((item) => ({ leadId: item.snapshot.leadId, entries: item.ledger, revision: item.base, ...(item.previousLedgerSize !== undefined && { previousSize: item.previousLedgerSize }) })));
       // The replay's handoffs are what happened: each replaces what was stored under its id.
       await inCommands(
         mine.flatMap((item) => item.handoffs),

@@ -5,10 +5,16 @@
  * a lead's page reads one or two documents, a live turn appends to one, and a rescoring rewrites
  * a lead's whole ledger in one write instead of deleting and inserting dozens of entries (which,
  * for 100,000 leads, were millions of documents). Entries keep their `entryId` and `sequence`.
+ *
+ * Each segment keeps the read-side `revision` of the write that made it. A lead has two writers:
+ * its workflow (each write a newer revision) and a bulk rescoring (which writes the revision it
+ * read, `base`, and only while the snapshot is still at it). Their writes of several documents
+ * can interleave; a rescoring's ledger never replaces a segment a newer revision wrote, so a
+ * workflow's write that lands between the rescoring's snapshot and its ledger is not undone.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LedgerEntry } from '../../engine/lead-records';
-import { inCommands } from './commands';
+import { inCommands, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
 
 export const SEGMENT_ENTRIES = 500;
@@ -28,6 +34,8 @@ interface LedgerSegment {
   leadId: string;
   count: number;
   entries: string[];
+  /** The read-side revision that wrote the segment last (absent in segments of earlier releases: 0). */
+  revision?: number;
 }
 
 type PackedEntry = [sequence: number, eventId: string, eventType: string, ruleId: string, ruleName: string, score: string, points: number, occurredAt: string, reason: string, modelVersion: number, entryIdSuffix?: string];
@@ -58,6 +66,7 @@ const segmentSchema = new Schema<LedgerSegment>(
     leadId: { type: String, required: true },
     count: { type: Number, required: true },
     entries: { type: Schema.Types.Mixed, required: true },
+    revision: { type: Number },
   },
   { collection: 'lead_ledgers', versionKey: false, minimize: false },
 );
@@ -78,12 +87,14 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
     return found;
   }
 
-  /** A lead's whole ledger as replacement segment documents. */
-  const wholeLedger = (leadId: string, entries: readonly LedgerEntry[]) =>
+  /** A lead's whole ledger as replacement segment documents, written by `revision`. */
+  const wholeLedger = (leadId: string, entries: readonly LedgerEntry[], revision: number) =>
     Array.from({ length: segmentsOf(entries.length) }, (_, k) => {
       const part = entries.slice(k * SEGMENT_ENTRIES, (k + 1) * SEGMENT_ENTRIES);
-      return { _id: segmentId(leadId, k), leadId, count: part.length, entries: encode(leadId, part) };
+      return { _id: segmentId(leadId, k), leadId, count: part.length, entries: encode(leadId, part), revision };
     });
+  /** Matches a segment no newer revision than `revision` wrote. */
+  const notNewerThan = (revision: number) => ({ $or: [{ revision: { $lte: revision } }, { revision: { $exists: false } }] });
 
   return {
     model: Segment,
@@ -92,8 +103,9 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
      * Writes a lead's entries from sequence `from` on (`entries` are sequences from, from + 1, …),
      * keeping those before it; with `previousSize`, segments past the new end are removed (a
      * rewrite that made the ledger shorter). Safe to repeat: the result depends only on the call.
+     * The lead's workflow writes, as read-side `revision` (always its newest).
      */
-    async write(leadId: string, from: number, entries: readonly LedgerEntry[], previousSize?: number): Promise<void> {
+    async write(leadId: string, from: number, entries: readonly LedgerEntry[], revision: number, previousSize?: number): Promise<void> {
       const end = from + entries.length;
       for (let k = Math.floor(from / SEGMENT_ENTRIES); k * SEGMENT_ENTRIES < end; k++) {
         const start = k * SEGMENT_ENTRIES;
@@ -101,7 +113,7 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
         const offset = Math.max(from, start) - start;
         // An append to a segment as stored (the live path): one guarded update, no read.
         if (offset > 0 && previousSize === undefined) {
-          const appended = await Segment.updateOne({ _id: segmentId(leadId, k), count: offset }, { $push: { entries: { $each: encode(leadId, part) } }, $set: { count: offset + part.length } });
+          const appended = await Segment.updateOne({ _id: segmentId(leadId, k), count: offset }, { $push: { entries: { $each: encode(leadId, part) } }, $set: { count: offset + part.length, revision } });
           if (appended.matchedCount === 1) continue;
         }
         let kept: LedgerEntry[] = [];
@@ -111,7 +123,7 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
           if (kept.length < offset) throw new Error(`ledger of lead ${leadId}: entries before ${start + offset} are missing`);
         }
         const all = [...kept, ...part];
-        await Segment.replaceOne({ _id: segmentId(leadId, k) }, { _id: segmentId(leadId, k), leadId, count: all.length, entries: encode(leadId, all) }, { upsert: true });
+        await Segment.replaceOne({ _id: segmentId(leadId, k) }, { _id: segmentId(leadId, k), leadId, count: all.length, entries: encode(leadId, all), revision }, { upsert: true });
       }
       if (previousSize !== undefined && segmentsOf(previousSize) > segmentsOf(end)) {
         const gone = Array.from({ length: segmentsOf(previousSize) - segmentsOf(end) }, (_, i) => segmentId(leadId, segmentsOf(end) + i));
@@ -119,16 +131,29 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
       }
     },
 
-    /** Many leads' whole ledgers at once (a rescoring, a seeding), replacing what they had. */
-    async replaceMany(items: ReadonlyArray<{ leadId: string; entries: readonly LedgerEntry[]; previousSize?: number }>): Promise<void> {
-      const docs = items.flatMap(({ leadId, entries }) => wholeLedger(leadId, entries));
+    /**
+     * Many leads' whole ledgers at once (a rescoring, a first life, a seeding), each as read-side
+     * `revision`, replacing what they had, except segments a newer revision wrote meanwhile (the
+     * lead's workflow moved on: its ledger stands).
+     */
+    async replaceMany(items: ReadonlyArray<{ leadId: string; entries: readonly LedgerEntry[]; revision: number; previousSize?: number }>): Promise<void> {
+      const docs = items.flatMap(({ leadId, entries, revision }) => wholeLedger(leadId, entries, revision));
+      const replace = (doc: (typeof docs)[number]) => ({ replaceOne: { filter: { _id: doc._id, ...notNewerThan(doc.revision) }, replacement: doc, upsert: true } });
       await inCommands(docs, async (chunk) => {
-        await Segment.bulkWrite(chunk.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })), { ordered: false });
+        try {
+          await Segment.bulkWrite(chunk.map(replace), { ordered: false });
+        } catch (err) {
+          // A newer segment refuses the upsert on its key; FerretDB v1 may stop there: the rest one by one.
+          if (!onlyDuplicates(err)) throw err;
+          for (const doc of chunk) await Segment.bulkWrite([replace(doc)]).catch((one: unknown) => {
+            if (!onlyDuplicates(one)) throw one;
+          });
+        }
       });
-      const gone = items.flatMap(({ leadId, entries, previousSize }) =>
-        Array.from({ length: Math.max(0, segmentsOf(previousSize ?? 0) - segmentsOf(entries.length)) }, (_, i) => segmentId(leadId, segmentsOf(entries.length) + i)),
+      const gone = items.flatMap(({ leadId, entries, previousSize, revision }) =>
+        Array.from({ length: Math.max(0, segmentsOf(previousSize ?? 0) - segmentsOf(entries.length)) }, (_, i) => ({ id: segmentId(leadId, segmentsOf(entries.length) + i), revision })),
       );
-      for (let first = 0; first < gone.length; first += IDS_PER_QUERY) await Segment.deleteMany({ _id: { $in: gone.slice(first, first + IDS_PER_QUERY) } });
+      for (const { id, revision } of gone) await Segment.deleteOne({ _id: id, ...notNewerThan(revision) });
     },
 
     /** A lead's entries from sequence `from`, at most `limit`, in order; `size` is the lead's ledger size. */

@@ -52,3 +52,5 @@ export function createRouteCounterRepository(connection: Connection = mongoose.c
     },
   };
 }
+
+export type RouteCounterRepository = ReturnType<typeof createRouteCounterRepository>;

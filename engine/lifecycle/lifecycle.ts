@@ -216,6 +216,31 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
 }
 
 /**
+ * A turn's result, and when it left a round-robin handoff without an owner, the owner `ownerFor`
+ * names, taken as one more input (as of the handoff, so never late): the one way every shell
+ * (a lead's workflow, a first life started in bulk) gives a handoff its owner. The result reads
+ * as one turn: its ledger from the first turn's start, every handoff as it stands after both.
+ *
+ * @param ownerFor the shell's I/O: the route's running count (undefined when the route has no owner to give)
+ */
+export async function withOwner(result: TurnResult, now: string, model: LifecycleModel, ownerFor: (request: { handoffId: string; routeId: string; at: string }) => Promise<string | undefined>): Promise<TurnResult> {
+  if (!result.needsOwner) return result;
+  const { handoffId, at } = result.needsOwner;
+  const owner = await ownerFor(result.needsOwner);
+  if (owner === undefined) return result;
+  const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId, owner, at }], now, model);
+  return {
+    ...assigned,
+    ledgerFrom: result.ledgerFrom,
+    ledger: [...result.ledger.slice(0, assigned.ledgerFrom - result.ledgerFrom), ...assigned.ledger],
+    handoffs: [...new Map([...result.handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()],
+    applied: [...result.applied, ...assigned.applied],
+    ignored: result.ignored,
+    refolded: result.refolded,
+  };
+}
+
+/**
  * The lifecycle with at most twice `keep` inputs in its log: past that, the base moves up to
  * all but the last `keep` (a fold of the inputs it passes, once every `keep` inputs).
  */

@@ -222,6 +222,9 @@ function leadPath(stack: LeadPathStack): void {
     it('takes good events, counts duplicates, and rejects bad ones with reasons, without holding up the rest', async () => {
       const leadId = `batch-${run}`;
       const good = (n: number) => ({ eventId: `${leadId}-${n}`, leadId, type: 'email_open', properties: {}, occurredAt: at(n) });
+      // A lead LeadFlow knows: its workflow takes the batch's events for it.
+      expect((await request(base, 'POST', '/api/events', good(0))).status).toBe(202);
+      await leadWith(leadId, (l) => l.eventCount === 1, 'its first event');
       const batch = [good(1), good(2), { ...good(3), type: 'fax_received' }, good(1), { eventId: 'x', leadId: 'has space' }, good(4)];
       const response = await request(base, 'POST', '/api/events/batch', { events: batch });
       expect(response.status).toBe(202);
@@ -236,14 +239,15 @@ function leadPath(stack: LeadPathStack): void {
       ]);
       expect(response.body.results[2].fields.map((f: any) => f.path)).toEqual(['events.2.type']);
       expect(response.body.results[4].fields.map((f: any) => f.path)).toEqual(expect.arrayContaining(['events.4.leadId', 'events.4.type', 'events.4.occurredAt']));
-      const lead = await leadWith(leadId, (l) => l.eventCount === 3, 'the three good events');
-      expect(lead.total).toBe(15);
+      const lead = await leadWith(leadId, (l) => l.eventCount === 4, 'the three good events');
+      expect(lead.total).toBe(20);
       // The lead's three events reached its workflow in one signal, in the order sent.
       const history = await temporal.workflow.getHandle(`lead:${leadId}`).fetchHistory();
       const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
-      expect(signals).toHaveLength(1);
+      // One signal for the single event, one for the batch's three.
+      expect(signals).toHaveLength(2);
       const { entries } = (await request(base, 'GET', `/api/leads/${leadId}/ledger`)).body;
-      expect(entries.map((e: any) => e.eventId)).toEqual([`${leadId}-1`, `${leadId}-2`, `${leadId}-4`]);
+      expect(entries.map((e: any) => e.eventId)).toEqual([`${leadId}-0`, `${leadId}-1`, `${leadId}-2`, `${leadId}-4`]);
 
       const again = await request(base, 'POST', '/api/events/batch', { events: [good(1), good(2)] });
       expect(again.body).toMatchObject({ accepted: 0, duplicate: 2 });
@@ -255,6 +259,33 @@ function leadPath(stack: LeadPathStack): void {
       expect(tooMany.body.error.fields[0]).toEqual({ path: 'body.events', message: 'send at most 1000 events at a time' });
     });
   });
+
+    it('starts leads it has never seen with all their events in one first turn, as their workflows would score them one by one', async () => {
+      const [fresh, other, single] = ['new-a', 'new-b', 'single'].map((name) => `${name}-${run}`) as [string, string, string];
+      const history = (leadId: string) => [
+        { eventId: `${leadId}-1`, leadId, type: 'page_view', properties: { url: '/pricing' }, occurredAt: at(1) },
+        { eventId: `${leadId}-2`, leadId, type: 'email_click', properties: {}, occurredAt: at(2) },
+        { eventId: `${leadId}-3`, leadId, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: at(3) },
+      ];
+      // Interleaved, and one lead's events out of order: each lead's first turn takes them in time order.
+      const [a, b] = [history(fresh), history(other)];
+      const response = await request(base, 'POST', '/api/events/batch', { events: [a[1], b[0], a[0], b[1], a[2], b[2]] });
+      expect(response.body).toMatchObject({ accepted: 6, rejected: 0, failed: 0 });
+      // Visible as soon as the batch is answered: nothing waits for a workflow turn.
+      expect((await request(base, 'GET', `/api/leads/${fresh}`)).body).toMatchObject({ eventCount: 3, revision: 1 });
+      const started = await temporal.workflow.getHandle(`lead:${fresh}`).fetchHistory();
+      expect((started.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(0);
+      // The same events one at a time, to a lead of their own: the same life.
+      for (const event of history(single)) expect((await request(base, 'POST', '/api/events', event)).status).toBe(202);
+      const one = await leadWith(single, (l) => l.eventCount === 3, 'its three events, one by one');
+      const bulk = (await request(base, 'GET', `/api/leads/${fresh}`)).body;
+      expect({ stage: bulk.stage, total: bulk.total, scores: bulk.scores, grade: bulk.grade, handoff: bulk.handoff?.queue ?? null }).toEqual({ stage: one.stage, total: one.total, scores: one.scores, grade: one.grade, handoff: one.handoff?.queue ?? null });
+      const ledgerOf = async (leadId: string) => (await request(base, 'GET', `/api/leads/${leadId}/ledger`)).body.entries.map((e: any) => [e.sequence, e.eventType, e.ruleId, e.points]);
+      expect(await ledgerOf(fresh)).toEqual(await ledgerOf(single));
+      // From then on the lead lives in its workflow, as any lead does.
+      expect((await request(base, 'POST', '/api/events', { eventId: `${fresh}-4`, leadId: fresh, type: 'email_open', properties: {}, occurredAt: at(4) })).status).toBe(202);
+      await leadWith(fresh, (l) => l.eventCount === 4 && l.revision === 2, 'its next event, through its workflow');
+    });
 
   describe('bad input', () => {
     it('names every failing field and starts no workflow', async () => {

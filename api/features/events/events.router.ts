@@ -4,9 +4,10 @@ import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { batchResultSchema, eventBatchSchema, leadEventSchemaFor, type EventClock } from './events.schemas';
 import { ingestBatch, ingestEvent } from './events.service';
+import type { FirstLives } from './first-lives';
 import { leadsIn, type IngestGate } from './ingest-gate';
 
-export function eventsRouter(temporal: Client, events: EventRepository, clock: EventClock, gate: IngestGate): DocumentedRouter {
+export function eventsRouter(temporal: Client, events: EventRepository, clock: EventClock, gate: IngestGate, firstLives?: FirstLives): DocumentedRouter {
   const router = documentedRouter();
   const eventSchema = leadEventSchemaFor(clock);
   router.post(
@@ -22,7 +23,7 @@ export function eventsRouter(temporal: Client, events: EventRepository, clock: E
           503: 'LeadFlow is behind on delivering events (code overloaded, with Retry-After), or the lead is taking in a burst of events (code lead_busy); nothing was applied: retry',
         },
       },
-      async ({ body }) => ({ status: 202, body: await gate.run(1, () => ingestEvent(temporal, events, body)) }),
+      async ({ body }) => ({ status: 202, body: await gate.run(1, () => ingestEvent(temporal, events, body, firstLives)) }),
     ),
   );
   router.post(
@@ -39,7 +40,7 @@ export function eventsRouter(temporal: Client, events: EventRepository, clock: E
         },
       },
       // One delivery per lead the batch carries events for.
-      async ({ body }) => ({ status: 202, body: await gate.run(leadsIn(body.events), () => ingestBatch(temporal, events, body.events, eventSchema)) }),
+      async ({ body }) => ({ status: 202, body: await gate.run(leadsIn(body.events), () => ingestBatch(temporal, events, body.events, eventSchema, firstLives)) }),
     ),
   );
   return router;

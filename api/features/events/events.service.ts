@@ -5,6 +5,7 @@ import { leadEventsSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
 import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from './events.schemas';
+import type { FirstLives } from './first-lives';
 
 /**
  * Records an event (for rescoring) and delivers it to its lead's workflow, starting the workflow
@@ -18,9 +19,10 @@ export async function ingestEvent(
   temporal: Client,
   events: EventRepository,
   input: LeadEventInput,
+  firstLives?: FirstLives,
 ): Promise<{ eventId: string; leadId: string; status: 'accepted' | 'duplicate' }> {
   const { event, duplicate } = await recordEvent(events, input);
-  await deliverToLead(temporal, event.leadId, [event]);
+  await deliverToLead(temporal, event.leadId, [event], firstLives);
   return { eventId: event.eventId, leadId: event.leadId, status: duplicate ? 'duplicate' : 'accepted' };
 }
 
@@ -42,7 +44,8 @@ async function recordEvent(events: EventRepository, input: LeadEventInput): Prom
  *
  * @throws HttpError 503 `lead_busy` when a lead flooded with events is switching to a fresh run.
  */
-async function deliverToLead(temporal: Client, leadId: string, batch: LeadEvent[]): Promise<void> {
+async function deliverToLead(temporal: Client, leadId: string, batch: LeadEvent[], firstLives?: FirstLives): Promise<void> {
+  await firstLives?.beforeDelivery(leadId);
   try {
     await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent[]]>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
@@ -68,11 +71,13 @@ const BATCH_CONCURRENCY = 16;
  * others are delivered exactly as single events are (idempotent by event id), each lead's in the
  * order sent, in one signal per lead. The batch is stored in bulk (a command per few dozen
  * events), not event by event. An event whose id belongs to another lead (stored, or earlier in
- * the batch) is rejected with code `conflict`, as a single event would get 409.
+ * the batch) is rejected with code `conflict`, as a single event would get 409. Leads LeadFlow
+ * has never seen are started in bulk with all their events (`firstLives`, first-lives.ts)
+ * instead of one workflow turn each.
  *
  * @param schema the event schema of the API (its clock and future skew)
  */
-export async function ingestBatch(temporal: Client, events: EventRepository, items: unknown[], schema: LeadEventSchema): Promise<BatchResult> {
+export async function ingestBatch(temporal: Client, events: EventRepository, items: unknown[], schema: LeadEventSchema, firstLives?: FirstLives): Promise<BatchResult> {
   const results: BatchItemResult[] = new Array(items.length);
   const parsed = items.map((item) => schema.safeParse(item));
   // Within a batch the first valid copy of an event id counts; its lead's later copies are
@@ -141,13 +146,21 @@ export async function ingestBatch(temporal: Client, events: EventRepository, ite
     if (group) group.push(item);
     else byLead.set(item.event.leadId, [item]);
   }
-  const groups = [...byLead.values()];
+  let groups = [...byLead.values()];
+  if (firstLives) {
+    try {
+      const started = await firstLives.start(groups.map((group) => ({ leadId: (group[0] as { event: LeadEvent }).event.leadId, events: group.map((d) => d.event) })));
+      groups = groups.filter((group) => !started.has((group[0] as { event: LeadEvent }).event.leadId));
+    } catch {
+      // Not all started: every lead's signal below starts or repeats (a repeat has no effect).
+    }
+  }
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
       const group = groups[next++] as Array<{ index: number; event: LeadEvent }>;
       try {
-        await deliverToLead(temporal, (group[0] as { event: LeadEvent }).event.leadId, group.map((d) => d.event));
+        await deliverToLead(temporal, (group[0] as { event: LeadEvent }).event.leadId, group.map((d) => d.event), firstLives);
       } catch (err) {
         for (const { index, event } of group) results[index] = { index, eventId: event.eventId, status: 'failed', reason: (err as Error).message };
       }

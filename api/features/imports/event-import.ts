@@ -2,8 +2,9 @@
  * A history import: a CRM backfill of events, streamed as NDJSON (one event per line, as
  * POST /api/events takes it) or CSV (columns eventId, leadId, type, occurredAt, and
  * `properties.<name>` / `attributes.<name>`), never held in memory whole. Rows go in batches of
- * a thousand through the same path as POST /api/events/batch (stored in bulk, each lead's events
- * in one signal), waiting for room when LeadFlow is behind; progress and each bad row's error are
+ * a thousand through the same path as POST /api/events/batch (stored in bulk; a lead new to
+ * LeadFlow started in bulk with its whole history, a known lead's events in one signal; a file
+ * grouped by lead keeps each lead's rows in one batch), waiting for room when LeadFlow is behind; progress and each bad row's error are
  * saved after every batch. An import is named by its `importId`: sending the file again under the
  * same id resumes after the rows already done (and, events being idempotent, repeats nothing).
  */
@@ -17,6 +18,7 @@ import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.
 import { HttpError } from '../../http/errors';
 import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
 import { ingestBatch } from '../events/events.service';
+import type { FirstLives } from '../events/first-lives';
 import { leadsIn, whenRoom, type IngestGate } from '../events/ingest-gate';
 
 /** Rows per batch; progress is saved after each. */
@@ -31,6 +33,8 @@ export interface EventImportDeps {
   imports: ImportRepository;
   clock: EventClock;
   gate: IngestGate;
+  /** New leads are started in bulk, all their events of a batch in one first turn. */
+  firstLives?: FirstLives;
 }
 
 export type EventImportFormat = 'ndjson' | 'csv';
@@ -81,13 +85,33 @@ export async function importEvents(deps: EventImportDeps, source: Readable, form
     if (record.errors.length < MAX_ERRORS) record.errors.push(error);
     else record.moreErrors += 1;
   };
-  let batch: Array<{ line: number; event: unknown }> = [];
-  const flush = async () => {
+  // Rows in file order, bad ones too: `processed` counts a prefix of the file, where a resume starts.
+  let batch: Row[] = [];
+  /**
+   * Sends the batch. Unless it is the file's `last`, the rows at its end that belong to the lead
+   * of its last row wait for the next batch: a file grouped by lead gets each lead's history in
+   * one batch, and a new lead's whole history in one first turn (started in bulk).
+   */
+  const flush = async (last: boolean) => {
     if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+    let cut = batch.length;
+    if (!last) {
+      const leadOf = (row: Row) => ('event' in row ? (row.event as { leadId?: unknown } | null)?.leadId : undefined);
+      const lead = leadOf(batch[cut - 1] as Row);
+      while (cut > 0 && lead !== undefined && leadOf(batch[cut - 1] as Row) === lead) cut -= 1;
+      // A lead with more rows than a batch goes in parts.
+      if (cut === 0) cut = batch.length;
+    }
+    const all = batch.slice(0, cut);
+    batch = batch.slice(cut);
+    for (const row of all) {
+      if (!('error' in row)) continue;
+      record.rejected += 1;
+      noteError({ line: row.line, ...(row.column && { column: row.column }), message: row.error });
+    }
+    const rows = all.filter((row): row is Extract<Row, { event: unknown }> => 'event' in row);
     const items = rows.map((row) => row.event);
-    const { results } = await whenRoom(deps.gate, leadsIn(items), () => ingestBatch(deps.temporal, deps.events, items, eventSchema));
+    const { results } = await whenRoom(deps.gate, leadsIn(items), () => ingestBatch(deps.temporal, deps.events, items, eventSchema, deps.firstLives));
     results.forEach((result, i) => {
       const line = (rows[i] as { line: number }).line;
       if (result.status === 'accepted' || result.status === 'duplicate') record.imported += 1;
@@ -100,7 +124,7 @@ export async function importEvents(deps: EventImportDeps, source: Readable, form
         noteError({ line, ...(field && { column: field }), message: (result.fields ?? []).map((f) => `${f.path.split('.').slice(2).join('.')}: ${f.message}`).join('; ') || (result.reason ?? 'rejected') });
       }
     });
-    record.processed += rows.length;
+    record.processed += all.length;
     await deps.imports.update(importId, { processed: record.processed, rows: record.rows, imported: record.imported, rejected: record.rejected, failed: record.failed, errors: record.errors, moreErrors: record.moreErrors, columns: record.columns });
   };
 
@@ -110,16 +134,10 @@ export async function importEvents(deps: EventImportDeps, source: Readable, form
       index += 1;
       record.rows = Math.max(record.rows, index);
       if (index <= skip) continue;
-      if ('error' in row) {
-        record.rejected += 1;
-        record.processed += 1;
-        noteError({ line: row.line, ...(row.column && { column: row.column }), message: row.error });
-        continue;
-      }
       batch.push(row);
-      if (batch.length >= ROWS_PER_BATCH) await flush();
+      if (batch.length >= ROWS_PER_BATCH) await flush(false);
     }
-    await flush();
+    await flush(true);
   } catch (err) {
     // The client went away or the file broke off: what is done stays done; the same request resumes it.
     const message = err instanceof HttpError ? err.message : `import stopped after ${record.processed} rows: ${(err as Error).message}; send the file again under the same importId to resume`;

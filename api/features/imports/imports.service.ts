@@ -11,6 +11,7 @@ import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.
 import { HttpError } from '../../http/errors';
 import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
 import { ingestBatch } from '../events/events.service';
+import type { FirstLives } from '../events/first-lives';
 import { leadsIn, whenRoom, type IngestGate } from '../events/ingest-gate';
 import { ImportFileError, planImport, type ImportOptions } from './plan-import';
 
@@ -27,6 +28,8 @@ export interface ImportDeps {
   clock: EventClock;
   /** The API's backpressure: an import waits for room rather than crowding out live events. */
   gate: IngestGate;
+  /** New leads are started in bulk, all their events of a batch in one first turn. */
+  firstLives?: FirstLives;
 }
 
 export async function startImport(deps: ImportDeps, text: string, options: ImportOptions, actor: string): Promise<ImportRecord> {
@@ -66,7 +69,7 @@ async function deliver(deps: ImportDeps, record: ImportRecord, planned: ReturnTy
   for (let start = 0; start < planned.length; start += ROWS_PER_BATCH) {
     const rows = planned.slice(start, start + ROWS_PER_BATCH);
     const events = rows.flatMap((row) => row.events);
-    const { results } = await whenRoom(deps.gate, leadsIn(events), () => ingestBatch(deps.temporal, deps.events, events, eventSchema));
+    const { results } = await whenRoom(deps.gate, leadsIn(events), () => ingestBatch(deps.temporal, deps.events, events, eventSchema, deps.firstLives));
     let offset = 0;
     const failures: RowError[] = [];
     for (const row of rows) {

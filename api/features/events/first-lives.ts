@@ -1,0 +1,179 @@
+/**
+ * New leads started in bulk. A batch (or a history import) that brings a lead LeadFlow has never
+ * seen does not need a workflow task and an activity to score it: its first life is the lifecycle
+ * core's first turn over all its events (workflows/first-life.ts), computed here, stored in bulk
+ * with the other new leads of the batch (snapshot, ledger, handoffs, input log), and its workflow
+ * is started with that state, as after a continue-as-new; it then lives as any lead does. A lead
+ * that has a read side already, or that this API delivered to lately, is left to its workflow:
+ * the caller signals its events.
+ *
+ * Only one writer may hold a lead. The snapshot insert claims a lead in the database; a live
+ * delivery through this API to a lead whose first life is being started waits for it (and a lead
+ * delivered to lately is never started here), so the two paths of one API process never race. A
+ * second API process delivering live events to a lead while another imports that lead's history
+ * is not guarded (see docs/performance.md, "History imports").
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { assignOwner } from '../../../engine/assign-owner';
+import { lifecycleModel, type LeadInput, type LifecycleModel } from '../../../engine/lifecycle/lifecycle';
+import { createScorer } from '../../../engine/score-event';
+import type { CompiledModel, LeadEvent } from '../../../engine/types';
+import { firstLife, type FirstLife } from '../../../workflows/first-life';
+import { leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import type { leadWorkflow } from '../../../workflows/lead.workflow';
+import type { LeadHistoryRepository } from '../../db/lead-histories.repository';
+import type { LeadRepository } from '../../db/leads.repository';
+import type { ModelVersionRepository } from '../../db/model-versions.repository';
+
+/** The model that scores new inputs, as the lead workflows see it. */
+export interface LiveModel {
+  version: number;
+  compiled: CompiledModel;
+  /** The rescoring asked for last, when it is under this same version (the lead has it done). */
+  rescoredUnder?: number;
+}
+
+export interface FirstLivesDeps {
+  temporal: Client;
+  leads: Pick<LeadRepository, 'existing' | 'writeFirstLives'>;
+  histories: Pick<LeadHistoryRepository, 'insertHistories'>;
+  /**
+   * The version new inputs are scored under, or undefined when first lives cannot be started
+   * here (no usable version yet, or a rescoring under another version is asked for): the
+   * workflows then take the leads one by one.
+   */
+  liveModel(): Promise<LiveModel | undefined>;
+  /** The round-robin position of `handoffId` on route `routeId` (the route's running count). */
+  roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
+  /** Whether anyone listens to webhooks: a first life started with nobody listening announces nothing. */
+  listening(): Promise<boolean>;
+}
+
+export interface FirstLives {
+  /**
+   * Starts the leads among `groups` that LeadFlow has never seen, each with all its events in one
+   * first turn; returns the leads started. The others are the caller's to deliver.
+   */
+  start(groups: ReadonlyArray<{ leadId: string; events: LeadEvent[] }>): Promise<Set<string>>;
+  /**
+   * Called before a live delivery to `leadId`: waits for a first life of it being started here,
+   * and leaves the lead to its workflow from then on.
+   */
+  beforeDelivery(leadId: string): Promise<void>;
+}
+
+/** How long a lead delivered to live is kept from being started in bulk: its first turn has long been written by then. */
+const LIVE_FOR_MS = 5 * 60_000;
+/** Lead ids remembered as delivered to lately, at most (the oldest are forgotten first). */
+const REMEMBERED = 200_000;
+/** Leads whose first lives are computed between two turns of the event loop. */
+const YIELD_EVERY = 20;
+/** Workflow starts in flight. */
+const STARTS_IN_FLIGHT = 16;
+
+export function createFirstLives(deps: FirstLivesDeps): FirstLives {
+  const starting = new Map<string, Promise<void>>();
+  const deliveredAt = new Map<string, number>();
+  // One core model per version: engines are costly to build.
+  const models = new Map<number, LifecycleModel>();
+  const modelFor = (live: LiveModel) => {
+    let model = models.get(live.version);
+    if (!model) {
+      model = lifecycleModel(live.version, live.compiled, createScorer(live.compiled));
+      models.set(live.version, model);
+    }
+    return model;
+  };
+  const deliveredLately = (leadId: string) => {
+    const at = deliveredAt.get(leadId);
+    return at !== undefined && Date.now() - at < LIVE_FOR_MS;
+  };
+
+  return {
+    async beforeDelivery(leadId) {
+      deliveredAt.delete(leadId);
+      deliveredAt.set(leadId, Date.now());
+      if (deliveredAt.size > REMEMBERED) deliveredAt.delete(deliveredAt.keys().next().value as string);
+      await starting.get(leadId);
+    },
+
+    async start(groups) {
+      const started = new Set<string>();
+      const candidates = groups.filter(({ leadId }) => !deliveredLately(leadId) && !starting.has(leadId));
+      if (candidates.length === 0) return started;
+      const live = await deps.liveModel();
+      if (!live) return started;
+      const known = await deps.leads.existing(candidates.map(({ leadId }) => leadId));
+      const fresh = candidates.filter(({ leadId }) => !known.has(leadId) && !starting.has(leadId) && !deliveredLately(leadId));
+      if (fresh.length === 0) return started;
+      let done!: () => void;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      for (const { leadId } of fresh) starting.set(leadId, finished);
+      try {
+        const model = modelFor(live);
+        const ownerFor = async ({ routeId, handoffId }: { routeId: string; handoffId: string }) => {
+          const route = live.compiled.routes.find((r) => r.id === routeId);
+          return route && assignOwner(route, await deps.roundRobinPosition(route.id, handoffId), handoffId);
+        };
+        const announce = await deps.listening();
+        const now = new Date().toISOString();
+        const lives: FirstLife[] = [];
+        for (const [position, { leadId, events }] of fresh.entries()) {
+          // CPU work on the thread that serves every request: let them through every few leads.
+          if (position % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+          lives.push(await firstLife(model, leadId, events.map((event): LeadInput => ({ kind: 'event', event })), now, ownerFor));
+        }
+        // Copies: the workflows are started with the originals.
+        const claimed = await deps.leads.writeFirstLives(lives.map(({ snapshot, ledger, handoffs }) => structuredClone({ snapshot, ledger, handoffs })));
+        const mine = lives.filter((life) => claimed.has(life.snapshot.leadId));
+        await deps.histories.insertHistories(mine.map(({ snapshot, log }) => ({ leadId: snapshot.leadId, events: log })));
+        let next = 0;
+        const lane = async () => {
+          while (next < mine.length) {
+            const { snapshot, carried, notifications } = mine[next++] as FirstLife;
+            try {
+              await deps.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
+                taskQueue: TASK_QUEUE,
+                workflowId: leadWorkflowId(snapshot.leadId),
+                args: [{ leadId: snapshot.leadId, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
+              });
+              started.add(snapshot.leadId);
+            } catch (err) {
+              // Started before (an import resumed after its start): the caller's signal repeats
+              // events it has, which it ignores. Any other failure: the caller's signal retries.
+              if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(STARTS_IN_FLIGHT, mine.length) }, lane));
+        return started;
+      } finally {
+        for (const { leadId } of fresh) starting.delete(leadId);
+        done();
+      }
+    },
+  };
+}
+
+/** How long the live model's state is trusted (as the worker trusts it: lead.activities.ts). */
+const MODEL_STATE_TTL_MS = 1_000;
+
+/**
+ * The live model as the lead workflows see it (the newest published version of `modelId`), read
+ * at most once a second; undefined while it cannot score (nothing usable published) or while a
+ * rescoring under another version is asked for.
+ */
+export function liveModelOf(versions: Pick<ModelVersionRepository, 'state' | 'get'>, modelId: string): () => Promise<LiveModel | undefined> {
+  let cached: { at: number; value: Promise<LiveModel | undefined> } | undefined;
+  const read = async (): Promise<LiveModel | undefined> => {
+    const state = await versions.state(modelId).catch(() => undefined);
+    if (!state || (state.rescore !== undefined && state.rescore !== state.latest)) return undefined;
+    const found = await versions.get(modelId, state.latest);
+    if (!found || found.problem) return undefined;
+    return { version: found.version, compiled: found.compiled, ...(state.rescore !== undefined && { rescoredUnder: state.rescore }) };
+  };
+  return () => {
+    if (!cached || Date.now() - cached.at > MODEL_STATE_TTL_MS) cached = { at: Date.now(), value: read() };
+    return cached.value;
+  };
+}
