@@ -106,7 +106,11 @@ export function isNotCapitalised(text: string): boolean {
   return /\p{L}/u.test(text) && !/\p{Lu}|\p{Lt}/u.test(text) && /\p{Ll}/u.test(text);
 }
 
-const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+// QWERTY's rows, with the bottom and home rows of QWERTZ and AZERTY. QWERTZ's top row is left
+// out on purpose: with "z" after "t", the name "Wertz" would be a five-key run.
+const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'yxcvbnm', 'qsdfghjklm', 'wxcvbn'];
+/** Key pairs `ab` where b is right of a on one of the rows. */
+const RIGHT_OF = new Set(KEYBOARD_ROWS.flatMap((row) => [...row.slice(1)].map((key, i) => `${row[i]}${key}`)));
 const VOWELS = /[aeiouy]/g;
 
 function isMashedWord(word: string): boolean {
@@ -117,7 +121,8 @@ function isMashedWord(word: string): boolean {
   if (!/^\p{L}+$/u.test(word)) return false;
   const vowels = word.match(VOWELS)?.length ?? 0;
   if (word.length >= 5 && vowels === 0) return true;
-  return word.length >= 6 && vowels <= 1 && KEYBOARD_ROWS.some((row) => [...word].every((key) => row.includes(key)));
+  // One hand on one row: real words of one row's letters ("Halsall", "Property") have more vowels.
+  return word.length >= 6 && vowels / word.length < 0.25 && KEYBOARD_ROWS.some((row) => [...word].every((key) => row.includes(key)));
 }
 
 /** The longest run of keys next to each other on one keyboard row, either way ("wert" in "wertz": 4). */
@@ -126,31 +131,13 @@ function longestRowRun(word: string): number {
   let run = 1;
   let direction = 0;
   for (let i = 1; i < word.length; i++) {
-    const step = rowStep(word[i - 1] as string, word[i] as string);
-    if (step !== 0 && (run === 1 || step === direction)) {
-      run++;
-      direction = step;
-    } else if (step !== 0) {
-      run = 2;
-      direction = step;
-    } else {
-      run = 1;
-      direction = 0;
-    }
+    const pair = `${word[i - 1]}${word[i]}`;
+    const step = RIGHT_OF.has(pair) ? 1 : RIGHT_OF.has(`${word[i]}${word[i - 1]}`) ? -1 : 0;
+    run = step === 0 ? 1 : run > 1 && step === direction ? run + 1 : 2;
+    direction = step;
     if (run > longest) longest = run;
   }
   return longest;
-}
-
-/** +1 when `b` is the key right of `a` on the same row, −1 when left of it, else 0. */
-function rowStep(a: string, b: string): number {
-  for (const row of KEYBOARD_ROWS) {
-    const i = row.indexOf(a);
-    if (i < 0) continue;
-    const j = row.indexOf(b);
-    return j === i + 1 ? 1 : j === i - 1 && j >= 0 ? -1 : 0;
-  }
-  return 0;
 }
 
 /** Equal, and for text: equal ignoring case and white space at the ends or doubled. */
