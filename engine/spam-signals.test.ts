@@ -6,6 +6,7 @@
  * fails when one passes its bound.
  */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './calibration/split';
 import { emailDomain, FREE_MAILBOX_DOMAINS, hasKeyboardMash, isNotCapitalised } from './operators';
 
 const SEED = 17;
@@ -52,19 +53,7 @@ const FREE_DOMAINS_IN_USE = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.c
 // Business domains that look like free ones (an ISP's or a mail company's own corporate address).
 const LOOKALIKE_BUSINESS_DOMAINS = ['orange.com', 'telekom.de', 'gmx-consulting.de', 'webde-agentur.de', 'mail.acme-logistik.de', 'outlook-partners.com', 'yahooinc.com', 'proton.ch'];
 
-/** mulberry32: a small seeded generator, so the corpus is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = seeded(SEED);
+const random = mulberry32(SEED);
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 const repeat = <T,>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
