@@ -82,6 +82,13 @@ describe('normaliseAttributes', () => {
     expect(normaliseAttributes({ region: 'constructor' }, maps).region).toBe('constructor');
   });
 
+  it('reads country names in English, German, French and Spanish as ISO codes', () => {
+    for (const [text, code] of [['Germany', 'DE'], ['Deutschland', 'DE'], ['Allemagne', 'DE'], ['Alemania', 'DE'], ['DEU', 'DE'], ['de', 'DE'], ['U.S.A.', 'US'], ['United States', 'US'], ['États-Unis', 'US'], ['UK', 'GB'], ['Great Britain', 'GB'], ['Royaume-Uni', 'GB'], ['The Netherlands', 'NL'], ['Österreich', 'AT'], ['Schweiz', 'CH'], ['España', 'ES'], ['Türkiye', 'TR'], ['Turkey', 'TR']] as const) {
+      expect(normaliseAttributes({ country: text }).country, text).toBe(code);
+    }
+    expect(normaliseAttributes({ country: 'Atlantis' }).country).toBe('Atlantis');
+  });
+
   it('names common industries and folds the others', () => {
     for (const text of ['Software', 'SaaS', 'software & it', 'Computer Software', 'IT-Dienstleistungen und Software']) expect(industryOf(text), text).toBe('software');
     expect(industryOf('Banking')).toBe('financial_services');

@@ -4,6 +4,7 @@
  * core as an event, and the core reads the lead through `normaliseAttributes`: this file is
  * the one place values are normalised. The attributes as sent are kept for display.
  */
+import { countryCodeOf } from './country-names';
 import { departmentOf, seniorityOf } from './job-title';
 import type { CompiledValueMap, FactValue } from './types';
 
@@ -15,7 +16,8 @@ import type { CompiledValueMap, FactValue } from './types';
  *   and white space;
  * - `seniority` and `department` are read from `title` when they were not sent, and a sent
  *   seniority in other words ("Vice President", "C-Level") becomes the catalogue's value;
- * - `industry` becomes a common name where one is known ("SaaS", "Software & IT" → software).
+ * - `industry` becomes a common name where one is known ("SaaS", "Software & IT" → software),
+ *   and `country` its ISO code ("Germany", "Deutschland" → DE).
  * Pure, and the same attributes give the same facts (cached per attributes object: do not
  * change one after passing it).
  */
@@ -40,13 +42,16 @@ export function normaliseAttributes(attributes: Readonly<Record<string, FactValu
     const derived = seniorityOf(title);
     if (derived) facts.seniority = derived;
   } else if (typeof seniority === 'string' && !mapped.has('seniority')) {
-    facts.seniority = seniorityOf(seniority) === 'staff' ? foldText(seniority) : (seniorityOf(seniority) as string);
+    // "Vice President" and "C-Level" become vp and c_level; a value that names no rank stays, folded.
+    const named = seniorityOf(seniority);
+    facts.seniority = named && named !== 'staff' ? named : foldText(seniority);
   }
   if (!isPresent(facts.department)) {
     const derived = departmentOf(title);
     if (derived) facts.department = derived;
   }
   if (typeof facts.industry === 'string' && !mapped.has('industry')) facts.industry = industryOf(facts.industry);
+  if (typeof facts.country === 'string' && !mapped.has('country')) facts.country = countryCodeOf(facts.country) ?? facts.country;
   cache.set(attributes, { valueMaps, facts });
   return facts;
 }

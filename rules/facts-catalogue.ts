@@ -27,7 +27,7 @@ export const FACTS: readonly FactDefinition[] = [
   lead('company', 'Company name'),
   lead('industry', 'Industry (common names: software, fintech, healthcare, manufacturing, financial_services, retail, education, logistics)'),
   lead('companySize', 'Company size (employees)', 'number'),
-  lead('country', 'Country (ISO code)'),
+  lead('country', 'Country (ISO code; names such as Germany or Deutschland are read as DE)'),
   lead('region', 'Sales region'),
   lead('businessType', 'B2B or B2C'),
   lead('productInterest', 'Product line of interest'),

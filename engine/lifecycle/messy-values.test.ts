@@ -57,6 +57,12 @@ describe('values as CRM exports write them', () => {
     expect(student.rules).toContain('student-points');
   });
 
+  it('reads a country name as its code, so the territory rule sees it', async () => {
+    const tidy = await synced(b2b, { country: 'DE' });
+    for (const country of ['Germany', 'Deutschland', 'de']) expect((await synced(b2b, { country })).scores, country).toEqual(tidy.scores);
+    expect((await synced(b2b, { country: 'Brasil' })).rules).toContain('outside-territory-points');
+  });
+
   it('keeps a seniority the CRM sent over the one a title suggests', async () => {
     const sent = await synced(b2b, { title: 'CEO', seniority: 'staff' });
     expect(sent.rules).not.toContain('decision-maker-points');
