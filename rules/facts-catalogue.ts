@@ -22,12 +22,14 @@ export const FACTS: readonly FactDefinition[] = [
   lead('email', 'Email address'),
   lead('phone', 'Phone'),
   lead('title', 'Job title'),
-  lead('seniority', 'Seniority: c_level, vp, director, manager, staff or student (read from the job title when not sent)'),
-  lead('department', 'Department: executive, sales, marketing, engineering, product, finance, hr, operations, support, legal or procurement (read from the job title when not sent)'),
+  // Seniority and department are read from the job title when not sent; industry and country by
+  // their common names (engine/normalise-attributes.ts).
+  lead('seniority', 'Seniority (e.g. c_level, vp, director, manager, staff, student)'),
+  lead('department', 'Department (e.g. executive, sales, marketing, engineering, finance, hr)'),
   lead('company', 'Company name'),
-  lead('industry', 'Industry (common names: software, fintech, healthcare, manufacturing, financial_services, retail, education, logistics)'),
+  lead('industry', 'Industry'),
   lead('companySize', 'Company size (employees)', 'number'),
-  lead('country', 'Country (ISO code; names such as Germany or Deutschland are read as DE)'),
+  lead('country', 'Country (ISO code)'),
   lead('region', 'Sales region'),
   lead('businessType', 'B2B or B2C'),
   lead('productInterest', 'Product line of interest'),
