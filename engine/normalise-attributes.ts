@@ -1,9 +1,12 @@
 /**
  * A lead's attributes as rules read them. Every way attributes enter LeadFlow — a CRM sync, an
  * event that sets attributes, a CSV import, a simulation, a rescoring — reaches the lifecycle
- * core as an event, and the core reads the lead through `normaliseAttributes`: this file is
- * the one place values are normalised. The attributes as sent are kept for display.
+ * core as an event, and the core reads the lead through `normaliseAttributes`; the scorer reads
+ * the values rules compare them with through `normaliseConditionValues`. Both use
+ * `normaliseValue`: this file is the one place values are normalised. The attributes as sent
+ * are kept for display.
  */
+import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
 import { countryCodeOf } from './country-names';
 import { departmentOf, seniorityOf } from './job-title';
 import type { CompiledValueMap, FactValue } from './types';
@@ -25,36 +28,66 @@ export function normaliseAttributes(attributes: Readonly<Record<string, FactValu
   const cached = cache.get(attributes);
   if (cached && cached.valueMaps === valueMaps) return cached.facts;
   const facts: Record<string, FactValue> = {};
-  const mapped = new Set<string>();
-  for (const [key, value] of Object.entries(attributes)) facts[key] = typeof value === 'string' ? foldSpace(value) : value;
-  for (const map of valueMaps) {
-    const value = facts[map.attribute];
-    const key = typeof value === 'string' ? foldText(value) : undefined;
-    const to = key !== undefined && Object.hasOwn(map.values, key) ? map.values[key] : undefined;
-    if (to !== undefined) {
-      facts[map.attribute] = to;
-      mapped.add(map.attribute);
-    }
-  }
+  for (const [key, value] of Object.entries(attributes)) facts[key] = typeof value === 'string' ? normaliseValue(key, value, valueMaps) : value;
   const title = typeof facts.title === 'string' ? facts.title : '';
-  const seniority = facts.seniority;
-  if (!isPresent(seniority)) {
+  if (!isPresent(facts.seniority)) {
     const derived = seniorityOf(title);
     if (derived) facts.seniority = derived;
-  } else if (typeof seniority === 'string' && !mapped.has('seniority')) {
-    // "Vice President" and "C-Level" become vp and c_level; a value that names no rank stays, folded.
-    const named = seniorityOf(seniority);
-    facts.seniority = named && named !== 'staff' ? named : foldText(seniority);
   }
   if (!isPresent(facts.department)) {
     const derived = departmentOf(title);
     if (derived) facts.department = derived;
   }
-  if (typeof facts.industry === 'string' && !mapped.has('industry')) facts.industry = industryOf(facts.industry);
-  if (typeof facts.country === 'string' && !mapped.has('country')) facts.country = countryCodeOf(facts.country) ?? facts.country;
   cache.set(attributes, { valueMaps, facts });
   return facts;
 }
+
+/**
+ * One text value of `attribute` as rules read it: white space folded, then the model's value
+ * map for the attribute, or else the common name of a seniority ("Vice President" → vp), an
+ * industry ("SaaS" → software) or a country ("Deutschland" → DE). The scorer reads the text
+ * values of conditions on lead attributes through it too, so `country in [Germany]` and a lead
+ * from "Deutschland" meet at DE.
+ */
+export function normaliseValue(attribute: string, value: string, valueMaps: readonly CompiledValueMap[] = NO_MAPS): string {
+  const spaced = foldSpace(value);
+  const map = valueMaps.find((m) => m.attribute === attribute);
+  const key = foldText(spaced);
+  if (map && Object.hasOwn(map.values, key)) return map.values[key] as string;
+  switch (attribute) {
+    case 'seniority': {
+      // A value that names no rank ("Senior") stays, folded.
+      const named = seniorityOf(spaced);
+      return named && named !== 'staff' ? named : key;
+    }
+    case 'industry':
+      return industryOf(spaced);
+    case 'country':
+      return countryCodeOf(spaced) ?? spaced;
+    default:
+      return spaced;
+  }
+}
+
+/**
+ * `condition` with the text values of its equal, notEqual, in and notIn tests on lead
+ * attributes read through normaliseValue, so that they compare with the lead's facts as
+ * normaliseAttributes gives them. The scorer applies it once per model version.
+ */
+export function normaliseConditionValues<C extends TopLevelCondition | NestedCondition>(condition: C, valueMaps: readonly CompiledValueMap[] = NO_MAPS): C {
+  const c = condition as Record<string, unknown>;
+  for (const kind of ['all', 'any'] as const) {
+    if (Array.isArray(c[kind])) return { ...c, [kind]: (c[kind] as NestedCondition[]).map((part) => normaliseConditionValues(part, valueMaps)) } as C;
+  }
+  if (c.not !== undefined) return { ...c, not: normaliseConditionValues(c.not as NestedCondition, valueMaps) } as C;
+  const { fact, operator, value } = c;
+  if (typeof fact !== 'string' || !fact.startsWith('lead.') || !VALUE_OPERATORS.has(operator as string)) return condition;
+  const attribute = fact.slice('lead.'.length);
+  const read = (v: unknown) => (typeof v === 'string' ? normaliseValue(attribute, v, valueMaps) : v);
+  return { ...c, value: Array.isArray(value) ? value.map(read) : read(value) } as C;
+}
+const VALUE_OPERATORS = new Set(['equal', 'notEqual', 'in', 'notIn']);
+
 const NO_MAPS: readonly CompiledValueMap[] = [];
 // A lead's attributes change only on events that set some: most events reuse the last facts.
 const cache = new WeakMap<object, { valueMaps: readonly CompiledValueMap[]; facts: Record<string, FactValue> }>();

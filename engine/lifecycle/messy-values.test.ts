@@ -63,6 +63,35 @@ describe('values as CRM exports write them', () => {
     expect((await synced(b2b, { country: 'Brasil' })).rules).toContain('outside-territory-points');
   });
 
+  it("reads a rule's values as it reads the lead's: a rule written with names meets a lead sent with codes, and back", async () => {
+    const graph: RuleGraphInput = {
+      name: 'written with names',
+      scores: [{ id: 'fit', label: 'Fit' }],
+      nodes: [
+        { id: 't', kind: 'trigger', attributes: ['lead.country', 'lead.industry', 'lead.seniority'] },
+        { id: 'us', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.country', operator: 'equal', value: 'United States' }] },
+        { id: 'us-points', kind: 'points', score: 'fit', points: 10, limits: { oncePerLead: true } },
+        { id: 'saas', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.industry', operator: 'in', value: ['SaaS', 'Banking'] }] },
+        { id: 'saas-points', kind: 'points', score: 'fit', points: 5, limits: { oncePerLead: true } },
+        { id: 'exec', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.seniority', operator: 'notIn', value: ['C-Level', 'Vice President'] }] },
+        { id: 'exec-points', kind: 'points', score: 'fit', points: 1, limits: { oncePerLead: true } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', target: 'us' },
+        { id: 'e2', source: 'us', target: 'us-points' },
+        { id: 'e3', source: 't', target: 'saas' },
+        { id: 'e4', source: 'saas', target: 'saas-points' },
+        { id: 'e5', source: 't', target: 'exec' },
+        { id: 'e6', source: 'exec', target: 'exec-points' },
+      ],
+    };
+    const model = modelOf(graph);
+    for (const attributes of [{ country: 'US', industry: 'software', seniority: 'vp' }, { country: 'USA', industry: 'Software & IT', title: 'CEO' }, { country: 'United States', industry: 'financial services', seniority: 'C - Level' }] as Array<Record<string, FactValue>>) {
+      expect((await synced(model, attributes)).scores, JSON.stringify(attributes)).toEqual({ fit: 15 });
+    }
+    expect((await synced(model, { country: 'DE', industry: 'Retail', title: 'Engineer' })).scores).toEqual({ fit: 1 });
+  });
+
   it('keeps a seniority the CRM sent over the one a title suggests', async () => {
     const sent = await synced(b2b, { title: 'CEO', seniority: 'staff' });
     expect(sent.rules).not.toContain('decision-maker-points');

@@ -4,7 +4,7 @@
  * could be MongoDB aggregations, but medians and "reached this stage" per lead cannot be within
  * the aggregation subset FerretDB supports, so one pass does it all.)
  */
-import { foldText, industryOf } from '../../../engine/normalise-attributes';
+import { foldText, normaliseValue } from '../../../engine/normalise-attributes';
 import type { Stage } from '../../../engine/types';
 
 /** What reports read of a lead. */
@@ -129,9 +129,9 @@ function groupKey(lead: LeadRow, by: FunnelGrouping): string {
       return lead.segment ?? '(none)';
     // Grouped as rules read them: "Software" and "software " are one group, "SaaS" joins "software".
     case 'source':
-      return lead.source === undefined ? '(unknown)' : foldText(lead.source);
+      return lead.source === undefined ? '(unknown)' : foldText(normaliseValue('leadSource', lead.source));
     case 'industry':
-      return lead.industry === undefined ? '(unknown)' : industryOf(lead.industry);
+      return lead.industry === undefined ? '(unknown)' : foldText(normaliseValue('industry', lead.industry));
     case 'modelVersion':
       return lead.modelVersion === null ? '(unscored)' : `v${lead.modelVersion}`;
   }
