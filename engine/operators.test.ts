@@ -21,22 +21,33 @@ describe('custom operators', () => {
   it('recognise email domains, with the shipped free-mailbox list', () => {
     expect(op.emailDomainIn!('jo@Gmail.com', [FREE_MAILBOX_TOKEN])).toBe(true);
     expect(op.emailDomainIn!('jo@acme.com', [FREE_MAILBOX_TOKEN])).toBe(false);
+    for (const domain of ['gmx.de', 'web.de', 'outlook.de', 'yahoo.co.uk', 't-online.de', 'orange.fr', 'libero.it']) expect(op.emailDomainIn!(`jo@${domain}`, [FREE_MAILBOX_TOKEN]), domain).toBe(true);
     expect(op.emailDomainIn!('jo@acme.com', ['@acme.com', 'other.org'])).toBe(true);
     expect(op.emailDomainIn!('not-an-email', [FREE_MAILBOX_TOKEN])).toBe(false);
   });
 
-  it('spot four or more adjacent keyboard keys', () => {
-    for (const mashed of ['asdf', 'Qwerty Ltd', 'lkjh', 'x1234', 'zxcv']) expect(hasKeyboardMash(mashed), mashed).toBe(true);
-    for (const fine of ['Acme', 'asd', 'Johnson', 'Sarah']) expect(hasKeyboardMash(fine), fine).toBe(false);
-    // A heuristic: real names can trip it ("Wertheim" has w-e-r-t), so it should cost points, not disqualify.
-    expect(hasKeyboardMash('Wertheim')).toBe(true);
+  it('compare text without regard to case or white space in equal, notEqual, in and notIn', () => {
+    expect(op.equal!('Software', 'software')).toBe(true);
+    expect(op.equal!(' software ', 'Software')).toBe(true);
+    expect(op.notEqual!('Retail', 'retail')).toBe(false);
+    expect(op.in!('US', ['us', 'ca'])).toBe(true);
+    expect(op.notIn!('de', ['US', 'DE'])).toBe(false);
+    expect(op.equal!(200, '200')).toBe(false);
+    expect(op.in!(200, [200])).toBe(true);
+  });
+
+  it('spot typed junk by keyboard-row runs, repeats and missing vowels, not four-key runs inside real names', () => {
+    for (const mashed of ['asdf', 'Qwerty Ltd', 'lkjh', 'x1234', 'zxcvb', 'asdfgh', 'qwerty123', 'jjjjj', 'xcvbnm', 'sdfsdf', 'fjdksl']) expect(hasKeyboardMash(mashed), mashed).toBe(true);
+    for (const fine of ['Acme', 'asd', 'Johnson', 'Sarah', 'Wertheim Logistik GmbH', 'Wertz', 'Doherty', 'Liberty Mutual', 'Schmidt', 'Glass']) expect(hasKeyboardMash(fine), fine).toBe(false);
     expect(op.keyboardMash!('asdf', true)).toBe(true);
     expect(op.keyboardMash!('asdf', false)).toBe(false);
   });
 
-  it('spot names and companies that are not capitalised', () => {
+  it('spot names and companies written all in lower case', () => {
     expect(isNotCapitalised('acme corp')).toBe(true);
     expect(isNotCapitalised('Acme corp')).toBe(false);
+    expect(isNotCapitalised('van der Berg')).toBe(false);
+    expect(isNotCapitalised('eBay')).toBe(false);
     expect(isNotCapitalised('3m')).toBe(true);
     expect(op.notCapitalised!('élodie', true)).toBe(true);
     expect(op.notCapitalised!('1234', true)).toBe(false);

@@ -9,6 +9,7 @@
 import { Almanac, Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { compileCondition, type OperatorFunction, type Predicate } from './compiled-evaluator';
 import { DERIVED_FACTS, type DerivedInputs } from './derived-facts';
+import { normaliseConditionValues } from './normalise-attributes';
 import { addOperators } from './operators';
 import type {
   CompiledModel,
@@ -71,7 +72,9 @@ interface TriggerGroup {
  * once per version and reuse. Every entry point — live scoring, rescoring, simulation,
  * backtests — scores through this.
  */
-export function createScorer(model: CompiledModel, options: ScorerOptions = {}): Scorer {
+export function createScorer(compiledModel: CompiledModel, options: ScorerOptions = {}): Scorer {
+  // Rule values meet the lead's facts as normaliseAttributes gives them ("Germany" and "DE" alike).
+  const model = withNormalisedValues(compiledModel);
   const compile = (conditions: TopLevelCondition) =>
     options.evaluator === 'json-rules-engine' ? undefined : compileCondition(conditions, options.operators);
   const groups = new Map<string, TriggerGroup>();
@@ -180,6 +183,22 @@ export function createScorer(model: CompiledModel, options: ScorerOptions = {}):
       }
       return undefined;
     },
+  };
+}
+
+/** `model` with the text values its conditions test on lead attributes read as lead facts are (normaliseConditionValues). */
+function withNormalisedValues(model: CompiledModel): CompiledModel {
+  const read = <C extends TopLevelCondition>(conditions: C): C => normaliseConditionValues(conditions, model.valueMaps);
+  const routing = (choices: RoutingChoice[]) => choices.map((choice) => (choice.conditions ? { ...choice, conditions: read(choice.conditions) } : choice));
+  return {
+    ...model,
+    rules: model.rules.map((rule) => ({ ...rule, conditions: read(rule.conditions) })),
+    segments: model.segments.map((segment) => ({ ...segment, conditions: read(segment.conditions) })),
+    thresholds: model.thresholds.map((threshold) => ({ ...threshold, routing: routing(threshold.routing) })),
+    ...(model.grade && { grade: { ...model.grade, routing: routing(model.grade.routing) } }),
+    ...(model.predictive && {
+      predictive: model.predictive.map((section) => ({ ...section, terms: section.terms.map((term) => (term.kind === 'when' ? { ...term, conditions: read(term.conditions) } : term)) })),
+    }),
   };
 }
 

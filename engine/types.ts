@@ -72,9 +72,12 @@ export interface HistoryEntry {
 
 /** What the scorer needs to know about the lead besides the event. */
 export interface ScoringContext {
-  /** The lead's attributes as of this event (the event's own already merged in). */
+  /**
+   * The lead's attributes as of this event (the event's own already merged in), as rules read
+   * them: normalised, with the facts derived from them (engine/normalise-attributes.ts).
+   */
   attributes: Record<string, FactValue>;
-  /** `lead.<name>` of the attributes this event changed: they fire attribute triggers. */
+  /** `lead.<name>` of the facts this event changed (derived ones included): they fire attribute triggers. */
   changedAttributes: string[];
   /** Recent events before this one (derived facts count these and the event itself). */
   history: HistoryEntry[];
@@ -224,6 +227,15 @@ export interface PredictedScore {
   terms: Array<{ name: string; contribution: number }>;
 }
 
+/**
+ * A model's own words for a lead attribute's values: `values` maps each folded value (lower
+ * case, one space between words: "c - level") to the value rules test ("c_level").
+ */
+export interface CompiledValueMap {
+  attribute: string;
+  values: Record<string, string>;
+}
+
 /** What the compiler produces from a rule graph; stored beside the graph in each model version. */
 export interface CompiledModel {
   /** Bumped when this shape changes incompatibly. */
@@ -238,6 +250,8 @@ export interface CompiledModel {
   recycle: RecyclePolicy;
   /** Scores set by fitted models (absent in models without any; older models have none). */
   predictive?: CompiledPredictive[];
+  /** Value maps applied when the lead's attributes are read (absent: none). */
+  valueMaps?: CompiledValueMap[];
 }
 
 /** One rule that fired for one event: the unit of the score ledger. */

@@ -11,12 +11,14 @@ import type {
   CompiledPredictive,
   CompiledRoute,
   CompiledRule,
+  CompiledValueMap,
   CompiledThreshold,
   RoutingChoice,
 } from '../engine/types';
+import { foldText } from '../engine/normalise-attributes';
 import { CHANNELS } from './facts-catalogue';
 import { countLeaves, describeCondition, toEngineGroup } from './compile-conditions';
-import type { GraphNode, NodeOfKind, PredictiveScore } from './graph.schema';
+import type { GraphNode, NodeOfKind, PredictiveScore, ValueMap } from './graph.schema';
 import { validateGraph, type GraphIssue } from './validate-graph';
 
 /** Above this many conditions one rule is refused: shared branches can multiply paths. */
@@ -73,7 +75,16 @@ export function compileGraph(graph: unknown): CompiledModel {
     recycle: { resetScores: [...valid.recycle.resetScores], coolDownDays: valid.recycle.coolDownDays },
     // Absent rather than empty, so models without one compile exactly as before.
     ...(valid.predictive && valid.predictive.length > 0 && { predictive: valid.predictive.map(compilePredictive) }),
+    ...(valid.valueMaps && valid.valueMaps.length > 0 && { valueMaps: valid.valueMaps.map(compileValueMap) }),
   };
+}
+
+/** Keys folded as normaliseAttributes looks them up: lower case, one space between words. */
+function compileValueMap(map: ValueMap): CompiledValueMap {
+  const values = new Map<string, string>();
+  for (const entry of map.values) for (const from of entry.from) values.set(foldText(from), entry.to);
+  // fromEntries makes own properties, so a value such as "__proto__" stays a value.
+  return { attribute: map.attribute.replace(/^lead\./, ''), values: Object.fromEntries(values) };
 }
 
 function compilePredictive(predictive: PredictiveScore): CompiledPredictive {

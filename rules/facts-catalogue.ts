@@ -22,7 +22,10 @@ export const FACTS: readonly FactDefinition[] = [
   lead('email', 'Email address'),
   lead('phone', 'Phone'),
   lead('title', 'Job title'),
+  // Seniority and department are read from the job title when not sent; industry and country by
+  // their common names (engine/normalise-attributes.ts).
   lead('seniority', 'Seniority (e.g. c_level, vp, director, manager, staff, student)'),
+  lead('department', 'Department (e.g. executive, sales, marketing, engineering, finance, hr)'),
   lead('company', 'Company name'),
   lead('industry', 'Industry'),
   lead('companySize', 'Company size (employees)', 'number'),

@@ -272,6 +272,20 @@ export const predictiveScoreSchema = z.object({
 export type PredictiveScore = z.infer<typeof predictiveScoreSchema>;
 export type PredictiveTerm = PredictiveScore['terms'][number];
 
+/**
+ * A model's own words for an attribute's values: each `from` value (any case and spacing) is
+ * read as `to` when rules test the attribute ("C - Level", "CXO" → c_level). Applied where
+ * attributes enter, before seniority, department and industry are read (engine/normalise-attributes.ts).
+ */
+export const valueMapSchema = z.object({
+  attribute: leadAttribute,
+  values: z
+    .array(z.object({ from: z.array(text.min(1)).min(1, 'list at least one value to map').max(LIMITS.listValues), to: text.min(1) }))
+    .min(1, 'map at least one value')
+    .max(LIMITS.listValues),
+});
+export type ValueMap = z.infer<typeof valueMapSchema>;
+
 export const ruleGraphSchema = z.object({
   name: z.string().min(1).max(LIMITS.text),
   description: z.string().max(2000).optional(),
@@ -285,6 +299,8 @@ export const ruleGraphSchema = z.object({
   attributes: z.array(attributeDefinitionSchema).max(LIMITS.attributes).optional(),
   /** Scores set by fitted models rather than added up from points. */
   predictive: z.array(predictiveScoreSchema).max(LIMITS.scores).optional(),
+  /** Per attribute, the values this model reads as another ("C-Level" → c_level). */
+  valueMaps: z.array(valueMapSchema).max(LIMITS.attributes).optional(),
 });
 
 /** A graph as stored and compiled (defaults filled in). */

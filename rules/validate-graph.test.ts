@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleGraphInput } from './graph.schema';
 import { TEMPLATES } from './templates';
+import { compileGraph } from './compile-graph';
 import { validateGraph } from './validate-graph';
 
 const graph = (patch: Partial<RuleGraphInput>): RuleGraphInput => ({
@@ -321,6 +322,33 @@ describe('validateGraph: declared attributes and predictive scores', () => {
       ['invalid_bounds', 'predictive.0.terms.4'],
       ['lead_fact_only', 'predictive.0.terms.5'],
       ['unknown_score', 'predictive.1'],
+    ]);
+  });
+});
+
+describe('validateGraph: value maps', () => {
+  const problems = (valueMaps: RuleGraphInput['valueMaps'], attributes?: RuleGraphInput['attributes']) =>
+    validateGraph(graph({ valueMaps, ...(attributes && { attributes }) })).issues.map((i) => [i.code, i.path?.join('.')]);
+
+  it('accepts maps of text attributes, catalogue or declared, and compiles them with folded keys', () => {
+    expect(problems([{ attribute: 'lead.seniority', values: [{ from: ['C - Level', 'CXO'], to: 'c_level' }] }, { attribute: 'lead.crmStage', values: [{ from: ['SQL '], to: 'sql' }] }], [{ id: 'crmStage', label: 'CRM stage', type: 'string' }])).toEqual([]);
+    expect(compileGraph(graph({ valueMaps: [{ attribute: 'lead.seniority', values: [{ from: ['C  - Level', 'CXO', '__proto__'], to: 'c_level' }] }] })).valueMaps).toEqual([
+      { attribute: 'seniority', values: { 'c - level': 'c_level', cxo: 'c_level', ['__proto__']: 'c_level' } },
+    ]);
+    expect(compileGraph(graph({})).valueMaps).toBeUndefined();
+  });
+
+  it('refuses unknown and non-text attributes, two maps for one attribute, and a value mapped two ways', () => {
+    expect(problems([
+      { attribute: 'lead.nope', values: [{ from: ['a'], to: 'b' }] },
+      { attribute: 'lead.companySize', values: [{ from: ['big'], to: '1000' }] },
+      { attribute: 'lead.industry', values: [{ from: ['SaaS'], to: 'software' }] },
+      { attribute: 'lead.industry', values: [{ from: ['Software'], to: 'software' }, { from: ['software '], to: 'tech' }] },
+    ])).toEqual([
+      ['unknown_attribute', 'valueMaps.0'],
+      ['operator_mismatch', 'valueMaps.1'],
+      ['duplicate_value_map', 'valueMaps.3'],
+      ['conflicting_value_map', 'valueMaps.3.values.1'],
     ]);
   });
 });

@@ -2,6 +2,7 @@
  * Checks a rule graph and reports every problem as an issue that names its node or edge, in
  * words a marketer understands, so the editor can paint it. Never throws on any input.
  */
+import { foldText } from '../engine/normalise-attributes';
 import { canConnect } from './connections';
 import { FACTS_BY_ID, OPERATOR_IDS, type FactDefinition } from './facts-catalogue';
 import type { GraphIssue } from './graph-issue';
@@ -37,7 +38,7 @@ export function validateGraph(input: unknown): ValidationResult {
     const { declared, issues: attributeIssues } = declaredAttributes(graph);
     const issues = [...checkIds(graph), ...checkEdges(graph), ...attributeIssues];
     if (!issues.some(isError)) {
-      issues.push(...checkNodes(graph, declared), ...checkSegments(graph, declared), ...checkPaths(graph, declared), ...checkPredictive(graph, declared));
+      issues.push(...checkNodes(graph, declared), ...checkSegments(graph, declared), ...checkPaths(graph, declared), ...checkPredictive(graph, declared), ...checkValueMaps(graph, declared));
     }
     return { graph, issues, ok: !issues.some(isError) };
   } catch (err) {
@@ -312,6 +313,32 @@ function checkPredictive(graph: RuleGraph, declared: ReadonlyMap<string, FactDef
 }
 
 /** A second route that a source reaches without conditions is never chosen. */
+/** A value map is for a text attribute the model knows, once per attribute, and maps each value one way. */
+function checkValueMaps(graph: RuleGraph, declared: ReadonlyMap<string, FactDefinition>): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const mapped = new Set<string>();
+  (graph.valueMaps ?? []).forEach((map, index) => {
+    const path = ['valueMaps', index];
+    const fact = FACTS_BY_ID.get(map.attribute) ?? declared.get(map.attribute);
+    if (!fact || fact.source !== 'lead') issues.push(error('unknown_attribute', `The value map is for "${map.attribute}", which is neither a lead attribute of the catalogue nor one this model declares.`, { path }));
+    else if (fact.type !== 'string') issues.push(error('operator_mismatch', `The value map is for ${fact.label}, which is a ${fact.type}, not text.`, { path }));
+    if (mapped.has(map.attribute)) issues.push(error('duplicate_value_map', `Two value maps are for "${map.attribute}"; put their values in one.`, { path }));
+    mapped.add(map.attribute);
+    const targets = new Map<string, string>();
+    map.values.forEach((entry, entryIndex) => {
+      for (const from of entry.from) {
+        const key = foldText(from);
+        const earlier = targets.get(key);
+        if (earlier !== undefined && earlier !== entry.to) {
+          issues.push(error('conflicting_value_map', `"${from}" is mapped both to "${earlier}" and to "${entry.to}".`, { path: [...path, 'values', entryIndex] }));
+        }
+        targets.set(key, entry.to);
+      }
+    });
+  });
+  return issues;
+}
+
 function checkShadowedRoutes(source: GraphNode, next: Map<string, string[]>, byId: Map<string, GraphNode>): GraphIssue[] {
   const direct = (next.get(source.id) ?? []).map((id) => byId.get(id)).filter((node) => node?.kind === 'route') as GraphNode[];
   return direct.slice(1).map((route) =>

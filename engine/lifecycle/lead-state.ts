@@ -6,7 +6,7 @@
  * the order in which inputs and deadlines apply.
  */
 import { decayDue, isActivityFor, restartDecay, type DecayState } from '../decay';
-import { advance, emptyMemory, type LeadMemory } from '../lead-context';
+import { emptyMemory, type LeadMemory } from '../lead-context';
 import type { Handoff, LeadSnapshot, LedgerEntry } from '../lead-records';
 import { applyLimits, pruneUsage } from '../limits';
 import { gradeOf, gradeQualifies, reachedThreshold, thresholdScore, totalScore } from '../score-state';
@@ -116,6 +116,8 @@ export interface ScoredEvent {
   segment: string | undefined;
   limits: Record<string, PointsLimits>;
   predicted: PredictedScore[];
+  /** The lead's memory after the event (lead-context.ts `advance`). */
+  memory: LeadMemory;
 }
 
 /**
@@ -127,7 +129,7 @@ export function applyEvent(state: LeadState, event: LeadEvent, scored: ScoredEve
   const { snapshot } = state;
   const policies = state.policies as LeadPolicies;
   const at = event.occurredAt;
-  state.memory = advance(state.memory, event).next;
+  state.memory = scored.memory;
   snapshot.attributes = state.memory.attributes;
   snapshot.lastActivityAt = state.memory.lastActivityAt;
   snapshot.eventCount += 1;

@@ -10,6 +10,7 @@
  */
 import { assignOwner } from '../assign-owner';
 import { advance } from '../lead-context';
+import { normaliseAttributes } from '../normalise-attributes';
 import type { Handoff, LedgerEntry, StageChange } from '../lead-records';
 import type { Scorer } from '../score-event';
 import type { CompiledModel, CompiledRoute, LeadEvent, PointsLimits } from '../types';
@@ -326,7 +327,7 @@ async function runDeadlines(state: LeadState, until: string, model: LifecycleMod
 }
 
 async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleModel): Promise<LedgerEntry[]> {
-  const { context } = advance(state.memory, event);
+  const { context, next } = advance(state.memory, event, model.compiled.valueMaps);
   const newVersion = state.policies?.modelVersion !== model.version;
   if (newVersion) state.policies = modelPolicies(model);
   const changed = context.changedAttributes.length > 0;
@@ -339,13 +340,13 @@ async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleM
     const ruleLimits = model.limits.get(hit.ruleId);
     if (ruleLimits) limits[hit.ruleId] = ruleLimits;
   }
-  return applyEvent(state, event, { hits, segment, limits, predicted });
+  return applyEvent(state, event, { hits, segment, limits, predicted, memory: next });
 }
 
 async function qualify(state: LeadState, at: string, model: LifecycleModel, receivedAt?: string): Promise<void> {
   const source = qualification(state, at);
   if (!source) return;
-  const route = (await model.scorer.route(source.sourceId, state.snapshot.attributes)) ?? null;
+  const route = (await model.scorer.route(source.sourceId, normaliseAttributes(state.snapshot.attributes, model.compiled.valueMaps))) ?? null;
   const handoffId = nextHandoffId(state.snapshot);
   const owner = !route ? undefined : route.strategy === 'round_robin' ? (state.owners[handoffId] ?? model.roundRobinOwner?.(route, handoffId)) : assignOwner(route, 0, handoffId);
   openHandoff(state, source, route, owner, at, receivedAt);

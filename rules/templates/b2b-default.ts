@@ -141,6 +141,7 @@ export const b2bDefaultGraph: RuleGraphInput = {
       label: 'Name or company not capitalised',
       match: 'any',
       conditions: [
+        { fact: 'lead.firstName', operator: 'notCapitalised', value: true },
         { fact: 'lead.lastName', operator: 'notCapitalised', value: true },
         { fact: 'lead.company', operator: 'notCapitalised', value: true },
       ],

@@ -45,6 +45,20 @@ describe('funnel', () => {
     expect(bySegment.map((g) => g.key)).toEqual(['enterprise', 'smb']);
     expect(bySegment[0]).toMatchObject({ leads: 1, reached: { mql: 1, sal: 0 }, conversion: { mqlToSal: 0, salToSql: null }, acceptance: { rate: 0 }, medianHoursMqlToSql: null });
   });
+
+  it('groups industries and sources as rules read them, whatever their case and spacing', () => {
+    const messy = [
+      lead('a', [['mql', 'x']], { industry: 'Software', source: 'Webinar' }),
+      lead('b', [['mql', 'x']], { industry: 'software ', source: 'webinar' }),
+      lead('c', [['mql', 'x']], { industry: 'SaaS', source: ' WEBINAR' }),
+      lead('d', [['mql', 'x']], { industry: 'Retail', source: 'Paid Search' }),
+      lead('e', [['mql', 'x']], { industry: 'retail', source: 'paid  search' }),
+      lead('f', [['mql', 'x']]),
+    ];
+    const count = (by: 'industry' | 'source') => Object.fromEntries(funnel(messy, [], by).map((g) => [g.key, g.leads]));
+    expect(count('industry')).toEqual({ software: 3, retail: 2, '(unknown)': 1 });
+    expect(count('source')).toEqual({ webinar: 3, 'paid search': 2, '(unknown)': 1 });
+  });
 });
 
 describe('score bands', () => {

@@ -4,6 +4,7 @@
  * could be MongoDB aggregations, but medians and "reached this stage" per lead cannot be within
  * the aggregation subset FerretDB supports, so one pass does it all.)
  */
+import { foldText, normaliseValue } from '../../../engine/normalise-attributes';
 import type { Stage } from '../../../engine/types';
 
 /** What reports read of a lead. */
@@ -126,10 +127,11 @@ function groupKey(lead: LeadRow, by: FunnelGrouping): string {
       return 'all';
     case 'segment':
       return lead.segment ?? '(none)';
+    // Grouped as rules read them: "Software" and "software " are one group, "SaaS" joins "software".
     case 'source':
-      return lead.source ?? '(unknown)';
+      return lead.source === undefined ? '(unknown)' : foldText(normaliseValue('leadSource', lead.source));
     case 'industry':
-      return lead.industry ?? '(unknown)';
+      return lead.industry === undefined ? '(unknown)' : foldText(normaliseValue('industry', lead.industry));
     case 'modelVersion':
       return lead.modelVersion === null ? '(unscored)' : `v${lead.modelVersion}`;
   }

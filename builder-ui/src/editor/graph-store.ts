@@ -35,7 +35,7 @@ export type Position = { x: number; y: number };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A node as the palette makes it: everything but its id. */
 export type NewNode = DistributiveOmit<GraphNode, 'id'>;
-export type ModelSettings = Pick<RuleGraph, 'name' | 'description' | 'scores' | 'segments' | 'recycle'>;
+export type ModelSettings = Pick<RuleGraph, 'name' | 'description' | 'scores' | 'segments' | 'recycle' | 'valueMaps'>;
 
 export interface GraphStoreOptions {
   /** Undo steps kept; the oldest are forgotten beyond this. */

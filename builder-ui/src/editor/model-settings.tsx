@@ -1,20 +1,29 @@
 /**
  * The model's own settings, shown when nothing is selected: its name, the scores nodes add to,
- * the segments thresholds may be specific to, and what recycling a rejected lead resets.
+ * the segments thresholds may be specific to, what recycling a rejected lead resets, and the
+ * value maps that read a CRM's own words as the values rules test.
  */
 import { FACTS } from '../../../rules/facts-catalogue';
 import { LIMITS, type RuleGraph } from '../../../rules/graph.schema';
-import { ConditionsEditor, MATCH_OPTIONS, newLeaf } from './nodes/conditions-editor';
+import { ConditionsEditor, ListField, MATCH_OPTIONS, newLeaf } from './nodes/conditions-editor';
 import { CheckboxGroup, NumberField, Section, SelectField, TextField } from './nodes/fields';
 import type { ModelSettings as Settings } from './graph-store';
 
 type Score = RuleGraph['scores'][number];
 type Segment = RuleGraph['segments'][number];
+type ValueMap = NonNullable<RuleGraph['valueMaps']>[number];
 
 export function ModelSettings({ graph, onChange, readOnly }: { graph: RuleGraph; onChange: (patch: Partial<Settings>) => void; readOnly?: boolean }) {
   const setScore = (index: number, score: Score) => onChange({ scores: graph.scores.map((s, i) => (i === index ? score : s)) });
   const setSegment = (index: number, segment: Segment) => onChange({ segments: graph.segments.map((s, i) => (i === index ? segment : s)) });
   const firstLeadFact = FACTS.find((fact) => fact.source === 'lead')!;
+  const valueMaps = graph.valueMaps ?? [];
+  const setValueMaps = (maps: ValueMap[]) => onChange({ valueMaps: maps.length > 0 ? maps : undefined });
+  const setValueMap = (index: number, map: ValueMap) => setValueMaps(valueMaps.map((m, i) => (i === index ? map : m)));
+  const textAttributes = [
+    ...FACTS.filter((fact) => fact.source === 'lead' && fact.type === 'string').map((fact) => ({ value: fact.id, label: fact.label })),
+    ...(graph.attributes ?? []).filter((attribute) => attribute.type === 'string').map((attribute) => ({ value: `lead.${attribute.id}`, label: attribute.label })),
+  ];
 
   return (
     <section className="lf-inspector" aria-labelledby="model-settings-title" data-testid="model-settings">
@@ -92,6 +101,57 @@ export function ModelSettings({ graph, onChange, readOnly }: { graph: RuleGraph;
             }
           >
             Add segment
+          </button>
+        )}
+      </Section>
+
+      <Section title="Value maps">
+        <p className="lf-muted">Read your CRM's words as the values rules test ("C - Level", "CXO" → c_level); case and spacing do not matter.</p>
+        {valueMaps.map((map, index) => (
+          <details className="lf-segment" key={index} open>
+            <summary>{textAttributes.find((option) => option.value === map.attribute)?.label ?? map.attribute}</summary>
+            <SelectField label="Attribute" testId={`valueMaps-${index}-attribute`} value={map.attribute} options={textAttributes} disabled={readOnly} onChange={(attribute) => setValueMap(index, { ...map, attribute })} />
+            {map.values.map((entry, entryIndex) => (
+              <div className="lf-grid-2" key={entryIndex}>
+                <ListField
+                  value={entry.from}
+                  numbers={false}
+                  testId={`valueMaps-${index}-values-${entryIndex}-from`}
+                  readOnly={readOnly}
+                  onChange={(from) => setValueMap(index, { ...map, values: map.values.map((e, i) => (i === entryIndex ? { ...e, from: from.map(String) } : e)) })}
+                />
+                <TextField
+                  label="Read as"
+                  testId={`valueMaps-${index}-values-${entryIndex}-to`}
+                  value={entry.to}
+                  disabled={readOnly}
+                  onChange={(to) => setValueMap(index, { ...map, values: map.values.map((e, i) => (i === entryIndex ? { ...e, to: to ?? '' } : e)) })}
+                />
+              </div>
+            ))}
+            {!readOnly && (
+              <>
+                <button type="button" data-testid={`field-valueMaps-${index}-values-add`} disabled={map.values.length >= LIMITS.listValues} onClick={() => setValueMap(index, { ...map, values: [...map.values, { from: [], to: '' }] })}>
+                  Add a value
+                </button>
+                <button type="button" className="lf-link" data-testid={`field-valueMaps-${index}-remove`} onClick={() => setValueMaps(valueMaps.filter((_, i) => i !== index))}>
+                  Remove value map
+                </button>
+              </>
+            )}
+          </details>
+        ))}
+        {!readOnly && (
+          <button
+            type="button"
+            data-testid="field-valueMaps-add"
+            onClick={() => {
+              // Seniority and industry are what CRMs spell most ways: offer them first.
+              const attribute = ['lead.seniority', 'lead.industry', ...textAttributes.map((option) => option.value)].find((id) => !valueMaps.some((m) => m.attribute === id)) ?? 'lead.seniority';
+              setValueMaps([...valueMaps, { attribute, values: [{ from: [], to: '' }] }]);
+            }}
+          >
+            Add value map
           </button>
         )}
       </Section>

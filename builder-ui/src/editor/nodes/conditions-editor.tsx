@@ -190,7 +190,7 @@ function ValueEditor({ leaf, fact, testId, readOnly, onChange }: { leaf: Conditi
 }
 
 /** A comma-separated list, kept as typed until the next change from elsewhere. */
-function ListField({ value, numbers, testId, readOnly, onChange }: { value: ConditionLeaf['value']; numbers: boolean; testId: string; readOnly?: boolean; onChange: (value: Array<string | number>) => void }) {
+export function ListField({ value, numbers, testId, readOnly, onChange }: { value: ConditionLeaf['value']; numbers: boolean; testId: string; readOnly?: boolean; onChange: (value: Array<string | number>) => void }) {
   const id = useId();
   const items = Array.isArray(value) ? value : [];
   const [text, setText] = useState(items.join(', '));

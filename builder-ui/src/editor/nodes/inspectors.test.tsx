@@ -234,7 +234,7 @@ describe('node inspectors', () => {
 });
 
 describe('model settings', () => {
-  it('edits scores, segments and recycling into a schema-valid graph', async () => {
+  it('edits scores, segments, value maps and recycling into a schema-valid graph', async () => {
     let graph = ruleGraphSchema.parse({ name: 'Empty', scores: [{ id: 'fit', label: 'Fit' }], nodes: [], edges: [] });
     function Harness() {
       const [current, setCurrent] = useState(graph);
@@ -262,6 +262,12 @@ describe('model settings', () => {
     await user.selectOptions(field('segments-0-conditions-0-operator'), 'greaterThanInclusive');
     await user.clear(field('segments-0-conditions-0-value'));
     await user.type(field('segments-0-conditions-0-value'), '1000');
+    await user.click(field('valueMaps-add'));
+    await user.type(field('valueMaps-0-values-0-from'), 'C - Level, CXO');
+    await user.type(field('valueMaps-0-values-0-to'), 'c_level');
+    await user.click(field('valueMaps-0-values-add'));
+    await user.type(field('valueMaps-0-values-1-from'), 'Vorstand');
+    await user.type(field('valueMaps-0-values-1-to'), 'c_level');
     await user.click(field('recycle-resetScores-engagement'));
     await user.clear(field('recycle-coolDownDays'));
     await user.type(field('recycle-coolDownDays'), '30');
@@ -272,6 +278,7 @@ describe('model settings', () => {
       scores: [{ id: 'fit' }, { id: 'engagement', label: 'Engagement', max: 200 }],
       segments: [{ id: 'segment-1', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'greaterThanInclusive', value: 1000 }] }],
       recycle: { resetScores: ['engagement'], coolDownDays: 30 },
+      valueMaps: [{ attribute: 'lead.seniority', values: [{ from: ['C - Level', 'CXO'], to: 'c_level' }, { from: ['Vorstand'], to: 'c_level' }] }],
     });
   });
 });
