@@ -31,9 +31,9 @@ import { reportsRouter } from './features/reports/reports.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
 import { reviewsRouter } from './features/reviews/reviews.router';
 import { simulationsRouter } from './features/simulations/simulations.router';
-import { errorHandler, notFoundHandler } from './http/error-handler';
+import { errorHandler, methodNotAllowed, notFoundHandler } from './http/error-handler';
 import { handle } from './http/handler';
-import { buildOpenApiDocument, documentedRouter } from './http/openapi';
+import { allowedMethods, buildOpenApiDocument, documentedRouter } from './http/openapi';
 import { createLogger, requestLog } from './http/request-log';
 
 export interface AppDeps {
@@ -54,16 +54,13 @@ export interface AppDeps {
   logger?: Logger;
 }
 
-/** Request bodies above this size get 413. */
-export const BODY_LIMIT = '2mb';
-
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.logger ?? createLogger()));
-  // Callers are known before their bodies are read: a stranger's large body is not parsed.
+  // Callers are known before their bodies are read: each route parses its body only after its
+  // guard let the caller through (documentedRouter), so a stranger's body is never parsed.
   app.use(authenticate(deps.keys));
-  app.use(express.json({ limit: BODY_LIMIT }));
   const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
   // Every way events come in (single, batch, a lead's page, imports) shares one backpressure gate.
   const gate = createIngestGate(deps.maxDeliveriesInFlight);
@@ -89,7 +86,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', api);
 
   // The API documents itself from the schemas that validate it.
-  const document = buildOpenApiDocument(routers.flatMap((router) => router.docs), '/api', {
+  const docs = routers.flatMap((router) => router.docs);
+  const document = buildOpenApiDocument(docs, '/api', {
     title: 'LeadFlow API',
     version: '0.1.0',
     description: 'Lead events in; scores, handoffs, models and rescoring out. Errors share one shape.',
@@ -101,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(['/docs', '/api/docs'], express.static(getAbsoluteFSPath(), { index: 'index.html' }));
 
+  app.use(methodNotAllowed(allowedMethods(docs, '/api')));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -23,6 +23,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   res.status(known.status).json(body);
 };
 
+/** A known path asked with a method it does not answer: 405, with the methods it does in `Allow`. */
+export function methodNotAllowed(allowedMethods: (path: string) => string[]): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(req.path);
+    if (allowed.length === 0) return next();
+    res.setHeader('Allow', allowed.join(', '));
+    throw new HttpError(405, 'method_not_allowed', `${req.path} does not answer ${req.method}; it answers ${allowed.join(', ')}`);
+  };
+}
+
 export const notFoundHandler: RequestHandler = (req) => {
   throw new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`);
 };

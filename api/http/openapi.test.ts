@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildOpenApiDocument } from './openapi';
+import { allowedMethods, buildOpenApiDocument } from './openapi';
 
 describe('the OpenAPI document', () => {
   const document = buildOpenApiDocument(
@@ -28,5 +28,44 @@ describe('the OpenAPI document', () => {
     expect(responses['202'].content['application/json'].schema).toMatchObject({ properties: { status: { enum: ['accepted', 'rejected'] } }, required: ['status', 'count'] });
     expect(Object.keys(document.paths['/api/things/{id}'].get.responses)).toEqual(['200', 'default']);
     expect((await new Validator().validate(document)).valid).toBe(true);
+  });
+
+  it('marks a body optional exactly when the API takes a missing body as an empty one', () => {
+    const built = buildOpenApiDocument(
+      [
+        { method: 'post', path: '/runs', body: z.strictObject({ version: z.number().optional() }) },
+        { method: 'post', path: '/things', body: z.object({ name: z.string() }) },
+      ],
+      '/api',
+      { title: 't', version: '1', description: 'd' },
+    ) as any;
+    expect(built.paths['/api/runs'].post.requestBody.required).toBe(false);
+    expect(built.paths['/api/things'].post.requestBody.required).toBe(true);
+  });
+});
+
+describe('allowedMethods', () => {
+  const allowed = allowedMethods(
+    [
+      { method: 'get', path: '/things' },
+      { method: 'post', path: '/things' },
+      { method: 'delete', path: '/things/:id' },
+      { method: 'get', path: '/things/current' },
+    ],
+    '/api',
+  );
+
+  it('names the methods a path answers, GET bringing HEAD', () => {
+    expect(allowed('/api/things')).toEqual(['GET', 'HEAD', 'POST']);
+    expect(allowed('/api/things/')).toEqual(['GET', 'HEAD', 'POST']);
+    expect(allowed('/api/things/42')).toEqual(['DELETE']);
+    // A literal segment and a parameter both match: both routes answer it.
+    expect(allowed('/api/things/current')).toEqual(['DELETE', 'GET', 'HEAD']);
+  });
+
+  it('names none for a path nobody serves', () => {
+    expect(allowed('/api/nothing')).toEqual([]);
+    expect(allowed('/api/things/42/more')).toEqual([]);
+    expect(allowed('/things')).toEqual([]);
   });
 });

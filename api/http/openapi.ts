@@ -3,26 +3,16 @@
  * routers record what they serve as they register it (`documentedRouter`), and the document is
  * built from those records, so it cannot drift from the code.
  */
-import { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { authorize } from '../auth/authenticate';
 import { grantOf } from '../auth/permissions';
+import { bodyIsOptional, rejectUnknownQuery, type RouteSchemas } from './handler';
 
-/** What `handle()` attaches to a route handler so that the route can be documented. */
-export interface RouteSchemas {
-  summary?: string;
-  params?: ZodType;
-  query?: ZodType;
-  body?: ZodType;
-  /** The success status (200 unless said). */
-  status?: number;
-  /** The media type of the body (application/json unless said). */
-  contentType?: string;
-  /** The success body's schema (an object unless said). */
-  response?: ZodType;
-  /** The error answers a client should expect, status → when; any other error still has the one shape. */
-  errors?: Record<number, string>;
-}
+/** JSON request bodies above this size get 413. */
+export const BODY_LIMIT = '2mb';
+
+export type { RouteSchemas };
 
 export interface RouteDoc extends RouteSchemas {
   /** Needs no API key. */
@@ -36,7 +26,9 @@ export type DocumentedRouter = Router & { docs: RouteDoc[] };
 
 /**
  * An Express router that records every route it gets, with the schemas `handle()` attached, and
- * guards each with the roles `permissions.ts` grants it.
+ * guards each, in this order, before its body is read: the roles `permissions.ts` grants it
+ * (so a stranger's body is never parsed), then its query parameters; only then is a JSON body
+ * parsed.
  */
 export function documentedRouter(): DocumentedRouter {
   const router = Router() as DocumentedRouter;
@@ -44,14 +36,32 @@ export function documentedRouter(): DocumentedRouter {
   for (const method of ['get', 'post', 'put', 'delete'] as const) {
     const register = router[method].bind(router) as (path: string, ...handlers: RequestHandler[]) => Router;
     (router as unknown as Record<string, unknown>)[method] = (path: string, ...handlers: RequestHandler[]) => {
+      let query: ZodType | undefined;
       for (const handler of handlers) {
         const schemas = (handler as RequestHandler & { schemas?: RouteSchemas }).schemas;
-        if (schemas) router.docs.push({ method, path, ...schemas, public: grantOf(method, path) === 'public' });
+        if (!schemas) continue;
+        router.docs.push({ method, path, ...schemas, public: grantOf(method, path) === 'public' });
+        query = schemas.query;
       }
-      return register(path, authorize(method, path), ...handlers);
+      return register(path, authorize(method, path), rejectUnknownQuery(query), jsonBody, ...handlers);
     };
   }
   return router;
+}
+
+const jsonBody = express.json({ limit: BODY_LIMIT });
+
+/** The methods each documented path answers, to tell a client which ones when it uses another (405). */
+export function allowedMethods(routes: RouteDoc[], prefix: string): (path: string) => string[] {
+  const patterns = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  for (const route of routes) {
+    const source = `^${prefix}${route.path}`.replace(/:[A-Za-z0-9_]+/g, '[^/]+') + '/?$';
+    const entry = patterns.get(source) ?? { pattern: new RegExp(source), methods: new Set<string>() };
+    entry.methods.add(route.method.toUpperCase());
+    if (route.method === 'get') entry.methods.add('HEAD');
+    patterns.set(source, entry);
+  }
+  return (path) => [...new Set([...patterns.values()].filter((entry) => entry.pattern.test(path)).flatMap((entry) => [...entry.methods]))];
 }
 
 const errorBody = z.object({
@@ -82,7 +92,7 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
     };
     // Every route but the public ones needs a key; an empty list lifts the document-wide one.
     if (route.public) operation.security = [];
-    if (route.body) operation.requestBody = { required: true, content: { [route.contentType ?? 'application/json']: { schema: jsonSchema(route.body) } } };
+    if (route.body) operation.requestBody = { required: !bodyIsOptional(route.body), content: { [route.contentType ?? 'application/json']: { schema: jsonSchema(route.body) } } };
     (paths[path] ??= {})[route.method] = operation;
   }
   return {
