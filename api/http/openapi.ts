@@ -78,6 +78,9 @@ const errorBody = z.object({
 /** The OpenAPI document for routes mounted under `prefix`. */
 export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: { title: string; version: string; description: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const definitions: Definitions = { schemas: {}, names: new Map() };
+  const jsonSchema = (schema: ZodType, io: 'input' | 'output' = 'input') => hoistDefinitions(toJsonSchema(schema, io), definitions);
+  const parameters = (schema: ZodType | undefined, where: 'path' | 'query') => parametersOf(schema && jsonSchema(schema), where);
   for (const route of routes) {
     const path = `${prefix}${route.path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const operation: Record<string, unknown> = {
@@ -101,25 +104,60 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
     paths,
     security: [{ apiKey: [] }],
     components: {
-      schemas: { Error: jsonSchema(errorBody) },
+      schemas: { Error: jsonSchema(errorBody), ...definitions.schemas },
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, lf_<keyId>_<secret>; its role decides which routes it may call' } },
     },
   };
 }
 
-function parameters(schema: ZodType | undefined, where: 'path' | 'query') {
-  if (!schema) return [];
-  const json = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+function parametersOf(json: { properties?: Record<string, unknown>; required?: string[] } | undefined, where: 'path' | 'query') {
+  return Object.entries(json?.properties ?? {}).map(([name, property]) => ({
     name,
     in: where,
-    required: where === 'path' || (json.required ?? []).includes(name),
+    required: where === 'path' || (json?.required ?? []).includes(name),
     schema: property,
   }));
 }
 
 /** JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) of what a client sends (or, with `output`, gets). */
-function jsonSchema(schema: ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+function toJsonSchema(schema: ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * A recursive schema (a rule graph's condition groups) comes with `$defs` that its `$ref`s point
+ * into from the schema's root; inside the document they must live in `components.schemas`. Each
+ * definition moves there under a name of its own (the same definitions, met again, reuse theirs).
+ */
+function hoistDefinitions(json: Record<string, unknown>, definitions: Definitions): Record<string, unknown> {
+  const { $defs, ...rest } = json as { $defs?: Record<string, unknown> };
+  if (!$defs) return rest;
+  const local = new Map<string, string>();
+  // Keys like __schema0 are numbered per schema: the same key means the same definition only
+  // among the same set of definitions.
+  const context = JSON.stringify($defs);
+  for (const key of Object.keys($defs)) {
+    const identity = `${context}#${key}`;
+    let name = definitions.names.get(identity);
+    if (!name) {
+      const base = key.replace(/^__schema/, 'Definition');
+      const taken = new Set(definitions.names.values());
+      name = base;
+      for (let n = 2; taken.has(name) || name === 'Error'; n++) name = `${base}_${n}`;
+      definitions.names.set(identity, name);
+    }
+    local.set(key, name);
+  }
+  const rename = (value: unknown) =>
+    JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_m, key: string) => JSON.stringify(`#/components/schemas/${local.get(key) ?? key}`)));
+  for (const [key, definition] of Object.entries($defs)) definitions.schemas[local.get(key)!] ??= rename(definition);
+  return rename(rest);
+}
+
+interface Definitions {
+  /** Name → definition, for `components.schemas`. */
+  schemas: Record<string, unknown>;
+  /** Where a definition came from (its schema's definitions and key) → its name. */
+  names: Map<string, string>;
 }
