@@ -52,6 +52,8 @@ export interface AppDeps {
   /** Event deliveries in flight before new events get 503 (LEADFLOW_MAX_DELIVERIES_IN_FLIGHT). */
   maxDeliveriesInFlight?: number;
   logger?: Logger;
+  /** Let webhooks be registered at loopback, private and link-local addresses (LEADFLOW_ALLOW_PRIVATE_WEBHOOKS). */
+  allowPrivateWebhooks?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -78,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),
     importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate }),
-    webhooksRouter(deps.webhooks),
+    webhooksRouter(deps.webhooks, { allowPrivate: deps.allowPrivateWebhooks ?? false }),
     calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
   ];
   const api = express.Router();

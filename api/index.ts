@@ -27,7 +27,7 @@ if (firstAdminKey) {
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT });
+const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);

@@ -116,3 +116,15 @@ describe('methods a path does not answer', () => {
     expect((await fetch(`${base}/api/nothing-here`, { method: 'DELETE', headers: admin() })).status).toBe(404);
   });
 });
+
+describe('webhook URLs', () => {
+  it('that reach loopback, private or link-local addresses are refused, naming the field; nothing is stored', async () => {
+    const before = (await request(base, 'GET', '/api/webhooks')).body.webhooks.length;
+    for (const url of ['http://127.0.0.1:9/hooks', 'http://localhost:9/hooks', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.7/hooks', 'http://[::1]:9/hooks']) {
+      const response = await request(base, 'POST', '/api/webhooks', { url });
+      expect(response.status, url).toBe(400);
+      expect(response.body.error.fields, url).toEqual([{ path: 'body.url', message: expect.stringMatching(/loopback, private or link-local address; webhooks go to public addresses unless LEADFLOW_ALLOW_PRIVATE_WEBHOOKS=true$/) }]);
+    }
+    expect((await request(base, 'GET', '/api/webhooks')).body.webhooks.length).toBe(before);
+  });
+});
