@@ -180,3 +180,25 @@ describe('request ids', () => {
     expect(logged.keyId).toMatch(/^[a-z0-9]{12}$/);
   });
 });
+
+// Last in this file: it leaves this client slowed for a minute.
+describe('repeated failed authentication', () => {
+  it('is slowed: after 10 keys that do not work within a minute, 429 with Retry-After, whatever key comes next', async () => {
+    const wrong = { authorization: `Bearer lf_aaaaaaaaaaaa_${'y'.repeat(43)}` };
+    const statuses: number[] = [];
+    while (statuses.length <= 10 && statuses.at(-1) !== 429) statuses.push((await request(base, 'GET', '/api/models', undefined, wrong)).status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.at(-1)).toBe(429);
+    // At most 10 refused keys (some may be this file's earlier ones) before the first 429.
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+
+    const slowed = await fetch(`${base}/api/models`, { headers: { authorization: `Bearer ${keys.admin}` } });
+    expect(slowed.status).toBe(429);
+    const retryAfter = Number(slowed.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await slowed.json()).error).toMatchObject({ status: 429, code: 'too_many_failures', message: `Too many requests with keys that do not work; try again in ${retryAfter} s` });
+    // Requests that present no key are not slowed.
+    expect((await request(base, 'GET', '/api/health', undefined, { authorization: '' })).status).toBe(200);
+  });
+});

@@ -22,11 +22,11 @@ describe('the OpenAPI document', () => {
 
   it('declares each route’s documented errors in the one error shape, beside the success answer', async () => {
     const responses = document.paths['/api/things'].post.responses;
-    expect(Object.keys(responses)).toEqual(['202', '400', '409', 'default']);
+    expect(Object.keys(responses)).toEqual(['202', '400', '409', '429', 'default']);
     expect(responses['409']).toEqual({ description: 'The name is taken', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     // What the client gets: a defaulted field is always there.
     expect(responses['202'].content['application/json'].schema).toMatchObject({ properties: { status: { enum: ['accepted', 'rejected'] } }, required: ['status', 'count'] });
-    expect(Object.keys(document.paths['/api/things/{id}'].get.responses)).toEqual(['200', 'default']);
+    expect(Object.keys(document.paths['/api/things/{id}'].get.responses)).toEqual(['200', '429', 'default']);
     expect((await new Validator().validate(document)).valid).toBe(true);
   });
 

@@ -90,6 +90,8 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
       responses: {
         [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: route.response ? jsonSchema(route.response, 'output') : { type: 'object' } } } },
         ...Object.fromEntries(Object.entries(route.errors ?? {}).map(([status, when]) => [status, { description: when, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
+        // Any request that presents a key may meet the failed-authentication limit.
+        '429': { $ref: '#/components/responses/TooManyFailures' },
         default: { description: 'Error: the one error shape', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
@@ -105,6 +107,13 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
     security: [{ apiKey: [] }],
     components: {
       schemas: { Error: jsonSchema(errorBody), ...definitions.schemas },
+      responses: {
+        TooManyFailures: {
+          description: 'Too many keys that did not work came from this client lately; no key of it is checked until Retry-After seconds have passed',
+          headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, lf_<keyId>_<secret>; its role decides which routes it may call' } },
     },
   };
