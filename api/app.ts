@@ -35,6 +35,7 @@ import { errorHandler, methodNotAllowed, notFoundHandler } from './http/error-ha
 import { handle } from './http/handler';
 import { allowedMethods, buildOpenApiDocument, documentedRouter } from './http/openapi';
 import { createLogger, requestLog } from './http/request-log';
+import { securityHeaders } from './http/security-headers';
 
 export interface AppDeps {
   temporal: Client;
@@ -59,6 +60,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders((path) => /^\/(api\/)?docs(\/|$)/.test(path)));
   app.use(requestLog(deps.logger ?? createLogger()));
   // Callers are known before their bodies are read: each route parses its body only after its
   // guard let the caller through (documentedRouter), so a stranger's body is never parsed.

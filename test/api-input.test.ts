@@ -128,3 +128,27 @@ describe('webhook URLs', () => {
     expect((await request(base, 'GET', '/api/webhooks')).body.webhooks.length).toBe(before);
   });
 });
+
+describe('security headers', () => {
+  it('come with every answer: JSON may not be run, framed or sniffed', async () => {
+    for (const [path, headers] of [
+      ['/api/models', admin()],
+      ['/api/nothing-here', admin()],
+      ['/api/health', {}],
+      ['/api/leads', {}],
+    ] as const) {
+      const response = await fetch(`${base}${path}`, { headers });
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy'), path).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    }
+  });
+
+  it('let the documentation page load its own scripts, styles and the document, and nothing else', async () => {
+    for (const path of ['/docs/', '/api/docs/', '/api/docs/swagger-initializer.js']) {
+      const csp = (await fetch(`${base}${path}`)).headers.get('content-security-policy');
+      expect(csp, path).toMatch(/^default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;.* connect-src 'self'; frame-ancestors 'none'/);
+    }
+  });
+});

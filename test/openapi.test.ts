@@ -97,4 +97,23 @@ describe('the OpenAPI document', () => {
     expect(await page.text()).toContain('swagger-ui');
     expect(await (await fetch(`${base}/docs/swagger-initializer.js`)).text()).toContain("url: '/api/openapi.json'");
   });
+
+  it('renders in a real browser under its content security policy, without a violation', async () => {
+    const { chromium } = await import('playwright-core');
+    const { ensureChromium } = await import('../scripts/tools');
+    const browser = await chromium.launch({ executablePath: await ensureChromium(), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+      page.on('pageerror', (error) => errors.push(error.message));
+      const response = await page.goto(`${base}/api/docs/`);
+      expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+      await page.locator('.swagger-ui .info .title').filter({ hasText: 'LeadFlow API' }).waitFor({ timeout: 30_000 });
+      await page.locator('.opblock-tag').first().waitFor({ timeout: 30_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
