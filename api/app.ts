@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { authenticate } from './auth/authenticate';
@@ -32,6 +33,7 @@ import { rescoresRouter } from './features/rescores/rescores.router';
 import { reviewsRouter } from './features/reviews/reviews.router';
 import { simulationsRouter } from './features/simulations/simulations.router';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './http/error-handler';
+import { HttpError } from './http/errors';
 import { handle } from './http/handler';
 import { allowedMethods, buildOpenApiDocument, documentedRouter } from './http/openapi';
 import { createLogger, requestLog } from './http/request-log';
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event));
 
   const routers = [
-    healthRouter(),
+    healthRouter(deps.temporal),
     keysRouter(deps.keys),
     eventsRouter(deps.temporal, deps.events, clock, gate),
     leadsRouter(deps.leads, ingestOne, clock),
@@ -109,16 +111,53 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-function healthRouter() {
+/** How long a readiness check waits for the database or Temporal to answer. */
+const READY_TIMEOUT_MS = 1_500;
+
+function healthRouter(temporal: Client) {
   const router = documentedRouter();
   router.get(
     '/health',
-    handle({ summary: 'Whether the API reaches its database' }, async () => {
-      const up = mongoose.connection.readyState === 1;
-      return { status: up ? 200 : 503, body: { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' } };
-    }),
+    handle({ summary: 'Liveness: the API process answers (whatever its database and Temporal do; see /ready)', response: z.object({ status: z.literal('ok') }) }, async () => ({ body: { status: 'ok' } })),
+  );
+  router.get(
+    '/ready',
+    handle(
+      {
+        summary: 'Readiness: the API reaches its database and Temporal, each within 1.5 s',
+        response: z.object({ status: z.literal('ready'), database: z.literal('up'), temporal: z.literal('up') }),
+        errors: { 503: 'The database or Temporal does not answer: `fields` names which (database, temporal); Retry-After says when to ask again' },
+      },
+      async () => {
+        const checks = {
+          database: async () => {
+            const db = mongoose.connection.db;
+            if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');
+            await db.admin().ping();
+          },
+          temporal: () => temporal.connection.withDeadline(Date.now() + READY_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({})),
+        };
+        const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => ({ name, problem: await answersWithin(check, READY_TIMEOUT_MS) })));
+        const down = results.filter((result) => result.problem !== undefined);
+        if (down.length > 0) {
+          throw new HttpError(503, 'not_ready', `Not ready: ${down.map((d) => `${d.name} ${d.problem}`).join('; ')}`, down.map((d) => ({ path: d.name, message: d.problem! })), undefined, 5);
+        }
+        return { body: { status: 'ready', database: 'up', temporal: 'up' } };
+      },
+    ),
   );
   return router;
+}
+
+/** Undefined when `check` succeeds within `ms`, or what went wrong. */
+async function answersWithin(check: () => Promise<unknown>, ms: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`does not answer within ${ms / 1000} s`), ms)));
+  try {
+    return await Promise.race([check().then(() => undefined, (err: unknown) => `is down (${(err as Error).message})`), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A real lead's whole input log (events, sales answers, owners), when the store holds all of it. */

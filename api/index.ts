@@ -11,7 +11,8 @@ import { ensureAdminKey } from './features/keys/keys.service';
 import { ensureDefaultModel } from './features/models/models.service';
 
 const env = parseEnv();
-const db = await openRepositories(env.MONGODB_URI);
+// A request waits at most this long for the database before it is answered 503.
+const db = await openRepositories(env.MONGODB_URI, { failFastMs: 1_500 });
 const { versions, models, audit, leads, events, histories, keys, imports, webhooks, calibrations } = db;
 const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
 const firstAdminKey = await ensureAdminKey(keys, env.LEADFLOW_ADMIN_KEY);

@@ -4,6 +4,7 @@
  * The matrix below is the specification; a route the API serves that is missing here fails.
  */
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
@@ -19,6 +20,7 @@ type Role = (typeof ROLES)[number];
 /** Route → the roles that may call it besides admin ('public': anyone, without a key). */
 const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/health': 'public',
+  'GET /api/ready': 'public',
   'GET /api/me': ['marketing', 'reviewer', 'sales', 'ingest'],
   'GET /api/keys': [],
   'POST /api/keys': [],
@@ -178,6 +180,24 @@ describe('request ids', () => {
     const logged = await eventually(readLogged, (entry) => entry !== undefined, 'the request in the API log', 5_000);
     expect(logged).toMatchObject({ msg: 'request', method: 'GET', path: '/api/models/nothing-here', status: 404, role: 'admin', service: 'leadflow-api' });
     expect(logged.keyId).toMatch(/^[a-z0-9]{12}$/);
+  });
+});
+
+describe('abandoned requests', () => {
+  it('are logged too: a client that gives up before the answer', async () => {
+    // Headers and part of a body, then the client goes away.
+    const socket = connect({ host: new URL(base).hostname, port: Number(new URL(base).port) });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys.ingest}\r\nX-Request-Id: gave-up-12345\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"eventId":`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    const logged = await eventually(
+      async () => readFileSync(path.join(inject('runDir'), 'api-access', 'api.log'), 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).find((entry) => entry.requestId === 'gave-up-12345'),
+      (entry) => entry !== undefined,
+      'the abandoned request in the API log',
+      5_000,
+    );
+    expect(logged).toMatchObject({ msg: 'request abandoned by the client', method: 'POST', path: '/api/events', role: 'ingest' });
   });
 });
 

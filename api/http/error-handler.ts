@@ -37,8 +37,14 @@ export const notFoundHandler: RequestHandler = (req) => {
   throw new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`);
 };
 
+/** Seconds a client is told to wait when a service the API needs does not answer. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new HttpError(503, 'database_unavailable', 'The database does not answer; nothing was changed, try again shortly', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
   // body-parser marks its errors with a `type` and a status.
   const parserError = err as { type?: string; status?: number };
   if (parserError.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
@@ -47,4 +53,17 @@ function toHttpError(err: unknown): HttpError {
     return new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
   }
   return new HttpError(500, 'internal', 'Something went wrong on our side; the request changed nothing it could not finish');
+}
+
+/**
+ * The database driver's ways of saying it cannot reach the database (told apart by name, so that
+ * this layer needs no driver): no server to select, a broken connection, a closed pool, or
+ * mongoose's buffering giving up while it reconnects.
+ */
+function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared)Error$/.test(e.name ?? '')) return true;
+    if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
+  }
+  return false;
 }
