@@ -9,6 +9,7 @@ import { openRepositories } from './db/repositories';
 import { FIRST_ADMIN_KEY_LINE, parseEnv } from './env';
 import { ensureAdminKey } from './features/keys/keys.service';
 import { ensureDefaultModel } from './features/models/models.service';
+import { temporalInterceptors } from './temporal-deadline';
 
 const env = parseEnv();
 // A request waits at most this long for the database before it is answered 503.
@@ -26,7 +27,7 @@ if (firstAdminKey) {
   else console.log(`${FIRST_ADMIN_KEY_LINE}${firstAdminKey}`);
 }
 
-const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, interceptors: temporalInterceptors() });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS });
 

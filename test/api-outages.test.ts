@@ -13,21 +13,24 @@ import { eventually, request } from './support/http';
 
 const dir = () => path.join(inject('runDir'), 'api-outages');
 let mongoPort: number;
+let temporalPort: number;
 let mongo: RunningService | undefined;
 let temporal: RunningService | undefined;
 let api: AppProcess;
 let base: string;
 
+const startOwnTemporal = () => startTemporal({ port: temporalPort, logFile: path.join(dir(), 'temporal.log') });
 const startOwnMongo = () => startMongo({ port: mongoPort, dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'outages' });
 
 beforeAll(async () => {
   mongoPort = await freePort();
+  temporalPort = await freePort();
   // Ours alone, whatever MONGODB_URI or TEMPORAL_ADDRESS name for the rest of the suite.
   const saved = { mongo: process.env.MONGODB_URI, temporal: process.env.TEMPORAL_ADDRESS };
   delete process.env.MONGODB_URI;
   delete process.env.TEMPORAL_ADDRESS;
   try {
-    [mongo, temporal] = await Promise.all([startOwnMongo(), startTemporal({ port: 0, logFile: path.join(dir(), 'temporal.log') })]);
+    [mongo, temporal] = await Promise.all([startOwnMongo(), startOwnTemporal()]);
   } finally {
     if (saved.mongo !== undefined) process.env.MONGODB_URI = saved.mongo;
     if (saved.temporal !== undefined) process.env.TEMPORAL_ADDRESS = saved.temporal;
@@ -92,11 +95,21 @@ describe('while the database is down', () => {
 });
 
 describe('while Temporal is down', () => {
-  it('readiness names it within 2 s', async () => {
+  it('readiness names it and events get 503 with Retry-After, each within 2 s; both recover when it is back', async () => {
+    const event = (n: number) => ({ eventId: `outage-${n}`, leadId: 'outage-lead', type: 'page_view', properties: { url: '/pricing' }, occurredAt: new Date().toISOString() });
+    expect((await timed('POST', '/api/events', event(1))).status).toBe(202);
     await temporal!.stop();
+
     const ready = await timed('GET', '/api/ready', undefined, {});
     expect(ready).toMatchObject({ status: 503, body: { error: { code: 'not_ready', fields: [{ path: 'temporal' }] } } });
     expect(ready.ms).toBeLessThan(2_000);
-    temporal = undefined;
+    const sent = await timed('POST', '/api/events', event(2));
+    expect(sent).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'temporal_unavailable' } } });
+    expect(sent.ms).toBeLessThan(2_000);
+
+    temporal = await startOwnTemporal();
+    await eventually(() => request(base, 'GET', '/api/ready', undefined, { authorization: '' }), (r) => r.status === 200, 'readiness once Temporal is back', 30_000);
+    // The client's retry of the refused event goes through.
+    expect((await timed('POST', '/api/events', event(2))).status).toBe(202);
   });
 });

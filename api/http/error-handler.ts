@@ -42,6 +42,9 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (isTemporalUnavailable(err)) {
+    return new HttpError(503, 'temporal_unavailable', 'Temporal does not answer; try again shortly (a repeated event is applied once)', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
   if (isDatabaseUnavailable(err)) {
     return new HttpError(503, 'database_unavailable', 'The database does not answer; nothing was changed, try again shortly', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
@@ -66,4 +69,10 @@ function isDatabaseUnavailable(err: unknown): boolean {
     if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
   }
   return false;
+}
+
+/** The Temporal client's way of saying the server did not answer in time or cannot be reached (gRPC 4, 14). */
+function isTemporalUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { code?: unknown } } | undefined;
+  return e?.name === 'ServiceError' && (e.cause?.code === 4 || e.cause?.code === 14);
 }
