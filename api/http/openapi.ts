@@ -75,6 +75,9 @@ const errorBody = z.object({
   }),
 });
 
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before asking again', schema: { type: 'integer', minimum: 1 } } };
+const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+
 /** The OpenAPI document for routes mounted under `prefix`. */
 export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: { title: string; version: string; description: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -92,6 +95,12 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
         ...Object.fromEntries(Object.entries(route.errors ?? {}).map(([status, when]) => [status, { description: when, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
         // Any request that presents a key may meet the failed-authentication limit.
         '429': { $ref: '#/components/responses/TooManyFailures' },
+        // Any route behind a key reads the database (the key, at least).
+        ...(!route.public && {
+          '503': route.errors?.[503]
+            ? { description: `${route.errors[503]}; or the database or Temporal does not answer`, headers: RETRY_AFTER, content: ERROR_CONTENT }
+            : { $ref: '#/components/responses/Unavailable' },
+        }),
         default: { description: 'Error: the one error shape', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
@@ -110,8 +119,13 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
       responses: {
         TooManyFailures: {
           description: 'Too many keys that did not work came from this client lately; no key of it is checked until Retry-After seconds have passed',
-          headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } } },
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          headers: RETRY_AFTER,
+          content: ERROR_CONTENT,
+        },
+        Unavailable: {
+          description: 'The database or Temporal does not answer (database_unavailable, temporal_unavailable); nothing was changed, ask again after Retry-After seconds',
+          headers: RETRY_AFTER,
+          content: ERROR_CONTENT,
         },
       },
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, lf_<keyId>_<secret>; its role decides which routes it may call' } },
