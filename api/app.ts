@@ -32,7 +32,7 @@ import { reportsRouter } from './features/reports/reports.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
 import { reviewsRouter } from './features/reviews/reviews.router';
 import { simulationsRouter } from './features/simulations/simulations.router';
-import { errorHandler, methodNotAllowed, notFoundHandler } from './http/error-handler';
+import { errorHandler, methodNotAllowed, notFoundHandler, UNAVAILABLE_RETRY_AFTER_SECONDS } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { handle } from './http/handler';
 import { allowedMethods, buildOpenApiDocument, documentedRouter } from './http/openapi';
@@ -140,7 +140,7 @@ function healthRouter(temporal: Client) {
         const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => ({ name, problem: await answersWithin(check, READY_TIMEOUT_MS) })));
         const down = results.filter((result) => result.problem !== undefined);
         if (down.length > 0) {
-          throw new HttpError(503, 'not_ready', `Not ready: ${down.map((d) => `${d.name} ${d.problem}`).join('; ')}`, down.map((d) => ({ path: d.name, message: d.problem! })), undefined, 5);
+          throw new HttpError(503, 'not_ready', `Not ready: ${down.map((d) => `${d.name} ${d.problem}`).join('; ')}`, down.map((d) => ({ path: d.name, message: d.problem! })), undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
         }
         return { body: { status: 'ready', database: 'up', temporal: 'up' } };
       },
