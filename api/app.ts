@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { authenticate } from './auth/authenticate';
@@ -33,10 +34,12 @@ import { reportsRouter } from './features/reports/reports.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
 import { reviewsRouter } from './features/reviews/reviews.router';
 import { simulationsRouter } from './features/simulations/simulations.router';
-import { errorHandler, notFoundHandler } from './http/error-handler';
+import { errorHandler, methodNotAllowed, notFoundHandler, UNAVAILABLE_RETRY_AFTER_SECONDS } from './http/error-handler';
+import { HttpError } from './http/errors';
 import { handle } from './http/handler';
-import { buildOpenApiDocument, documentedRouter } from './http/openapi';
+import { allowedMethods, buildOpenApiDocument, documentedRouter } from './http/openapi';
 import { createLogger, requestLog } from './http/request-log';
+import { securityHeaders } from './http/security-headers';
 
 export interface AppDeps {
   temporal: Client;
@@ -58,18 +61,18 @@ export interface AppDeps {
   /** Event deliveries in flight before new events get 503 (LEADFLOW_MAX_DELIVERIES_IN_FLIGHT). */
   maxDeliveriesInFlight?: number;
   logger?: Logger;
+  /** Let webhooks be registered at loopback, private and link-local addresses (LEADFLOW_ALLOW_PRIVATE_WEBHOOKS). */
+  allowPrivateWebhooks?: boolean;
 }
-
-/** Request bodies above this size get 413. */
-export const BODY_LIMIT = '2mb';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders((path) => /^\/(api\/)?docs(\/|$)/.test(path)));
   app.use(requestLog(deps.logger ?? createLogger()));
-  // Callers are known before their bodies are read: a stranger's large body is not parsed.
+  // Callers are known before their bodies are read: each route parses its body only after its
+  // guard let the caller through (documentedRouter), so a stranger's body is never parsed.
   app.use(authenticate(deps.keys));
-  app.use(express.json({ limit: BODY_LIMIT }));
   const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
   // Every way events come in (single, batch, a lead's page, imports) shares one backpressure gate.
   const gate = createIngestGate(deps.maxDeliveriesInFlight);
@@ -85,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
   const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event, firstLives));
 
   const routers = [
-    healthRouter(),
+    healthRouter(deps.temporal),
     keysRouter(deps.keys),
     eventsRouter(deps.temporal, deps.events, clock, gate, firstLives),
     leadsRouter(deps.leads, ingestOne, clock),
@@ -96,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
     reviewsRouter(deps.models, deps.leads, deps.modelId),
     reportsRouter(deps.leads),
     importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives }),
-    webhooksRouter(deps.webhooks),
+    webhooksRouter(deps.webhooks, { allowPrivate: deps.allowPrivateWebhooks ?? false }),
     calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
   ];
   const api = express.Router();
@@ -104,7 +107,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', api);
 
   // The API documents itself from the schemas that validate it.
-  const document = buildOpenApiDocument(routers.flatMap((router) => router.docs), '/api', {
+  const docs = routers.flatMap((router) => router.docs);
+  const document = buildOpenApiDocument(docs, '/api', {
     title: 'LeadFlow API',
     version: '0.1.0',
     description: 'Lead events in; scores, handoffs, models and rescoring out. Errors share one shape.',
@@ -116,21 +120,59 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(['/docs', '/api/docs'], express.static(getAbsoluteFSPath(), { index: 'index.html' }));
 
+  app.use(methodNotAllowed(allowedMethods(docs, '/api')));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
 }
 
-function healthRouter() {
+/** How long a readiness check waits for the database or Temporal to answer. */
+const READY_TIMEOUT_MS = 1_500;
+
+function healthRouter(temporal: Client) {
   const router = documentedRouter();
   router.get(
     '/health',
-    handle({ summary: 'Whether the API reaches its database' }, async () => {
-      const up = mongoose.connection.readyState === 1;
-      return { status: up ? 200 : 503, body: { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' } };
-    }),
+    handle({ summary: 'Liveness: the API process answers (whatever its database and Temporal do; see /ready)', response: z.object({ status: z.literal('ok') }) }, async () => ({ body: { status: 'ok' } })),
+  );
+  router.get(
+    '/ready',
+    handle(
+      {
+        summary: 'Readiness: the API reaches its database and Temporal, each within 1.5 s',
+        response: z.object({ status: z.literal('ready'), database: z.literal('up'), temporal: z.literal('up') }),
+        errors: { 503: 'The database or Temporal does not answer: `fields` names which (database, temporal); Retry-After says when to ask again' },
+      },
+      async () => {
+        const checks = {
+          database: async () => {
+            const db = mongoose.connection.db;
+            if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');
+            await db.admin().ping();
+          },
+          temporal: () => temporal.connection.withDeadline(Date.now() + READY_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({})),
+        };
+        const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => ({ name, problem: await answersWithin(check, READY_TIMEOUT_MS) })));
+        const down = results.filter((result) => result.problem !== undefined);
+        if (down.length > 0) {
+          throw new HttpError(503, 'not_ready', `Not ready: ${down.map((d) => `${d.name} ${d.problem}`).join('; ')}`, down.map((d) => ({ path: d.name, message: d.problem! })), undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
+        }
+        return { body: { status: 'ready', database: 'up', temporal: 'up' } };
+      },
+    ),
   );
   return router;
+}
+
+/** Undefined when `check` succeeds within `ms`, or what went wrong. */
+async function answersWithin(check: () => Promise<unknown>, ms: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`does not answer within ${ms / 1000} s`), ms)));
+  try {
+    return await Promise.race([check().then(() => undefined, (err: unknown) => `is down (${(err as Error).message})`), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A real lead's whole input log (events, sales answers, owners), when the store holds all of it. */

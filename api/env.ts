@@ -18,6 +18,8 @@ export const envSchema = z.object({
   /** Where to write the admin key made on the first start, instead of printing it. */
   LEADFLOW_FIRST_KEY_FILE: z.string().min(1).optional(),
   LEADFLOW_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Let registered webhooks point at loopback, private and link-local addresses (receivers on the operator's own network). */
+  LEADFLOW_ALLOW_PRIVATE_WEBHOOKS: z.stringbool({ error: 'true or false' }).default(false),
   /** How far past the server's clock an event may be dated (senders' clocks drift); later is refused with 400. */
   LEADFLOW_MAX_FUTURE_SKEW_SECONDS: z.coerce.number().int().min(0).max(86_400, 'at most a day (86400)').default(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
   /** Event deliveries (one per lead per request) in flight before new events get 503 with Retry-After. */

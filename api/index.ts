@@ -9,9 +9,11 @@ import { openRepositories } from './db/repositories';
 import { FIRST_ADMIN_KEY_LINE, parseEnv } from './env';
 import { ensureAdminKey } from './features/keys/keys.service';
 import { ensureDefaultModel } from './features/models/models.service';
+import { temporalInterceptors } from './temporal-deadline';
 
 const env = parseEnv();
-const db = await openRepositories(env.MONGODB_URI);
+// A request waits at most this long for the database before it is answered 503.
+const db = await openRepositories(env.MONGODB_URI, { failFastMs: 1_500 });
 const { versions, models, audit, leads, events, histories, keys, imports, webhooks, calibrations, counters } = db;
 const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
 const firstAdminKey = await ensureAdminKey(keys, env.LEADFLOW_ADMIN_KEY);
@@ -25,9 +27,9 @@ if (firstAdminKey) {
   else console.log(`${FIRST_ADMIN_KEY_LINE}${firstAdminKey}`);
 }
 
-const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, interceptors: temporalInterceptors() });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT });
+const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);

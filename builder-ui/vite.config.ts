@@ -4,6 +4,18 @@ import { defineConfig } from 'vite';
 // The UI calls the API on its own origin under /api; the dev and preview servers forward it.
 const api = process.env.LEADFLOW_API_URL ?? 'http://127.0.0.1:3000';
 
+// The built UI is served with the usual security headers. Its scripts and styles are files of its
+// own origin; React Flow and the charts set inline styles, and icons may be data: URLs. (The dev
+// server runs inline scripts for hot reload, so it goes without them.)
+const securityHeaders = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   build: {
@@ -31,5 +43,5 @@ export default defineConfig({
     },
   },
   server: { proxy: { '/api': api } },
-  preview: { proxy: { '/api': api } },
+  preview: { proxy: { '/api': api }, headers: securityHeaders },
 });

@@ -1,6 +1,7 @@
 /**
  * A cheap walk over untrusted JSON before schema parsing, so that a hostile graph (huge, deeply
- * nested, prototype-polluting keys, giant strings) is refused quickly and without recursion.
+ * nested, prototype-polluting keys, giant strings, keys no document store can hold) is refused
+ * quickly and without recursion.
  */
 import type { GraphIssue } from './graph-issue';
 
@@ -14,6 +15,9 @@ export const INPUT_LIMITS = {
 } as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// MongoDB (and FerretDB) refuse field names that start with "$" or hold "." or NUL: such a graph
+// would fail deep in the database, or be read as an operator.
+const UNSTORABLE_KEY = /^\$|[.\0]/;
 
 /** Issues that make `input` unfit to parse; [] when it is safe to hand to the schema. */
 export function guardInput(input: unknown): GraphIssue[] {
@@ -48,6 +52,10 @@ export function guardInput(input: unknown): GraphIssue[] {
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) {
         refuse('forbidden_key', `The key "${key}" is not allowed.`, [...path, key]);
+        continue;
+      }
+      if (UNSTORABLE_KEY.test(key)) {
+        refuse('forbidden_key', `The key "${key.replace(/\0/g, '\\0')}" cannot be stored: keys may not start with "$" or hold "." or NUL.`, [...path, key]);
         continue;
       }
       stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: [...path, key] });

@@ -239,6 +239,15 @@ describe('validateGraph on hostile input', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it('refuses keys no document store can hold, naming where they are', () => {
+    for (const key of ['$where', 'a.b', 'nul\0key']) {
+      const input = { ...base, nodes: [{ ...base.nodes[0], [key]: 1 }, ...base.nodes.slice(1)] };
+      const result = validateGraph(input);
+      expect(result.ok).toBe(false);
+      expect(result.issues).toEqual([expect.objectContaining({ code: 'forbidden_key', path: ['nodes', 0, key], message: expect.stringMatching(/cannot be stored/) })]);
+    }
+  });
+
   it('limits condition nesting inside the allowed document depth', () => {
     let group: any = { fact: 'event.url', operator: 'equal', value: '/' };
     for (let i = 0; i < 7; i++) group = { match: 'all', conditions: [group] };

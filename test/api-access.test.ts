@@ -4,6 +4,7 @@
  * The matrix below is the specification; a route the API serves that is missing here fails.
  */
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
@@ -19,6 +20,7 @@ type Role = (typeof ROLES)[number];
 /** Route → the roles that may call it besides admin ('public': anyone, without a key). */
 const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/health': 'public',
+  'GET /api/ready': 'public',
   'GET /api/me': ['marketing', 'reviewer', 'sales', 'ingest'],
   'GET /api/keys': [],
   'POST /api/keys': [],
@@ -178,5 +180,45 @@ describe('request ids', () => {
     const logged = await eventually(readLogged, (entry) => entry !== undefined, 'the request in the API log', 5_000);
     expect(logged).toMatchObject({ msg: 'request', method: 'GET', path: '/api/models/nothing-here', status: 404, role: 'admin', service: 'leadflow-api' });
     expect(logged.keyId).toMatch(/^[a-z0-9]{12}$/);
+  });
+});
+
+describe('abandoned requests', () => {
+  it('are logged too: a client that gives up before the answer', async () => {
+    // Headers and part of a body, then the client goes away.
+    const socket = connect({ host: new URL(base).hostname, port: Number(new URL(base).port) });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys.ingest}\r\nX-Request-Id: gave-up-12345\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"eventId":`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    const logged = await eventually(
+      async () => readFileSync(path.join(inject('runDir'), 'api-access', 'api.log'), 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).find((entry) => entry.requestId === 'gave-up-12345'),
+      (entry) => entry !== undefined,
+      'the abandoned request in the API log',
+      5_000,
+    );
+    expect(logged).toMatchObject({ msg: 'request abandoned by the client', method: 'POST', path: '/api/events', role: 'ingest' });
+  });
+});
+
+// Last in this file: it leaves this client slowed for a minute.
+describe('repeated failed authentication', () => {
+  it('is slowed: after 10 keys that do not work within a minute, 429 with Retry-After, whatever key comes next', async () => {
+    const wrong = { authorization: `Bearer lf_aaaaaaaaaaaa_${'y'.repeat(43)}` };
+    const statuses: number[] = [];
+    while (statuses.length <= 10 && statuses.at(-1) !== 429) statuses.push((await request(base, 'GET', '/api/models', undefined, wrong)).status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.at(-1)).toBe(429);
+    // At most 10 refused keys (some may be this file's earlier ones) before the first 429.
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+
+    const slowed = await fetch(`${base}/api/models`, { headers: { authorization: `Bearer ${keys.admin}` } });
+    expect(slowed.status).toBe(429);
+    const retryAfter = Number(slowed.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await slowed.json()).error).toMatchObject({ status: 429, code: 'too_many_failures', message: `Too many requests with keys that do not work; try again in ${retryAfter} s` });
+    // Requests that present no key are not slowed.
+    expect((await request(base, 'GET', '/api/health', undefined, { authorization: '' })).status).toBe(200);
   });
 });

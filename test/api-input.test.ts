@@ -1,6 +1,7 @@
 /**
  * Hostile and oversized input on the real API: bodies over the limits get 413 before any work,
- * and MongoDB operators smuggled into any field are refused (400) or inert, never run.
+ * MongoDB operators smuggled into any field or query parameter are refused (400), never run, a
+ * stranger's body is never read (401 first), and a method a path does not answer gets 405.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,13 +51,104 @@ describe('MongoDB operators in input', () => {
     expect(keyed.body.error.fields[0].path).toMatch(/^body\.properties/);
   });
 
-  it('are inert in query strings and paths', async () => {
-    const all = (await request(base, 'GET', '/api/leads?pageSize=1')).body.total;
-    // Bracket syntax is not parsed into objects: the filter is ignored, not run as an operator.
+  it('are refused in query strings and paths, naming the parameter', async () => {
+    // Bracket syntax is not parsed into objects, and a parameter the route does not know is refused:
+    // never an unfiltered list that looks filtered.
     const smuggled = await request(base, 'GET', '/api/leads?stage[$ne]=lead&pageSize=1');
-    expect(smuggled.status).toBe(200);
-    expect(smuggled.body.total).toBe(all);
+    expect(smuggled).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', fields: [{ path: 'query.stage[$ne]', message: expect.stringMatching(/^unknown query parameter; this route accepts stage, grade, /) }] } } });
     expect((await request(base, 'GET', '/api/leads?owner=%7B%22%24ne%22%3Anull%7D')).status).toBe(400);
     expect((await request(base, 'GET', '/api/leads/%7B%22%24ne%22%3Anull%7D')).status).toBe(400);
+  });
+});
+
+describe('unknown query parameters', () => {
+  it('are refused with 400 naming each, on routes with a query and on routes without one', async () => {
+    const misspelt = await request(base, 'GET', '/api/leads?stages=lead&pagesize=5&page=1');
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.fields.map((f: any) => f.path)).toEqual(['query.stages', 'query.pagesize']);
+    const none = await request(base, 'GET', '/api/models?limit=1');
+    expect(none).toMatchObject({ status: 400, body: { error: { fields: [{ path: 'query.limit', message: 'unknown query parameter; this route takes no query parameters' }] } } });
+    // Also on a route that reads its own query (a streamed import): refused before anything is read or stored.
+    const imported = await fetch(`${base}/api/imports/events?importid=x`, { method: 'POST', headers: { ...admin(), 'content-type': 'application/x-ndjson' }, body: '{}\n' });
+    expect(imported.status).toBe(400);
+    expect((await imported.json()).error.fields[0].path).toBe('query.importid');
+    expect((await request(base, 'GET', '/api/leads?stage=lead&pageSize=1')).status).toBe(200);
+  });
+});
+
+describe('callers are known before their bodies are read', () => {
+  const stranger = { authorization: '' };
+  it('a stranger’s malformed JSON gets 401, not 400', async () => {
+    const response = await request(base, 'POST', '/api/events', '{"eventId": ', stranger);
+    expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    const badKey = await request(base, 'POST', '/api/events', '{"eventId": ', { authorization: `Bearer lf_aaaaaaaaaaaa_${'x'.repeat(43)}` });
+    expect(badKey).toMatchObject({ status: 401, body: { error: { message: 'The API key is unknown or revoked' } } });
+  });
+
+  it('a stranger’s 3 MB body gets 401, not 413', async () => {
+    const response = await request(base, 'POST', '/api/events/batch', JSON.stringify({ events: ['x'.repeat(3 * 1024 * 1024)] }), stranger);
+    expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+  });
+
+  it('a key without the role gets 403 before its body is read', async () => {
+    const made = await request(base, 'POST', '/api/keys', { name: 'reader', role: 'reviewer' });
+    const response = await request(base, 'POST', '/api/events', '{"eventId": ', { authorization: `Bearer ${made.body.key}` });
+    expect(response).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+  });
+
+  it('a caller with the role gets its malformed JSON named (400)', async () => {
+    expect(await request(base, 'POST', '/api/events', '{"eventId": ')).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+  });
+});
+
+describe('methods a path does not answer', () => {
+  it('get 405 with the methods it does answer in Allow', async () => {
+    const response = await fetch(`${base}/api/leads`, { method: 'DELETE', headers: admin() });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect((await response.json()).error).toMatchObject({ status: 405, code: 'method_not_allowed', message: '/api/leads does not answer DELETE; it answers GET, HEAD' });
+    const model = await fetch(`${base}/api/models/some-model`, { method: 'PATCH', headers: admin() });
+    expect(model.status).toBe(405);
+    expect(model.headers.get('allow')).toBe('GET, HEAD');
+    const both = await fetch(`${base}/api/reviews/thresholds`, { method: 'POST', headers: admin() });
+    expect(both.headers.get('allow')).toBe('GET, HEAD, PUT');
+    // A path nobody serves is still 404.
+    expect((await fetch(`${base}/api/nothing-here`, { method: 'DELETE', headers: admin() })).status).toBe(404);
+  });
+});
+
+describe('webhook URLs', () => {
+  it('that reach loopback, private or link-local addresses are refused, naming the field; nothing is stored', async () => {
+    const before = (await request(base, 'GET', '/api/webhooks')).body.webhooks.length;
+    for (const url of ['http://127.0.0.1:9/hooks', 'http://localhost:9/hooks', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.7/hooks', 'http://[::1]:9/hooks']) {
+      const response = await request(base, 'POST', '/api/webhooks', { url });
+      expect(response.status, url).toBe(400);
+      expect(response.body.error.fields, url).toEqual([{ path: 'body.url', message: expect.stringMatching(/loopback, private or link-local address; webhooks go to public addresses unless LEADFLOW_ALLOW_PRIVATE_WEBHOOKS=true$/) }]);
+    }
+    expect((await request(base, 'GET', '/api/webhooks')).body.webhooks.length).toBe(before);
+  });
+});
+
+describe('security headers', () => {
+  it('come with every answer: JSON may not be run, framed or sniffed', async () => {
+    for (const [path, headers] of [
+      ['/api/models', admin()],
+      ['/api/nothing-here', admin()],
+      ['/api/health', {}],
+      ['/api/leads', {}],
+    ] as const) {
+      const response = await fetch(`${base}${path}`, { headers });
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy'), path).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    }
+  });
+
+  it('let the documentation page load its own scripts, styles and the document, and nothing else', async () => {
+    for (const path of ['/docs/', '/api/docs/', '/api/docs/swagger-initializer.js']) {
+      const csp = (await fetch(`${base}${path}`)).headers.get('content-security-policy');
+      expect(csp, path).toMatch(/^default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;.* connect-src 'self'; frame-ancestors 'none'/);
+    }
   });
 });

@@ -26,7 +26,7 @@ let receiverUrl: string;
 const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
 
 beforeAll(async () => {
-  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'api-resources'), extra: { LEADFLOW_MODEL_ID: modelId } };
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'api-resources'), extra: { LEADFLOW_MODEL_ID: modelId, LEADFLOW_ALLOW_PRIVATE_WEBHOOKS: 'true' } };
   [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
   base = api.url as string;
   const keys = {

@@ -339,7 +339,11 @@ describe('builder UI, end to end', () => {
     await shot(page, '11-dashboard');
   });
 
-  it('logs no errors in any page', () => {
+  it('logs no errors in any page (its content security policy, sent with every page, refused nothing)', async () => {
+    const page = await fetch(`${designUi.url}/`);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self';/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(consoleErrors).toEqual([]);
   });
 });

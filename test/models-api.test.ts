@@ -102,8 +102,30 @@ describe('models and versions', () => {
 
     const hostile = JSON.parse(`{"revision": ${saved.body.revision}, "graph": {"__proto__": {"admin": true}, "name": "x"}}`);
     const refused = await call('PUT', `/api/models/${modelId}/draft`, hostile);
-    expect(refused.status).toBe(422);
+    expect(refused).toMatchObject({ status: 400, body: { error: { fields: [{ path: 'body.graph.__proto__' }] } } });
     expect((await call('GET', `/api/models/${modelId}`)).body.draft.revision).toBe(saved.body.revision);
+  });
+
+  it('refuses graphs the database cannot store, naming the field; nothing is stored', async () => {
+    const model = (await call('GET', `/api/models/${modelId}`)).body;
+    const graph = model.draft.graph;
+    const withKey = (key: string) => ({ ...graph, nodes: [{ ...graph.nodes[0], [key]: { x: 1 } }, ...graph.nodes.slice(1)] });
+    const cases: Array<[unknown, string]> = [
+      [{ nodes: [[]] }, 'body.graph.nodes.0'],
+      [withKey('$where'), 'body.graph.nodes.0.$where'],
+      [withKey('a.b'), 'body.graph.nodes.0.a.b'],
+      [withKey('nul\u0000key'), 'body.graph.nodes.0.nul\u0000key'],
+    ];
+    for (const [bad, field] of cases) {
+      const draft = await call('PUT', `/api/models/${modelId}/draft`, { revision: model.draft.revision, graph: bad });
+      expect(draft.status, JSON.stringify(draft.body)).toBe(400);
+      expect(draft.body.error.fields.map((f: any) => f.path)).toContain(field);
+      const created = await call('POST', '/api/models', { modelId: `${modelId}-bad`, name: 'x', graph: bad });
+      expect(created.status, JSON.stringify(created.body)).toBe(400);
+      expect(created.body.error.fields.map((f: any) => f.path)).toContain(field);
+    }
+    expect((await call('GET', `/api/models/${modelId}`)).body.draft.revision).toBe(model.draft.revision);
+    expect((await call('GET', `/api/models/${modelId}-bad`)).status).toBe(404);
   });
 
   it('keeps an audit log of who did what', async () => {

@@ -56,6 +56,10 @@ it('rescores every lead under a new version, with progress: each lead replayed r
 
   const started = await request(base, 'POST', '/api/rescores', {});
   expect(started).toMatchObject({ status: 202, body: { rescoreId: 'rescore:v2', modelVersion: 2, progress: '/api/rescores/2' } });
+  // Asked at once, before a worker has taken it up: its state, not an error.
+  const first = await request(base, 'GET', '/api/rescores/2');
+  expect(first.status, JSON.stringify(first.body)).toBe(200);
+  expect(['queued', 'running', 'done']).toContain(first.body.state);
   const progress = await eventually(() => request(base, 'GET', '/api/rescores/2'), (r) => r.body?.done === true, 'the rescoring to finish');
   expect(progress.body.signalled).toBe(progress.body.total);
   expect(progress.body.total).toBeGreaterThanOrEqual(2);

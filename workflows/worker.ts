@@ -41,7 +41,7 @@ const worker = await createLeadWorker({
     },
     writeLedger: (leadId, from, entries, revision) => leads.writeLedger(leadId, from, entries, revision),
     inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
-    notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers() }),
+    notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers(), allowPrivate: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS }),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
     countLeads: () => leads.countLeads(),
   },

@@ -2,12 +2,13 @@
  * Authentication and authorisation. `authenticate` (app-wide) reads the bearer key and names
  * the caller; `authorize` (one per route, added by `documentedRouter`) lets the caller through
  * only when `permissions.ts` grants their role the route: 401 without a valid key, 403 without
- * the role.
+ * the role. A client that keeps presenting keys that do not work gets 429 for a while.
  */
 import type { Request, RequestHandler } from 'express';
 import type { ApiKeyRepository } from '../db/api-keys.repository';
 import { HttpError } from '../http/errors';
 import { parseKey, sameHash } from './api-keys';
+import { createFailedAuthLimiter, type FailedAuthLimiter } from './failed-auth-limiter';
 import { allows, grantOf } from './permissions';
 import type { Caller } from './roles';
 
@@ -22,15 +23,22 @@ declare module 'express-serve-static-core' {
 /** Known keys are remembered this long, so that a revoked key stops working within it. */
 const CACHE_MS = 5_000;
 
-export function authenticate(keys: ApiKeyRepository): RequestHandler {
+export function authenticate(keys: ApiKeyRepository, limiter: FailedAuthLimiter = createFailedAuthLimiter()): RequestHandler {
   const cache = new Map<string, { caller: Caller | undefined; hash: string | undefined; until: number }>();
   return async (req, _res, next) => {
     const header = req.get('authorization');
     if (header === undefined) return next();
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    // While a client is slowed, none of its keys is checked: a right guess would not show.
+    const wait = limiter.retryAfter(client);
+    if (wait > 0) {
+      throw new HttpError(429, 'too_many_failures', `Too many requests with keys that do not work; try again in ${wait} s`, undefined, undefined, wait);
+    }
     const presented = /^Bearer (\S+)$/i.exec(header)?.[1];
     const parsed = presented === undefined ? undefined : parseKey(presented);
     if (!parsed) {
       req.keyProblem = 'The Authorization header must be "Bearer lf_<keyId>_<secret>"';
+      limiter.failed(client);
       return next();
     }
     let known = cache.get(parsed.keyId);
@@ -44,7 +52,10 @@ export function authenticate(keys: ApiKeyRepository): RequestHandler {
       cache.set(parsed.keyId, known);
     }
     if (known.caller && known.hash && sameHash(known.hash, parsed.secretHash)) req.caller = known.caller;
-    else req.keyProblem = 'The API key is unknown or revoked';
+    else {
+      req.keyProblem = 'The API key is unknown or revoked';
+      limiter.failed(client);
+    }
     next();
   };
 }

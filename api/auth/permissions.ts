@@ -12,6 +12,7 @@ const LEAD_READERS = ['marketing', 'reviewer', 'sales'] as const;
 
 export const PERMISSIONS: Record<string, Grant> = {
   'GET /health': 'public',
+  'GET /ready': 'public',
   'GET /me': ['marketing', 'reviewer', 'sales', 'ingest'],
   'GET /keys': [],
   'POST /keys': [],

@@ -1,12 +1,25 @@
 import mongoose from 'mongoose';
 
 /**
- * Connects mongoose to `uri` and builds every index before the first write, so that uniqueness
- * holds from the start (FerretDB and MongoDB alike).
+ * Connects mongoose to `uri`, waiting up to 10 s for the database to answer.
+ *
+ * With `failFastMs`, an operation gives up after that long when the database does not answer
+ * (instead of waiting for it to come back), so that a request can be answered 503 at once; the
+ * connection itself keeps reconnecting.
  */
-export async function connectDatabase(uri: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000 });
-  return mongoose;
+export async function connectDatabase(uri: string, options: { failFastMs?: number } = {}): Promise<typeof mongoose> {
+  const wait = options.failFastMs ?? 10_000;
+  if (options.failFastMs !== undefined) mongoose.set('bufferTimeoutMS', options.failFastMs);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await mongoose.connect(uri, { serverSelectionTimeoutMS: wait });
+      return mongoose;
+    } catch (err) {
+      if (Date.now() + wait > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 export async function ensureIndexes(models: Array<{ init(): Promise<unknown> }>): Promise<void> {

@@ -16,8 +16,9 @@ import { createModelVersionRepository } from './model-versions.repository';
 import { createModelRepository } from './models.repository';
 import { createRouteCounterRepository } from './route-counters.repository';
 
-export async function openRepositories(uri: string) {
-  const mongoose = await connectDatabase(uri);
+/** `failFastMs`: see connectDatabase (the API's requests should not wait for a database that is down). */
+export async function openRepositories(uri: string, options: { failFastMs?: number } = {}) {
+  const mongoose = await connectDatabase(uri, options);
   // Before any index is built or any document written (see natural-keys.ts).
   await migrateToNaturalKeys(mongoose.connection, (line) => console.log(line));
   const repositories = {

@@ -23,12 +23,31 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   res.status(known.status).json(body);
 };
 
+/** A known path asked with a method it does not answer: 405, with the methods it does in `Allow`. */
+export function methodNotAllowed(allowedMethods: (path: string) => string[]): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(req.path);
+    if (allowed.length === 0) return next();
+    res.setHeader('Allow', allowed.join(', '));
+    throw new HttpError(405, 'method_not_allowed', `${req.path} does not answer ${req.method}; it answers ${allowed.join(', ')}`);
+  };
+}
+
 export const notFoundHandler: RequestHandler = (req) => {
   throw new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`);
 };
 
+/** Seconds a client is told to wait when a service the API needs does not answer. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (isTemporalUnavailable(err)) {
+    return new HttpError(503, 'temporal_unavailable', 'Temporal does not answer; try again shortly (a repeated event is applied once)', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
+  if (isDatabaseUnavailable(err)) {
+    return new HttpError(503, 'database_unavailable', 'The database does not answer; nothing was changed, try again shortly', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  }
   // body-parser marks its errors with a `type` and a status.
   const parserError = err as { type?: string; status?: number };
   if (parserError.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
@@ -37,4 +56,23 @@ function toHttpError(err: unknown): HttpError {
     return new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
   }
   return new HttpError(500, 'internal', 'Something went wrong on our side; the request changed nothing it could not finish');
+}
+
+/**
+ * The database driver's ways of saying it cannot reach the database (told apart by name, so that
+ * this layer needs no driver): no server to select, a broken connection, a closed pool, or
+ * mongoose's buffering giving up while it reconnects.
+ */
+function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared)Error$/.test(e.name ?? '')) return true;
+    if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
+/** The Temporal client's way of saying the server did not answer in time or cannot be reached (gRPC 4, 14). */
+function isTemporalUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { code?: unknown } } | undefined;
+  return e?.name === 'ServiceError' && (e.cause?.code === 4 || e.cause?.code === 14);
 }

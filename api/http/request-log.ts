@@ -28,11 +28,14 @@ export function requestLog(logger: Logger): RequestHandler {
     req.log = logger.child({ requestId: id });
     res.setHeader('X-Request-Id', id);
     const started = process.hrtime.bigint();
+    const line = () => ({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 10) / 10, keyId: req.caller?.keyId, role: req.caller?.role });
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, keyId: req.caller?.keyId, role: req.caller?.role };
-      if (res.statusCode >= 500) req.log?.error(line, 'request failed');
-      else req.log?.info(line, 'request');
+      if (res.statusCode >= 500) req.log?.error(line(), 'request failed');
+      else req.log?.info(line(), 'request');
+    });
+    // A client that gives up before the answer (a timeout while a service is down) is logged too.
+    res.on('close', () => {
+      if (!res.writableFinished) req.log?.warn({ ...line(), status: undefined }, 'request abandoned by the client');
     });
     next();
   };

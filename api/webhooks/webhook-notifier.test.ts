@@ -53,4 +53,19 @@ describe('webhook notifier', () => {
   it('does nothing without a URL', async () => {
     await expect(createWebhookNotifier({})(notification)).resolves.toBeUndefined();
   });
+
+  it('refuses registered receivers at loopback or private addresses at delivery, literal or by name, unless allowed', async () => {
+    const hook = await receiver([200, 200]);
+    const byName = hook.url.replace('127.0.0.1', 'localhost');
+    // A name checked when it was registered may resolve elsewhere by delivery: the connection's own lookup is checked.
+    for (const url of [hook.url, byName]) {
+      const notify = createWebhookNotifier({ registered: async () => [{ url }] });
+      await expect(notify(notification)).rejects.toThrow(/loopback, private or link-local address/);
+    }
+    expect(hook.received).toHaveLength(0);
+    await createWebhookNotifier({ registered: async () => [{ url: byName }], allowPrivate: true })(notification);
+    // The operator's own receiver (LEADFLOW_WEBHOOK_URL) is trusted.
+    await createWebhookNotifier({ url: hook.url })(notification);
+    expect(hook.received).toHaveLength(2);
+  });
 });

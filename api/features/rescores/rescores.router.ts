@@ -1,6 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import { rescoreWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import { rescoreWorkflowId, TASK_QUEUE, type RescoreProgress } from '../../../workflows/lead.definitions';
 import { readRescoreProgress } from '../../../workflows/rescore-progress';
 import type { rescoreWorkflow } from '../../../workflows/rescore.workflow';
 import type { ModelVersionRepository } from '../../db/model-versions.repository';
@@ -16,13 +16,29 @@ function isDeadline(err: unknown): boolean {
   return /deadline|DEADLINE_EXCEEDED|timed out|timeout/i.test(text);
 }
 
+const progressResponse = z.looseObject({
+  modelVersion: z.number().int(),
+  state: z.enum(['queued', 'running', 'done']),
+  total: z.number().int(),
+  signalled: z.number().int(),
+  done: z.boolean(),
+});
+
+const withState = (progress: RescoreProgress) => ({ ...progress, state: progress.done ? 'done' : 'running' });
+
+/** Whether the run still waits for a worker to take its first workflow task: its history is "started, task scheduled". */
+async function isQueued(handle: WorkflowHandle): Promise<boolean> {
+  const { status, historyLength } = await handle.describe();
+  return status.name === 'RUNNING' && historyLength <= 2;
+}
+
 /** Rescoring every lead under a model version: start one, and watch its progress. */
 export function rescoresRouter(temporal: Client, models: ModelVersionRepository, modelId: string): DocumentedRouter {
   const router = documentedRouter();
 
   router.post(
     '/rescores',
-    handle({ summary: 'Rescore every lead under a model version', status: 202, body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
+    handle({ summary: 'Rescore every lead under a model version (the latest one when no body or no modelVersion is sent); 202 with where to watch its progress', status: 202, body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
       const model = body.modelVersion ? await models.get(modelId, body.modelVersion) : await models.latest(modelId);
       if (!model) throw notFound(`Version ${body.modelVersion ?? 'latest'} of model ${modelId}`);
       const workflowId = rescoreWorkflowId(model.version);
@@ -38,18 +54,25 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
 
   router.get(
     '/rescores/:modelVersion',
-    handle({ summary: 'Progress of a rescoring', params: z.object({ modelVersion: version }) }, async ({ params }) => {
+    handle({ summary: 'Progress of a rescoring: queued (no worker has taken it up yet), running or done', params: z.object({ modelVersion: version }), response: progressResponse, errors: { 404: 'No rescoring under this version was started', 409: 'The rescoring ended without finishing', 503: 'The rescoring is under way but no worker answered within 5 s' } }, async ({ params }) => {
       const handle = temporal.workflow.getHandle(rescoreWorkflowId(params.modelVersion));
+      // A just-started rescoring has run no workflow task yet, so it has no progress to ask for:
+      // a query would wait for a worker to take it up. Say it is queued instead.
+      const queued = await isQueued(handle).catch((err) => {
+        if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
+        throw err;
+      });
+      if (queued) return { body: { modelVersion: params.modelVersion, state: 'queued', total: 0, signalled: 0, done: false } };
       try {
         // A query is answered by a worker: with none running it would wait, so bound the wait.
-        return { body: await temporal.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => readRescoreProgress(handle)) };
+        return { body: withState(await temporal.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => readRescoreProgress(handle))) };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
         if (isDeadline(err)) throw new HttpError(503, 'no_worker', 'No worker answered within 5 s; is a LeadFlow worker running?');
         // The query failed another way (the server gave up waiting, or the run has ended): say
         // where the rescoring stands rather than fail.
         const { status } = await handle.describe().catch(() => ({ status: { name: 'UNKNOWN' } }));
-        if (status.name === 'COMPLETED') return { body: await handle.result() };
+        if (status.name === 'COMPLETED') return { body: withState(await handle.result()) };
         if (status.name === 'RUNNING') throw new HttpError(503, 'no_worker', `No worker answered (${(err as Error).message}); is a LeadFlow worker running?`);
         throw new HttpError(409, 'rescore_ended', `The rescoring under version ${params.modelVersion} ended without finishing (${status.name.toLowerCase()})`);
       }

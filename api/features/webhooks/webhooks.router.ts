@@ -1,20 +1,32 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { WebhookRepository } from '../../db/webhooks.repository';
-import { notFound } from '../../http/errors';
+import { HttpError, notFound } from '../../http/errors';
+import { refusedWebhookUrl } from '../../webhooks/webhook-address';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { createWebhookBody, webhookParams } from './webhooks.schemas';
 
-export function webhooksRouter(webhooks: WebhookRepository): DocumentedRouter {
+export function webhooksRouter(webhooks: WebhookRepository, options: { allowPrivate: boolean }): DocumentedRouter {
   const router = documentedRouter();
   router.get('/webhooks', handle({ summary: 'Registered webhooks, without secrets' }, async () => ({ body: { webhooks: await webhooks.list() } })));
   router.post(
     '/webhooks',
-    handle({ summary: 'Register a URL for handoff and stage-change notifications, signed with HMAC-SHA256 and retried', status: 201, body: createWebhookBody }, async ({ body, actor }) => {
-      const record = { webhookId: randomUUID(), ...body, secret: body.secret ?? randomBytes(24).toString('base64url'), createdAt: new Date(), createdBy: actor };
-      await webhooks.insert(record);
-      return { status: 201, body: record };
-    }),
+    handle(
+      {
+        summary: 'Register a URL for handoff and stage-change notifications, signed with HMAC-SHA256 and retried',
+        status: 201,
+        body: createWebhookBody,
+        errors: { 400: 'A field is invalid, or the URL reaches a loopback, private or link-local address (unless the operator allows them)' },
+      },
+      async ({ body, actor }) => {
+        // Checked again at every delivery, against the address then (DNS rebinding).
+        const refused = options.allowPrivate ? undefined : await refusedWebhookUrl(body.url);
+        if (refused) throw new HttpError(400, 'invalid_request', `Invalid request: body.url: ${refused}`, [{ path: 'body.url', message: refused }]);
+        const record = { webhookId: randomUUID(), ...body, secret: body.secret ?? randomBytes(24).toString('base64url'), createdAt: new Date(), createdBy: actor };
+        await webhooks.insert(record);
+        return { status: 201, body: record };
+      },
+    ),
   );
   router.delete(
     '/webhooks/:webhookId',

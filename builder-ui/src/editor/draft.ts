@@ -1,8 +1,8 @@
 /**
- * Turns a saved draft into the graph the editor edits. Drafts are work in progress: the API
- * stores them even when they do not match the schema, so what parses is taken as is, and
- * anything else keeps what it can, with each node's missing fields filled from its kind's
- * specification.
+ * Turns a saved draft into the graph the editor edits. Drafts are work in progress: the API now
+ * stores only graphs of the schema's shape (issues allowed), but drafts saved by earlier releases
+ * may not match it, so what parses is taken as is, and anything else keeps what it can, with each
+ * node's missing fields filled from its kind's specification.
  */
 import { ruleGraphSchema, type GraphEdge, type GraphNode, type NodeKind, type RuleGraph } from '../../../rules/graph.schema';
 import { NODE_SPECS } from './nodes/registry';
