@@ -30,7 +30,7 @@ function history(): Array<Record<string, string>> {
 describe('proposeGraph', () => {
   const rows = history();
   const { mappings } = proposeMapping(profileColumns(rows), { outcome: 'Converted' });
-  const data = buildDataset(rows, { outcome: 'Converted', columns: Object.fromEntries(mappings.map((m) => [m.column, m.kind])) });
+  const data = buildDataset(rows, { outcome: { column: 'Converted' }, columns: Object.fromEntries(mappings.map((m) => [m.column, m.kind])) });
   const all = rows.map((_, i) => i);
   const table = closeRates(data, all);
   const design = buildDesign(data, all);

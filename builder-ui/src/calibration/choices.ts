@@ -23,7 +23,8 @@ export function choicesOf(settings: CalibrationSettings): Choices {
     exclude: [...settings.exclude],
     include: [...settings.include],
     mapping: Object.fromEntries(settings.mapping.map(({ column, ...rest }) => [column, { ...rest }])),
-    target: settings.target,
+    // A run without a target used the default for its base rate; a re-run from here names one.
+    target: settings.target ?? 0.8,
   };
 }
 

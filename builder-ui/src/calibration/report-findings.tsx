@@ -173,7 +173,7 @@ export function Recommendation({ report }: { report: CalibrationResult }) {
       <h2 id="recommendation-title">Recommended threshold</h2>
       <dl className="lf-cal-facts">
         <div>
-          <dt>Predictive score at least</dt>
+          <dt>{r.score === 'predictive' ? 'Predictive score' : 'Close-rate points'} at least</dt>
           <dd data-testid="recommended-threshold">{r.threshold}</dd>
         </div>
         <div>
@@ -196,6 +196,9 @@ export function Recommendation({ report }: { report: CalibrationResult }) {
         {r.reached ? '' : ' (not reached there: this is the best threshold)'}; on the held-out leads it reaches {pct(r.conversion)} ({off >= 0 ? '+' : ''}
         {(off * 100).toFixed(1)} points). At that share, about {count(Math.round(r.share * report.rows))} of the file's {count(report.rows)} leads would have gone to sales. The proposed model
         hands leads at or above it to the “sales” queue.
+      </p>
+      <p className="lf-small" data-testid="recommendation-why">
+        {r.why}
       </p>
     </section>
   );
