@@ -13,6 +13,7 @@ import { closeRates, type CloseRateTable } from '../../engine/calibration/close-
 import { buildDataset, type ColumnKind, type Dataset } from '../../engine/calibration/dataset';
 import { buildDesign, encodeRows } from '../../engine/calibration/design-matrix';
 import { dateDrift, type DateDrift } from '../../engine/calibration/date-drift';
+import { redundantColumns, type Redundancy } from '../../engine/calibration/redundancy';
 import { detectLeakage, outcomeAliases, type LeakageOptions, type LeakageReport } from '../../engine/calibration/leakage';
 import { fitLogistic } from '../../engine/calibration/logistic-regression';
 import { atThreshold, conversionByBand, liftTable, quantileEdges, rocAuc, type BandConversion, type LiftRow, type ThresholdOutcome } from '../../engine/calibration/metrics';
@@ -121,6 +122,8 @@ export interface CalibrationReport {
   leakage: LeakageReport;
   /** Columns left out of both models because the leakage check flagged them. */
   excluded: string[];
+  /** Columns left out of both models because another column says the same. */
+  redundant: Redundancy[];
   closeRates: CloseRateTable;
   /** The proposed model, threshold included; valid and compiled. */
   graph: RuleGraphInput;
@@ -177,11 +180,19 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   const excluded = leakage.flagged.filter((column) => !options.keep?.includes(column));
   const drift = profile.filter((p) => p.kind === 'date').flatMap((p) => dateDrift(rows, dataset, p.column) ?? []);
   progress('leakage', 1, 1, excluded.length > 0 ? `excluded as leakage: ${excluded.join(', ')}` : 'no leakage found');
-  const kept: Dataset = { ...dataset, columns: dataset.columns.filter((column) => !excluded.includes(column.name)) };
-  const keptMappings = mappings.filter((mapping) => !excluded.includes(mapping.column));
+  const unleaked: Dataset = { ...dataset, columns: dataset.columns.filter((column) => !excluded.includes(column.name)) };
+  const { table, redundant } = await timed('close-rates', () => {
+    const all = closeRates(unleaked, split.train);
+    const informationValue = new Map(leakage.columns.map((column) => [column.column, column.informationValue]));
+    const redundant = redundantColumns(unleaked, split.train, all, informationValue);
+    // Levels are per column: the table without the redundant columns is the table of the rest.
+    return { table: { ...all, columns: all.columns.filter((rates) => !redundant.some((r) => r.column === rates.column)) }, redundant };
+  });
+  const left = [...excluded, ...redundant.map((r) => r.column)];
+  const kept: Dataset = { ...dataset, columns: dataset.columns.filter((column) => !left.includes(column.name)) };
+  const keptMappings = mappings.filter((mapping) => !left.includes(mapping.column));
   if (kept.columns.length === 0) throw new Error(`every usable column was flagged as leakage (${excluded.join(', ')}): keep one to calibrate on it anyway`);
 
-  const table = await timed('close-rates', () => closeRates(kept, split.train));
   progress('close-rates', 1, 1, `overall close rate ${(table.overallRate * 100).toFixed(1)} %`);
 
   const trainLabels = split.train.map((row) => dataset.labels[row] as number);
@@ -261,6 +272,7 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     ignored,
     leakage,
     excluded,
+    redundant,
     closeRates: table,
     graph,
     issues,

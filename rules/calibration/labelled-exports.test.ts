@@ -77,6 +77,19 @@ describe.each([
     expect(folded).toEqual(expect.arrayContaining(['clevel', 'vp', 'student']));
   });
 
+  it('leaves out a column that repeats another, so its information is not counted twice', async () => {
+    const { generated, report } = await calibrated();
+    expect(report.redundant).toEqual([expect.objectContaining({ column: generated.redundant.column, sameAs: generated.redundant.sameAs })]);
+    expect(report.graph.nodes.some((node) => node.label?.startsWith(generated.redundant.column))).toBe(false);
+  });
+
+  it('keeps the proposal readable: at most 36 points rules, none worth a single point', async () => {
+    const { report } = await calibrated();
+    const points = report.graph.nodes.flatMap((node) => (node.kind === 'points' ? [node.points] : []));
+    expect(points.length).toBeLessThanOrEqual(36);
+    for (const value of points) expect(Math.abs(value)).toBeGreaterThanOrEqual(2);
+  });
+
   it('scores within 0.02 AUC of a plain logistic regression on the same split', async () => {
     const { generated, report } = await calibrated();
     const plain = plainLogisticAuc(generated);

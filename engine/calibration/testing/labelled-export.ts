@@ -39,6 +39,8 @@ export interface LabelledExport {
   conversions: number;
   effects: PlantedEffect[];
   leaks: { alias: string; postOutcome: string };
+  /** A column that repeats another (a title level derived from the title, left empty for some leads). */
+  redundant: { column: string; sameAs: string };
   dates: { compact: string; iso: string };
   /** Leads created this many days before `end` or later convert less (the drift). */
   driftDays: number;
@@ -54,14 +56,16 @@ interface Level {
   share: number;
   logOdds: number;
   spellings: readonly string[];
+  /** The CRM's own coarse field derived from the title: the same information again. */
+  level?: string;
 }
 
 const TITLES: readonly Level[] = [
-  { value: 'C-Level', share: 0.1, logOdds: 1.1, spellings: ['C-Level', 'C - Level', 'c-level', 'C-LEVEL', ' C-Level ', 'CXO'] },
-  { value: 'VP', share: 0.15, logOdds: 0.6, spellings: ['VP', 'vp', 'V.P.', 'Vp '] },
-  { value: 'Manager', share: 0.3, logOdds: 0, spellings: ['Manager', 'manager', 'MANAGER'] },
-  { value: 'Individual Contributor', share: 0.25, logOdds: -0.6, spellings: ['Individual Contributor', 'individual contributor', 'Individual  Contributor'] },
-  { value: 'Student', share: 0.12, logOdds: -1.5, spellings: ['Student', 'student', 'STUDENT', ' Student'] },
+  { value: 'C-Level', share: 0.1, logOdds: 1.1, spellings: ['C-Level', 'C - Level', 'c-level', 'C-LEVEL', ' C-Level ', 'CXO'], level: 'L1' },
+  { value: 'VP', share: 0.15, logOdds: 0.6, spellings: ['VP', 'vp', 'V.P.', 'Vp '], level: 'L2' },
+  { value: 'Manager', share: 0.3, logOdds: 0, spellings: ['Manager', 'manager', 'MANAGER'], level: 'L3' },
+  { value: 'Individual Contributor', share: 0.25, logOdds: -0.6, spellings: ['Individual Contributor', 'individual contributor', 'Individual  Contributor'], level: 'L4' },
+  { value: 'Student', share: 0.12, logOdds: -1.5, spellings: ['Student', 'student', 'STUDENT', ' Student'], level: 'L5' },
 ];
 /** The rest of the titles: free text, each on a handful of leads, no effect. */
 const RARE_TITLE_SHARE = 0.08;
@@ -134,6 +138,7 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
     rows.push({
       'Lead Number': String(100_000 + index),
       'Job Title': titleText,
+      'Title Level': lead.rareTitle || random() < 0.15 ? '' : (lead.title.level as string),
       Industry: pick(lead.industry.spellings),
       'Lead Source': pick(lead.source.spellings),
       'Pages Viewed': String(lead.pages),
@@ -168,6 +173,7 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
     conversions,
     effects,
     leaks: { alias: 'Opportunity ID', postOutcome: 'Call Duration' },
+    redundant: { column: 'Title Level', sameAs: 'Job Title' },
     dates: { compact: 'Created Date', iso: 'Signup Date' },
     driftDays: DRIFT_DAYS,
   };
