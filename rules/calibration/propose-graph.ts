@@ -100,7 +100,7 @@ export function proposeGraph(input: ProposeGraphInput): RuleGraphInput {
     row++;
   });
 
-  const predictive = input.predictive && predictiveSection(input.predictive.design, input.predictive.model, byColumn, input.spellings);
+  const predictive = input.predictive && predictiveSection(input.predictive.design, input.predictive.model, byColumn, input.spellings, input.table.overallRate);
   for (const feature of input.predictive?.design.features ?? []) used.add(feature.column);
   if (input.threshold) {
     nodes.push(
@@ -115,7 +115,7 @@ export function proposeGraph(input: ProposeGraphInput): RuleGraphInput {
     description: 'Proposed from past leads: points from close rates, and a predictive score fitted by logistic regression.',
     scores: [
       { id: CLOSE_RATE_SCORE, label: 'Close-rate points' },
-      ...(predictive ? [{ id: PREDICTIVE_SCORE, label: 'Predicted conversion (%)', min: 0, max: 100 }] : []),
+      ...(predictive ? [{ id: PREDICTIVE_SCORE, label: 'Likelihood to convert (50 = average lead)', min: 0, max: 100 }] : []),
     ],
     ...(declared.length > 0 && { attributes: declared.map((mapping) => ({ id: mapping.attribute, label: short(mapping.column), type: mapping.type })) }),
     nodes,
@@ -171,7 +171,10 @@ function predictiveSection(
   model: LogisticModel,
   byColumn: ReadonlyMap<string, ColumnMapping>,
   spellingsByColumn: ProposeGraphInput['spellings'],
+  overallRate: number,
 ): NonNullable<RuleGraphInput['predictive']>[number] {
+  const rate = Math.min(Math.max(overallRate, 1e-6), 1 - 1e-6);
+  const baseline = Math.log(rate / (1 - rate));
   const terms: PredictiveTerm[] = [];
   design.features.forEach((feature, index) => {
     const mapping = byColumn.get(feature.column);
@@ -197,7 +200,8 @@ function predictiveSection(
       }
     }
   });
-  return { score: PREDICTIVE_SCORE, label: 'Predicted conversion, fitted on history', intercept: round(model.intercept), terms };
+  // The value is relative to the average lead (schema: baseline), so it spreads at any base rate.
+  return { score: PREDICTIVE_SCORE, label: 'Likelihood to convert against the average lead, fitted on history', intercept: round(model.intercept), baseline: round(baseline), terms };
 }
 
 /** A node id stem from the attribute: readable, within the 64 characters an id may have, unique. */
