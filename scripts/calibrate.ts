@@ -134,6 +134,7 @@ for (const mapping of report.mappings) {
   console.log(`  ${mapping.column} → ${mapping.fact} (${mapping.type}${mapping.declared ? ', declared by the model' : ', catalogue'}; ${pct(profile.missingShare)} missing)`);
 }
 for (const { column, reason } of report.ignored) console.log(`  ${column}: left out — ${reason}`);
+for (const { column, reason } of report.redundant) console.log(`  ${column}: left out — ${reason}`);
 console.log(`  ${report.train} training leads, ${report.holdout} hold-out leads (seed ${flags.seed}), overall close rate ${pct(report.overallRate)}` + (report.dropped > 0 ? `; ${report.dropped} rows without a recognised outcome dropped` : ''));
 
 section('Leakage check');
@@ -158,7 +159,7 @@ if (report.issues.length > 0) console.log(`  graph warnings: ${report.issues.map
 const rec = report.recommendation;
 for (const [title, backtest] of [
   ['Points model (close-rate points)', report.points],
-  ['Predictive score (0–100)', report.predictive],
+  ['Predictive score (0–100, 50 = the average lead)', report.predictive],
 ] as const) {
   section(`${title}: hold-out`);
   printBacktest(backtest, rec.target);
