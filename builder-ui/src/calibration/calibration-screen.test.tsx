@@ -154,6 +154,8 @@ describe('the calibration screen', () => {
     expect(screen.getByTestId('bands-predictive').dataset.bands).toBe(String(report.predictive.bands.length));
     expect(screen.getByTestId('recommended-threshold').textContent).toBe(String(report.recommendation.threshold));
     expect(screen.getByTestId('recommended-sent').textContent).toContain(`of ${report.holdout}`);
+    expect(screen.getByTestId('recommendation-why').textContent).toBe(report.recommendation.why);
+    expect(within(screen.getByTestId('recommendation-curve')).getAllByRole('row')).toHaveLength(1 + (report.recommendation.score === report.points.score ? report.points : report.predictive).curve.length);
 
     // Nothing changed yet: nothing to re-run. A bad attribute name holds the re-run back.
     const rerun = screen.getByTestId('calibration-rerun') as HTMLButtonElement;
