@@ -1,11 +1,14 @@
 /**
  * Calibration from history, end to end (DOMAIN.md): rows of a CRM export with a known outcome in,
- * a proposed model and its backtest out. The steps: profile the columns and map them to lead
- * attributes; split train / hold-out (seeded, stratified); flag and exclude columns that look
- * like leakage; build the close-rate table and the points graph from the training leads; fit the
- * predictive score; score every lead through `createScorer`, the live scoring entry point; pick
- * the threshold on the training leads that reaches the target conversion; and measure both
- * scores and that threshold on the hold-out, which nothing was fitted or chosen on.
+ * a proposed model and its backtest out. The steps: read the outcome (outcome.ts), profile the
+ * columns (dates recognised, spellings folded) and map them to lead attributes; split train /
+ * hold-out (seeded, stratified); flag and exclude columns that look like leakage, outcome aliases
+ * named as such; leave out columns that repeat another; warn when conversion drifts along a date;
+ * build the close-rate table and the points graph from the training leads; fit the predictive
+ * score; score every lead through `createScorer`, the live scoring entry point; pick each score's
+ * threshold on the training leads for the target (by default one that suits the base rate,
+ * sending 5–40 % of leads); measure both on the hold-out, which nothing was fitted or chosen on;
+ * and recommend the threshold of the score that ranked the hold-out better.
  *
  * Everything here is pure and deterministic: the API and the CLI do the reading and printing.
  */
