@@ -252,7 +252,7 @@ function predictiveEvaluator(section: CompiledPredictive, compile: (conditions: 
   };
 }
 
-/** 100 · sigmoid(intercept + Σ contributions), summed in term order so both evaluators agree to the bit. */
+/** 100 · sigmoid(intercept + Σ contributions − baseline), summed in term order so both evaluators agree to the bit. */
 function predictScore(section: CompiledPredictive, holds: readonly boolean[], facts: Record<string, unknown>): PredictedScore {
   let z = section.intercept;
   const terms: PredictedScore['terms'] = [];
@@ -263,8 +263,13 @@ function predictScore(section: CompiledPredictive, holds: readonly boolean[], fa
     terms.push({ name: term.name, contribution });
   });
   terms.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-  const probability = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-  return { score: section.score, value: Math.round(100 * probability), probability, terms };
+  const probability = sigmoid(z);
+  const value = section.baseline === undefined ? probability : sigmoid(z - section.baseline);
+  return { score: section.score, value: Math.round(100 * value), probability, terms };
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
 function linearContribution(term: Extract<CompiledPredictiveTerm, { kind: 'linear' }>, value: unknown): number {

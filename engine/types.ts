@@ -207,20 +207,23 @@ export type CompiledPredictiveTerm =
 
 /**
  * A score computed from the lead's attributes rather than added up from rule hits: a fitted
- * logistic model, 100 · sigmoid(intercept + Σ terms), rounded to a whole number from 0 to 100.
+ * logistic model, 100 · sigmoid(intercept + Σ terms − baseline), rounded to a whole number from
+ * 0 to 100.
  */
 export interface CompiledPredictive {
   /** The model score it sets. */
   score: string;
   name: string;
   intercept: number;
+  /** Log-odds of the average lead: the value is relative to it (50 = average); absent, the value is the probability in percent. */
+  baseline?: number;
   terms: CompiledPredictiveTerm[];
 }
 
 /** A predictive score of one lead, with the terms that moved it. */
 export interface PredictedScore {
   score: string;
-  /** 0–100: the probability of converting, in percent, rounded. */
+  /** 0–100: the probability of converting in percent, or against the average lead with a baseline (50 = average), rounded. */
   value: number;
   probability: number;
   /** Terms with a non-zero contribution to the log-odds, largest effect first. */

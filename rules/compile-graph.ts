@@ -92,6 +92,7 @@ function compilePredictive(predictive: PredictiveScore): CompiledPredictive {
     score: predictive.score,
     name: predictive.label ?? predictive.score,
     intercept: predictive.intercept,
+    ...(predictive.baseline !== undefined && { baseline: predictive.baseline }),
     terms: predictive.terms.map((term) =>
       term.kind === 'when'
         ? { kind: 'when', name: term.label ?? describeCondition(term), weight: term.weight, conditions: toEngineGroup(term) }

@@ -260,13 +260,18 @@ export const predictiveLinearTermSchema = z.object({
 
 /**
  * A score of its own set by a fitted logistic model (issue: calibration from history):
- * 100 · sigmoid(intercept + Σ terms), a whole number from 0 to 100, recomputed from the lead's
- * attributes. Its score takes no points or decay; thresholds and grades read it like any other.
+ * 100 · sigmoid(intercept + Σ terms − baseline), a whole number from 0 to 100, recomputed from
+ * the lead's attributes. Without a baseline it is the probability of converting in percent; with
+ * the log-odds of the average lead as baseline it is relative to that lead — 50 as likely to
+ * convert as the average, 75 three times the odds, 25 a third — which spreads over the scale at
+ * any base rate (at 2 % probabilities would crowd into 0–9). Its score takes no points or decay;
+ * thresholds and grades read it like any other.
  */
 export const predictiveScoreSchema = z.object({
   score: scoreId,
   label: text.optional(),
   intercept: finite,
+  baseline: finite.optional(),
   terms: z.array(z.discriminatedUnion('kind', [predictiveWhenTermSchema, predictiveLinearTermSchema])).max(LIMITS.predictiveTerms),
 });
 export type PredictiveScore = z.infer<typeof predictiveScoreSchema>;

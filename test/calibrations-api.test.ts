@@ -70,7 +70,8 @@ describe('calibrating the X Education export through the API', () => {
     const started = await upload('outcome=Converted', readExport());
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body).toMatchObject({ status: 'queued', progress: `/api/calibrations/${started.body.calibrationId}`, file: { rows: 9240, delimiter: ',', problems: [] } });
-    expect(started.body.settings).toEqual({ outcome: 'Converted', positive: [], seed: 42, target: 0.8, holdout: 0.3, exclude: [], include: [], mapping: [] });
+    // No target given: calibration takes the default for the base rate (80 % at X Education's 38.5 %).
+    expect(started.body.settings).toEqual({ outcome: 'Converted', positive: [], seed: 42, holdout: 0.3, exclude: [], include: [], mapping: [] });
     calibrationId = started.body.calibrationId;
 
     const { last, seen } = await finished(calibrationId);
@@ -190,13 +191,37 @@ describe('refusals', () => {
     const before = await count();
     const unknown: JsonResponse = await upload('outcome=Closed', small);
     expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', fields: [{ path: 'query.outcome', message: expect.stringContaining('no column "Closed"') }] } } });
-    expect((await upload('outcome=Source', small)).body.error.fields[0]).toMatchObject({ path: 'query.outcome', message: expect.stringContaining('recognised outcome') });
+    expect((await upload('outcome=Source', small)).body.error.fields[0]).toMatchObject({ path: 'query.outcome', message: expect.stringContaining('"Source" is not a yes/no column') });
+    expect((await upload('outcome=Source', small)).body.error.fields[0].message).toContain('positiveIfPresent=true');
+    expect((await upload('outcome=Source&positive=Web&positiveIfPresent=true', small)).body.error.fields[0].path).toBe('query.positiveIfPresent');
     expect((await upload('outcome=Won&exclude=Minutes&exclude=Nope', small)).body.error.fields).toEqual([{ path: 'query.exclude.1', message: expect.stringContaining('no column "Nope"') }]);
     expect((await upload('outcome=Won&target=80', small)).body.error.fields[0].path).toBe('query.target');
     expect((await upload('', small)).body.error.fields[0].path).toBe('query.outcome');
     const asJson = await call('POST', '/api/calibrations?outcome=Won', { csv: small });
     expect(asJson.body.error.fields[0].path).toBe('body');
     expect(await count()).toBe(before);
+  });
+
+  it('reads an outcome given as a filled-in cell (no row dropped) or as the values that mean converted', async () => {
+    // The opportunity id is filled in for the leads that won; the stage names them "Qualified".
+    const rows = small.split('\n').slice(1).map((line, i) => {
+      const [source, minutes, won] = line.split(';');
+      return [source, minutes, won === 'yes' ? `OPP-${i}` : '', won === 'yes' ? 'Qualified' : ['Lost', 'Open', 'No answer'][i % 3]].join(';');
+    });
+    const text = ['Source;Minutes;Opportunity;Stage', ...rows].join('\n');
+    const byId: JsonResponse = await upload('outcome=Opportunity&positiveIfPresent=true', text);
+    expect(byId.status, JSON.stringify(byId.body)).toBe(202);
+    expect(byId.body.settings).toMatchObject({ outcome: 'Opportunity', positiveIfPresent: true });
+    const byStage: JsonResponse = await upload('outcome=Stage&positive=Qualified', text);
+    expect(byStage.status, JSON.stringify(byStage.body)).toBe(202);
+    for (const started of [byId, byStage]) {
+      const { last } = await finished(started.body.calibrationId);
+      expect(last.status, last.error).toBe('done');
+      expect(last.report).toMatchObject({ rows: 400, dropped: 0 });
+    }
+    // Without saying how, an id column is refused with the option to use.
+    const unsaid: JsonResponse = await upload('outcome=Opportunity', text);
+    expect(unsaid.body.error.fields[0]).toMatchObject({ path: 'query.outcome', message: expect.stringContaining('positiveIfPresent=true') });
   });
 
   it('a re-run with a mapping the file cannot take gets 400 naming the field, and creates nothing', async () => {

@@ -21,10 +21,13 @@ export interface MappingOverride {
 
 export interface CalibrationSettings {
   outcome: string;
-  /** Outcome values meaning "converted", over the defaults (1, true, yes, y, won, converted). */
+  /** Outcome values meaning "converted"; every other filled-in value then means "not". */
   positive: string[];
+  /** A filled-in outcome cell means converted, an empty one not. */
+  positiveIfPresent?: boolean;
   seed: number;
-  target: number;
+  /** Absent: the default for the base rate (calibration's `defaultTarget`). */
+  target?: number;
   holdout: number;
   /** Columns left out by the user. */
   exclude: string[];
@@ -102,6 +105,7 @@ const calibrationSchema = new Schema<CalibrationRecord>(
       _id: false,
       outcome: String,
       positive: [String],
+      positiveIfPresent: Boolean,
       seed: Number,
       target: Number,
       holdout: Number,

@@ -2,6 +2,7 @@
  * Raw CSV rows turned into typed columns and 0/1 outcomes: the one place where text becomes
  * numbers, missing tokens become "missing", and the outcome column becomes labels.
  */
+import { readOutcomes, type OutcomeSpec, type OutcomeWords } from './outcome';
 import { DEFAULT_MISSING_TOKENS, missingTest, parseNumber } from './profile-columns';
 
 export type ColumnKind = 'number' | 'category';
@@ -9,8 +10,12 @@ export type ColumnKind = 'number' | 'category';
 export type DatasetColumn =
   /** Missing values are NaN. */
   | { name: string; kind: 'number'; values: Float64Array }
-  /** Missing values are null; present ones are trimmed. */
-  | { name: string; kind: 'category'; values: Array<string | null> };
+  /**
+   * Missing values are null. Present ones are folded (`foldText`): every spelling of a value reads
+   * as its most common one; `spellings` lists, for a value written more than one way, every
+   * spelling seen (trimmed), so that rules can match them all.
+   */
+  | { name: string; kind: 'category'; values: Array<string | null>; spellings?: ReadonlyMap<string, readonly string[]> };
 
 export interface Dataset {
   columns: DatasetColumn[];
@@ -18,54 +23,40 @@ export interface Dataset {
   labels: Uint8Array;
   /** For each kept row, its index in the input rows. */
   sourceRows: number[];
-  /** Input rows left out because their outcome was missing or not recognised. */
+  /** Input rows left out because their outcome was missing. */
   dropped: number;
 }
 
 export interface DatasetOptions {
-  /** The outcome column's name. */
-  outcome: string;
+  /** The outcome column, and how it says who converted (engine/calibration/outcome.ts). */
+  outcome: OutcomeSpec;
   /** The columns to keep and how to read each. */
   columns: Readonly<Record<string, ColumnKind>>;
   missingTokens?: readonly string[];
-  /** Outcome values that mean "converted" (ignoring case); default 1, true, yes, y, won, converted. */
-  positiveValues?: readonly string[];
-  /** Outcome values that mean "did not convert"; default 0, false, no, n, lost. */
-  negativeValues?: readonly string[];
+  /** How the caller names the outcome options, for its error messages. */
+  words?: OutcomeWords;
 }
 
-export const DEFAULT_POSITIVE_VALUES: readonly string[] = ['1', 'true', 'yes', 'y', 'won', 'converted'];
-export const DEFAULT_NEGATIVE_VALUES: readonly string[] = ['0', 'false', 'no', 'n', 'lost'];
-
 /**
- * Builds the typed data set. Rows whose outcome is neither a positive nor a negative value are
- * dropped and counted, never guessed.
- * @throws Error naming the column when the outcome column is absent, a listed column is absent,
- *   or no row has a recognised outcome (the message lists the values seen).
+ * Builds the typed data set. Rows without an outcome are dropped and counted, never guessed.
+ * @throws OutcomeError when the outcome cannot be read (outcome.ts); Error naming the column when
+ *   a listed column is absent.
  */
 export function buildDataset(rows: readonly Record<string, string>[], options: DatasetOptions): Dataset {
-  const isMissing = missingTest(options.missingTokens ?? DEFAULT_MISSING_TOKENS);
+  const missingTokens = options.missingTokens ?? DEFAULT_MISSING_TOKENS;
+  const isMissing = missingTest(missingTokens);
+  const outcomes = readOutcomes(rows, options.outcome, { missingTokens, ...(options.words && { words: options.words }) });
   const first = rows[0] ?? {};
-  if (!(options.outcome in first)) throw new Error(`buildDataset: there is no outcome column "${options.outcome}"`);
   for (const name of Object.keys(options.columns)) {
-    if (!(name in first)) throw new Error(`buildDataset: there is no column "${name}"`);
+    if (!(name in first)) throw new Error(`there is no column "${name}" in the file`);
   }
-  const outcome = outcomeReader(options.positiveValues ?? DEFAULT_POSITIVE_VALUES, options.negativeValues ?? DEFAULT_NEGATIVE_VALUES);
   const sourceRows: number[] = [];
   const labels: number[] = [];
-  const seen = new Set<string>();
-  rows.forEach((row, index) => {
-    const label = outcome(row[options.outcome]);
-    if (label === undefined) {
-      if (seen.size < 10) seen.add(String(row[options.outcome]));
-      return;
-    }
+  outcomes.labels.forEach((label, index) => {
+    if (label === undefined) return;
     sourceRows.push(index);
     labels.push(label);
   });
-  if (sourceRows.length === 0) {
-    throw new Error(`buildDataset: no row has a recognised outcome in "${options.outcome}" (values seen: ${[...seen].map((v) => `"${v}"`).join(', ')}); say which values mean converted`);
-  }
   const columns = Object.entries(options.columns).map(([name, kind]): DatasetColumn => {
     if (kind === 'number') {
       const values = new Float64Array(sourceRows.length);
@@ -75,23 +66,42 @@ export function buildDataset(rows: readonly Record<string, string>[], options: D
       });
       return { name, kind, values };
     }
-    const values = sourceRows.map((source) => {
-      const raw = rows[source]?.[name];
-      return raw === undefined || isMissing(raw) ? null : raw.trim();
+    const raw = sourceRows.map((source) => {
+      const value = rows[source]?.[name];
+      return value === undefined || isMissing(value) ? null : value.trim();
     });
-    return { name, kind, values };
+    return { name, kind, ...foldSpellings(raw) };
   });
-  return { columns, labels: Uint8Array.from(labels), sourceRows, dropped: rows.length - sourceRows.length };
+  return { columns, labels: Uint8Array.from(labels), sourceRows, dropped: outcomes.dropped };
 }
 
-function outcomeReader(positive: readonly string[], negative: readonly string[]): (value: string | undefined) => 0 | 1 | undefined {
-  const yes = new Set(positive.map((v) => v.trim().toLowerCase()));
-  const no = new Set(negative.map((v) => v.trim().toLowerCase()));
-  return (value) => {
-    const key = value?.trim().toLowerCase();
-    if (key === undefined) return undefined;
-    return yes.has(key) ? 1 : no.has(key) ? 0 : undefined;
-  };
+/**
+ * A text value's key for "the same value written another way": case, accents, spaces and
+ * punctuation left out ("C - Level", "c-level" and "C-LEVEL" are one value; "CXO" is another).
+ */
+export function foldText(value: string): string {
+  const key = value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return key === '' ? value.trim() : key;
+}
+
+/** Each value as its group's most common spelling (ties: the first in code-point order). */
+function foldSpellings(raw: ReadonlyArray<string | null>): { values: Array<string | null>; spellings: Map<string, string[]> } {
+  const groups = new Map<string, Map<string, number>>();
+  for (const value of raw) {
+    if (value === null) continue;
+    const key = foldText(value);
+    const counts = groups.get(key) ?? new Map<string, number>();
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+    groups.set(key, counts);
+  }
+  const canonical = new Map<string, string>();
+  const spellings = new Map<string, string[]>();
+  for (const [key, counts] of groups) {
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([spelling]) => spelling);
+    canonical.set(key, ranked[0] as string);
+    if (ranked.length > 1) spellings.set(ranked[0] as string, [...ranked].sort());
+  }
+  return { values: raw.map((value) => (value === null ? null : (canonical.get(foldText(value)) as string))), spellings };
 }
 
 /** The present values of a number column among `rows`, in row order. */

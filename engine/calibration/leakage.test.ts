@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset';
-import { detectLeakage, informationValueOf, wilson } from './leakage';
+import { buildDataset } from './dataset';
+import { detectLeakage, informationValueOf, outcomeAliases, wilson } from './leakage';
+import { DEFAULT_MISSING_TOKENS, missingTest } from './profile-columns';
 import { mulberry32, stratifiedSplit } from './split';
 
 /**
@@ -82,5 +84,19 @@ describe('informationValueOf and wilson', () => {
     expect(half.low).toBeCloseTo(0.2366, 4);
     expect(half.high).toBeCloseTo(0.7634, 4);
     expect(wilson(0, 10)).toEqual({ low: 0, high: expect.closeTo(0.2775, 4) });
+  });
+});
+
+describe('outcomeAliases', () => {
+  it('names a column filled in only for converted leads (or only for the others) as an alias of the outcome', () => {
+    const random = mulberry32(2);
+    const rows = Array.from({ length: 500 }, (_, i) => {
+      const won = random() < 0.2;
+      return { Won: won ? 'yes' : 'no', Opportunity: won ? `OPP-${i}` : '', 'Lost reason': won ? '' : 'Price', Notes: random() < 0.5 ? 'call back' : '' };
+    });
+    const dataset = buildDataset(rows, { outcome: { column: 'Won' }, columns: {} });
+    const aliases = outcomeAliases(rows, dataset, ['Opportunity', 'Lost reason', 'Notes'], missingTest(DEFAULT_MISSING_TOKENS));
+    expect(aliases.map((a) => a.column)).toEqual(['Opportunity', 'Lost reason']);
+    expect(aliases[0]!.reason).toMatch(/^an alias of the outcome: filled in for 100 % of the converted leads and 0 % of the others/);
   });
 });

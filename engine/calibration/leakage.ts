@@ -125,6 +125,43 @@ export function informationValueOf(levels: readonly Pick<CloseRateLevel, 'leads'
   return value;
 }
 
+/** Presence this close to the outcome makes a column its alias. */
+const ALIAS_AGREEMENT = 0.95;
+
+/**
+ * Columns whose mere presence spells the outcome: filled in for (nearly) every converted lead and
+ * (nearly) no other, or the reverse — an opportunity id, a "lost reason". Any column of the
+ * export is checked, identifiers included (they are never scored, but they are what an alias
+ * usually is).
+ * @returns for each alias, its column and the reason in words.
+ */
+export function outcomeAliases(rows: readonly Record<string, string>[], dataset: Dataset, columns: readonly string[], isMissing: (value: string | undefined) => boolean): Array<{ column: string; reason: string }> {
+  const conversions = dataset.labels.reduce((sum, label) => sum + label, 0);
+  const others = dataset.labels.length - conversions;
+  if (conversions === 0 || others === 0) return [];
+  return columns.flatMap((column) => {
+    let presentConverted = 0;
+    let presentOther = 0;
+    dataset.sourceRows.forEach((source, i) => {
+      if (isMissing(rows[source]?.[column])) return;
+      if (dataset.labels[i] === 1) presentConverted++;
+      else presentOther++;
+    });
+    const converted = presentConverted / conversions;
+    const other = presentOther / others;
+    const spells = (converted >= ALIAS_AGREEMENT && other <= 1 - ALIAS_AGREEMENT) || (other >= ALIAS_AGREEMENT && converted <= 1 - ALIAS_AGREEMENT);
+    if (!spells) return [];
+    return [
+      {
+        column,
+        reason:
+          `an alias of the outcome: filled in for ${percent(converted)} of the converted leads and ${percent(other)} of the others ` +
+          `(a field that exists only once the outcome is known, such as an opportunity id; to calibrate on it as the outcome, name it as the outcome column)`,
+      },
+    ];
+  });
+}
+
 function isDeterministic(level: CloseRateLevel, overallRate: number, minSupport: number): boolean {
   if (level.leads < minSupport) return false;
   const { low, high } = wilson(level.conversions, level.leads);

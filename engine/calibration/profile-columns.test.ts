@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingTest, parseNumber, profileColumns } from './profile-columns';
+import { missingTest, parseDate, parseNumber, profileColumns } from './profile-columns';
 
 const rows = Array.from({ length: 40 }, (_, i) => ({
   id: String(1000 + i),
@@ -44,5 +44,19 @@ describe('parseNumber and missingTest', () => {
   it('ignores case and surrounding spaces of missing tokens', () => {
     const missing = missingTest(['', 'Select']);
     expect([' select ', '', undefined, 'Selected'].map(missing)).toEqual([true, true, true, false]);
+  });
+});
+
+describe('dates', () => {
+  it('reads ISO dates and yyyymmdd as days, and nothing that is not a real day', () => {
+    expect(parseDate('1970-01-02')).toBe(1);
+    expect(parseDate(' 19700102 ')).toBe(1);
+    expect(parseDate('2024-03-31T10:15:00Z')).toBe(parseDate('20240331'));
+    for (const text of ['20240431', '2024-13-01', '20241', '31/03/2024', '12345678', 'soon']) expect(parseDate(text), text).toBeUndefined();
+  });
+
+  it('profiles a column of dates as a date, left out of scoring with the reason', () => {
+    const dated = Array.from({ length: 30 }, (_, i) => ({ created: `202401${String(1 + (i % 28)).padStart(2, '0')}`, seen: i % 5 === 0 ? '' : `2024-02-${String(1 + (i % 28)).padStart(2, '0')}` }));
+    for (const profile of profileColumns(dated)) expect(profile).toMatchObject({ kind: 'date', unusable: expect.stringContaining('a date') });
   });
 });

@@ -7,7 +7,7 @@
 /** Values that mean "not filled in". `Select` is what an untouched drop-down exports. */
 export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'Select', 'NA', 'N/A', 'null', 'NaN'];
 
-export type ProfiledKind = 'number' | 'category' | 'id' | 'constant' | 'empty';
+export type ProfiledKind = 'number' | 'category' | 'date' | 'id' | 'constant' | 'empty';
 
 export interface ColumnProfile {
   column: string;
@@ -46,12 +46,14 @@ export function profileColumns(rows: readonly Record<string, string>[], options:
     let present = 0;
     let numeric = true;
     let integral = true;
+    let dates = true;
     for (const row of rows) {
       const raw = row[column];
       if (raw === undefined || isMissing(raw)) continue;
       const value = raw.trim();
       present++;
       counts.set(value, (counts.get(value) ?? 0) + 1);
+      if (dates && parseDate(value) === undefined) dates = false;
       if (numeric) {
         const number = parseNumber(value);
         if (number === undefined) numeric = false;
@@ -67,12 +69,36 @@ export function profileColumns(rows: readonly Record<string, string>[], options:
     const base = { column, present, missing, missingShare: rows.length === 0 ? 0 : missing / rows.length, distinct, examples };
     if (present === 0) return { ...base, kind: 'empty', unusable: 'every value is missing' };
     if (distinct === 1) return { ...base, kind: 'constant', unusable: `every lead has the same value ("${examples[0]}")` };
+    if (dates) return { ...base, kind: 'date', unusable: DATE_UNUSABLE };
     const mostlyUnique = present >= MIN_ROWS_FOR_ID && distinct >= 0.95 * present;
     if (numeric && integral && mostlyUnique) return { ...base, kind: 'id', unusable: 'a different whole number for (nearly) every lead: an identifier' };
     if (numeric) return { ...base, kind: 'number' };
     if (present >= MIN_ROWS_FOR_ID && distinct >= 0.5 * present) return { ...base, kind: 'id', unusable: 'most leads have a value of their own: an identifier or free text' };
     return { ...base, kind: 'category' };
   });
+}
+
+/** Why a date column is left out of the models. */
+const DATE_UNUSABLE = 'a date: a rule on a calendar date would match no future lead (or every one), so dates are checked for drift instead of scored';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/;
+
+/**
+ * The day of a date written as an ISO date (`2024-03-31`, with or without a time) or as
+ * `yyyymmdd` (`20240331`), in days since 1970-01-01 (UTC); undefined for anything else, a month
+ * or day out of range included.
+ */
+export function parseDate(text: string): number | undefined {
+  const trimmed = text.trim();
+  const match = ISO_DATE.exec(trimmed) ?? COMPACT_DATE.exec(trimmed);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return undefined;
+  const time = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 31 April over into May: a day that does not exist is not a date.
+  if (new Date(time).getUTCDate() !== day) return undefined;
+  return time / 86_400_000;
 }
 
 /** A test for "this cell is missing": blank, or one of `tokens` (ignoring case and spaces around). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommendThreshold } from './threshold';
+import { defaultTarget, recommendThreshold } from './threshold';
 
 describe('recommendThreshold', () => {
   // Ten leads per score 0..9; a lead with score s converts s times in ten.
@@ -21,5 +21,22 @@ describe('recommendThreshold', () => {
   it('refuses no leads and a target outside (0, 1]', () => {
     expect(() => recommendThreshold([], [])).toThrow(/no leads/);
     expect(() => recommendThreshold([1], [1], { target: 80 })).toThrow(/target/);
+  });
+});
+
+describe('share bounds and the default target', () => {
+  const scores = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
+  const labels = scores.map((s, i) => (i % 10 < s ? 1 : 0));
+
+  it('moves a threshold that sends too few or too many leads to the nearest one that does not', () => {
+    expect(recommendThreshold(scores, labels, { target: 0.95, minLeads: 10, minShare: 0.2 })).toMatchObject({ threshold: 8, share: 0.2, reached: false, bounded: 'min-share' });
+    expect(recommendThreshold(scores, labels, { target: 0.5, maxShare: 0.4 })).toMatchObject({ threshold: 6, share: 0.4, reached: true, bounded: 'max-share' });
+    expect(recommendThreshold(scores, labels, { target: 0.8, minShare: 0.05, maxShare: 0.4 })).not.toHaveProperty('bounded');
+  });
+
+  it('asks for 80 % where the base rate allows it, three times the base rate below', () => {
+    expect(defaultTarget(0.385)).toBe(0.8);
+    expect(defaultTarget(0.1)).toBeCloseTo(0.3);
+    expect(defaultTarget(0.02)).toBeCloseTo(0.06);
   });
 });

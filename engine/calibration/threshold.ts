@@ -16,6 +16,11 @@ export interface ThresholdRecommendation {
   share: number;
   /** False when no threshold reaches the target: then `threshold` is the one with the best conversion. */
   reached: boolean;
+  /**
+   * Set when the threshold for the target would have sent fewer than `minShare` or more than
+   * `maxShare` of the leads, and the threshold was moved to the nearest one that does not.
+   */
+  bounded?: 'min-share' | 'max-share';
 }
 
 export interface ThresholdOptions {
@@ -23,6 +28,10 @@ export interface ThresholdOptions {
   target?: number;
   /** A threshold must select at least this many leads, so that its conversion means something (default 20). */
   minLeads?: number;
+  /** Send at least this share of the leads, whatever the target says (default: no bound). */
+  minShare?: number;
+  /** Send at most this share of the leads (default: no bound). */
+  maxShare?: number;
 }
 
 /**
@@ -37,7 +46,9 @@ export function recommendThreshold(scores: ArrayLike<number>, labels: ArrayLike<
   const order = sortedIndices(scores, 'descending');
   let selected = 0;
   let converted = 0;
-  let best: { threshold: number; conversion: number; leads: number } | undefined;
+  type Candidate = { threshold: number; conversion: number; leads: number };
+  const candidates: Candidate[] = [];
+  let best: Candidate | undefined;
   let lowestReaching: typeof best;
   for (let i = 0; i < order.length; i++) {
     const index = order[i] as number;
@@ -49,9 +60,29 @@ export function recommendThreshold(scores: ArrayLike<number>, labels: ArrayLike<
     if (next !== undefined && scores[next] === score) continue;
     if (selected < minLeads) continue;
     const candidate = { threshold: score, conversion: converted / selected, leads: selected };
+    candidates.push(candidate);
     if (!best || candidate.conversion > best.conversion) best = candidate;
     if (candidate.conversion >= target) lowestReaching = candidate;
   }
-  const chosen = (lowestReaching ?? best) as { threshold: number; conversion: number; leads: number };
-  return { ...chosen, target, share: chosen.leads / scores.length, reached: lowestReaching !== undefined };
+  let chosen = (lowestReaching ?? best) as Candidate;
+  let bounded: ThresholdRecommendation['bounded'];
+  const shareOf = (candidate: Candidate) => candidate.leads / scores.length;
+  // Candidates run from the highest threshold (fewest leads) to the lowest.
+  if (options.minShare !== undefined && shareOf(chosen) < options.minShare) {
+    const wider = candidates.find((candidate) => shareOf(candidate) >= options.minShare!);
+    if (wider) [chosen, bounded] = [wider, 'min-share'];
+  } else if (options.maxShare !== undefined && shareOf(chosen) > options.maxShare) {
+    const narrower = candidates.filter((candidate) => shareOf(candidate) <= options.maxShare!).at(-1);
+    if (narrower) [chosen, bounded] = [narrower, 'max-share'];
+  }
+  return { ...chosen, target, share: shareOf(chosen), reached: lowestReaching !== undefined, ...(bounded && { bounded }) };
+}
+
+/**
+ * The target conversion that suits a base rate when the user names none: 80 % (the usual
+ * sales-ready bar) where that is within reach of a useful share of leads, otherwise three times
+ * the base rate — leads three times as likely to convert as the average one.
+ */
+export function defaultTarget(baseRate: number): number {
+  return Math.min(0.8, Math.round(3 * baseRate * 1000) / 1000);
 }

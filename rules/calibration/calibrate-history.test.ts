@@ -62,7 +62,7 @@ describe('calibrateHistory', () => {
   });
 
   it('explains an outcome it cannot read', async () => {
-    await expect(calibrateHistory(rows, { outcome: 'Stage' })).rejects.toThrow('no outcome column "Stage"');
-    await expect(calibrateHistory(rows, { outcome: 'Won', positiveValues: ['closed won'], negativeValues: ['closed lost'] })).rejects.toThrow(/values seen: ("yes", "no"|"no", "yes")/);
+    await expect(calibrateHistory(rows, { outcome: 'Stage' })).rejects.toThrow('there is no column "Stage" to read the outcome from');
+    await expect(calibrateHistory(rows, { outcome: 'Won', positive: ['closed won'] })).rejects.toThrow(/only 0 leads converted: .*; check the values given with positive/);
   });
 });

@@ -1,24 +1,30 @@
 /**
  * Calibration from history, end to end (DOMAIN.md): rows of a CRM export with a known outcome in,
- * a proposed model and its backtest out. The steps: profile the columns and map them to lead
- * attributes; split train / hold-out (seeded, stratified); flag and exclude columns that look
- * like leakage; build the close-rate table and the points graph from the training leads; fit the
- * predictive score; score every lead through `createScorer`, the live scoring entry point; pick
- * the threshold on the training leads that reaches the target conversion; and measure both
- * scores and that threshold on the hold-out, which nothing was fitted or chosen on.
+ * a proposed model and its backtest out. The steps: read the outcome (outcome.ts), profile the
+ * columns (dates recognised, spellings folded) and map them to lead attributes; split train /
+ * hold-out (seeded, stratified); flag and exclude columns that look like leakage, outcome aliases
+ * named as such; leave out columns that repeat another; warn when conversion drifts along a date;
+ * build the close-rate table and the points graph from the training leads; fit the predictive
+ * score; score every lead through `createScorer`, the live scoring entry point; pick each score's
+ * threshold on the training leads for the target (by default one that suits the base rate,
+ * sending 5–40 % of leads); measure both on the hold-out, which nothing was fitted or chosen on;
+ * and recommend the threshold of the score that ranked the hold-out better.
  *
  * Everything here is pure and deterministic: the API and the CLI do the reading and printing.
  */
 import { closeRates, type CloseRateTable } from '../../engine/calibration/close-rates';
 import { buildDataset, type ColumnKind, type Dataset } from '../../engine/calibration/dataset';
 import { buildDesign, encodeRows } from '../../engine/calibration/design-matrix';
-import { detectLeakage, type LeakageOptions, type LeakageReport } from '../../engine/calibration/leakage';
+import { dateDrift, type DateDrift } from '../../engine/calibration/date-drift';
+import { redundantColumns, type Redundancy } from '../../engine/calibration/redundancy';
+import { detectLeakage, outcomeAliases, type LeakageOptions, type LeakageReport } from '../../engine/calibration/leakage';
 import { fitLogistic } from '../../engine/calibration/logistic-regression';
 import { atThreshold, conversionByBand, liftTable, quantileEdges, rocAuc, type BandConversion, type LiftRow, type ThresholdOutcome } from '../../engine/calibration/metrics';
-import { DEFAULT_MISSING_TOKENS, profileColumns, type ColumnProfile } from '../../engine/calibration/profile-columns';
+import type { OutcomeWords } from '../../engine/calibration/outcome';
+import { DEFAULT_MISSING_TOKENS, missingTest, profileColumns, type ColumnProfile } from '../../engine/calibration/profile-columns';
 import { scoreLeads } from '../../engine/calibration/score-leads';
 import { stratifiedSplit } from '../../engine/calibration/split';
-import { recommendThreshold, type ThresholdRecommendation } from '../../engine/calibration/threshold';
+import { defaultTarget, recommendThreshold, type ThresholdRecommendation } from '../../engine/calibration/threshold';
 import { createScorer } from '../../engine/score-event';
 import type { CompiledModel } from '../../engine/types';
 import { compileGraph } from '../compile-graph';
@@ -30,8 +36,12 @@ import { CLOSE_RATE_SCORE, PREDICTIVE_SCORE, proposeGraph } from './propose-grap
 export interface CalibrationOptions {
   /** The outcome column. */
   outcome: string;
-  positiveValues?: readonly string[];
-  negativeValues?: readonly string[];
+  /** Outcome values meaning converted; every other filled-in value then means not (outcome.ts). */
+  positive?: readonly string[];
+  /** A filled-in outcome cell means converted, an empty one not. */
+  positiveIfPresent?: boolean;
+  /** How the caller names those options, for its error messages (`--positive VALUE…`, `positive=`). */
+  words?: OutcomeWords;
   /** Values meaning "not filled in" (default: blank, Select, NA, N/A, null, NaN). */
   missingTokens?: readonly string[];
   /** The user's column types over the proposed ones; 'ignore' leaves a column out. */
@@ -42,7 +52,7 @@ export interface CalibrationOptions {
   keep?: readonly string[];
   holdoutShare?: number;
   seed?: number;
-  /** Conversion the leads above the threshold should reach (default 0.8). */
+  /** Conversion the leads above the threshold should reach (default: `defaultTarget` of the base rate). */
   target?: number;
   pointsPerRatio?: number;
   l2?: number;
@@ -73,6 +83,29 @@ export interface ScoreBacktest {
   threshold: ThresholdRecommendation;
   /** …and what it does on the hold-out: leads sent to sales, their conversion (precision), recall. */
   holdout: ThresholdOutcome;
+  /** Other thresholds to choose from: the training score that sends each share, and what it does on the hold-out. */
+  curve: ThresholdOutcome[];
+}
+
+/** The threshold to hand leads to sales at, on the score that won the backtest, measured on the hold-out. */
+export interface Recommendation {
+  score: string;
+  threshold: number;
+  target: number;
+  /** Why this target: the user's, or the default for the base rate. */
+  targetReason: string;
+  /** Reached on the training leads, where the threshold was chosen. */
+  reached: boolean;
+  bounded?: ThresholdRecommendation['bounded'];
+  holdoutLeads: number;
+  /** Hold-out leads at or above the threshold: they would go to sales. */
+  sent: number;
+  share: number;
+  /** Their conversion (precision) and the share of all conversions among them (recall). */
+  conversion: number;
+  recall: number;
+  /** The choice in words: which score and why, which target and why, any bound applied. */
+  why: string;
 }
 
 export interface CalibrationReport {
@@ -84,11 +117,16 @@ export interface CalibrationReport {
   /** Close rate of the training leads. */
   overallRate: number;
   profile: ColumnProfile[];
+  /** Things the user should know that change no number: conversion drifting over time. */
+  warnings: string[];
+  drift: DateDrift[];
   mappings: ColumnMapping[];
   ignored: Array<{ column: string; reason: string }>;
   leakage: LeakageReport;
   /** Columns left out of both models because the leakage check flagged them. */
   excluded: string[];
+  /** Columns left out of both models because another column says the same. */
+  redundant: Redundancy[];
   closeRates: CloseRateTable;
   /** The proposed model, threshold included; valid and compiled. */
   graph: RuleGraphInput;
@@ -98,6 +136,7 @@ export interface CalibrationReport {
   fit: { features: number; iterations: number; converged: boolean; loss: number };
   points: ScoreBacktest;
   predictive: ScoreBacktest;
+  recommendation: Recommendation;
   /** Milliseconds per step. */
   timings: Partial<Record<CalibrationStep, number>>;
 }
@@ -122,14 +161,13 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     progress('profile', 0, 1, `profiling ${rows.length} rows`);
     const profile = profileColumns(rows, { missingTokens });
     const { mappings, ignored } = proposeMapping(profile, { outcome: options.outcome, ...(options.exclude && { exclude: options.exclude }), ...(options.types && { types: options.types }) });
-    if (mappings.length === 0) throw new Error('calibrateHistory: no column is usable for scoring');
     const dataset = buildDataset(rows, {
-      outcome: options.outcome,
+      outcome: { column: options.outcome, ...(options.positive && { positive: options.positive }), ...(options.positiveIfPresent && { ifPresent: true }) },
       columns: Object.fromEntries(mappings.map((mapping) => [mapping.column, mapping.kind])),
       missingTokens,
-      ...(options.positiveValues && { positiveValues: options.positiveValues }),
-      ...(options.negativeValues && { negativeValues: options.negativeValues }),
+      ...(options.words && { words: options.words }),
     });
+    if (mappings.length === 0) throw new Error(`no column can be used for scoring: ${ignored.map(({ column, reason }) => `${column} (${reason})`).join('; ')}`);
     progress('profile', 1, 1, `${mappings.length} columns usable, ${ignored.length} left out`);
     return { profile, mappings, ignored, dataset };
   });
@@ -137,20 +175,33 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   const split = await timed('split', () => stratifiedSplit(dataset.labels, { holdoutShare: options.holdoutShare ?? 0.3, seed: options.seed ?? 42 }));
   progress('split', 1, 1, `${split.train.length} training leads, ${split.holdout.length} held out`);
 
-  const leakage = await timed('leakage', () => detectLeakage(dataset, split, options.leakage));
+  const leakage = await timed('leakage', () => {
+    const measured = detectLeakage(dataset, split, options.leakage);
+    const candidates = profile.map((p) => p.column).filter((column) => column !== options.outcome && !options.exclude?.includes(column));
+    return withAliases(measured, outcomeAliases(rows, dataset, candidates, missingTest(missingTokens)), candidates);
+  });
   const excluded = leakage.flagged.filter((column) => !options.keep?.includes(column));
+  const drift = profile.filter((p) => p.kind === 'date').flatMap((p) => dateDrift(rows, dataset, p.column) ?? []);
   progress('leakage', 1, 1, excluded.length > 0 ? `excluded as leakage: ${excluded.join(', ')}` : 'no leakage found');
-  const kept: Dataset = { ...dataset, columns: dataset.columns.filter((column) => !excluded.includes(column.name)) };
-  const keptMappings = mappings.filter((mapping) => !excluded.includes(mapping.column));
-  if (kept.columns.length === 0) throw new Error('calibrateHistory: every usable column was flagged as leakage');
+  const unleaked: Dataset = { ...dataset, columns: dataset.columns.filter((column) => !excluded.includes(column.name)) };
+  const { table, redundant } = await timed('close-rates', () => {
+    const all = closeRates(unleaked, split.train);
+    const informationValue = new Map(leakage.columns.map((column) => [column.column, column.informationValue]));
+    const redundant = redundantColumns(unleaked, split.train, all, informationValue);
+    // Levels are per column: the table without the redundant columns is the table of the rest.
+    return { table: { ...all, columns: all.columns.filter((rates) => !redundant.some((r) => r.column === rates.column)) }, redundant };
+  });
+  const left = [...excluded, ...redundant.map((r) => r.column)];
+  const kept: Dataset = { ...dataset, columns: dataset.columns.filter((column) => !left.includes(column.name)) };
+  const keptMappings = mappings.filter((mapping) => !left.includes(mapping.column));
+  if (kept.columns.length === 0) throw new Error(`every usable column was flagged as leakage (${excluded.join(', ')}): keep one to calibrate on it anyway`);
 
-  const table = await timed('close-rates', () => closeRates(kept, split.train));
   progress('close-rates', 1, 1, `overall close rate ${(table.overallRate * 100).toFixed(1)} %`);
 
   const trainLabels = split.train.map((row) => dataset.labels[row] as number);
   const holdoutLabels = split.holdout.map((row) => dataset.labels[row] as number);
   const { design, fit } = await timed('fit', () => {
-    const design = buildDesign(kept, split.train);
+    const design = buildDesign(kept, split.train, { minLevelSupport: levelSupport(trainLabels) });
     const fit = fitLogistic(encodeRows(kept, split.train, design), trainLabels, design.features.length, {
       l2: options.l2 ?? 1,
       // Newton's method stops when it converges, usually within ten steps: the total is not known ahead (0).
@@ -165,6 +216,7 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     table,
     mappings: keptMappings,
     predictive: { design, model: fit },
+    spellings: spellingsOf(kept),
     ...(options.pointsPerRatio !== undefined && { pointsPerRatio: options.pointsPerRatio }),
   };
   const untuned = await timed('graph', () => compileGraph(proposeGraph(proposal)));
@@ -179,11 +231,11 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   const trainScores = await timed('score', () => scoreRows(split.train, 0, total));
   const holdoutScores = await timed('score', () => scoreRows(split.holdout, split.train.length, total));
 
-  const target = options.target ?? 0.8;
+  const target = options.target ?? defaultTarget(table.overallRate);
   const backtest = (score: string, edges: (scores: number[]) => number[]): ScoreBacktest => {
     const train = trainScores.map((scores) => scores[score] ?? 0);
     const holdout = holdoutScores.map((scores) => scores[score] ?? 0);
-    const threshold = recommendThreshold(train, trainLabels, { target });
+    const threshold = recommendThreshold(train, trainLabels, { target, ...SHARE_BOUNDS });
     return {
       score,
       auc: rocAuc(holdout, holdoutLabels),
@@ -191,17 +243,21 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
       lift: liftTable(holdout, holdoutLabels),
       threshold,
       holdout: atThreshold(holdout, holdoutLabels, threshold.threshold),
+      // Tied scores can make two shares one threshold: it is listed once.
+      curve: [...new Set(CURVE_SHARES.map((share) => scoreSending(train, share)))].map((at) => atThreshold(holdout, holdoutLabels, at)),
     };
   };
   const { points, predictive } = await timed('backtest', () => ({
     // Points have no natural scale: their bands are the training leads' deciles.
     points: backtest(CLOSE_RATE_SCORE, (train) => quantileEdges(train, 10)),
-    predictive: backtest(PREDICTIVE_SCORE, () => [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]),
+    // Tens on the 0–100 scale, unless most leads would sit in one (a low base rate): then deciles.
+    predictive: backtest(PREDICTIVE_SCORE, (train) => (crowded(train, TENS) ? quantileEdges(train, 10) : TENS)),
   }));
   progress('backtest', 1, 1, `hold-out AUC: points ${points.auc.toFixed(3)}, predictive ${predictive.auc.toFixed(3)}`);
+  const recommendation = recommend(points, predictive, split.holdout.length, table.overallRate, options.target);
 
   const { graph, model, issues } = await timed('graph', () => {
-    const graph = proposeGraph({ ...proposal, threshold: { score: PREDICTIVE_SCORE, value: predictive.threshold.threshold } });
+    const graph = proposeGraph({ ...proposal, threshold: { score: recommendation.score, value: recommendation.threshold } });
     const { issues } = validateGraph(graph);
     return { graph, model: compileGraph(graph), issues };
   });
@@ -213,10 +269,13 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     holdout: split.holdout.length,
     overallRate: table.overallRate,
     profile,
+    warnings: drift.map((d) => d.warning),
+    drift,
     mappings,
     ignored,
     leakage,
     excluded,
+    redundant,
     closeRates: table,
     graph,
     issues,
@@ -224,6 +283,102 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     fit: { features: design.features.length, iterations: fit.iterations, converged: fit.converged, loss: fit.loss },
     points,
     predictive,
+    recommendation,
     timings,
   };
+}
+
+/** The recommended threshold sends at least 5 % and at most 40 % of the leads: fewer starves sales, more floods them. */
+const SHARE_BOUNDS = { minShare: 0.05, maxShare: 0.4 } as const;
+/** Shares of leads at which the report shows what a threshold would do. */
+const CURVE_SHARES = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
+const TENS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90];
+
+/**
+ * The recommendation: on the score with the better hold-out AUC (never one that lost the
+ * backtest), at its threshold chosen on the training leads.
+ */
+function recommend(points: ScoreBacktest, predictive: ScoreBacktest, holdoutLeads: number, baseRate: number, userTarget: number | undefined): Recommendation {
+  const winner = points.auc > predictive.auc ? points : predictive;
+  const loser = winner === points ? predictive : points;
+  const name = (backtest: ScoreBacktest) => (backtest === points ? 'the points model' : 'the predictive score');
+  const { threshold, holdout } = winner;
+  const targetReason =
+    userTarget !== undefined
+      ? `the target of ${pct(userTarget)} you chose`
+      : threshold.target < 0.8
+        ? `a target of ${pct(threshold.target)}, three times the base rate of ${pct(baseRate)}: the usual 80 % is out of reach of a useful share of leads at that base rate (choose another target to change it)`
+        : 'the usual target of 80 % (choose another target to change it)';
+  const bound =
+    threshold.bounded === 'min-share'
+      ? ` The threshold for the target sent fewer than ${pct(SHARE_BOUNDS.minShare)} of the leads, so it was lowered to send at least that many.`
+      : threshold.bounded === 'max-share'
+        ? ` The threshold for the target sent more than ${pct(SHARE_BOUNDS.maxShare)} of the leads, so it was raised to send at most that many.`
+        : '';
+  return {
+    score: winner.score,
+    threshold: threshold.threshold,
+    target: threshold.target,
+    targetReason,
+    reached: threshold.reached,
+    ...(threshold.bounded && { bounded: threshold.bounded }),
+    holdoutLeads,
+    sent: holdout.selected,
+    share: holdout.share,
+    conversion: holdout.precision,
+    recall: holdout.recall,
+    why:
+      `${name(winner)} ranked hold-out leads better (AUC ${winner.auc.toFixed(3)} against ${loser.auc.toFixed(3)} for ${name(loser)}); ` +
+      `its threshold is chosen on the training leads for ${targetReason}.${bound}`,
+  };
+}
+
+/** The lowest training score among the top `share` of training leads: at or above it, about that share goes to sales. */
+function scoreSending(train: readonly number[], share: number): number {
+  const sorted = [...train].sort((a, b) => b - a);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))] ?? 0;
+}
+
+/** True when more than half of `scores` fall in one of the bands starting at `edges`. */
+function crowded(scores: readonly number[], edges: readonly number[]): boolean {
+  const counts = new Array<number>(edges.length).fill(0);
+  for (const score of scores) {
+    let band = 0;
+    while (band + 1 < edges.length && score >= (edges[band + 1] as number)) band++;
+    counts[band]! += 1;
+  }
+  return Math.max(...counts) > scores.length / 2;
+}
+
+/** Flagged columns: the measured ones, and aliases of the outcome (named as such), in the export's column order. */
+function withAliases(measured: LeakageReport, aliases: ReadonlyArray<{ column: string; reason: string }>, order: readonly string[]): LeakageReport {
+  const columns = measured.columns.map((column) => {
+    const alias = aliases.find((a) => a.column === column.column);
+    return alias ? { ...column, flagged: true, reasons: [alias.reason, ...column.reasons] } : column;
+  });
+  for (const alias of aliases) {
+    if (columns.some((column) => column.column === alias.column)) continue;
+    columns.push({ column: alias.column, flagged: true, reasons: [alias.reason], warnings: [], informationValue: Number.NaN, holdoutAuc: Number.NaN, deterministicShare: Number.NaN, missingShare: Number.NaN });
+  }
+  columns.sort((a, b) => order.indexOf(a.column) - order.indexOf(b.column));
+  return { columns, flagged: columns.filter((c) => c.flagged).map((c) => c.column) };
+}
+
+/**
+ * Training leads a category value needs for a feature of its own: 20, or enough for about three
+ * conversions (or non-conversions) at a lower base rate (150 at 2 %), so that rare free-text values
+ * pool into "other values" instead of each getting a weight fitted on noise.
+ */
+function levelSupport(labels: readonly number[]): number {
+  const rate = labels.reduce((sum, label) => sum + label, 0) / Math.max(1, labels.length);
+  return Math.max(20, Math.ceil(3 / Math.max(Math.min(rate, 1 - rate), 1e-6)));
+}
+
+/** Per category column, its values written more than one way, with every spelling. */
+function spellingsOf(dataset: Dataset): Map<string, ReadonlyMap<string, readonly string[]>> {
+  return new Map(dataset.columns.flatMap((column) => (column.kind === 'category' && column.spellings && column.spellings.size > 0 ? [[column.name, column.spellings] as const] : [])));
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
 }

@@ -50,7 +50,7 @@ describe('proposeMapping', () => {
 
   it('reads lead attributes from the data set, leaving missing values unset', () => {
     const { mappings } = proposeMapping(profiles, { outcome: 'Converted' });
-    const data = buildDataset(rows, { outcome: 'Converted', columns: { 'Lead Source': 'category', Visits: 'number' } });
+    const data = buildDataset(rows, { outcome: { column: 'Converted' }, columns: { 'Lead Source': 'category', Visits: 'number' } });
     const read = leadAttributeReader(data, mappings);
     expect([read(0), read(1)]).toEqual([{ leadSource: 'Google' }, { leadSource: 'Referral', visits: 1 }]);
   });

@@ -30,7 +30,7 @@ function history(): Array<Record<string, string>> {
 describe('proposeGraph', () => {
   const rows = history();
   const { mappings } = proposeMapping(profileColumns(rows), { outcome: 'Converted' });
-  const data = buildDataset(rows, { outcome: 'Converted', columns: Object.fromEntries(mappings.map((m) => [m.column, m.kind])) });
+  const data = buildDataset(rows, { outcome: { column: 'Converted' }, columns: Object.fromEntries(mappings.map((m) => [m.column, m.kind])) });
   const all = rows.map((_, i) => i);
   const table = closeRates(data, all);
   const design = buildDesign(data, all);
@@ -65,7 +65,7 @@ describe('proposeGraph', () => {
     expect(bands[0]).toMatchObject({ conditions: [{ fact: 'lead.totalVisits', operator: 'lessThan' }] });
   });
 
-  it('scores a lead through createScorer: its values\' points, with reasons, and the fitted probability', async () => {
+  it('scores a lead through createScorer: its values\' points, with reasons, and the fitted probability, its value against the average lead', async () => {
     const scorer = createScorer(compileGraph(graph));
     const read = leadAttributeReader(data, mappings);
     const encoded = encodeRows(data, all, design);
@@ -73,7 +73,11 @@ describe('proposeGraph', () => {
       const [predicted] = await scorer.predict(read(row));
       // The graph's weights are rounded to six decimals.
       expect(predicted!.probability).toBeCloseTo(sigmoid(logOdds(fit, encoded[row]!)), 4);
-      expect(predicted!.value).toBe(Math.round(100 * predicted!.probability));
+      // The value is against the average lead: 100 · sigmoid(log-odds − the average lead's log-odds).
+      const baseline = graph.predictive![0]!.baseline!;
+      expect(baseline).toBeCloseTo(Math.log(table.overallRate / (1 - table.overallRate)), 5);
+      const z = Math.log(predicted!.probability / (1 - predicted!.probability));
+      expect(predicted!.value).toBe(Math.round(100 * sigmoid(z - baseline)));
     }
     const event = { eventId: 'e', leadId: 'l', type: 'custom', properties: { name: 'crm_sync' }, attributes: { leadSource: 'Referral' }, occurredAt: '2026-01-01T00:00:00Z' };
     const hits = await scorer.score(event, { attributes: { leadSource: 'Referral' }, changedAttributes: ['lead.leadSource'], history: [], lastActivityAt: null });

@@ -34,7 +34,16 @@ export interface ProposeGraphInput {
   threshold?: { score: string; value: number };
   /** Points for a close-rate ratio of 2 (default 10). */
   pointsPerRatio?: number;
+  /** Per column, its values written more than one way and every spelling: rules match them all. */
+  spellings?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** Rules worth fewer points than this (either way) are left out: noise more than signal (default 2). */
+  minPoints?: number;
+  /** At most this many points rules, the largest by points × leads (default 36). */
+  maxRules?: number;
 }
+
+/** A value and its other spellings: rules that test a value test every way it was written. */
+type Spellings = ReadonlyMap<string, readonly string[]> | undefined;
 
 type NodeInput = RuleGraphInput['nodes'][number];
 
@@ -50,13 +59,20 @@ export function proposeGraph(input: ProposeGraphInput): RuleGraphInput {
   const used = new Set<string>();
   const ids = new Set<string>();
   let row = 0;
+  const minPoints = input.minPoints ?? 2;
+  const candidates = input.table.columns.flatMap((rates) => {
+    const mapping = byColumn.get(rates.column);
+    if (!mapping) return [];
+    return rates.levels
+      .map((level) => ({ column: rates.column, level, points: pointsFor(level.ratio, perRatio), condition: conditionFor(level, mapping.fact, input.spellings?.get(rates.column)) }))
+      .filter((rule): rule is typeof rule & { condition: NonNullable<typeof rule.condition> } => rule.level.supported && Math.abs(rule.points) >= minPoints && rule.condition !== undefined);
+  });
+  const strongest = new Set([...candidates].sort((a, b) => Math.abs(b.points) * b.level.leads - Math.abs(a.points) * a.level.leads).slice(0, input.maxRules ?? 36));
 
   input.table.columns.forEach((rates, columnIndex) => {
     const mapping = byColumn.get(rates.column);
     if (!mapping) return;
-    const rules = rates.levels
-      .map((level) => ({ level, points: pointsFor(level.ratio, perRatio), condition: conditionFor(level, mapping.fact) }))
-      .filter((rule): rule is typeof rule & { condition: NonNullable<typeof rule.condition> } => rule.level.supported && rule.points !== 0 && rule.condition !== undefined);
+    const rules = candidates.filter((rule) => rule.column === rates.column && strongest.has(rule));
     if (rules.length === 0) return;
     used.add(mapping.column);
     const key = uniqueKey(mapping.attribute, columnIndex, ids);
@@ -84,7 +100,7 @@ export function proposeGraph(input: ProposeGraphInput): RuleGraphInput {
     row++;
   });
 
-  const predictive = input.predictive && predictiveSection(input.predictive.design, input.predictive.model, byColumn);
+  const predictive = input.predictive && predictiveSection(input.predictive.design, input.predictive.model, byColumn, input.spellings, input.table.overallRate);
   for (const feature of input.predictive?.design.features ?? []) used.add(feature.column);
   if (input.threshold) {
     nodes.push(
@@ -99,7 +115,7 @@ export function proposeGraph(input: ProposeGraphInput): RuleGraphInput {
     description: 'Proposed from past leads: points from close rates, and a predictive score fitted by logistic regression.',
     scores: [
       { id: CLOSE_RATE_SCORE, label: 'Close-rate points' },
-      ...(predictive ? [{ id: PREDICTIVE_SCORE, label: 'Predicted conversion (%)', min: 0, max: 100 }] : []),
+      ...(predictive ? [{ id: PREDICTIVE_SCORE, label: 'Likelihood to convert (50 = average lead)', min: 0, max: 100 }] : []),
     ],
     ...(declared.length > 0 && { attributes: declared.map((mapping) => ({ id: mapping.attribute, label: short(mapping.column), type: mapping.type })) }),
     nodes,
@@ -117,17 +133,15 @@ export function pointsFor(ratio: number, pointsPerRatio = 10): number {
 }
 
 /** The condition node body selecting a level's leads, or undefined when the language cannot say it. */
-function conditionFor(level: CloseRateLevel, fact: string): Pick<Extract<NodeInput, { kind: 'condition' }>, 'match' | 'conditions'> | undefined {
+function conditionFor(level: CloseRateLevel, fact: string, spellings: Spellings): Pick<Extract<NodeInput, { kind: 'condition' }>, 'match' | 'conditions'> | undefined {
   const { match } = level;
   switch (match.kind) {
     case 'value':
-      return { match: 'all', conditions: [{ fact, operator: 'equal', value: match.value }] };
-    case 'other':
-      if (match.except.length > LIMITS.listValues) return undefined;
-      return {
-        match: 'all',
-        conditions: [{ fact, operator: 'isKnown', value: true }, ...(match.except.length > 0 ? [{ fact, operator: 'notIn' as const, value: [...match.except] }] : [])],
-      };
+      return { match: 'all', conditions: [valueCondition(fact, match.value, spellings)] };
+    case 'other': {
+      const others = otherConditions(fact, match.except, spellings);
+      return others && { match: 'all', conditions: others };
+    }
     case 'band': {
       const conditions: ConditionLeaf[] = [];
       if (match.from !== undefined) conditions.push({ fact, operator: 'greaterThanInclusive', value: match.from });
@@ -139,13 +153,35 @@ function conditionFor(level: CloseRateLevel, fact: string): Pick<Extract<NodeInp
   }
 }
 
-function predictiveSection(design: Design, model: LogisticModel, byColumn: ReadonlyMap<string, ColumnMapping>): NonNullable<RuleGraphInput['predictive']>[number] {
+/** `equal` the value, or `in` all its spellings. */
+function valueCondition(fact: string, value: string, spellings: Spellings): ConditionLeaf {
+  const all = spellings?.get(value);
+  return all && all.length > 1 && all.length <= LIMITS.listValues ? { fact, operator: 'in', value: [...all] } : { fact, operator: 'equal', value };
+}
+
+/** A value outside the listed ones (in any of their spellings); undefined when the list is too long for the language. */
+function otherConditions(fact: string, except: readonly string[], spellings: Spellings): ConditionLeaf[] | undefined {
+  const all = except.flatMap((value) => spellings?.get(value) ?? [value]);
+  if (all.length > LIMITS.listValues) return undefined;
+  return [{ fact, operator: 'isKnown', value: true }, ...(all.length > 0 ? [{ fact, operator: 'notIn' as const, value: all }] : [])];
+}
+
+function predictiveSection(
+  design: Design,
+  model: LogisticModel,
+  byColumn: ReadonlyMap<string, ColumnMapping>,
+  spellingsByColumn: ProposeGraphInput['spellings'],
+  overallRate: number,
+): NonNullable<RuleGraphInput['predictive']>[number] {
+  const rate = Math.min(Math.max(overallRate, 1e-6), 1 - 1e-6);
+  const baseline = Math.log(rate / (1 - rate));
   const terms: PredictiveTerm[] = [];
   design.features.forEach((feature, index) => {
     const mapping = byColumn.get(feature.column);
     const weight = round(model.weights[index] as number);
     if (!mapping || weight === 0) return;
     const fact = mapping.fact;
+    const spellings = spellingsByColumn?.get(feature.column);
     const when = (label: string, conditions: ConditionLeaf[]): PredictiveTerm => ({ kind: 'when', label: short(label), weight, match: 'all', conditions });
     switch (feature.kind) {
       case 'numeric':
@@ -155,18 +191,17 @@ function predictiveSection(design: Design, model: LogisticModel, byColumn: Reado
         terms.push(when(`${feature.column}: missing`, [{ fact, operator: 'isKnown', value: false }]));
         break;
       case 'level':
-        terms.push(when(`${feature.column}: ${feature.value}`, [{ fact, operator: 'equal', value: feature.value }]));
+        terms.push(when(`${feature.column}: ${feature.value}`, [valueCondition(fact, feature.value, spellings)]));
         break;
-      case 'other':
-        if (feature.except.length <= LIMITS.listValues) {
-          terms.push(
-            when(`${feature.column}: other values`, [{ fact, operator: 'isKnown', value: true }, ...(feature.except.length > 0 ? [{ fact, operator: 'notIn' as const, value: [...feature.except] }] : [])]),
-          );
-        }
+      case 'other': {
+        const others = otherConditions(fact, feature.except, spellings);
+        if (others) terms.push(when(`${feature.column}: other values`, others));
         break;
+      }
     }
   });
-  return { score: PREDICTIVE_SCORE, label: 'Predicted conversion, fitted on history', intercept: round(model.intercept), terms };
+  // The value is relative to the average lead (schema: baseline), so it spreads at any base rate.
+  return { score: PREDICTIVE_SCORE, label: 'Likelihood to convert against the average lead, fitted on history', intercept: round(model.intercept), baseline: round(baseline), terms };
 }
 
 /** A node id stem from the attribute: readable, within the 64 characters an id may have, unique. */

@@ -16,11 +16,13 @@ export const calibrationQuery = z.object({
   outcome: column,
   /** Values of the outcome column meaning "converted"; then every other value means "did not". Default 1/0, yes/no, won/lost… */
   positive: columns.optional(),
+  /** A filled-in outcome cell means converted, an empty one not (an opportunity id). */
+  positiveIfPresent: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
   /** Sniffed from the first lines when not given. */
   separator: z.enum(DELIMITERS).optional(),
   seed: seed.default(42),
-  /** Conversion the leads above the recommended threshold should reach. */
-  target: target.default(0.8),
+  /** Conversion the leads above the recommended threshold should reach; default 80 %, or three times the base rate where that is lower. */
+  target: target.optional(),
   /** Share of leads held out to test on. */
   holdout: holdout.default(0.3),
   /** Columns to leave out. */
@@ -48,6 +50,7 @@ export const mappingOverride = z.strictObject({
 export const rerunBody = z.strictObject({
   outcome: column.optional(),
   positive: z.array(column).max(50).optional(),
+  positiveIfPresent: z.boolean().optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   target: z.number().gt(0).lt(1).optional(),
   holdout: z.number().min(0.1).max(0.5).optional(),

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { buildDataset } from '../../../engine/calibration/dataset';
+import { OutcomeError, readOutcomes } from '../../../engine/calibration/outcome';
 import { profileColumns } from '../../../engine/calibration/profile-columns';
 import { attributeNames } from '../../../rules/calibration/map-columns';
 import { parseCsv, type CsvTable } from '../../csv/read-csv';
@@ -17,7 +17,7 @@ import { createModel, saveDraft, type ModelDeps } from '../models/models.service
 import type { CalibrationRunner } from './calibration-runner';
 import type { CalibrationQuery, DraftBody, RerunBody } from './calibrations.schemas';
 import { attributeProblem } from './rename-attributes';
-import { outcomeValues, type CalibrationResult } from './run-calibration';
+import { API_OUTCOME_WORDS, type CalibrationResult } from './run-calibration';
 
 export interface CalibrationDeps {
   calibrations: CalibrationRepository;
@@ -40,8 +40,9 @@ export async function startCalibration(deps: CalibrationDeps, text: string, quer
   const settings: CalibrationSettings = {
     outcome: query.outcome,
     positive: query.positive ?? [],
+    ...(query.positiveIfPresent && { positiveIfPresent: true }),
     seed: query.seed,
-    target: query.target,
+    ...(query.target !== undefined && { target: query.target }),
     holdout: query.holdout,
     exclude: query.exclude ?? [],
     include: query.include ?? [],
@@ -185,12 +186,11 @@ function refuseUnfit(table: CsvTable, settings: CalibrationSettings, where: 'que
   if (!has.has(settings.outcome)) fields.push({ path: `${where}.outcome`, message: missing(settings.outcome) });
   else {
     try {
-      const { labels } = buildDataset(table.rows, { outcome: settings.outcome, columns: {}, ...outcomeValues(table.rows, settings.outcome, settings.positive) });
-      if (!labels.includes(1) || !labels.includes(0)) {
-        fields.push({ path: `${where}.outcome`, message: `every lead in "${settings.outcome}" has the same outcome: calibration needs leads that converted and leads that did not` });
-      }
+      readOutcomes(table.rows, { column: settings.outcome, positive: settings.positive, ...(settings.positiveIfPresent && { ifPresent: true }) }, { words: API_OUTCOME_WORDS });
     } catch (err) {
-      fields.push({ path: `${where}.outcome`, message: (err as Error).message.replace(/^buildDataset: /, '') });
+      if (!(err instanceof OutcomeError)) throw err;
+      const field = err.code === 'two-ways' ? 'positiveIfPresent' : 'outcome';
+      fields.push({ path: `${where}.${field}`, message: err.message });
     }
   }
   for (const key of ['exclude', 'include'] as const) {

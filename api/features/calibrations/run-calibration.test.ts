@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/calibration/split';
 import type { CalibrationProgress, CalibrationSettings } from '../../db/calibrations.repository';
-import { outcomeValues, percentOf, runCalibration } from './run-calibration';
+import { percentOf, runCalibration } from './run-calibration';
 
 /** 1,500 past leads as a `;` export with decimal commas; the outcome says "Enrolled" or why not. */
 function exportText(): string {
@@ -53,14 +53,6 @@ describe('runCalibration', () => {
     expect(result.leakage.flagged).toEqual(['Stage after call']);
     expect(result.mappings.map((m) => m.column)).toEqual(['Channel', 'Stage after call']);
     expect(result.predictive.auc).toBeGreaterThan(0.9);
-  });
-});
-
-describe('outcomeValues', () => {
-  it('reads every other filled-in value as "did not convert" once the converting ones are named', () => {
-    const rows = [{ R: 'Enrolled' }, { R: 'Lost' }, { R: ' enrolled ' }, { R: 'Select' }, { R: '' }, { R: 'Gone quiet' }];
-    expect(outcomeValues(rows, 'R', ['Enrolled'])).toEqual({ positiveValues: ['Enrolled'], negativeValues: ['Lost', 'Gone quiet'] });
-    expect(outcomeValues(rows, 'R', [])).toEqual({});
   });
 });
 

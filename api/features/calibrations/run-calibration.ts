@@ -4,7 +4,7 @@
  * keeps and shows. Pure apart from its progress callback; the API runs it in a worker thread
  * (calibration.worker.ts) so that a fit never holds up other requests.
  */
-import { DEFAULT_MISSING_TOKENS, missingTest } from '../../../engine/calibration/profile-columns';
+import type { OutcomeWords } from '../../../engine/calibration/outcome';
 import { calibrateHistory, type CalibrationReport, type CalibrationStep } from '../../../rules/calibration/calibrate-history';
 import { validateGraph } from '../../../rules/validate-graph';
 import { parseCsv } from '../../csv/read-csv';
@@ -18,24 +18,11 @@ export interface CalibrationJob {
   settings: CalibrationSettings;
 }
 
-/** What the predictive score's threshold would do, on the hold-out: the figure a review asks for. */
-export interface Recommendation {
-  score: string;
-  threshold: number;
-  target: number;
-  /** Reached on the training leads, where the threshold was chosen. */
-  reached: boolean;
-  holdoutLeads: number;
-  /** Hold-out leads at or above the threshold: they would go to sales. */
-  sent: number;
-  share: number;
-  /** Their conversion (precision) and the share of all conversions among them (recall). */
-  conversion: number;
-  recall: number;
-}
-
 /** The report as the API keeps and shows it: the compiled model is left out (compile the graph to see it). */
-export type CalibrationResult = Omit<CalibrationReport, 'model'> & { recommendation: Recommendation };
+export type CalibrationResult = Omit<CalibrationReport, 'model'>;
+
+/** The outcome options as the API names them, for calibration's messages. */
+export const API_OUTCOME_WORDS: OutcomeWords = { positive: 'positive (the values that mean converted)', ifPresent: 'positiveIfPresent=true' };
 
 /** Share of the whole run each step takes, roughly as measured on X Education (scoring dominates). */
 const STEP_WEIGHTS: ReadonlyArray<[CalibrationStep, number]> = [
@@ -56,9 +43,11 @@ export async function runCalibration(job: CalibrationJob, onProgress: (progress:
   const types = Object.fromEntries(settings.mapping.flatMap((m) => (m.kind ? [[m.column, m.kind]] : [])));
   const report = await calibrateHistory(table.rows, {
     outcome: settings.outcome,
-    ...outcomeValues(table.rows, settings.outcome, settings.positive),
+    positive: settings.positive,
+    ...(settings.positiveIfPresent && { positiveIfPresent: true }),
+    words: API_OUTCOME_WORDS,
     seed: settings.seed,
-    target: settings.target,
+    ...(settings.target !== undefined && { target: settings.target }),
     holdoutShare: settings.holdout,
     exclude: settings.exclude,
     keep: settings.include,
@@ -68,41 +57,8 @@ export async function runCalibration(job: CalibrationJob, onProgress: (progress:
   const names = new Map(settings.mapping.flatMap((m) => (m.attribute ? [[m.column, m.attribute]] : [])));
   const { graph, mappings } = renameAttributes(report.graph, report.mappings, names);
   const { model: _compiled, ...rest } = report;
-  const predictive = report.predictive;
-  onProgress({ step: 'done', percent: 100, message: `hold-out AUC: points ${report.points.auc.toFixed(3)}, predictive ${predictive.auc.toFixed(3)}` });
-  return {
-    ...rest,
-    mappings,
-    graph,
-    issues: names.size > 0 ? validateGraph(graph).issues : report.issues,
-    recommendation: {
-      score: predictive.score,
-      threshold: predictive.threshold.threshold,
-      target: predictive.threshold.target,
-      reached: predictive.threshold.reached,
-      holdoutLeads: report.holdout,
-      sent: predictive.holdout.selected,
-      share: predictive.holdout.share,
-      conversion: predictive.holdout.precision,
-      recall: predictive.holdout.recall,
-    },
-  };
-}
-
-/**
- * The outcome values to read: the defaults (1/0, yes/no, won/lost…) unless the user named the
- * values meaning "converted"; then every other filled-in value means "did not convert".
- */
-export function outcomeValues(rows: ReadonlyArray<Record<string, string>>, outcome: string, positive: readonly string[]): { positiveValues?: string[]; negativeValues?: string[] } {
-  if (positive.length === 0) return {};
-  const yes = new Set(positive.map((value) => value.trim().toLowerCase()));
-  const missing = missingTest(DEFAULT_MISSING_TOKENS);
-  const others = new Set<string>();
-  for (const row of rows) {
-    const value = (row[outcome] ?? '').trim();
-    if (!missing(value) && !yes.has(value.toLowerCase())) others.add(value);
-  }
-  return { positiveValues: [...positive], negativeValues: [...others] };
+  onProgress({ step: 'done', percent: 100, message: `hold-out AUC: points ${report.points.auc.toFixed(3)}, predictive ${report.predictive.auc.toFixed(3)}` });
+  return { ...rest, mappings, graph, issues: names.size > 0 ? validateGraph(graph).issues : report.issues };
 }
 
 /** Percent of the whole run at `done` of `total` in `step`; a step of unknown length (total 0) creeps towards its end. */

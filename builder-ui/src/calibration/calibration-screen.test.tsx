@@ -24,12 +24,8 @@ const SETTINGS: CalibrationSettings = { outcome: 'Converted', positive: [], seed
 
 /** A real report of the pipeline on pastLeads(), as the API gives it. */
 async function reportOf(): Promise<CalibrationResult> {
-  const { model: _compiled, ...report } = await calibrateHistory(pastLeads(), { outcome: 'Converted' });
-  const p = report.predictive;
-  return {
-    ...report,
-    recommendation: { score: p.score, threshold: p.threshold.threshold, target: 0.8, reached: p.threshold.reached, holdoutLeads: report.holdout, sent: p.holdout.selected, share: p.holdout.share, conversion: p.holdout.precision, recall: p.holdout.recall },
-  };
+  const { model: _compiled, ...report } = await calibrateHistory(pastLeads(), { outcome: 'Converted', target: 0.8 });
+  return report;
 }
 
 function calibration(over: Partial<Calibration>): Calibration {
@@ -158,6 +154,8 @@ describe('the calibration screen', () => {
     expect(screen.getByTestId('bands-predictive').dataset.bands).toBe(String(report.predictive.bands.length));
     expect(screen.getByTestId('recommended-threshold').textContent).toBe(String(report.recommendation.threshold));
     expect(screen.getByTestId('recommended-sent').textContent).toContain(`of ${report.holdout}`);
+    expect(screen.getByTestId('recommendation-why').textContent).toBe(report.recommendation.why);
+    expect(within(screen.getByTestId('recommendation-curve')).getAllByRole('row')).toHaveLength(1 + (report.recommendation.score === report.points.score ? report.points : report.predictive).curve.length);
 
     // Nothing changed yet: nothing to re-run. A bad attribute name holds the re-run back.
     const rerun = screen.getByTestId('calibration-rerun') as HTMLButtonElement;

@@ -48,7 +48,8 @@ function UploadForm() {
   const [fileError, setFileError] = useState<string | null>(null);
   const [separator, setSeparator] = useState('');
   const [outcome, setOutcome] = useState('');
-  const [target, setTarget] = useState(80);
+  // Empty: the default for the export's base rate (80 %, or three times the base rate where lower).
+  const [target, setTarget] = useState<number | ''>('');
   const [holdout, setHoldout] = useState(30);
   const [seed, setSeed] = useState(42);
   const [busy, setBusy] = useState(false);
@@ -84,7 +85,7 @@ function UploadForm() {
             outcome,
             ...(separator && { separator }),
             seed,
-            target: target / 100,
+            ...(target !== '' && { target: target / 100 }),
             holdout: holdout / 100,
           });
           navigate({ screen: 'calibration', calibrationId: started.calibrationId });
@@ -143,7 +144,16 @@ function UploadForm() {
       <div className="lf-grid-3">
         <div className="lf-field">
           <label htmlFor={ids.target}>Target conversion (%)</label>
-          <input id={ids.target} data-testid="calibration-target" type="number" min={1} max={99} required value={target} onChange={(event) => setTarget(Number(event.target.value))} />
+          <input
+            id={ids.target}
+            data-testid="calibration-target"
+            type="number"
+            min={1}
+            max={99}
+            placeholder="default"
+            value={target}
+            onChange={(event) => setTarget(event.target.value === '' ? '' : Number(event.target.value))}
+          />
         </div>
         <div className="lf-field">
           <label htmlFor={ids.holdout}>Held out (%)</label>
@@ -154,7 +164,9 @@ function UploadForm() {
           <input id={ids.seed} data-testid="calibration-seed" type="number" min={0} step={1} required value={seed} onChange={(event) => setSeed(Number(event.target.value))} />
         </div>
       </div>
-      <small className="lf-muted">The threshold is chosen so that leads above it convert at the target; the held-out leads test it.</small>
+      <small className="lf-muted">
+        The threshold is chosen so that leads above it convert at the target; the held-out leads test it. Left empty, the target is 80 %, or three times the base rate where that is lower.
+      </small>
 
       {error !== null && (
         <p className="lf-error" role="alert" data-testid="calibration-error">

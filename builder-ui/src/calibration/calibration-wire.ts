@@ -18,28 +18,17 @@ export interface MappingOverride {
 export interface CalibrationSettings {
   outcome: string;
   positive: string[];
+  positiveIfPresent?: boolean;
   seed: number;
-  target: number;
+  /** Absent: calibration chose the default for the base rate. */
+  target?: number;
   holdout: number;
   exclude: string[];
   include: string[];
   mapping: MappingOverride[];
 }
 
-/** The predictive score's recommended threshold, measured on the hold-out. */
-export interface Recommendation {
-  score: string;
-  threshold: number;
-  target: number;
-  reached: boolean;
-  holdoutLeads: number;
-  sent: number;
-  share: number;
-  conversion: number;
-  recall: number;
-}
-
-export type CalibrationResult = Omit<CalibrationReport, 'model'> & { recommendation: Recommendation };
+export type CalibrationResult = Omit<CalibrationReport, 'model'>;
 
 export interface Calibration {
   calibrationId: string;

@@ -29,6 +29,14 @@ describe('choices', () => {
     expect(changesOf({ ...choices, target: 0.7 }, settings)).toMatchObject({ target: 0.7 });
   });
 
+  it('keep a run without a target on the default for its base rate until the user names one', () => {
+    const { target: _none, ...byDefault } = settings;
+    const choices = choicesOf(byDefault);
+    expect(choices).not.toHaveProperty('target');
+    expect(changesOf(choices, byDefault)).toBeUndefined();
+    expect(changesOf({ ...choices, target: 0.3 }, byDefault)).toMatchObject({ target: 0.3 });
+  });
+
   it('check attribute names as the rule language does, and name test ids after columns', () => {
     expect(attributeProblem('totalVisits')).toBeUndefined();
     expect(attributeProblem('Total visits')).toMatch(/lower-case letter/);

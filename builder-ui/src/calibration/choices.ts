@@ -12,8 +12,8 @@ export interface Choices {
   include: string[];
   /** Per column, the kind or attribute the user chose over the proposal. */
   mapping: Record<string, Omit<MappingOverride, 'column'>>;
-  /** Target conversion above the threshold, 0–1. */
-  target: number;
+  /** Target conversion above the threshold, 0–1; absent, the default for the base rate. */
+  target?: number;
 }
 
 const ATTRIBUTE = /^[a-z][A-Za-z0-9_]{0,63}$/;
@@ -23,7 +23,7 @@ export function choicesOf(settings: CalibrationSettings): Choices {
     exclude: [...settings.exclude],
     include: [...settings.include],
     mapping: Object.fromEntries(settings.mapping.map(({ column, ...rest }) => [column, { ...rest }])),
-    target: settings.target,
+    ...(settings.target !== undefined && { target: settings.target }),
   };
 }
 

@@ -176,8 +176,13 @@ export function Rerun({ calibration, choices, onChange }: ChoiceProps & { calibr
           min={1}
           max={99}
           data-testid="rerun-target"
-          value={Math.round(choices.target * 100)}
-          onChange={(event) => onChange({ ...choices, target: Number(event.target.value) / 100 })}
+          placeholder="default"
+          title="Empty: 80 %, or three times the base rate where that is lower"
+          value={choices.target === undefined ? '' : Math.round(choices.target * 100)}
+          onChange={(event) => {
+            const { target: _previous, ...rest } = choices;
+            onChange(event.target.value === '' ? rest : { ...rest, target: Number(event.target.value) / 100 });
+          }}
         />
         <span className="lf-muted lf-small" data-testid="calibration-changes">
           {changes ? `Left out: ${choices.exclude.join(', ') || 'none'}; kept despite a flag: ${choices.include.join(', ') || 'none'}; ${Object.keys(choices.mapping).length} column(s) remapped.` : 'These are the choices this calibration ran with.'}

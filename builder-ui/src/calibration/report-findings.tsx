@@ -34,6 +34,8 @@ export function Summary({ calibration, report }: { calibration: Calibration; rep
         {file.columns.length} columns, “{file.delimiter === '\t' ? 'tab' : file.delimiter}” between fields, seed {settings.seed}, {pct(settings.holdout, 0)} held out.
         {report.dropped > 0 && ` ${count(report.dropped)} rows without a recognised outcome were left out.`}
         {file.problems.length > 0 && ` ${count(file.problems.length + file.moreProblems)} malformed rows were skipped (first: line ${file.problems[0]?.line}, ${file.problems[0]?.message}).`}
+        {/* Reports kept before these fields existed have none of them. */}
+        {(report.redundant ?? []).map((r) => ` “${r.column}” was left out: it ${r.reason}.`)}
         {calibration.rerunOf && (
           <>
             {' '}
@@ -41,6 +43,11 @@ export function Summary({ calibration, report }: { calibration: Calibration; rep
           </>
         )}
       </p>
+      {(report.warnings ?? []).map((warning) => (
+        <p key={warning} className="lf-small" role="note" data-testid="calibration-warning">
+          ⚠ {warning}
+        </p>
+      ))}
     </section>
   );
 }
@@ -139,8 +146,8 @@ export function ProposedModel({ report }: { report: CalibrationResult }) {
         <div data-testid="model-predictive">
           <h3>Predictive score: regularised logistic regression</h3>
           <p className="lf-muted lf-small">
-            {report.fit.features} features, {report.fit.converged ? 'converged' : 'did not converge'} in {report.fit.iterations} Newton iterations (log-loss {report.fit.loss.toFixed(4)}). 100 ×
-            the predicted chance of converting, a score of its own.
+            {report.fit.features} features, {report.fit.converged ? 'converged' : 'did not converge'} in {report.fit.iterations} Newton iterations (log-loss {report.fit.loss.toFixed(4)}). A score
+            of its own from 0 to 100 against the average lead: 50 as likely to convert as it, 75 three times the odds, 25 a third.
           </p>
           <table className="lf-table lf-compact" data-testid="model-terms">
             <thead>
@@ -173,7 +180,7 @@ export function Recommendation({ report }: { report: CalibrationResult }) {
       <h2 id="recommendation-title">Recommended threshold</h2>
       <dl className="lf-cal-facts">
         <div>
-          <dt>Predictive score at least</dt>
+          <dt>{r.score === 'predictive' ? 'Predictive score' : 'Close-rate points'} at least</dt>
           <dd data-testid="recommended-threshold">{r.threshold}</dd>
         </div>
         <div>
@@ -197,6 +204,30 @@ export function Recommendation({ report }: { report: CalibrationResult }) {
         {(off * 100).toFixed(1)} points). At that share, about {count(Math.round(r.share * report.rows))} of the file's {count(report.rows)} leads would have gone to sales. The proposed model
         hands leads at or above it to the “sales” queue.
       </p>
+      <p className="lf-small" data-testid="recommendation-why">
+        {r.why}
+      </p>
+      <table className="lf-table lf-compact" data-testid="recommendation-curve">
+        <caption className="lf-small">Other thresholds on the same score, chosen on the training leads and measured on the held-out ones (re-run with another target to pick one):</caption>
+        <thead>
+          <tr>
+            <th>At least</th>
+            <th>Sent to sales</th>
+            <th>Of them converted</th>
+            <th>Conversions they hold</th>
+          </tr>
+        </thead>
+        <tbody>
+          {((r.score === report.points.score ? report.points : report.predictive).curve ?? []).map((row) => (
+            <tr key={row.threshold}>
+              <td>{row.threshold}</td>
+              <td>{pct(row.share)}</td>
+              <td>{pct(row.precision)}</td>
+              <td>{pct(row.recall)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
