@@ -1,7 +1,7 @@
 /**
  * Backtests score historical leads through the live scoring entry point, `createScorer`: each
  * lead's profile arrives as one CRM sync (a `custom` event named `crm_sync` carrying all its
- * attributes, as the API sends it), so attribute triggers fire exactly as they would live; the
+ * attributes, as the API sends it, normalised with the model's value maps), so attribute triggers fire exactly as they would live; the
  * points are summed per score within its caps, and predictive scores are computed from the same
  * attributes.
  */
@@ -39,7 +39,7 @@ export async function scoreLeads(model: CompiledModel, leads: ReadonlyArray<Reco
       attributes: leads[i] as Record<string, FactValue>,
       occurredAt: SYNCED_AT,
     };
-    const { context } = advance(emptyMemory(), event);
+    const { context } = advance(emptyMemory(), event, model.valueMaps);
     const scores = applyHits(zero, await scorer.score(event, context), model.scores);
     for (const predicted of await scorer.predict(context.attributes)) scores[predicted.score] = predicted.value;
     out.push(scores);
