@@ -34,6 +34,10 @@ const app = createApp({ temporal, events, histories, leads, keys, imports, webho
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);
 });
+// A history import streams for as long as its file takes (Node cuts every request at 5 minutes
+// by default): no limit on a whole request; its headers still have to come within a minute, and
+// every other body is small and size-limited.
+server.requestTimeout = 0;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

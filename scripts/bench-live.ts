@@ -11,18 +11,14 @@
  * TEMPORAL_ADDRESS / MONGODB_URI name running ones, then the real API and worker processes
  * (scripts/stack.ts) with an admin key of its own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
-import { generateKey } from '../api/auth/api-keys';
 import { measureBareCeiling, type CeilingResult } from './bench-live/bare-ceiling';
 import { benchEvent } from './bench-live/bench-events';
 import { sleep } from './bench-live/pool';
 import { log, ms3, percent, table, whole } from './bench-live/report';
 import { API_MAX_BATCH, measureLatency, measureThroughput, type LatencyResult, type LeadFlowApi, type ThroughputResult } from './bench-live/through-api';
-import { freePort, startMongo, startTemporal, type RunningService } from './services';
-import { startApi, startWorker, type AppProcess } from './stack';
+import { withBenchStack } from './bench-live/bench-stack';
 
 const USAGE = `Live throughput benchmark: the bare Temporal ceiling and LeadFlow end to end through its API, in one run.
 
@@ -87,30 +83,12 @@ async function main(): Promise<void> {
   log(`${whole(options.leads)} leads x ${options.events} events per throughput phase; latency phases of ${options.latencySeconds} s`);
   if (options.events < 10) log(`note: grouped batches will hold ${options.events} events per lead, fewer than the 10 the issue's grouped target assumes`);
 
-  // Interrupted: exit, so that the services and processes this run started are stopped with it (services.ts).
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-  const runDir = await mkdtemp(path.join(os.tmpdir(), 'leadflow-bench-live-'));
   const tag = Date.now().toString(36);
-  const services: RunningService[] = [];
-  const apps: AppProcess[] = [];
-  let db: mongoose.Connection | undefined;
-  let failed = true;
-  try {
-    log('starting a Temporal dev server and FerretDB on free ports…');
-    const [temporal, mongo] = await Promise.all([
-      startTemporal({ port: 0, dbFile: path.join(runDir, 'temporal.sqlite'), logFile: path.join(runDir, 'temporal.log'), log }).then(track(services)),
-      startMongo({ port: 0, dataDir: path.join(runDir, 'ferretdb'), logFile: path.join(runDir, 'ferretdb.log'), database: 'leadflow_bench_live', log }).then(track(services)),
-    ]);
-    const mongoUri = mongo.external ? withDatabase(mongo.address) : mongo.address;
-    const { key: adminKey } = generateKey();
-    const env = { temporalAddress: temporal.address, mongoUri, logDir: runDir, extra: { LEADFLOW_ADMIN_KEY: adminKey } };
-    log('starting the API and a worker…');
-    const [apiProcess] = await Promise.all([startApi(env, await freePort()).then(track(apps)), startWorker(env).then(track(apps))]);
-    db = await mongoose.createConnection(mongoUri).asPromise();
-    const api: LeadFlowApi = { url: apiProcess.url as string, adminKey, leads: (db.db as mongoose.mongo.Db).collection('leads') };
+  await withBenchStack('bench-live', log, async (stack) => {
+    const api: LeadFlowApi = { url: stack.apiUrl, adminKey: stack.adminKey, leads: (stack.db.db as mongoose.mongo.Db).collection('leads') };
     await warmUp(api, tag);
 
-    const bare = await measureBareCeiling({ temporalAddress: temporal.address, leads: options.leads, perLead: options.events, tag, log });
+    const bare = await measureBareCeiling({ temporalAddress: stack.temporalAddress, leads: options.leads, perLead: options.events, tag, log });
     await sleep(2_000);
     const interleaved = await measureThroughput(api, { delivery: 'interleaved', leads: options.leads, perLead: options.events, tag, log });
     await sleep(2_000);
@@ -131,15 +109,7 @@ async function main(): Promise<void> {
       latency.push({ ...result, label: phase.label });
     }
     printSummary({ options, cpu, bare, interleaved, grouped, latency });
-    failed = false;
-  } finally {
-    await db?.close().catch(() => undefined);
-    // Our processes first, then the services they use.
-    await Promise.all(apps.map((app) => app.stop()));
-    await Promise.all(services.map((service) => service.stop()));
-    if (failed || process.env.KEEP_BENCH_DIR) log(`logs and data of this run: ${runDir}`);
-    else await rm(runDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
@@ -224,20 +194,6 @@ Targets of issue 16 (printed, not asserted):
   grouped (≥ 10 events per lead per batch) ≥ 1,000 events/s: ${whole(grouped.perSecond)} — ${events < 10 ? 'not measured as specified (fewer than 10 events per lead)' : grouped.perSecond >= 1000 ? 'met' : 'not met'}
   p95 from 202 to visible < 1 s at half the capacity: ${half?.ackToVisible ? `${Math.round(half.ackToVisible.p95)} ms — ${half.ackToVisible.p95 < 1000 ? 'met' : 'not met'}` : 'no samples'}
 `);
-}
-
-const track =
-  <T extends RunningService | AppProcess>(into: T[]) =>
-  (item: T): T => {
-    into.push(item);
-    return item;
-  };
-
-/** A run against an existing MongoDB gets a database of its own, so it never touches real data. */
-function withDatabase(uri: string): string {
-  const url = new URL(uri);
-  url.pathname = `/leadflow_bench_live_${Date.now()}`;
-  return url.toString();
 }
 
 try {

@@ -4,6 +4,7 @@
  * ledger, more than one activity's payload can carry, so in parts; the read side must then be
  * exactly what replaying the lead's input log gives.
  */
+import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -41,6 +42,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Its workflow never ends by itself: end it, so that no later test's worker (same task queue) takes it up.
+  const connection = await Connection.connect({ address: inject('temporalAddress') }).catch(() => undefined);
+  if (connection) await new Client({ connection }).workflow.getHandle(`lead:${leadId}`).terminate('test finished').catch(() => undefined);
+  await connection?.close();
   await db?.connection.dropDatabase().catch(() => undefined);
   await db?.disconnect();
   await Promise.all([api?.stop(), worker?.stop()]);

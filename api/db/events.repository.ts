@@ -4,10 +4,8 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LeadEvent } from '../../engine/types';
-import { inCommands } from './commands';
+import { inCommands, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
-
-const DUPLICATE_KEY = 11000;
 
 interface StoredEvent extends Omit<LeadEvent, 'receivedAt'> {
   _id: string;
@@ -33,6 +31,15 @@ eventSchema.index({ leadId: 1, occurredAt: 1, eventId: 1 });
 
 /** Ids per `$in` read: one indexed lookup each, in commands of a bounded size. */
 const IDS_PER_QUERY = 1_000;
+/** Events per insert command (measured on FerretDB: 50 µs an event in commands of 500, 85 in commands of 40). */
+const INSERTS_PER_COMMAND = 500;
+
+let lastMark = 0;
+/** A receipt time no earlier call of this process used: it tells the events a bulk insert stored. */
+function nextMark(): Date {
+  lastMark = Math.max(Date.now(), lastMark + 1);
+  return new Date(lastMark);
+}
 
 export function createEventRepository(connection: Connection = mongoose.connection) {
   const Event = modelFor(connection, 'Event', eventSchema);
@@ -62,26 +69,49 @@ export function createEventRepository(connection: Connection = mongoose.connecti
     },
 
     /**
-     * Stores many events (ids distinct) unless their ids are known, in bulk: one command per few
-     * dozen events, and one read for the ids that were known. Says for each what `record` says.
+     * Stores many events (ids distinct) unless their ids are known, in bulk: plain inserts of a
+     * few hundred events per command (an insert-if-absent costs FerretDB a read per event: about
+     * six times as much), and for a command that met known ids, those one by one as
+     * insert-if-absent; then one read for the ids that were known. Says for each what `record` says.
      */
     async recordMany(events: readonly LeadEvent[]): Promise<Array<{ duplicate: boolean; heldBy?: string }>> {
       const stored = new Set<string>();
-      const receivedAt = new Date();
-      await inCommands(events, async (chunk) => {
-        const upserts = chunk.map((event) => ({ updateOne: { filter: { _id: event.eventId }, update: { $setOnInsert: { ...event, receivedAt } }, upsert: true } }));
-        let upserted: Record<number, unknown>;
-        try {
-          upserted = (await Event.bulkWrite(upserts, { ordered: false })).upsertedIds;
-        } catch (err) {
-          // Another delivery stored some of them at the same moment: those are known, the rest stored.
-          const failures = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-          if (!Array.isArray(failures) || failures.some((failure) => (failure.code ?? failure.err?.code) !== DUPLICATE_KEY)) throw err;
-          upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
-        }
-        // By the ids inserted, not their positions: FerretDB numbers the positions among the inserts only.
-        for (const id of Object.values(upserted)) stored.add(String(id));
-      });
+      // This call's mark: an event stored with it was stored by this call (read back after a partial insert).
+      const receivedAt = nextMark();
+      await inCommands(
+        events,
+        async (chunk) => {
+          try {
+            await Event.insertMany(
+              chunk.map((event) => ({ ...event, _id: event.eventId, receivedAt })),
+              { ordered: false, lean: true },
+            );
+            for (const event of chunk) stored.add(event.eventId);
+            return;
+          } catch (err) {
+            if (!onlyDuplicates(err)) throw err;
+          }
+          // Some ids were known (FerretDB v1 may stop at the first): which of the chunk did this call store?
+          const rows = await Event.find({ _id: { $in: chunk.map((event) => event.eventId) } }, { receivedAt: 1 }).lean<Array<{ _id: string; receivedAt: Date }>>();
+          const present = new Map(rows.map((row) => [row._id, row.receivedAt.getTime()]));
+          for (const [id, at] of present) if (at === receivedAt.getTime()) stored.add(id);
+          const missing = chunk.filter((event) => !present.has(event.eventId));
+          await inCommands(missing, async (part) => {
+            const upserts = part.map((event) => ({ updateOne: { filter: { _id: event.eventId }, update: { $setOnInsert: { ...event, receivedAt } }, upsert: true } }));
+            let upserted: Record<number, unknown>;
+            try {
+              upserted = (await Event.bulkWrite(upserts, { ordered: false })).upsertedIds;
+            } catch (err) {
+              // Another delivery stored some of them at the same moment: those are known, the rest stored.
+              if (!onlyDuplicates(err)) throw err;
+              upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
+            }
+            // By the ids inserted, not their positions: FerretDB numbers the positions among the inserts only.
+            for (const id of Object.values(upserted)) stored.add(String(id));
+          });
+        },
+        INSERTS_PER_COMMAND,
+      );
       const known = events.filter((event) => !stored.has(event.eventId)).map((event) => event.eventId);
       const holders = new Map<string, string>();
       for (let first = 0; first < known.length; first += IDS_PER_QUERY) {

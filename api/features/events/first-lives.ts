@@ -68,6 +68,8 @@ const LIVE_FOR_MS = 5 * 60_000;
 const REMEMBERED = 200_000;
 /** Leads whose first lives are computed between two turns of the event loop. */
 const YIELD_EVERY = 20;
+/** First lives computed at once (each may wait for a round-robin counter). */
+const COMPUTED_AT_ONCE = 8;
 /** Workflow starts in flight. */
 const STARTS_IN_FLIGHT = 16;
 
@@ -117,20 +119,27 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
         };
         const announce = await deps.listening();
         const now = new Date().toISOString();
-        const lives: FirstLife[] = [];
-        for (const [position, { leadId, events }] of fresh.entries()) {
-          // CPU work on the thread that serves every request: let them through every few leads.
-          if (position % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-          lives.push(await firstLife(model, leadId, events.map((event): LeadInput => ({ kind: 'event', event })), now, ownerFor));
-        }
+        // Several at once: a lead that qualifies waits for its route's counter (a database round
+        // trip) while the others are computed. Every few leads, requests get a turn of the event loop.
+        const lives: FirstLife[] = new Array(fresh.length);
+        let next = 0;
+        const compute = async () => {
+          while (next < fresh.length) {
+            const position = next++;
+            const { leadId, events } = fresh[position] as (typeof fresh)[number];
+            if (position % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+            lives[position] = await firstLife(model, leadId, events.map((event): LeadInput => ({ kind: 'event', event })), now, ownerFor);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(COMPUTED_AT_ONCE, fresh.length) }, compute));
         // Copies: the workflows are started with the originals.
         const claimed = await deps.leads.writeFirstLives(lives.map(({ snapshot, ledger, handoffs }) => structuredClone({ snapshot, ledger, handoffs })));
         const mine = lives.filter((life) => claimed.has(life.snapshot.leadId));
         await deps.histories.insertHistories(mine.map(({ snapshot, log }) => ({ leadId: snapshot.leadId, events: log })));
-        let next = 0;
+        let nextStart = 0;
         const lane = async () => {
-          while (next < mine.length) {
-            const { snapshot, carried, notifications } = mine[next++] as FirstLife;
+          while (nextStart < mine.length) {
+            const { snapshot, carried, notifications } = mine[nextStart++] as FirstLife;
             try {
               await deps.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
                 taskQueue: TASK_QUEUE,

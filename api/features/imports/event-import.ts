@@ -23,6 +23,8 @@ import { leadsIn, whenRoom, type IngestGate } from '../events/ingest-gate';
 
 /** Rows per batch; progress is saved after each. */
 const ROWS_PER_BATCH = 1_000;
+/** Batches sent at once. */
+const BATCHES_IN_FLIGHT = 2;
 /** Row errors kept in the record; the rest are counted. */
 const MAX_ERRORS = 1_000;
 const REQUIRED_COLUMNS = ['eventId', 'leadId', 'type', 'occurredAt'] as const;
@@ -104,29 +106,40 @@ export async function importEvents(deps: EventImportDeps, source: Readable, form
     }
     const all = batch.slice(0, cut);
     batch = batch.slice(cut);
-    for (const row of all) {
-      if (!('error' in row)) continue;
-      record.rejected += 1;
-      noteError({ line: row.line, ...(row.column && { column: row.column }), message: row.error });
-    }
     const rows = all.filter((row): row is Extract<Row, { event: unknown }> => 'event' in row);
     const items = rows.map((row) => row.event);
-    const { results } = await whenRoom(deps.gate, leadsIn(items), () => ingestBatch(deps.temporal, deps.events, items, eventSchema, deps.firstLives));
-    results.forEach((result, i) => {
-      const line = (rows[i] as { line: number }).line;
-      if (result.status === 'accepted' || result.status === 'duplicate') record.imported += 1;
-      else if (result.status === 'failed') {
-        record.failed += 1;
-        noteError({ line, message: `not delivered, send the file again under the same importId to retry: ${result.reason ?? 'failed'}` });
-      } else {
-        record.rejected += 1;
-        const field = result.fields?.[0]?.path.split('.').slice(2).join('.');
-        noteError({ line, ...(field && { column: field }), message: (result.fields ?? []).map((f) => `${f.path.split('.').slice(2).join('.')}: ${f.message}`).join('; ') || (result.reason ?? 'rejected') });
-      }
-    });
-    record.processed += all.length;
-    await deps.imports.update(importId, { processed: record.processed, rows: record.rows, imported: record.imported, rejected: record.rejected, failed: record.failed, errors: record.errors, moreErrors: record.moreErrors, columns: record.columns });
+    // Two batches in flight: one's workflow starts and signals overlap the next one's database
+    // writes. Their outcomes are counted, and progress saved, in file order.
+    if (unfinished.length >= BATCHES_IN_FLIGHT) await unfinished.shift();
+    const work = handled(whenRoom(deps.gate, leadsIn(items), () => ingestBatch(deps.temporal, deps.events, items, eventSchema, deps.firstLives)));
+    const done = handled(
+      (unfinished.at(-1) ?? Promise.resolve()).then(async () => {
+        const { results } = await work;
+        for (const row of all) {
+          if (!('error' in row)) continue;
+          record.rejected += 1;
+          noteError({ line: row.line, ...(row.column && { column: row.column }), message: row.error });
+        }
+        results.forEach((result, i) => {
+          const line = (rows[i] as { line: number }).line;
+          if (result.status === 'accepted' || result.status === 'duplicate') record.imported += 1;
+          else if (result.status === 'failed') {
+            record.failed += 1;
+            noteError({ line, message: `not delivered, send the file again under the same importId to retry: ${result.reason ?? 'failed'}` });
+          } else {
+            record.rejected += 1;
+            const field = result.fields?.[0]?.path.split('.').slice(2).join('.');
+            noteError({ line, ...(field && { column: field }), message: (result.fields ?? []).map((f) => `${f.path.split('.').slice(2).join('.')}: ${f.message}`).join('; ') || (result.reason ?? 'rejected') });
+          }
+        });
+        record.processed += all.length;
+        await deps.imports.update(importId, { processed: record.processed, rows: record.rows, imported: record.imported, rejected: record.rejected, failed: record.failed, errors: record.errors, moreErrors: record.moreErrors, columns: record.columns });
+      }),
+    );
+    unfinished.push(done);
   };
+  /** Batches sent whose outcome is not counted yet, oldest first. */
+  const unfinished: Array<Promise<void>> = [];
 
   try {
     let index = 0;
@@ -138,8 +151,11 @@ export async function importEvents(deps: EventImportDeps, source: Readable, form
       if (batch.length >= ROWS_PER_BATCH) await flush(false);
     }
     await flush(true);
+    while (unfinished.length > 0) await unfinished.shift();
   } catch (err) {
     // The client went away or the file broke off: what is done stays done; the same request resumes it.
+    // Batches already sent finish first, so the progress saved is where a resume starts.
+    await Promise.allSettled(unfinished);
     const message = err instanceof HttpError ? err.message : `import stopped after ${record.processed} rows: ${(err as Error).message}; send the file again under the same importId to resume`;
     await deps.imports.update(importId, { status: 'interrupted', finishedAt: new Date(), processed: record.processed, imported: record.imported, rejected: record.rejected, failed: record.failed, errors: [...record.errors, { line: 0, message }], moreErrors: record.moreErrors });
     if (err instanceof HttpError) throw err;
@@ -209,4 +225,13 @@ async function* csvRows(source: Readable, record: ImportRecord, delimiter?: stri
     });
     yield { line: info.lines, event };
   }
+}
+
+/**
+ * A promise awaited later, while other work goes on: a failure still fails the import where it is
+ * awaited, and is not reported (and the API stopped) as an unhandled rejection meanwhile.
+ */
+function handled<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }
