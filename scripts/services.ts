@@ -20,6 +20,9 @@ export interface RunningService {
   /** True when an environment variable named an existing service: we did not start it. */
   external: boolean;
   pid?: number;
+  /** The server's process, when we started it: `npm start` restarts it if it dies. */
+  child?: ChildProcess;
+  logFile?: string;
   stop(): Promise<void>;
 }
 
@@ -58,13 +61,15 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningSe
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal');
   }
   const child = await spawnService('temporal', bin, args, options.logFile);
-  await waitForPort('127.0.0.1', port, 60_000, 'Temporal dev server', child, options.logFile);
+  await waitForPort('127.0.0.1', port, 60_000, 'Temporal dev server', child, options.logFile).catch(stopAndThrow(child));
   return {
     name: 'temporal',
     address: `127.0.0.1:${port}`,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
     external: false,
     pid: child.pid,
+    child,
+    logFile: options.logFile,
     stop: () => stopChild(child),
   };
 }
@@ -100,12 +105,14 @@ export async function startMongo(options: MongoOptions): Promise<RunningService>
     '--log-level=warn',
   ];
   const child = await spawnService('ferretdb', bin, args, options.logFile);
-  await waitForPort('127.0.0.1', port, 30_000, 'FerretDB', child, options.logFile);
+  await waitForPort('127.0.0.1', port, 30_000, 'FerretDB', child, options.logFile).catch(stopAndThrow(child));
   return {
     name: 'mongodb',
     address: `mongodb://127.0.0.1:${port}/${options.database ?? 'leadflow'}`,
     external: false,
     pid: child.pid,
+    child,
+    logFile: options.logFile,
     stop: () => stopChild(child),
   };
 }
@@ -178,7 +185,19 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
   clearTimeout(timer);
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/**
+ * For a start that gave up waiting: the process it spawned must not stay behind, holding the port
+ * the next attempt needs.
+ */
+export function stopAndThrow(child: ChildProcess): (err: unknown) => Promise<never> {
+  return async (err) => {
+    await stopChild(child, 2_000);
+    throw err;
+  };
+}
+
+/** Sends `signal` to every process in the child's process group. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (!child.pid) return;
   try {
     process.kill(-child.pid, signal);

@@ -4,13 +4,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { spawnService, stopChild } from './services';
+import { spawnService, stopAndThrow, stopChild } from './services';
 import { ROOT, ServiceError } from './tools';
 
 export interface AppProcess {
   name: string;
   url?: string;
   child: ChildProcess;
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -35,8 +36,8 @@ export async function startApi(env: StackEnv, port: number, host = '127.0.0.1'):
     API_PORT: String(port),
   });
   const url = `http://${host}:${port}`;
-  await waitForHttp(`${url}/api/health`, 60_000, 'API', child, logFile);
-  return { name: 'api', url, child, stop: () => stopChild(child) };
+  await waitForHttp(`${url}/api/health`, 60_000, 'API', child, logFile).catch(stopAndThrow(child));
+  return { name: 'api', url, child, logFile, stop: () => stopChild(child) };
 }
 
 /** Starts a worker. It needs no port: it polls Temporal, and events wait durably until it does. */
@@ -46,7 +47,7 @@ export async function startWorker(env: StackEnv): Promise<AppProcess> {
     ...process.env,
     ...serviceEnv(env),
   });
-  return { name: 'worker', child, stop: () => stopChild(child) };
+  return { name: 'worker', child, logFile, stop: () => stopChild(child) };
 }
 
 /**
@@ -64,8 +65,8 @@ export async function startUi(env: StackEnv, port: number, apiUrl: string, host 
     { ...process.env, LEADFLOW_API_URL: apiUrl },
   );
   const url = `http://${host}:${port}`;
-  await waitForHttp(url, 60_000, 'builder UI', child, logFile);
-  return { name: 'builder-ui', url, child, stop: () => stopChild(child) };
+  await waitForHttp(url, 60_000, 'builder UI', child, logFile).catch(stopAndThrow(child));
+  return { name: 'builder-ui', url, child, logFile, stop: () => stopChild(child) };
 }
 
 function serviceEnv(env: StackEnv): Record<string, string> {

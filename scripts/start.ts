@@ -1,7 +1,8 @@
 /**
  * `npm start`: starts the whole product on one machine — Temporal dev server with its Web UI,
  * FerretDB (or the MongoDB in MONGODB_URI), the API (which publishes the default model on first
- * start), a worker and the builder UI — prints the URLs, and stops everything on Ctrl-C.
+ * start), a worker and the builder UI — prints the URLs, restarts any of those processes that
+ * dies (supervisor.ts), and stops everything on Ctrl-C.
  * Data stays in .data/ between starts; built binaries stay in .tools/.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +11,8 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { startApi, startUi, startWorker, type AppProcess } from './stack';
-import { canConnect, startMongo, startTemporal, type RunningService } from './services';
+import { canConnect, freePort, startMongo, startTemporal, type RunningService } from './services';
+import { supervise, type Started, type Supervised } from './supervisor';
 import { ROOT } from './tools';
 
 const config = z
@@ -28,8 +30,8 @@ const config = z
 const log = (line: string) => console.log(`[leadflow] ${line}`);
 const dataDir = path.resolve(config.LEADFLOW_DATA_DIR);
 const logDir = path.join(dataDir, 'logs');
-const services: RunningService[] = [];
-const processes: AppProcess[] = [];
+const services: Array<Supervised<RunningService>> = [];
+const processes: Array<Supervised<AppProcess>> = [];
 let stopping = false;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
@@ -37,24 +39,31 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 try {
   await checkPortsFree();
   buildUiIfStale();
+  // A restarted server must come back where its clients look for it: port 0 is chosen once.
+  const temporalPort = config.TEMPORAL_PORT || (await freePort());
+  const mongoPort = config.MONGO_PORT || (await freePort());
   log('starting Temporal and the database…');
   const [temporal, mongo] = await Promise.all([
-    startTemporal({
-      port: config.TEMPORAL_PORT,
-      uiPort: config.TEMPORAL_UI_PORT,
-      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
-      logFile: path.join(logDir, 'temporal.log'),
-      log,
-    }).then(track),
-    startMongo({ port: config.MONGO_PORT, dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(logDir, 'ferretdb.log'), log }).then(track),
+    keep(services, 'Temporal', () =>
+      startTemporal({
+        port: temporalPort,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+        logFile: path.join(logDir, 'temporal.log'),
+        log,
+      }),
+    ),
+    keep(services, 'FerretDB', () =>
+      startMongo({ port: mongoPort, dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(logDir, 'ferretdb.log'), log }),
+    ),
   ]);
   const firstKeyFile = path.join(dataDir, 'first-admin-key');
   const env = { temporalAddress: temporal.address, mongoUri: mongo.address, logDir, extra: { LEADFLOW_FIRST_KEY_FILE: firstKeyFile } };
   log('starting the API, a worker and the builder UI…');
-  const api = watch(await startApi(env, config.API_PORT, config.LEADFLOW_HOST));
+  const api = await keep(processes, 'API', () => startApi(env, config.API_PORT, config.LEADFLOW_HOST));
   const firstAdminKey = await takeFirstAdminKey(firstKeyFile);
-  watch(await startWorker(env));
-  const ui = watch(await startUi(env, config.UI_PORT, api.url as string, config.LEADFLOW_HOST));
+  await keep(processes, 'worker', () => startWorker(env));
+  const ui = await keep(processes, 'builder UI server', () => startUi(env, config.UI_PORT, api.url as string, config.LEADFLOW_HOST));
 
   console.log(`
 LeadFlow is running.
@@ -72,10 +81,20 @@ LeadFlow is running.
                    and create keys for marketing, reviewers, sales and ingest: POST /api/keys)`
       : ''
   }
+A process that stops on its own is started again, after a pause that grows with each crash
+(1 s up to 30 s); each restart is logged here.
 Press Ctrl-C to stop.`);
 } catch (err) {
   console.error(`[leadflow] could not start: ${(err as Error).message}`);
   await stop(1);
+}
+
+/** Starts a process under supervision, listed in `into` so that `stop` ends it. */
+async function keep<T extends Started>(into: Array<Supervised<T>>, name: string, start: () => Promise<T>): Promise<T> {
+  const supervised = await supervise(name, start, { log });
+  into.push(supervised);
+  if (stopping) await supervised.stop();
+  return supervised.current();
 }
 
 /** The admin key the API made on its first start, read once from its private file and deleted. */
@@ -85,27 +104,11 @@ async function takeFirstAdminKey(file: string): Promise<string | undefined> {
   return key?.trim();
 }
 
-function track(service: RunningService): RunningService {
-  services.push(service);
-  return service;
-}
-
-/** Stops everything if one of our processes dies on its own. */
-function watch(app: AppProcess): AppProcess {
-  processes.push(app);
-  app.child.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`[leadflow] ${app.name} stopped unexpectedly (${code ?? signal}); see ${path.join(logDir, `${app.name}.log`)}`);
-    void stop(1);
-  });
-  return app;
-}
-
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   log('stopping…');
-  // Our processes first, then the services they use.
+  // Our processes first, then the services they use; nothing is restarted from here on.
   await Promise.all(processes.map((app) => app.stop()));
   await Promise.all(services.map((service) => service.stop()));
   log('stopped');

@@ -13,7 +13,7 @@ import { chmod, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyPatches, FERRETDB_PATCH_LEVEL, FERRETDB_PATCHES } from './ferretdb-patches';
+import { applyPatches, patchLevel, readPatches } from './ferretdb-patches';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const TOOLS_DIR = process.env.LEADFLOW_TOOLS_DIR ?? path.join(ROOT, '.tools');
@@ -23,8 +23,8 @@ const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
-/** Bumped whenever FERRETDB_PATCHES change, so that a cached binary without them is rebuilt. */
-const FERRETDB_BUILD = `${FERRETDB_VERSION}-leadflow.${FERRETDB_PATCH_LEVEL}`;
+/** LeadFlow's patches to FerretDB's source (see ferretdb-patches.ts). */
+export const FERRETDB_PATCH_DIR = path.join(ROOT, 'tools', 'ferretdb');
 const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export type Log = (line: string) => void;
@@ -59,15 +59,17 @@ export async function ensureTemporalCli(log: Log = defaultLog): Promise<string |
  *
  * `go install …@v1.24.2` cannot be used: the module proxy refuses FerretDB's version list, which
  * `go install` reads to check for deprecation. So the module is downloaded, copied, given the
- * `build/version/version.txt` that FerretDB's own build generates, patched (FERRETDB_PATCHES)
+ * `build/version/version.txt` that FerretDB's own build generates, patched (tools/ferretdb/*.patch)
  * and built as the main module.
  */
 export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
   const bin = path.join(TOOLS_DIR, 'bin', 'ferretdb');
   const stamp = `${bin}.build`;
-  // A binary put there by hand has no stamp and is used as it is; one built before the current
-  // patches is rebuilt.
-  if (existsSync(bin) && (!existsSync(stamp) || (await readFile(stamp, 'utf8')).trim() === FERRETDB_BUILD)) return bin;
+  const patches = await readPatches(FERRETDB_PATCH_DIR);
+  // The stamp names the patches' digest: a binary built with other patches (or none) is rebuilt.
+  const build = `${FERRETDB_VERSION}-leadflow.${patchLevel(patches)}`;
+  // A binary put there by hand has no stamp and is used as it is.
+  if (existsSync(bin) && (!existsSync(stamp) || (await readFile(stamp, 'utf8')).trim() === build)) return bin;
   if (!(await hasCommand('go'))) {
     throw new ServiceError(
       'No MongoDB-protocol database available. Either set MONGODB_URI to a running MongoDB ' +
@@ -75,7 +77,7 @@ export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
         `put a FerretDB v1 binary at ${bin}, or install Go (https://go.dev/dl) so that it can be built.`,
     );
   }
-  log(`building FerretDB ${FERRETDB_BUILD} with Go (first time only; ~2 min on 2 cores)`);
+  log(`building FerretDB ${build} with Go (first time only; ~2 min on 2 cores)`);
   const downloaded = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`]);
   const moduleDir = (JSON.parse(downloaded) as { Dir?: string }).Dir;
   if (!moduleDir) throw new ServiceError(`go mod download gave no directory for FerretDB: ${downloaded}`);
@@ -85,7 +87,7 @@ export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
   await chmodTree(src);
   await writeFile(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   try {
-    await applyPatches(src, FERRETDB_PATCHES);
+    await applyPatches(src, patches);
   } catch (err) {
     throw new ServiceError((err as Error).message);
   }
@@ -93,7 +95,7 @@ export async function ensureFerretDb(log: Log = defaultLog): Promise<string> {
   await mkdir(path.dirname(bin), { recursive: true });
   await withProgress(log, 'FerretDB build', () => run('go', ['build', '-o', tmp, './cmd/ferretdb'], { cwd: src }));
   await rename(tmp, bin);
-  await writeFile(stamp, `${FERRETDB_BUILD}\n`);
+  await writeFile(stamp, `${build}\n`);
   await rm(src, { recursive: true, force: true });
   log(`FerretDB cached at ${bin}`);
   return bin;

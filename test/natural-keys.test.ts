@@ -2,7 +2,7 @@
  * Storage on the real MongoDB-protocol server, and data written by earlier releases: a database
  * keyed by ObjectIds (with a unique index per natural id) is moved once at start-up with nothing
  * lost or doubled; one-document writes reach their document through the `_id` index (on
- * FerretDB, through LeadFlow's patch of it: scripts/tools.ts FERRETDB_PATCHES); a model version
+ * FerretDB, through LeadFlow's patches of it: tools/ferretdb/*.patch); a model version
  * stored in an older compiled format is compiled again from its graph.
  */
 import mongoose from 'mongoose';

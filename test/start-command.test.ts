@@ -1,7 +1,7 @@
 /**
  * README's first command, as a user runs it: `npm start` brings everything up and prints URLs
  * that work; Ctrl-C stops every process it started; a second start keeps the data and rebuilds
- * nothing.
+ * nothing; a process killed under it is started again, and the log says so.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -78,6 +78,19 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/** The process under `npm start` whose command line contains `marker`. */
+function processOf(started: Started, marker: string): number {
+  const below = new Set(descendants(started.npm.pid as number));
+  const rows = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).trim().split('\n');
+  const found = rows.map((row) => row.trim().split(/\s+/, 2).concat(row)).filter(([pid, , row]) => below.has(Number(pid)) && row!.includes(marker));
+  expect(found, `one process running ${marker}`).toHaveLength(1);
+  return Number(found[0]![0]);
+}
+
+/** A request that fails to connect answers status 0, so polling goes on while a process restarts. */
+const tryRequest = (base: string, method: string, route: string, body?: unknown) =>
+  request(base, method, route, body, asAdmin()).catch(() => ({ status: 0, body: undefined }));
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -130,5 +143,38 @@ describe('npm start', () => {
     expect((await request(apiUrl, 'POST', '/api/events', event, asAdmin())).status).toBe(202);
     await eventually(() => request(apiUrl, 'GET', '/api/leads/start-l1', undefined, asAdmin()), (r) => r.body?.total === 40, 'the second event to add up');
     expect((await request(apiUrl, 'GET', '/api/models/current', undefined, asAdmin())).body.version).toBe(1);
+  });
+
+  it('starts a killed worker, API, database and Temporal again by itself, and says so', { timeout: 240_000 }, async () => {
+    const started = running as Started;
+    const { apiUrl } = started;
+    expect(started.output()).toContain('A process that stops on its own is started again');
+    let n = 0;
+    const scoredAfterwards = async (what: string) => {
+      const eventId = `start-restart-${++n}`;
+      const event = { eventId, leadId: eventId, type: 'page_view', properties: { url: '/pricing' }, occurredAt: minute(120) };
+      await eventually(() => tryRequest(apiUrl, 'POST', '/api/events', event), (r) => r.status === 202, `an event to be accepted ${what}`, 90_000);
+      await eventually(() => tryRequest(apiUrl, 'GET', `/api/leads/${eventId}`), (r) => r.body?.total === 25, `an event to be scored ${what}`, 90_000);
+    };
+
+    const worker = processOf(started, 'workflows/worker.ts');
+    const api = processOf(started, 'api/index.ts');
+    process.kill(worker, 'SIGKILL');
+    process.kill(api, 'SIGKILL');
+    await eventually(async () => started.output(), (t) => t.includes('worker is running again') && t.includes('API is running again'), 'the worker and the API to restart', 90_000);
+    expect(started.output()).toMatch(/worker was killed by SIGKILL; restarting in 1 s \(restart 1\); see \S+worker\.log/);
+    expect(started.output()).toMatch(/API was killed by SIGKILL; restarting in 1 s \(restart 1\); see \S+api\.log/);
+    expect(processOf(started, 'workflows/worker.ts')).not.toBe(worker);
+    expect((await tryRequest(apiUrl, 'GET', '/api/health')).status).toBe(200);
+    await scoredAfterwards('after the worker and the API were killed');
+
+    process.kill(processOf(started, 'ferretdb'), 'SIGKILL');
+    process.kill(processOf(started, 'start-dev'), 'SIGKILL');
+    await eventually(async () => started.output(), (t) => t.includes('FerretDB is running again') && t.includes('Temporal is running again'), 'the services to restart', 90_000);
+    expect(started.output()).toMatch(/FerretDB was killed by SIGKILL; restarting in 1 s \(restart 1\)/);
+    expect(started.output()).toMatch(/Temporal was killed by SIGKILL; restarting in 1 s \(restart 1\)/);
+    await scoredAfterwards('after the database and Temporal were killed');
+    // The lead of the first start kept its workflow and its points through all of it.
+    expect((await tryRequest(apiUrl, 'GET', '/api/leads/start-l1')).body.total).toBe(40);
   });
 });
