@@ -5,6 +5,7 @@
  * and nothing is lost or applied twice.
  */
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,9 +34,10 @@ const mongoUri = (() => {
   return url.toString();
 })();
 
+const env = () => ({ temporalAddress: inject('temporalAddress'), mongoUri, logDir: path.join(inject('runDir'), 'event-import'), extra: {} });
+
 beforeAll(async () => {
-  const env = { temporalAddress: inject('temporalAddress'), mongoUri, logDir: path.join(inject('runDir'), 'event-import'), extra: {} };
-  [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
+  [api, worker] = await Promise.all([startApi(env(), await freePort()), startWorker(env())]);
   base = api.url as string;
   ingestKey = (await request(base, 'POST', '/api/keys', { name: 'crm-backfill', role: 'ingest' })).body.key;
   db = await new mongoose.Mongoose().connect(mongoUri);
@@ -134,5 +136,40 @@ describe('a history import', { timeout: 300_000 }, () => {
     expect((await request(base, 'GET', `/api/imports/${importId}`)).body).toMatchObject({ status: 'done', rows: 3_000, processed: 3_000, imported: 3_000, failed: 0 });
     await eventually(() => eventCounts(prefix, 300), (counts) => counts.every((n) => n === 10), 'every lead to score its ten events once', 120_000);
     expect(await events.model.countDocuments({ leadId: { $regex: `^${prefix}-` } })).toBe(3_000);
+  });
+
+  it('resumes an import after the API process is killed mid-file, with every event applied exactly once', async () => {
+    const prefix = `killed-${run}`;
+    const [count, each] = [600, 10];
+    const text = `${history(prefix, count, each).join('\n')}\n`;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'leadflow-import-'));
+    const file = path.join(dir, 'backfill.ndjson');
+    await writeFile(file, text);
+    const importId = `${prefix}-backfill`;
+
+    // The whole file goes up; the API process dies once the first batches are done.
+    const upload = httpRequest(`${base}/api/imports/events?importId=${importId}`, { method: 'POST', headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/x-ndjson' } });
+    upload.on('error', () => undefined);
+    upload.end(text);
+    const seen = await eventually(() => request(base, 'GET', `/api/imports/${importId}`), (r) => r.body?.processed > 0, 'the first rows to be imported', 60_000);
+    api.child.kill('SIGKILL');
+    await once(api.child, 'exit');
+    expect(seen.body.processed).toBeLessThan(count * each);
+
+    // A new API process marks the import it had under way as interrupted; the same command resumes it.
+    api = await startApi(env(), await freePort());
+    base = api.url as string;
+    expect((await request(base, 'GET', `/api/imports/${importId}`)).body).toMatchObject({ status: 'interrupted' });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/import-events.ts', file, '--api', base, '--key', ingestKey, '--import-id', importId], { cwd: path.resolve(import.meta.dirname, '..') });
+    expect(stdout).toMatch(/done in .* 6,000 rows, 6,000 imported, 0 rejected, 0 failed/);
+    await eventually(() => eventCounts(prefix, count), (counts) => counts.every((n) => n === each), 'every lead to score its ten events once', 120_000);
+    expect(await events.model.countDocuments({ leadId: { $regex: `^${prefix}-` } })).toBe(count * each);
+    // Every lead had the same history: a lead that took an event twice would stand out.
+    const sides = await Promise.all(Array.from({ length: count }, async (_, l) => {
+      const leadId = `${prefix}-${l}`;
+      const ledger = await leads.ledger(leadId, 1_000);
+      return { total: (await leads.getLead(leadId))?.total, entries: ledger.length };
+    }));
+    expect(new Set(sides.map((side) => JSON.stringify(side)))).toHaveLength(1);
   });
 });
