@@ -3,13 +3,15 @@
  * only queue inputs; each turn hands them to the core's `turn`, writes what it returns to the
  * read side, announces it, and sleeps until the core's next deadline. The core runs here, in the
  * workflow, on the model version a local activity names: a turn costs that local activity and
- * the read-side write, and never a database read of a model it already has.
+ * the read-side write (a local activity too, since the `local-read-side-write` patch), one
+ * workflow task in all, and never a database read of a model it already has.
  */
 import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -41,10 +43,23 @@ const { modelNews } = proxyLocalActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
-const { writeProjection, writeLedgerPart, ownerFor, inputLog } = proxyActivities<LeadActivities>({
+const { ownerFor, inputLog } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
+// The read-side write, in the worker: no round trip through the server to schedule it and hear
+// back (a live turn is one workflow task). Idempotent, so a task retried after a crash writes again harmlessly.
+const local = proxyLocalActivities<LeadActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '30 seconds' },
+});
+// As scheduled by leads that began before the write became local (their recorded histories replay it so).
+const scheduled = proxyActivities<LeadActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '30 seconds' },
+});
+/** The patch that made the read-side write a local activity. */
+const LOCAL_READ_SIDE_WRITE = 'local-read-side-write';
 // A webhook receiver that stays down must not hold the lead up: a bounded number of tries.
 const { notify } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '15 seconds',
@@ -183,6 +198,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       lifecycle.settled.snapshot.stageHistory = recordStageChanges(view.stageHistory, lifecycle.settled.snapshot.stageHistory, now());
       const snapshot = { ...lifecycle.settled.snapshot, revision, inputCount: logged + result.applied.length };
       const replace = ledgerFrom < before.settled.snapshot.ledgerSize;
+      const { writeProjection, writeLedgerPart } = patched(LOCAL_READ_SIDE_WRITE) ? local : scheduled;
       let from = ledgerFrom;
       let rest = ledger;
       while (rest.length > LEDGER_PER_WRITE) {
