@@ -11,39 +11,18 @@
 import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { LeadEvent } from '../engine/types';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { leadWorkflowId } from '../workflows/lead.definitions';
 import { daysAgo } from './support/clock';
 import { eventually, request } from './support/http';
+import { seedHistory, type SeededHistory } from './support/leadflow-history';
 
 const run = Date.now().toString(36);
 const modelId = `loop-${run}`;
 const prefix = `loop-${run}-`;
 
-/**
- * Who the leads are and what happens to them. Software leads mostly convert, retail ones mostly
- * do not: a pattern the proposal can find. `old` leads are ten days old, before the period.
- */
-const PLAN = [
-  ...repeat(6, { industry: 'Software', path: 'accept' }),
-  ...repeat(2, { industry: 'Retail', path: 'accept' }),
-  ...repeat(2, { industry: 'Software', path: 'reject' }),
-  ...repeat(6, { industry: 'Retail', path: 'reject' }),
-  ...repeat(12, { industry: 'Software', path: 'won' }),
-  ...repeat(6, { industry: 'Software', path: 'opportunity_created' }),
-  ...repeat(3, { industry: 'Retail', path: 'won' }),
-  ...repeat(14, { industry: 'Retail', path: 'lost' }),
-  ...repeat(7, { industry: 'Retail', path: 'disqualified' }),
-  ...repeat(3, { industry: 'Software', path: 'lost' }),
-  ...repeat(4, { industry: 'Software', path: 'none' }),
-  ...repeat(3, { industry: 'Retail', path: 'old' }),
-].map((lead, i) => ({ ...lead, leadId: `${prefix}${i}` }));
-const CONVERTED = new Set(['accept', 'won', 'opportunity_created']);
-const inPeriod = PLAN.filter((lead) => lead.path !== 'old');
-const labelled = inPeriod.filter((lead) => lead.path !== 'none');
-
+let history: SeededHistory;
 let api: AppProcess;
 let worker: AppProcess;
 let base: string;
@@ -66,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Lead workflows never end by themselves; end this test's so no later worker picks them up.
-  await Promise.all(PLAN.map(({ leadId }) => temporal?.workflow.getHandle(leadWorkflowId(leadId)).terminate('test finished').catch(() => undefined)));
+  await Promise.all((history?.leadIds ?? []).map((leadId) => temporal?.workflow.getHandle(leadWorkflowId(leadId)).terminate('test finished').catch(() => undefined)));
   await temporal?.connection.close();
   await Promise.all([api?.stop(), worker?.stop()]);
 });
@@ -74,50 +53,24 @@ afterAll(async () => {
 describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () => {
   it('calibrates on the period’s leads with sales answers and CRM outcomes, the live version backtested beside the proposal on the same leads', async () => {
     await eventually(() => call('GET', '/api/reviews/thresholds'), (response) => response.status === 200, 'the API to publish version 1');
-    // The leads' first lives: a CRM sync, then a pricing visit and a demo request for those that reach sales.
-    const events = PLAN.flatMap(({ leadId, industry, path: what }): LeadEvent[] => {
-      const minutes = what === 'old' ? 10 * 1_440 : 120;
-      const at = (offset: number) => daysAgo((minutes - offset) / 1_440);
-      const sync: LeadEvent = { eventId: `${leadId}-sync`, leadId, type: 'custom', properties: { name: 'crm_sync' }, attributes: { industry, companySize: industry === 'Software' ? 200 : 40 }, occurredAt: at(0) };
-      if (what !== 'accept' && what !== 'reject') return [sync];
-      return [sync, { eventId: `${leadId}-pricing`, leadId, type: 'page_view', properties: { url: '/pricing' }, occurredAt: at(1) }, { eventId: `${leadId}-demo`, leadId, type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: at(2) }];
-    });
-    expect((await call('POST', '/api/events/batch', { events })).body).toMatchObject({ accepted: events.length });
-    const lead = (leadId: string) => call('GET', `/api/leads/${encodeURIComponent(leadId)}`);
-    for (const { leadId, path: what } of PLAN) {
-      await eventually(() => lead(leadId), (r) => r.status === 200 && (what === 'accept' || what === 'reject' ? r.body.handoff?.status === 'pending' : true), `lead ${leadId} to be scored`);
-    }
-    // Sales answers through the handoffs API, outcomes from the CRM as events.
-    for (const { leadId, path: what } of PLAN) {
-      if (what === 'accept') expect((await call('POST', `/api/handoffs/${encodeURIComponent(`${leadId}:1`)}/accept`, { note: 'call booked' })).status).toBe(200);
-      if (what === 'reject') expect((await call('POST', `/api/handoffs/${encodeURIComponent(`${leadId}:1`)}/reject`, { reason: 'no_budget' })).status).toBe(200);
-    }
-    const outcomes = PLAN.filter((l) => ['won', 'opportunity_created', 'lost', 'disqualified', 'old'].includes(l.path)).map(
-      ({ leadId, path: what }): LeadEvent => ({ eventId: `${leadId}-outcome`, leadId, type: 'crm_outcome', properties: { outcome: what === 'old' ? 'won' : what }, occurredAt: daysAgo(what === 'old' ? 9 : 1 / 24) }),
-    );
-    expect((await call('POST', '/api/events/batch', { events: outcomes })).body).toMatchObject({ accepted: outcomes.length });
-    const settledStage: Record<string, string> = { accept: 'sal', reject: 'nurture', won: 'customer', old: 'customer', opportunity_created: 'opportunity', lost: 'nurture', disqualified: 'disqualified' };
-    for (const { leadId, path: what } of PLAN) {
-      const stage = settledStage[what];
-      if (stage) await eventually(() => lead(leadId), (r) => r.body?.stage === stage, `lead ${leadId} to reach ${stage}`);
-    }
+    history = await seedHistory(call, prefix);
 
     const before = await calibrationCount();
     const started = await call('POST', '/api/calibrations', { source: 'leadflow', ...period });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
-    const converted = labelled.filter((l) => CONVERTED.has(l.path)).length;
+    const { converted, labelled, inPeriod } = history;
     expect(started.body).toMatchObject({
-      source: { kind: 'leadflow', from: period.from, to: period.to, modelId, version: 1, leads: inPeriod.length, converted, notConverted: labelled.length - converted, unknown: 4 },
+      source: { kind: 'leadflow', from: period.from, to: period.to, modelId, version: 1, leads: inPeriod, converted, notConverted: labelled - converted, unknown: inPeriod - labelled },
       settings: { outcome: 'Converted', seed: 42, holdout: 0.3 },
-      file: { rows: labelled.length, columns: ['companySize', 'industry', 'Converted'] },
+      file: { rows: labelled, columns: ['companySize', 'industry', 'Converted'] },
     });
     expect(await calibrationCount()).toBe(before + 1);
     const done = await eventually(() => call('GET', `/api/calibrations/${started.body.calibrationId}`), (r) => !['queued', 'running'].includes(r.body.status), 'the calibration to finish', 120_000);
     expect(done.body.status, done.body.error).toBe('done');
     const report = done.body.report;
     // The counts add up: every labelled lead is a row, split between training and hold-out.
-    expect(report).toMatchObject({ rows: labelled.length, dropped: 0 });
-    expect(report.train + report.holdout).toBe(labelled.length);
+    expect(report).toMatchObject({ rows: labelled, dropped: 0 });
+    expect(report.train + report.holdout).toBe(labelled);
     // Both models on the same hold-out leads: the proposal's recommendation and the live version at its threshold.
     expect(report.recommendation.holdoutLeads).toBe(report.holdout);
     expect(report.compared).toMatchObject({ name: `${modelId} version 1`, threshold: expect.any(Number), auc: expect.any(Number), holdout: { selected: expect.any(Number) } });
@@ -139,11 +92,8 @@ describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () =
     const empty = await call('POST', '/api/calibrations', { source: 'leadflow', from: daysAgo(40), to: daysAgo(30) });
     expect(empty).toMatchObject({ status: 422, body: { error: { code: 'too_few_outcomes', message: expect.stringMatching(/found 0 .* needs at least 50/) } } });
     const old = await call('POST', '/api/calibrations', { source: 'leadflow', from: daysAgo(11), to: daysAgo(9) });
-    expect(old.body.error.message).toContain('found 3 (3 converted, 0 not) of 3 leads');
+    expect(old.body.error.message).toContain(`found ${history.old} (${history.old} converted, 0 not) of ${history.old} leads`);
     expect(await calibrationCount()).toBe(before);
   });
 });
 
-function repeat<T>(count: number, value: T): T[] {
-  return Array.from({ length: count }, () => value);
-}
