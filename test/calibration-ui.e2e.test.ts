@@ -15,6 +15,7 @@
  * LeadFlow's history over a period and sees the proposal beside the live version. Build the UI first
  * (`npm run build:ui`; `npm test` does).
  */
+import mongoose from 'mongoose';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -194,5 +195,8 @@ it('closes the loop: from the threshold review, calibrates on LeadFlow’s own h
     await Promise.all((history?.leadIds ?? []).map((leadId) => temporal.workflow.getHandle(leadWorkflowId(leadId)).terminate('test finished').catch(() => undefined)));
     await temporal.connection.close();
     await Promise.all([loopUi?.stop(), loopApi.stop(), loopWorker.stop()]);
+    const db = await new mongoose.Mongoose().connect(env.mongoUri);
+    await db.connection.dropDatabase().catch(() => undefined);
+    await db.disconnect();
   }
 });

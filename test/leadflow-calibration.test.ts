@@ -9,6 +9,7 @@
  * A database of its own: the period is "now", and other test files' leads would fall into it.
  */
 import { Client, Connection } from '@temporalio/client';
+import mongoose from 'mongoose';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
@@ -48,6 +49,9 @@ afterAll(async () => {
   await Promise.all((history?.leadIds ?? []).map((leadId) => temporal?.workflow.getHandle(leadWorkflowId(leadId)).terminate('test finished').catch(() => undefined)));
   await temporal?.connection.close();
   await Promise.all([api?.stop(), worker?.stop()]);
+  const db = await new mongoose.Mongoose().connect(mongoUri);
+  await db.connection.dropDatabase().catch(() => undefined);
+  await db.disconnect();
 });
 
 describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () => {
