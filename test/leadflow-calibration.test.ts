@@ -83,6 +83,14 @@ describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () =
     // The industry drives conversion here, and the proposal finds it.
     expect(report.mappings.map((m: { attribute: string }) => m.attribute)).toContain('industry');
     expect(report.predictive.auc).toBeGreaterThan(0.6);
+
+    // A re-run with other choices needs nothing more, keeps the period and compares with the same version.
+    const again = await call('POST', `/api/calibrations/${started.body.calibrationId}/rerun`, { seed: 7 });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body).toMatchObject({ rerunOf: started.body.calibrationId, source: started.body.source, settings: { seed: 7 } });
+    const rerun = await eventually(() => call('GET', `/api/calibrations/${again.body.calibrationId}`), (r) => !['queued', 'running'].includes(r.body.status), 'the re-run to finish', 120_000);
+    expect(rerun.body.status, rerun.body.error).toBe('done');
+    expect(rerun.body.report).toMatchObject({ rows: labelled, compared: { name: `${modelId} version 1` } });
   });
 
   it('refuses a bad period naming the field, and too few labelled leads with how many were found and are needed, creating nothing', async () => {

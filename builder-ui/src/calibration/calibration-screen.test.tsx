@@ -93,7 +93,8 @@ describe('a calibration from LeadFlow’s own history', () => {
     serve({ ...ME, 'GET /api/calibrations/c1': { body: calibration({ status: 'done', source, report }) } });
     window.location.hash = '#/calibration/c1';
     render(<App />);
-    const section = await screen.findByTestId('calibration-comparison');
+    // The screen is loaded lazily; on a busy machine that takes more than the default second.
+    const section = await screen.findByTestId('calibration-comparison', {}, { timeout: 5000 });
     expect(within(section).getByTestId('comparison-source').textContent).toContain('1,250 leads first seen from 2026-01-01 to before 2026-04-01; 480 converted');
     expect(within(section).getByTestId('comparison-source').textContent).toContain('50 have no answer yet');
     expect(within(section).getByText('Live: b2b version 3')).toBeTruthy();
@@ -107,7 +108,7 @@ describe('a calibration from LeadFlow’s own history', () => {
     serve({ ...ME, 'GET /api/calibrations/c1': { body: calibration({ status: 'done', report: await reportOf() }) } });
     window.location.hash = '#/calibration/c1';
     render(<App />);
-    await screen.findByTestId('calibration-report');
+    await screen.findByTestId('calibration-report', {}, { timeout: 5000 });
     expect(screen.queryByTestId('calibration-comparison')).toBeNull();
   });
 });

@@ -31,7 +31,8 @@ export function Summary({ calibration, report }: { calibration: Calibration; rep
         </div>
       </dl>
       <p className="lf-muted lf-small">
-        {file.columns.length} columns, “{file.delimiter === '\t' ? 'tab' : file.delimiter}” between fields, seed {settings.seed}, {pct(settings.holdout, 0)} held out.
+        {calibration.source ? `${file.columns.length - 1} lead attributes from LeadFlow’s history` : `${file.columns.length} columns, “${file.delimiter === '\t' ? 'tab' : file.delimiter}” between fields`}, seed {settings.seed},{' '}
+        {pct(settings.holdout, 0)} held out.
         {report.dropped > 0 && ` ${count(report.dropped)} rows without a recognised outcome were left out.`}
         {file.problems.length > 0 && ` ${count(file.problems.length + file.moreProblems)} malformed rows were skipped (first: line ${file.problems[0]?.line}, ${file.problems[0]?.message}).`}
         {/* Reports kept before these fields existed have none of them. */}
