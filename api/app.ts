@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
     reportsRouter(deps.leads),
     importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives }),
     webhooksRouter(deps.webhooks, { allowPrivate: deps.allowPrivateWebhooks ?? false }),
-    calibrationsRouter({ calibrations: deps.calibrations, models: deps.models }),
+    calibrationsRouter({ calibrations: deps.calibrations, models: deps.models, leads: deps.leads, liveModelId: deps.modelId }),
   ];
   const api = express.Router();
   for (const router of routers) api.use(router);

@@ -48,6 +48,15 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
+  it('documents both ways to start a calibration: a CSV export, or LeadFlow’s own history', () => {
+    const calibrate = document.paths['/api/calibrations'].post;
+    expect(Object.keys(calibrate.requestBody.content)).toEqual(['text/csv', 'application/json']);
+    const history = calibrate.requestBody.content['application/json'].schema;
+    expect(history.required).toEqual(expect.arrayContaining(['source', 'from', 'to']));
+    expect(Object.keys(history.properties)).toEqual(expect.arrayContaining(['source', 'from', 'to', 'modelId', 'seed', 'target', 'holdout']));
+    expect(calibrate.responses['422']).toBeDefined();
+  });
+
   it('matches the running API: every operation answers with its documented status or the error shape', async () => {
     const operations = Object.entries(document.paths).flatMap(([route, methods]) => Object.entries(methods as object).map(([method, op]) => ({ route, method, op })));
     expect(operations.length).toBeGreaterThanOrEqual(20);

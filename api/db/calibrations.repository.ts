@@ -54,6 +54,20 @@ export interface CalibrationFileInfo {
   moreProblems: number;
 }
 
+/** A calibration from LeadFlow's own history: the period, the live version it is compared with, and how the leads' outcomes read. */
+export interface LeadflowSource {
+  kind: 'leadflow';
+  from: string;
+  to: string;
+  modelId: string;
+  version: number;
+  leads: number;
+  converted: number;
+  notConverted: number;
+  /** Leads nobody has said anything of yet: left out. */
+  unknown: number;
+}
+
 export interface CalibrationRecord {
   calibrationId: string;
   status: CalibrationStatus;
@@ -63,6 +77,8 @@ export interface CalibrationRecord {
   finishedAt?: Date;
   /** The calibration whose file and choices this one started from. */
   rerunOf?: string;
+  /** Absent for an uploaded export. */
+  source?: LeadflowSource;
   file: CalibrationFileInfo;
   settings: CalibrationSettings;
   progress: CalibrationProgress;
@@ -91,6 +107,10 @@ const calibrationSchema = new Schema<CalibrationRecord>(
     startedAt: Date,
     finishedAt: Date,
     rerunOf: String,
+    source: {
+      type: new Schema({ kind: String, from: String, to: String, modelId: String, version: Number, leads: Number, converted: Number, notConverted: Number, unknown: Number }, { _id: false }),
+      default: undefined,
+    },
     file: {
       _id: false,
       sha256: String,

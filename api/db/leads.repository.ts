@@ -5,6 +5,7 @@
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
+import type { HistoryLead } from '../../engine/calibration/leadflow-history';
 import { DUPLICATE_KEY, inCommands, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
 import { createLedgerRepository, SEGMENT_ENTRIES } from './ledgers.repository';
@@ -345,6 +346,24 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     async *scanHandoffRows(): AsyncGenerator<HandoffRow> {
       const cursor = HandoffModel.find({}, { _id: 0, leadId: 1, status: 1, score: 1 }).lean().cursor({ batchSize: 5000 });
       for await (const doc of cursor) yield doc as unknown as HandoffRow;
+    },
+
+    /**
+     * The leads first seen (first stage change) in [from, to), with what calibration from
+     * LeadFlow's own history reads of them (engine/calibration/leadflow-history.ts). Filtered here
+     * rather than in the query: FerretDB indexes no array element.
+     */
+    async historyLeads(from: string, to: string): Promise<HistoryLead[]> {
+      const rejected = new Set((await HandoffModel.find({ status: 'rejected' }, { _id: 0, leadId: 1 }).lean<Array<{ leadId: string }>>()).map((row) => row.leadId));
+      const out: HistoryLead[] = [];
+      const cursor = Lead.find({}, { _id: 0, leadId: 1, attributes: 1, stageHistory: 1 }).lean().cursor({ batchSize: 2000 });
+      for await (const doc of cursor) {
+        const lead = doc as unknown as Pick<LeadSnapshot, 'leadId' | 'attributes' | 'stageHistory'>;
+        const created = lead.stageHistory[0]?.at;
+        if (created === undefined || Date.parse(created) < Date.parse(from) || Date.parse(created) >= Date.parse(to)) continue;
+        out.push({ ...lead, attributes: lead.attributes ?? {}, rejected: rejected.has(lead.leadId) });
+      }
+      return out;
     },
 
     /** A sales queue's handoffs in one status, oldest first; with `assignee`, theirs and nobody's. */

@@ -15,6 +15,8 @@ interface Schemas<P extends ZodType, Q extends ZodType, B extends ZodType> {
   query?: Q;
   body?: B;
   contentType?: string;
+  /** A route that takes more than one media type: each one's body schema (then `body` is left out). */
+  bodies?: Record<string, ZodType>;
   /** The success body's schema, for the API documentation only. */
   response?: ZodType;
   /** The error answers a client should expect, status → when, for the API documentation. */
@@ -31,6 +33,8 @@ export interface RouteSchemas {
   status?: number;
   /** The media type of the body (application/json unless said). */
   contentType?: string;
+  /** A route that takes more than one media type: each one's body schema, chosen by the request's Content-Type (the first when none matches). */
+  bodies?: Record<string, ZodType>;
   /** The success body's schema (an object unless said). */
   response?: ZodType;
   /** The error answers a client should expect, status → when; any other error still has the one shape. */
@@ -50,7 +54,7 @@ export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType =
     const fields: FieldError[] = [];
     const params = parse('params', schemas.params, req.params, fields);
     const query = parse('query', schemas.query, req.query, fields);
-    const body = parse('body', schemas.body, req.body, fields);
+    const body = parse('body', schemas.bodies ? bodySchema(schemas.bodies, (type) => Boolean(req.is(type))) : schemas.body, req.body, fields);
     if (fields.length > 0) throw invalidRequest(fields);
     // The audit log names the key's holder; public routes have no caller.
     const caller = req.caller;
@@ -85,6 +89,12 @@ export function bodyIsOptional(schema: ZodType): boolean {
 export function queryNames(schema: ZodType): string[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
   return Object.keys(json.properties ?? {});
+}
+
+/** The schema of the media type the request says it sends; the first one when it says none of them. */
+function bodySchema(bodies: Record<string, ZodType>, sends: (type: string) => boolean): ZodType | undefined {
+  const types = Object.keys(bodies);
+  return bodies[types.find(sends) ?? (types[0] as string)];
 }
 
 function invalidRequest(fields: FieldError[]): HttpError {

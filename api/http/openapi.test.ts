@@ -43,6 +43,19 @@ describe('the OpenAPI document', () => {
     expect(built.paths['/api/runs'].post.requestBody.required).toBe(false);
     expect(built.paths['/api/things'].post.requestBody.required).toBe(true);
   });
+
+  it('documents a body per media type for a route that takes more than one', async () => {
+    const built = buildOpenApiDocument(
+      [{ method: 'post', path: '/calibrations', bodies: { 'text/csv': z.string().min(1), 'application/json': z.strictObject({ source: z.literal('leadflow'), from: z.iso.date() }) } }],
+      '/api',
+      { title: 't', version: '1', description: 'd' },
+    ) as any;
+    const { requestBody } = built.paths['/api/calibrations'].post;
+    expect(requestBody.required).toBe(true);
+    expect(requestBody.content['text/csv'].schema).toMatchObject({ type: 'string', minLength: 1 });
+    expect(requestBody.content['application/json'].schema).toMatchObject({ properties: { source: { const: 'leadflow' } }, required: ['source', 'from'] });
+    expect((await new Validator().validate(built)).valid).toBe(true);
+  });
 });
 
 describe('answers every route may give', () => {

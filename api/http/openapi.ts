@@ -107,6 +107,7 @@ export function buildOpenApiDocument(routes: RouteDoc[], prefix: string, info: {
     // Every route but the public ones needs a key; an empty list lifts the document-wide one.
     if (route.public) operation.security = [];
     if (route.body) operation.requestBody = { required: !bodyIsOptional(route.body), content: { [route.contentType ?? 'application/json']: { schema: jsonSchema(route.body) } } };
+    if (route.bodies) operation.requestBody = { required: true, content: Object.fromEntries(Object.entries(route.bodies).map(([type, schema]) => [type, { schema: jsonSchema(schema) }])) };
     (paths[path] ??= {})[route.method] = operation;
   }
   return {

@@ -61,6 +61,14 @@ describe('calibrateHistory', () => {
     expect(kept.predictive.auc).toBeGreaterThan(0.95);
   });
 
+  it('backtests another model on the same hold-out leads, the same way: the proposal against itself gives its own figures', async () => {
+    const first = await calibrateHistory(rows, { outcome: 'Won' });
+    const again = await calibrateHistory(rows, { outcome: 'Won', compare: { model: first.model, name: 'version 1' } });
+    const winner = first.recommendation.score === PREDICTIVE_SCORE ? first.predictive : first.points;
+    expect(again.compared).toEqual({ name: 'version 1', scores: [first.recommendation.score], threshold: first.recommendation.threshold, auc: winner.auc, holdout: winner.holdout });
+    expect(first.compared).toBeUndefined();
+  });
+
   it('explains an outcome it cannot read', async () => {
     await expect(calibrateHistory(rows, { outcome: 'Stage' })).rejects.toThrow('there is no column "Stage" to read the outcome from');
     await expect(calibrateHistory(rows, { outcome: 'Won', positive: ['closed won'] })).rejects.toThrow(/only 0 leads converted: .*; check the values given with positive/);

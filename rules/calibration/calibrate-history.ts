@@ -26,7 +26,8 @@ import { scoreLeads } from '../../engine/calibration/score-leads';
 import { stratifiedSplit } from '../../engine/calibration/split';
 import { defaultTarget, recommendThreshold, type ThresholdRecommendation } from '../../engine/calibration/threshold';
 import { createScorer } from '../../engine/score-event';
-import type { CompiledModel } from '../../engine/types';
+import { thresholdScore, thresholdsFor } from '../../engine/score-state';
+import type { CompiledModel, FactValue } from '../../engine/types';
 import { compileGraph } from '../compile-graph';
 import type { RuleGraphInput } from '../graph.schema';
 import { validateGraph, type GraphIssue } from '../validate-graph';
@@ -58,6 +59,8 @@ export interface CalibrationOptions {
   l2?: number;
   leakage?: LeakageOptions;
   name?: string;
+  /** Another model (the live version) to backtest on the same hold-out leads, beside the proposal. */
+  compare?: { model: CompiledModel; name: string };
   onProgress?: (progress: CalibrationProgress) => void;
 }
 
@@ -85,6 +88,21 @@ export interface ScoreBacktest {
   holdout: ThresholdOutcome;
   /** Other thresholds to choose from: the training score that sends each share, and what it does on the hold-out. */
   curve: ThresholdOutcome[];
+}
+
+/**
+ * Another model (the live version) backtested on the same hold-out leads as the proposal, scored
+ * the same way (their attributes as one CRM sync through `createScorer`), at its own threshold.
+ */
+export interface ComparedBacktest {
+  name: string;
+  /** The scores its sales-ready threshold sums ('total': all), and that threshold (null: it has none). */
+  scores: string[] | 'total';
+  threshold: number | null;
+  /** Hold-out ROC AUC of that score. */
+  auc: number;
+  /** What its threshold does on the hold-out (null without one). */
+  holdout: ThresholdOutcome | null;
 }
 
 /** The threshold to hand leads to sales at, on the score that won the backtest, measured on the hold-out. */
@@ -137,6 +155,8 @@ export interface CalibrationReport {
   points: ScoreBacktest;
   predictive: ScoreBacktest;
   recommendation: Recommendation;
+  /** The model of `options.compare` on the same hold-out leads. */
+  compared?: ComparedBacktest;
   /** Milliseconds per step. */
   timings: Partial<Record<CalibrationStep, number>>;
 }
@@ -255,6 +275,9 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   }));
   progress('backtest', 1, 1, `hold-out AUC: points ${points.auc.toFixed(3)}, predictive ${predictive.auc.toFixed(3)}`);
   const recommendation = recommend(points, predictive, split.holdout.length, table.overallRate, options.target);
+  const compare = options.compare;
+  const compared =
+    compare && (await timed('backtest', () => backtestOther(compare, split.holdout.map(leadAttributeReader(dataset, mappings)), holdoutLabels)));
 
   const { graph, model, issues } = await timed('graph', () => {
     const graph = proposeGraph({ ...proposal, threshold: { score: recommendation.score, value: recommendation.threshold } });
@@ -284,7 +307,22 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     points,
     predictive,
     recommendation,
+    ...(compared && { compared }),
     timings,
+  };
+}
+
+/** `compare`'s model on the hold-out leads (every mapped attribute, flagged ones too: the live model sees them). */
+async function backtestOther(compare: NonNullable<CalibrationOptions['compare']>, leads: ReadonlyArray<Record<string, FactValue>>, labels: readonly number[]): Promise<ComparedBacktest> {
+  const threshold = thresholdsFor(compare.model.thresholds, undefined)[0];
+  const scores = threshold?.scores ?? 'total';
+  const values = (await scoreLeads(compare.model, leads)).map((s) => thresholdScore(s, { scores }));
+  return {
+    name: compare.name,
+    scores,
+    threshold: threshold?.value ?? null,
+    auc: rocAuc(values, labels),
+    holdout: threshold ? atThreshold(values, labels, threshold.value) : null,
   };
 }
 

@@ -2,8 +2,8 @@ import express from 'express';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { workerRunner, type CalibrationRunner } from './calibration-runner';
-import { calibrationBody, calibrationParams, calibrationQuery, draftBody, listQuery, rerunBody } from './calibrations.schemas';
-import { getCalibration, rerunCalibration, saveCalibrationDraft, startCalibration, type CalibrationDeps } from './calibrations.service';
+import { calibrationBody, calibrationParams, calibrationQuery, draftBody, leadflowCalibrationBody, listQuery, rerunBody, type LeadflowCalibrationBody } from './calibrations.schemas';
+import { getCalibration, rerunCalibration, saveCalibrationDraft, startCalibration, startLeadflowCalibration, type CalibrationDeps } from './calibrations.service';
 
 /** CSV exports above this size get 413, as imports do. */
 export const CALIBRATION_LIMIT = '20mb';
@@ -19,13 +19,16 @@ export function calibrationsRouter({ run = workerRunner(), ...rest }: Omit<Calib
     express.text({ type: ['text/csv', 'text/plain'], limit: CALIBRATION_LIMIT }),
     handle(
       {
-        summary: 'Calibrate a model on a CSV export of past leads with known outcomes; 202 with a calibration to poll for progress and then its report',
+        summary:
+          'Calibrate a model on a CSV export of past leads with known outcomes (text/csv, the outcome column in the query), or on the leads LeadFlow scored in a period ' +
+          '(application/json {"source": "leadflow", "from", "to"}: sales answers and CRM outcomes, the live version backtested beside the proposal; 422 with too few); 202 with a calibration to poll for progress and then its report',
         status: 202,
         query: calibrationQuery,
-        body: calibrationBody,
-        contentType: 'text/csv',
+        bodies: { 'text/csv': calibrationBody, 'application/json': leadflowCalibrationBody },
+        errors: { 422: 'Too few leads of the period have an outcome (the message says how many were found and how many are needed)' },
       },
-      async ({ query, body, actor }) => accepted(await startCalibration(deps, body, query, actor)),
+      async ({ query, body, actor }) =>
+        accepted(typeof body === 'string' ? await startCalibration(deps, body, query, actor) : await startLeadflowCalibration(deps, body as LeadflowCalibrationBody, query, actor)),
     ),
   );
   router.get(

@@ -11,20 +11,22 @@ const seed = z.coerce.number().int().min(0).max(2 ** 31 - 1);
 const target = z.coerce.number().gt(0, 'a share of leads between 0 and 1, e.g. 0.8').lt(1, 'a share of leads between 0 and 1, e.g. 0.8');
 const holdout = z.coerce.number().min(0.1, 'hold out between 0.1 and 0.5 of the leads').max(0.5, 'hold out between 0.1 and 0.5 of the leads');
 
+/** For a CSV upload; a calibration from LeadFlow's own history takes its choices in the body. */
 export const calibrationQuery = z.object({
-  /** The column that says whether each lead converted. */
-  outcome: column,
+  /** The column that says whether each lead converted (required with a CSV export). */
+  outcome: column.optional(),
   /** Values of the outcome column meaning "converted"; then every other value means "did not". Default 1/0, yes/no, won/lost… */
   positive: columns.optional(),
   /** A filled-in outcome cell means converted, an empty one not (an opportunity id). */
   positiveIfPresent: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
   /** Sniffed from the first lines when not given. */
   separator: z.enum(DELIMITERS).optional(),
-  seed: seed.default(42),
+  /** Default 42. */
+  seed: seed.optional(),
   /** Conversion the leads above the recommended threshold should reach; default 80 %, or three times the base rate where that is lower. */
   target: target.optional(),
-  /** Share of leads held out to test on. */
-  holdout: holdout.default(0.3),
+  /** Share of leads held out to test on; default 0.3. */
+  holdout: holdout.optional(),
   /** Columns to leave out. */
   exclude: columns.optional(),
   /** Columns flagged as leakage to keep all the same. */
@@ -58,6 +60,28 @@ export const rerunBody = z.strictObject({
   include: z.array(column).max(500).optional(),
   mapping: z.array(mappingOverride).max(500).optional(),
 });
+const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'a date (2026-01-01) or a date and time with its offset (2026-01-01T00:00:00Z)' });
+
+/**
+ * Calibrate from LeadFlow's own history: the leads first seen in [from, to), their outcome from
+ * sales' answers and CRM outcomes; the proposal is backtested beside the live version.
+ */
+export const leadflowCalibrationBody = z
+  .strictObject({
+    source: z.literal('leadflow', { error: 'send "leadflow" to calibrate from the leads LeadFlow scored (or a CSV export as text/csv)' }),
+    /** The first day of the period (leads first seen on or after it). */
+    from: instant,
+    /** The end of the period, not included: 2026-04-01 ends it with 31 March. */
+    to: instant,
+    /** The model whose live version the proposal is compared with; the live model when absent. */
+    modelId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" and "-" only').optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    target: z.number().gt(0, 'a share of leads between 0 and 1, e.g. 0.3').lt(1, 'a share of leads between 0 and 1, e.g. 0.3').optional(),
+    holdout: z.number().min(0.1, 'hold out between 0.1 and 0.5 of the leads').max(0.5, 'hold out between 0.1 and 0.5 of the leads').optional(),
+  })
+  .refine((body) => Date.parse(body.from) < Date.parse(body.to), { path: ['to'], message: 'the end of the period must come after its start (from)' });
+export type LeadflowCalibrationBody = z.output<typeof leadflowCalibrationBody>;
+
 export type RerunBody = z.output<typeof rerunBody>;
 
 export const calibrationParams = z.object({ calibrationId: z.uuid() });

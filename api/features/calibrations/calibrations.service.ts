@@ -11,19 +11,34 @@ import { OutcomeError, readOutcomes } from '../../../engine/calibration/outcome'
 import { profileColumns } from '../../../engine/calibration/profile-columns';
 import { attributeNames } from '../../../rules/calibration/map-columns';
 import { parseCsv, type CsvTable } from '../../csv/read-csv';
-import type { CalibrationProgress, CalibrationRecord, CalibrationRepository, CalibrationSettings, CalibrationSummary } from '../../db/calibrations.repository';
+import { historyRows, LEADFLOW_OUTCOME } from '../../../engine/calibration/leadflow-history';
+import { toCsv } from '../../csv/write-csv';
+import type { CalibrationProgress, CalibrationRecord, CalibrationRepository, CalibrationSettings, CalibrationSummary, LeadflowSource } from '../../db/calibrations.repository';
+import type { LeadRepository } from '../../db/leads.repository';
+import type { ModelVersionRecord } from '../../db/model-versions.repository';
 import { conflict, HttpError, notFound, type FieldError } from '../../http/errors';
 import { createModel, saveDraft, type ModelDeps } from '../models/models.service';
 import type { CalibrationRunner } from './calibration-runner';
-import type { CalibrationQuery, DraftBody, RerunBody } from './calibrations.schemas';
+import type { CalibrationQuery, DraftBody, LeadflowCalibrationBody, RerunBody } from './calibrations.schemas';
 import { attributeProblem } from './rename-attributes';
-import { API_OUTCOME_WORDS, type CalibrationResult } from './run-calibration';
+import { API_OUTCOME_WORDS, type CalibrationJob, type CalibrationResult } from './run-calibration';
 
 export interface CalibrationDeps {
   calibrations: CalibrationRepository;
   models: ModelDeps;
   run: CalibrationRunner;
+  /** LeadFlow's own leads, for a calibration from its history. */
+  leads: Pick<LeadRepository, 'historyLeads'>;
+  /** The model whose live version a calibration from LeadFlow's history is compared with, unless it names another. */
+  liveModelId: string;
 }
+
+/**
+ * Labelled leads a calibration from LeadFlow's history needs, and of each outcome: fewer give a
+ * hold-out too small to measure anything on (a 30 % hold-out of 50 leads is 15).
+ */
+export const MIN_HISTORY_LEADS = 50;
+export const MIN_HISTORY_PER_OUTCOME = 10;
 
 /** What GET /calibrations/:id shows: the record, with its report once done. */
 export type CalibrationView = CalibrationSummary & { report?: CalibrationResult };
@@ -36,24 +51,80 @@ const MAX_STORED_BYTES = 15 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
 
 export async function startCalibration(deps: CalibrationDeps, text: string, query: CalibrationQuery, actor: string): Promise<CalibrationRecord> {
+  if (query.outcome === undefined) throw invalid([{ path: 'query.outcome', message: 'name the column that says whether each lead converted (outcome=…)' }]);
   const table = readTable(text, query.separator, 'body');
   const settings: CalibrationSettings = {
     outcome: query.outcome,
     positive: query.positive ?? [],
     ...(query.positiveIfPresent && { positiveIfPresent: true }),
-    seed: query.seed,
+    seed: query.seed ?? 42,
     ...(query.target !== undefined && { target: query.target }),
-    holdout: query.holdout,
+    holdout: query.holdout ?? 0.3,
     exclude: query.exclude ?? [],
     include: query.include ?? [],
     mapping: [],
   };
   refuseUnfit(table, settings, 'query');
+  return launch(deps, text, table, await keepFile(deps, text), settings, actor);
+}
+
+/** Keeps the file gzipped, once per content, for re-runs. */
+async function keepFile(deps: CalibrationDeps, text: string): Promise<{ sha256: string; bytes: number }> {
   const sha256 = createHash('sha256').update(text).digest('hex');
   const packed = await promisify(gzip)(text);
   if (packed.length > MAX_STORED_BYTES) throw new HttpError(413, 'too_large', `The file compresses to ${Math.round(packed.length / 2 ** 20)} MB; LeadFlow keeps at most 15 MB: leave out columns or rows`);
   await deps.calibrations.saveFile({ sha256, gzip: packed, bytes: Buffer.byteLength(text), createdAt: new Date() });
-  return launch(deps, text, table, { sha256, bytes: Buffer.byteLength(text) }, settings, actor);
+  return { sha256, bytes: Buffer.byteLength(text) };
+}
+
+/** The live version as calibration's model to compare with. */
+function liveCompare(version: Pick<ModelVersionRecord, 'modelId' | 'version' | 'compiled'>): NonNullable<CalibrationJob['compare']> {
+  return { model: version.compiled, name: `${version.modelId} version ${version.version}` };
+}
+
+/**
+ * Calibrates from LeadFlow's own history: the leads first seen in [from, to) with an outcome
+ * (engine/calibration/leadflow-history.ts) are written as an export, kept like an upload (so a
+ * re-run needs nothing more), and calibrated on the one path; the live version is backtested on
+ * the same hold-out leads. Query parameters belong to a CSV upload and are refused here.
+ * @throws HttpError 400 naming a query parameter; 404 without a published version; 422 with
+ *   too few labelled leads in the period, saying how many were found and how many are needed.
+ */
+export async function startLeadflowCalibration(deps: CalibrationDeps, body: LeadflowCalibrationBody, query: CalibrationQuery, actor: string): Promise<CalibrationRecord> {
+  const given = Object.entries(query).filter(([, value]) => value !== undefined);
+  if (given.length > 0) throw invalid(given.map(([name]) => ({ path: `query.${name}`, message: 'a calibration from LeadFlow\'s history takes its choices in the body' })));
+  const modelId = body.modelId ?? deps.liveModelId;
+  const live = await deps.models.versions.latest(modelId);
+  if (!live) throw notFound(`A published version of model ${modelId}`);
+  if (live.problem) throw conflict(live.problem);
+  const from = new Date(body.from).toISOString();
+  const to = new Date(body.to).toISOString();
+  const history = historyRows(await deps.leads.historyLeads(from, to), { from, to });
+  const { counts } = history;
+  const labelled = counts.converted + counts.notConverted;
+  if (labelled < MIN_HISTORY_LEADS || counts.converted < MIN_HISTORY_PER_OUTCOME || counts.notConverted < MIN_HISTORY_PER_OUTCOME) {
+    throw new HttpError(
+      422,
+      'too_few_outcomes',
+      `Too few leads with an outcome between ${body.from} and ${body.to}: found ${labelled} (${counts.converted} converted, ${counts.notConverted} not) of ${counts.leads} leads first seen then; ` +
+        `calibration needs at least ${MIN_HISTORY_LEADS}, with at least ${MIN_HISTORY_PER_OUTCOME} converted and ${MIN_HISTORY_PER_OUTCOME} not. Choose a longer period, or wait for sales to answer more handoffs.`,
+    );
+  }
+  const text = toCsv(history.columns, history.rows);
+  const settings: CalibrationSettings = {
+    outcome: LEADFLOW_OUTCOME,
+    positive: [],
+    seed: body.seed ?? 42,
+    ...(body.target !== undefined && { target: body.target }),
+    holdout: body.holdout ?? 0.3,
+    exclude: [],
+    include: [],
+    mapping: [],
+  };
+  const table = readTable(text, ',', 'body');
+  const source: LeadflowSource = { kind: 'leadflow', from, to, modelId, version: live.version, ...counts };
+  const file = await keepFile(deps, text);
+  return launch(deps, text, table, file, settings, actor, undefined, { source, compare: liveCompare(live) });
 }
 
 /** A new calibration on the file of `calibrationId`, with the choices in `body` over that run's. */
@@ -69,7 +140,14 @@ export async function rerunCalibration(deps: CalibrationDeps, calibrationId: str
     if (body[key] !== undefined) Object.assign(settings, { [key]: body[key] });
   }
   refuseUnfit(table, settings, 'body');
-  return launch(deps, text, table, { sha256: file.sha256, bytes: file.bytes }, settings, actor, calibrationId);
+  let extra: Parameters<typeof launch>[7];
+  if (earlier.source) {
+    // Compared with the version the first run was, so that the two runs' figures stand side by side.
+    const version = await deps.models.versions.get(earlier.source.modelId, earlier.source.version);
+    if (!version || version.problem) throw new HttpError(410, 'gone', `Version ${earlier.source.version} of ${earlier.source.modelId} can no longer be scored; calibrate from LeadFlow's history again`);
+    extra = { source: earlier.source, compare: liveCompare(version) };
+  }
+  return launch(deps, text, table, { sha256: file.sha256, bytes: file.bytes }, settings, actor, calibrationId, extra);
 }
 
 export async function getCalibration(deps: CalibrationDeps, calibrationId: string): Promise<CalibrationView> {
@@ -107,6 +185,7 @@ async function launch(
   settings: CalibrationSettings,
   actor: string,
   rerunOf?: string,
+  history?: { source: LeadflowSource; compare: NonNullable<CalibrationJob['compare']> },
 ): Promise<CalibrationRecord> {
   const record: CalibrationRecord = {
     calibrationId: randomUUID(),
@@ -114,6 +193,7 @@ async function launch(
     createdBy: actor,
     createdAt: new Date(),
     ...(rerunOf !== undefined && { rerunOf }),
+    ...(history && { source: history.source }),
     file: {
       ...file,
       rows: table.rows.length,
@@ -128,7 +208,7 @@ async function launch(
   };
   await deps.calibrations.create(record);
   // The client polls for progress; the calibration goes on after this request is answered.
-  void calibrate(deps, record.calibrationId, { text, delimiter: table.delimiter, settings });
+  void calibrate(deps, record.calibrationId, { text, delimiter: table.delimiter, settings, ...(history && { compare: history.compare }) });
   return record;
 }
 

@@ -5,6 +5,7 @@
  * (calibration.worker.ts) so that a fit never holds up other requests.
  */
 import type { OutcomeWords } from '../../../engine/calibration/outcome';
+import type { CompiledModel } from '../../../engine/types';
 import { calibrateHistory, type CalibrationReport, type CalibrationStep } from '../../../rules/calibration/calibrate-history';
 import { validateGraph } from '../../../rules/validate-graph';
 import { parseCsv } from '../../csv/read-csv';
@@ -16,6 +17,8 @@ export interface CalibrationJob {
   text: string;
   delimiter: string;
   settings: CalibrationSettings;
+  /** A model to backtest on the same hold-out leads beside the proposal: the live version, for a calibration from LeadFlow's own history. */
+  compare?: { model: CompiledModel; name: string };
 }
 
 /** The report as the API keeps and shows it: the compiled model is left out (compile the graph to see it). */
@@ -52,6 +55,7 @@ export async function runCalibration(job: CalibrationJob, onProgress: (progress:
     exclude: settings.exclude,
     keep: settings.include,
     types,
+    ...(job.compare && { compare: job.compare }),
     onProgress: ({ step, done, total, message }) => onProgress({ step, percent: percentOf(step, done, total), message }),
   });
   const names = new Map(settings.mapping.flatMap((m) => (m.attribute ? [[m.column, m.attribute]] : [])));

@@ -7,7 +7,7 @@ import type { CompiledModel } from '../../../engine/types';
 import type { GraphDiff } from '../../../rules/diff-graphs';
 import type { RuleGraph } from '../../../rules/graph.schema';
 import type { GraphIssue } from '../../../rules/validate-graph';
-import { uploadQuery, type Calibration, type CalibrationChanges, type CalibrationDraftInput, type CalibrationStarted, type CalibrationUpload } from '../calibration/calibration-wire';
+import { uploadQuery, type Calibration, type CalibrationChanges, type CalibrationDraftInput, type CalibrationStarted, type CalibrationUpload, type HistoryCalibrationInput } from '../calibration/calibration-wire';
 import type { RejectReason } from '../../../engine/types';
 import type {
   FunnelGrouping,
@@ -193,6 +193,8 @@ export function createApiClient(options: ApiClientOptions) {
 
     /** Calibrates on a CSV export, sent as it is (text/csv); poll getCalibration for progress, then the report. */
     startCalibration: (csv: string, upload: CalibrationUpload) => send<CalibrationStarted>('POST', `/api/calibrations${uploadQuery(upload)}`, csv, 'text/csv'),
+    /** Calibrates on the leads LeadFlow scored in a period, their outcomes from sales and the CRM; the live version is backtested beside the proposal. */
+    calibrateFromHistory: (input: HistoryCalibrationInput) => send<CalibrationStarted>('POST', '/api/calibrations', { source: 'leadflow', ...input }),
     getCalibration: (calibrationId: string) => send<Calibration>('GET', calibration(calibrationId)),
     /** Calibrates again on the kept file with other choices: a new calibration. */
     rerunCalibration: (calibrationId: string, changes: CalibrationChanges) => send<CalibrationStarted>('POST', `${calibration(calibrationId)}/rerun`, changes),

@@ -84,6 +84,35 @@ afterEach(() => {
   window.location.hash = '';
 });
 
+describe('a calibration from LeadFlow’s own history', () => {
+  it('shows where its leads came from and the proposal beside the live version, on the same held-out leads', async () => {
+    const first = await calibrateHistory(pastLeads(), { outcome: 'Converted', target: 0.8 });
+    // The live version here is the first proposal itself: its side must read as the recommendation's figures.
+    const { model: _compiled, ...report } = await calibrateHistory(pastLeads(), { outcome: 'Converted', target: 0.8, compare: { model: first.model, name: 'b2b version 3' } });
+    const source = { kind: 'leadflow' as const, from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', modelId: 'b2b', version: 3, leads: 1250, converted: 480, notConverted: 720, unknown: 50 };
+    serve({ ...ME, 'GET /api/calibrations/c1': { body: calibration({ status: 'done', source, report }) } });
+    window.location.hash = '#/calibration/c1';
+    render(<App />);
+    // The screen is loaded lazily; on a busy machine that takes more than the default second.
+    const section = await screen.findByTestId('calibration-comparison', {}, { timeout: 5000 });
+    expect(within(section).getByTestId('comparison-source').textContent).toContain('1,250 leads first seen from 2026-01-01 to before 2026-04-01; 480 converted');
+    expect(within(section).getByTestId('comparison-source').textContent).toContain('50 have no answer yet');
+    expect(within(section).getByText('Live: b2b version 3')).toBeTruthy();
+    for (const row of ['auc', 'sent', 'precision', 'recall']) {
+      expect(within(section).getByTestId(`comparison-live-${row}`).textContent).toBe(within(section).getByTestId(`comparison-proposal-${row}`).textContent);
+    }
+    expect(within(section).getByTestId('comparison-proposal-sent').textContent).toBe(`${report.recommendation.sent} (${(report.recommendation.share * 100).toFixed(1)} %)`);
+  });
+
+  it('shows no comparison for an uploaded export', async () => {
+    serve({ ...ME, 'GET /api/calibrations/c1': { body: calibration({ status: 'done', report: await reportOf() }) } });
+    window.location.hash = '#/calibration/c1';
+    render(<App />);
+    await screen.findByTestId('calibration-report', {}, { timeout: 5000 });
+    expect(screen.queryByTestId('calibration-comparison')).toBeNull();
+  });
+});
+
 describe('the calibration screen', () => {
   it('reads the header in the browser, offers its columns for the outcome, and uploads the file as text/csv with the options', async () => {
     const calls = serve({ ...ME, 'POST /api/calibrations': { status: 202, body: { ...calibration({ status: 'queued' }), progress: '/api/calibrations/c1' } }, 'GET /api/calibrations/c1': { body: calibration({}) } });

@@ -38,6 +38,8 @@ export interface Calibration {
   startedAt?: string;
   finishedAt?: string;
   rerunOf?: string;
+  /** A calibration from LeadFlow's own history: the period, the live version compared, and how the leads' outcomes read. */
+  source?: { kind: 'leadflow'; from: string; to: string; modelId: string; version: number; leads: number; converted: number; notConverted: number; unknown: number };
   file: {
     sha256: string;
     bytes: number;
@@ -71,6 +73,13 @@ export interface CalibrationUpload {
 
 /** A re-run's choices; what is left out stays as the earlier run had it. */
 export type CalibrationChanges = Partial<Omit<CalibrationSettings, 'positive'>> & { positive?: string[] };
+
+/** A calibration from LeadFlow's own history: leads first seen in [from, to). */
+export interface HistoryCalibrationInput {
+  from: string;
+  to: string;
+  modelId?: string;
+}
 
 export interface CalibrationDraftInput {
   modelId: string;

@@ -31,7 +31,8 @@ export function Summary({ calibration, report }: { calibration: Calibration; rep
         </div>
       </dl>
       <p className="lf-muted lf-small">
-        {file.columns.length} columns, “{file.delimiter === '\t' ? 'tab' : file.delimiter}” between fields, seed {settings.seed}, {pct(settings.holdout, 0)} held out.
+        {calibration.source ? `${file.columns.length - 1} lead attributes from LeadFlow’s history` : `${file.columns.length} columns, “${file.delimiter === '\t' ? 'tab' : file.delimiter}” between fields`}, seed {settings.seed},{' '}
+        {pct(settings.holdout, 0)} held out.
         {report.dropped > 0 && ` ${count(report.dropped)} rows without a recognised outcome were left out.`}
         {file.problems.length > 0 && ` ${count(file.problems.length + file.moreProblems)} malformed rows were skipped (first: line ${file.problems[0]?.line}, ${file.problems[0]?.message}).`}
         {/* Reports kept before these fields existed have none of them. */}
@@ -228,6 +229,58 @@ export function Recommendation({ report }: { report: CalibrationResult }) {
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/**
+ * A calibration from LeadFlow's own history: the proposal beside the live version, both
+ * backtested on the same held-out leads, for the quarterly review.
+ */
+export function LiveComparison({ calibration, report }: { calibration: Calibration; report: CalibrationResult }) {
+  const live = report.compared;
+  if (!live) return null;
+  const r = report.recommendation;
+  const winner = r.score === report.points.score ? report.points : report.predictive;
+  const source = calibration.source;
+  const liveScore = live.scores === 'total' ? 'total score' : live.scores.join(' + ');
+  const rows: Array<{ label: string; id: string; live: string; proposal: string }> = [
+    { label: 'Threshold', id: 'threshold', live: live.threshold === null ? 'none' : `${liveScore} ≥ ${live.threshold}`, proposal: `${r.score === 'predictive' ? 'predictive score' : 'close-rate points'} ≥ ${r.threshold}` },
+    { label: 'Hold-out AUC', id: 'auc', live: live.auc.toFixed(3), proposal: winner.auc.toFixed(3) },
+    { label: 'Sent to sales', id: 'sent', live: live.holdout ? `${count(live.holdout.selected)} (${pct(live.holdout.share)})` : '—', proposal: `${count(r.sent)} (${pct(r.share)})` },
+    { label: 'Of them converted (precision)', id: 'precision', live: live.holdout ? pct(live.holdout.precision) : '—', proposal: pct(r.conversion) },
+    { label: 'Conversions they hold (recall)', id: 'recall', live: live.holdout ? pct(live.holdout.recall) : '—', proposal: pct(r.recall) },
+  ];
+  return (
+    <section className="lf-cal-section" aria-labelledby="comparison-title" data-testid="calibration-comparison">
+      <h2 id="comparison-title">The proposal beside the live version</h2>
+      {source && (
+        <p className="lf-small" data-testid="comparison-source">
+          From LeadFlow’s own history: {count(source.leads)} leads first seen from {source.from.slice(0, 10)} to before {source.to.slice(0, 10)}; {count(source.converted)} converted (accepted or
+          qualified by sales, or an opportunity or a win in the CRM), {count(source.notConverted)} did not (rejected, lost or disqualified), {count(source.unknown)} have no answer yet and were left
+          out.
+        </p>
+      )}
+      <table className="lf-table lf-compact" data-testid="comparison-table">
+        <caption className="lf-small">Both scored the same way on the same {count(report.holdout)} held-out leads: each lead’s attributes through the live scoring code.</caption>
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">Live: {live.name}</th>
+            <th scope="col">Proposal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">{row.label}</th>
+              <td data-testid={`comparison-live-${row.id}`}>{row.live}</td>
+              <td data-testid={`comparison-proposal-${row.id}`}>{row.proposal}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="lf-muted lf-small">Behaviour is not replayed here: a live version whose points come mostly from what leads did scores lower on attributes alone than it did live.</p>
     </section>
   );
 }

@@ -10,7 +10,7 @@ import type { Calibration, CalibrationResult } from './calibration-wire';
 import { choicesOf, type Choices } from './choices';
 import { count } from './format';
 import { Leakage, Mapping, Rerun } from './report-choices';
-import { CloseRates, ProposedModel, Recommendation, Summary } from './report-findings';
+import { CloseRates, LiveComparison, ProposedModel, Recommendation, Summary } from './report-findings';
 import { SaveDraft } from './save-draft';
 
 export function ReportView({ calibration, report }: { calibration: Calibration; report: CalibrationResult }) {
@@ -18,6 +18,7 @@ export function ReportView({ calibration, report }: { calibration: Calibration; 
   return (
     <div className="lf-cal-report" data-testid="calibration-report" data-calibration-id={calibration.calibrationId}>
       <Summary calibration={calibration} report={report} />
+      <LiveComparison calibration={calibration} report={report} />
       <Leakage report={report} choices={choices} onChange={setChoices} />
       <Mapping calibration={calibration} report={report} choices={choices} onChange={setChoices} />
       <Rerun calibration={calibration} report={report} choices={choices} onChange={setChoices} />

@@ -157,3 +157,32 @@ describe('threshold review: saving', () => {
     expect(screen.queryByTestId('review-save')).toBeNull();
   });
 });
+
+describe('threshold review: calibrating from LeadFlow’s history', () => {
+  const MARKETER: Me = { name: 'Mia', role: 'marketing' };
+
+  it('starts a calibration over the chosen period for the model in review, then opens it', async () => {
+    const started = { calibrationId: '4b1c9a52-1d1e-4a53-9f0e-2b7f2c0f7a11', status: 'queued', progress: '/api/calibrations/4b1c9a52-1d1e-4a53-9f0e-2b7f2c0f7a11' };
+    const calls = renderSignedIn(<ReviewScreen me={MARKETER} />, MARKETER, { ...ROUTES, 'POST /api/calibrations': { status: 202, body: started } });
+    fireEvent.change(await screen.findByTestId('review-history-from'), { target: { value: '2026-01-01' } });
+    fireEvent.change(screen.getByTestId('review-history-to'), { target: { value: '2026-04-01' } });
+    fireEvent.click(screen.getByTestId('review-history-start'));
+    await waitFor(() => expect(window.location.hash).toBe(`#/calibration/${started.calibrationId}`));
+    expect(calls.find((c) => c.request === 'POST /api/calibrations')?.body).toEqual({ source: 'leadflow', from: '2026-01-01', to: '2026-04-01', modelId: 'b2b' });
+    window.location.hash = '';
+  });
+
+  it('says how many answered leads were found when there are too few, and stays', async () => {
+    const message = 'Too few leads with an outcome between 2026-01-01 and 2026-04-01: found 12 (5 converted, 7 not) of 30 leads first seen then; calibration needs at least 50';
+    renderSignedIn(<ReviewScreen me={MARKETER} />, MARKETER, { ...ROUTES, 'POST /api/calibrations': { status: 422, body: { error: { status: 422, code: 'too_few_outcomes', message } } } });
+    fireEvent.click(await screen.findByTestId('review-history-start'));
+    expect((await screen.findByTestId('review-history-error')).textContent).toContain('found 12 (5 converted, 7 not)');
+    expect(window.location.hash).toBe('');
+  });
+
+  it('is not offered to reviewers, whose keys may not calibrate', async () => {
+    renderSignedIn(<ReviewScreen me={REVIEWER} />, REVIEWER, ROUTES);
+    await screen.findByTestId('review-version');
+    expect(screen.queryByTestId('review-history')).toBeNull();
+  });
+});

@@ -10,6 +10,7 @@ import { percent } from '../shell/format';
 import { useApi } from '../shell/session';
 import { useLoad } from '../shell/use-load';
 import { BandsHistogram } from './bands-histogram';
+import { HistoryCalibration } from './history-calibration';
 import { useWhatIf } from './use-what-if';
 
 /** Roles whose keys may save a review (the API agrees: PUT /reviews/thresholds). */
@@ -33,6 +34,7 @@ export function ReviewScreen({ me, whatIfDelayMs }: { me: Me; whatIfDelayMs?: nu
         <Review
           key={`${load.value.modelId}@${load.value.version}`}
           review={load.value}
+          me={me}
           canSave={SAVERS.includes(me.role)}
           whatIfDelayMs={whatIfDelayMs}
           onSaved={(version) => {
@@ -54,12 +56,14 @@ export function ReviewScreen({ me, whatIfDelayMs }: { me: Me; whatIfDelayMs?: nu
 
 function Review({
   review,
+  me,
   canSave,
   whatIfDelayMs,
   onSaved,
   onReload,
 }: {
   review: ThresholdReview;
+  me: Me;
   canSave: boolean;
   whatIfDelayMs: number | undefined;
   onSaved: (version: number) => void;
@@ -163,6 +167,7 @@ function Review({
             </fieldset>
           ))}
           {review.thresholds.length === 0 && <p>This model has no thresholds.</p>}
+          <HistoryCalibration me={me} modelId={review.modelId} />
           {canSave ? (
             <div className="lf-row">
               <button type="button" className="lf-primary" data-testid="review-save" aria-keyshortcuts="Control+S" disabled={changes.length === 0 || invalid || busy} onClick={openSave}>
