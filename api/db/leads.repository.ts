@@ -325,6 +325,22 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return why;
     },
 
+    /**
+     * What a sales queue shows of its leads besides their handoffs: who each person is (from the
+     * lead's attributes), the score now, and the stage changes that say why it qualified. One
+     * read for the whole page.
+     */
+    async queueLeads(leadIds: readonly string[]): Promise<Map<string, QueueLead>> {
+      const found = new Map<string, QueueLead>();
+      const ids = [...new Set(leadIds)];
+      const projection = { _id: 0, leadId: 1, total: 1, stageHistory: 1, ...Object.fromEntries(PERSON_FIELDS.map((field) => [`attributes.${field}`, 1])) };
+      for (let first = 0; first < ids.length; first += IDS_PER_QUERY) {
+        const rows = await Lead.find({ _id: { $in: ids.slice(first, first + IDS_PER_QUERY) } }, projection).lean<QueueLead[]>();
+        for (const row of rows) found.set(row.leadId, row);
+      }
+      return found;
+    },
+
     async getHandoff(handoffId: string): Promise<Handoff | null> {
       return HandoffModel.findOne({ _id: handoffId }, { _id: 0 }).lean<Handoff>();
     },
@@ -357,6 +373,11 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
+
+/** The lead attributes that say who a person is, as a sales queue shows them. */
+export const PERSON_FIELDS = ['firstName', 'lastName', 'email', 'title', 'company'] as const;
+
+export type QueueLead = Pick<LeadSnapshot, 'leadId' | 'total' | 'stageHistory'> & { attributes?: Partial<Record<(typeof PERSON_FIELDS)[number], unknown>> };
 
 /**
  * Writes a handoff; an answered handoff never moves back to pending, whatever order retries

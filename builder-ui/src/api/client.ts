@@ -171,6 +171,8 @@ export function createApiClient(options: ApiClientOptions) {
     /** A sales queue's handoffs in one status, oldest first (a rep's key gets its own view). */
     queue: (queue: string, status: HandoffStatus = 'pending', owner?: string) =>
       send<{ queue: string; status: HandoffStatus; handoffs: QueuedHandoff[] }>('GET', `/api/sales/queues/${encodeURIComponent(queue)}/handoffs${query({ status, owner })}`).then((r) => r.handoffs),
+    /** The caller's rep takes a handoff nobody owns; 409 (ApiError.conflict) when someone took it first. */
+    take: (handoffId: string) => send<Lead>('POST', `${handoff(handoffId)}/take`, {}),
     accept: (handoffId: string, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/accept`, note ? { note } : {}),
     qualify: (handoffId: string, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/qualify`, note ? { note } : {}),
     reject: (handoffId: string, reason: RejectReason, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/reject`, note ? { reason, note } : { reason }),

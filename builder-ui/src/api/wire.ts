@@ -10,8 +10,14 @@ import type { Segment } from '../../../rules/graph.schema';
 
 export type { Handoff, HandoffStatus, StageChange } from '../../../engine/lead-records';
 
-/** A handoff in a queue, with the rules that gave the lead the most points. */
+/** A handoff in a queue: who the person is, the lead's score now, why it qualified and the rules that gave it the most points. */
 export interface QueuedHandoff extends Handoff {
+  /** From the lead's attributes; each field only when the lead has it. */
+  person: { name?: string; company?: string; title?: string; email?: string };
+  /** The lead's total score now (`score` is the one at handoff); null when the lead is gone. */
+  scoreNow: number | null;
+  /** The reason the lead's stage history gave when the handoff made it an MQL. */
+  qualifiedWhy?: string;
   topRules: Array<{ ruleId: string; ruleName: string; points: number }>;
 }
 
