@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
+import { personOf } from '../../../engine/person';
 import type { RejectReason } from '../../../engine/types';
 import { leadWorkflowId, salesDecisionUpdate, takeHandoffUpdate, type Handoff, type LeadSnapshot } from '../../../workflows/lead.definitions';
 import type { LeadRepository, QueueLead } from '../../db/leads.repository';
@@ -27,7 +28,7 @@ export async function queuePage(leads: LeadRepository, queue: string, status: Ha
     handoffs: handoffs.map((h) => {
       const lead = people.get(h.leadId);
       const qualifiedWhy = lead && whyQualified(lead, h);
-      return { ...h, person: personOf(lead), scoreNow: lead?.total ?? null, ...(qualifiedWhy && { qualifiedWhy }), topRules: why.get(h.handoffId) ?? [] };
+      return { ...h, person: personOf(lead?.attributes), scoreNow: lead?.total ?? null, ...(qualifiedWhy && { qualifiedWhy }), topRules: why.get(h.handoffId) ?? [] };
     }),
   };
 }
@@ -74,16 +75,6 @@ async function inWorkflow(handoff: Handoff, update: () => Promise<LeadSnapshot>)
     if (err instanceof WorkflowNotFoundError) throw notFound(`The workflow of lead ${handoff.leadId}`);
     throw err;
   }
-}
-
-function personOf(lead: QueueLead | undefined): QueuePage['handoffs'][number]['person'] {
-  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-  const attributes = lead?.attributes ?? {};
-  const name = [text(attributes.firstName), text(attributes.lastName)].filter(Boolean).join(' ');
-  const company = text(attributes.company);
-  const title = text(attributes.title);
-  const email = text(attributes.email);
-  return { ...(name && { name }), ...(company && { company }), ...(title && { title }), ...(email && { email }) };
 }
 
 /** The reason the lead's stage history gave when this handoff made it an MQL: the last qualification at or before the handoff. */

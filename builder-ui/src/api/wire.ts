@@ -5,6 +5,7 @@
  * importing server code into the browser.
  */
 import type { Handoff, LeadSnapshot, StageChange } from '../../../engine/lead-records';
+import type { Person } from '../../../engine/person';
 import type { FactValue, Stage } from '../../../engine/types';
 import type { Segment } from '../../../rules/graph.schema';
 
@@ -13,7 +14,7 @@ export type { Handoff, HandoffStatus, StageChange } from '../../../engine/lead-r
 /** A handoff in a queue: who the person is, the lead's score now, why it qualified and the rules that gave it the most points. */
 export interface QueuedHandoff extends Handoff {
   /** From the lead's attributes; each field only when the lead has it. */
-  person: { name?: string; company?: string; title?: string; email?: string };
+  person: Person;
   /** The lead's total score now (`score` is the one at handoff); null when the lead is gone. */
   scoreNow: number | null;
   /** The reason the lead's stage history gave when the handoff made it an MQL. */

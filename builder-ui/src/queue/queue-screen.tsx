@@ -7,6 +7,7 @@
  * lead's workflow.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { personLabel } from '../../../engine/person';
 import { REJECT_REASONS, type RejectReason } from '../../../engine/types';
 import { describeError, type HandoffStatus, type Me, type QueuedHandoff } from '../api/client';
 import { dateTime, signed } from '../shell/format';
@@ -32,8 +33,8 @@ export const QUEUE_POLL_MS = 5_000;
 type Decision = 'accept' | 'reject' | 'qualify';
 
 /** The person's name as sales would say it: their name, else their email, else the lead's id. */
-export function personName(handoff: Pick<QueuedHandoff, 'person' | 'leadId'>): string {
-  return handoff.person.name ?? handoff.person.email ?? handoff.leadId;
+function personName(handoff: Pick<QueuedHandoff, 'person' | 'leadId'>): string {
+  return personLabel(handoff.person, handoff.leadId);
 }
 
 /** Whom a message is about: the person, or the lead when nothing says who they are. */
