@@ -27,6 +27,9 @@ export type { FactValue };
 /** A lead as the API serves it (`GET /api/leads/:leadId`, and each row of a search). */
 export type Lead = Omit<LeadSnapshot, 'revision'>;
 
+/** A lead search's order: a field, descending with a leading "-" (the API's `sort`). */
+export type LeadSort = '-total' | 'total' | '-lastActivityAt' | 'lastActivityAt' | 'leadId' | '-leadId' | 'name' | '-name' | 'company' | '-company' | 'stage' | '-stage';
+
 export interface LeadSearch {
   stage?: Stage;
   grade?: string;
@@ -34,6 +37,9 @@ export interface LeadSearch {
   owner?: string;
   minScore?: number;
   maxScore?: number;
+  /** Words of the person's name, company or email (or the lead's id). */
+  q?: string;
+  sort?: LeadSort;
   page?: number;
   pageSize?: number;
 }
