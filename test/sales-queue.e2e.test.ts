@@ -194,6 +194,37 @@ describe('the sales queue, end to end', () => {
     expect(noRep.status).toBe(403);
   });
 
+  it('finds a lead by company in the explorer, sorts by a column, and titles the lead page by the person', async () => {
+    const page = await openAs('marketing', keys.marketing);
+    await byId(page, 'nav-leads').click();
+    await byId(page, 'leads-filter-text').fill('globex');
+    await byId(page, 'leads-search').click();
+    await expect.poll(() => textOf(byId(page, 'leads-total')), WAIT).toBe('1 lead, highest score first');
+    expect(await textOf(byId(page, `lead-open-${bo}`))).toBe('Bo Chen');
+    expect(await byId(page, `lead-id-${bo}`).getAttribute('title')).toBe(bo);
+
+    // Both leads of this run, by the words of their ids; sorted by company, A to Z and back.
+    await byId(page, 'leads-filter-text').fill(run);
+    await byId(page, 'leads-search').click();
+    await expect.poll(() => textOf(byId(page, 'leads-total')), WAIT).toBe('2 leads, highest score first');
+    const order = () => page.locator('[data-testid^="lead-row-"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-testid')));
+    await byId(page, 'leads-sort-company').click();
+    await expect.poll(() => textOf(byId(page, 'leads-total')), WAIT).toBe('2 leads, by company, ascending');
+    await expect.poll(order, WAIT).toEqual([`lead-row-${ann}`, `lead-row-${bo}`]);
+    await byId(page, 'leads-sort-company').click();
+    await expect.poll(order, WAIT).toEqual([`lead-row-${bo}`, `lead-row-${ann}`]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+    await shot(page, 'queue-04-lead-explorer');
+
+    await byId(page, `lead-open-${ann}`).click();
+    await expect.poll(() => textOf(byId(page, 'lead-title')), WAIT).toBe('Ann Lee, Acme Corp');
+    expect(await byId(page, 'lead-id').getAttribute('title')).toBe(ann);
+    // The live model's threshold is drawn on the chart.
+    await expect.poll(() => page.locator('[data-testid="lead-timeline"] .recharts-reference-line').count(), WAIT).toBe(1);
+    expect(await textOf(byId(page, 'lead-timeline'))).toContain('MQL at 60 (60)');
+    await shot(page, 'queue-05-lead-page');
+  });
+
   it('logs no errors in any page', () => {
     expect(consoleErrors).toEqual([]);
   });
