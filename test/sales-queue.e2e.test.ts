@@ -16,7 +16,7 @@ import { freePort } from '../scripts/services';
 import { startApi, startUi, startWorker, type AppProcess, type StackEnv } from '../scripts/stack';
 import { ensureChromium, ROOT } from '../scripts/tools';
 import type { RuleGraphInput } from '../rules/graph.schema';
-import { minute } from './support/clock';
+import { daysAgo, minute } from './support/clock';
 import { eventually, request } from './support/http';
 
 const run = Date.now().toString(36);
@@ -195,6 +195,23 @@ describe('the sales queue, end to end', () => {
   });
 
   it('finds a lead by company in the explorer, sorts by a column, and titles the lead page by the person', async () => {
+    // The API's search and sort, and what it refuses (naming the field).
+    const marketing = { authorization: `Bearer ${keys.marketing}` };
+    const found = await request(api.url as string, 'GET', '/api/leads?q=acme%20ann&sort=-company', undefined, marketing);
+    expect(found.body.leads.map((lead: { leadId: string }) => lead.leadId)).toContain(ann);
+    expect(found.body.leads.map((lead: { leadId: string }) => lead.leadId)).not.toContain(bo);
+    for (const [bad, field] of [
+      ['q=%20', 'query.q'],
+      ['sort=size', 'query.sort'],
+    ] as const) {
+      const refused = await request(api.url as string, 'GET', `/api/leads?${bad}`, undefined, marketing);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.fields.map((f: { path: string }) => f.path)).toEqual([field]);
+    }
+    const backwards = await request(api.url as string, 'GET', '/api/reports/funnel?from=2026-03-31&to=2026-01-01', undefined, marketing);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.fields).toEqual([{ path: 'query.from', message: 'from is after to' }]);
+
     const page = await openAs('marketing', keys.marketing);
     await byId(page, 'nav-leads').click();
     await byId(page, 'leads-filter-text').fill('globex');
@@ -223,6 +240,17 @@ describe('the sales queue, end to end', () => {
     await expect.poll(() => page.locator('[data-testid="lead-timeline"] .recharts-reference-line').count(), WAIT).toBe(1);
     expect(await textOf(byId(page, 'lead-timeline'))).toContain('MQL at 60 (60)');
     await shot(page, 'queue-05-lead-page');
+
+    // The dashboard over a period of days: the two MQLs of this run happened in it.
+    await byId(page, 'nav-dashboard').click();
+    await byId(page, 'funnel').waitFor(WAIT);
+    const [from, to] = [daysAgo(2).slice(0, 10), daysAgo(-1).slice(0, 10)];
+    await byId(page, 'dashboard-from').fill(from);
+    await byId(page, 'dashboard-to').fill(to);
+    await byId(page, 'dashboard-apply').click();
+    await expect.poll(() => textOf(byId(page, 'dashboard-period-said')), WAIT).toBe(`What happened from ${from} to ${to} (UTC days, both included).`);
+    expect(Number(await byId(page, 'funnel-mql').getAttribute('data-count'))).toBeGreaterThanOrEqual(2);
+    await shot(page, 'queue-06-dashboard-period');
   });
 
   it('logs no errors in any page', () => {

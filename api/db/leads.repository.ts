@@ -390,7 +390,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     async *scanHandoffRows(): AsyncGenerator<HandoffRow> {
-      const cursor = HandoffModel.find({}, { _id: 0, leadId: 1, status: 1, score: 1 }).lean().cursor({ batchSize: 5000 });
+      const cursor = HandoffModel.find({}, { _id: 0, leadId: 1, status: 1, score: 1, decidedAt: 1 }).lean().cursor({ batchSize: 5000 });
       for await (const doc of cursor) yield doc as unknown as HandoffRow;
     },
 

@@ -189,7 +189,8 @@ export function createApiClient(options: ApiClientOptions) {
     saveThresholds: (baseVersion: number, thresholds: Array<{ nodeId: string; value: number }>, changeNote: string) =>
       send<ModelVersion>('PUT', '/api/reviews/thresholds', { baseVersion, thresholds, changeNote }),
 
-    funnel: (by: FunnelGrouping = 'none') => send<FunnelReport>('GET', `/api/reports/funnel?by=${by}`),
+    /** The funnel; within `range` (days, both included), what happened in those days. */
+    funnel: (by: FunnelGrouping = 'none', range: { from?: string; to?: string } = {}) => send<FunnelReport>('GET', `/api/reports/funnel${query({ by, from: range.from, to: range.to })}`),
     grades: () => send<GradeReport>('GET', '/api/reports/grades'),
     scores: (score = 'total', bandWidth = 10, segment?: string) => send<ScoreReport>('GET', `/api/reports/scores${query({ score, bandWidth, segment })}`),
 

@@ -142,6 +142,9 @@ export interface FunnelGroup {
 
 export interface FunnelReport {
   by: FunnelGrouping;
+  /** The period asked for (days, both included); null: open. */
+  from: string | null;
+  to: string | null;
   generatedAt: string;
   groups: FunnelGroup[];
 }
