@@ -250,6 +250,7 @@ describe('the sales queue, end to end', () => {
     await byId(page, 'dashboard-apply').click();
     await expect.poll(() => textOf(byId(page, 'dashboard-period-said')), WAIT).toBe(`What happened from ${from} to ${to} (UTC days, both included).`);
     expect(Number(await byId(page, 'funnel-mql').getAttribute('data-count'))).toBeGreaterThanOrEqual(2);
+    expect(await byId(page, 'grade-none').count()).toBe(1);
     await shot(page, 'queue-06-dashboard-period');
   });
 

@@ -150,6 +150,8 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     me: () => send<Me>('GET', '/api/me'),
 
+    /** The model version live events are scored with (404 while there is none). */
+    liveModel: () => send<ModelVersion>('GET', '/api/models/current'),
     listModels: () => send<{ models: ModelSummary[] }>('GET', '/api/models').then((r) => r.models),
     createModel: (input: CreateModelInput) => send<ModelDetail>('POST', '/api/models', input),
     getModel: (modelId: string) => send<ModelDetail>('GET', model(modelId)),

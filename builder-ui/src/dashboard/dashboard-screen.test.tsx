@@ -31,6 +31,9 @@ describe('dashboard', () => {
     });
     expect((await screen.findByTestId('kpi-leads')).textContent).toBe('12');
     expect(screen.getByTestId('dashboard-period-said').textContent).toBe('All time.');
+    // No live model here: no grades to draw.
+    expect((await screen.findByTestId('grade-none')).textContent).toBe('The live model has no grade matrix: leads are not graded.');
+    expect(screen.queryByTestId('grade-heatmap')).toBeNull();
 
     fireEvent.change(screen.getByTestId('dashboard-from'), { target: { value: '2026-03-31' } });
     fireEvent.change(screen.getByTestId('dashboard-to'), { target: { value: '2026-01-01' } });
@@ -46,5 +49,14 @@ describe('dashboard', () => {
 
     fireEvent.click(screen.getByTestId('dashboard-all-time'));
     await waitFor(() => expect(screen.getByTestId('kpi-leads').textContent).toBe('12'));
+  });
+
+  it('draws the grade matrix only when the live model grades leads', async () => {
+    const live = (grade: unknown) => ({ body: { modelId: 'b2b', version: 3, graph: {}, compiled: { rules: [], ...(grade ? { grade } : {}) } } });
+    renderSignedIn(<DashboardScreen />, RITA, { 'GET /api/reports/funnel?by=none': funnel(12), 'GET /api/reports/grades': GRADES, 'GET /api/models/current': live({ id: 'grade' }) });
+    expect((await screen.findByTestId('grade-heatmap')).querySelectorAll('td[data-count]')).toHaveLength(16);
+    cleanup();
+    renderSignedIn(<DashboardScreen />, RITA, { 'GET /api/reports/funnel?by=none': funnel(12), 'GET /api/reports/grades': GRADES, 'GET /api/models/current': live(null) });
+    expect(await screen.findByTestId('grade-none')).toBeTruthy();
   });
 });

@@ -35,6 +35,8 @@ export function DashboardScreen() {
   const [range, setRange] = useState<{ from?: string; to?: string }>({});
   const rangeKey = `${range.from ?? ''}/${range.to ?? ''}`;
   const overall = useLoad(() => Promise.all([client.funnel('none', range), client.grades()]), [client, rangeKey]);
+  // The grade matrix is drawn only when the live model grades leads; without a live model, neither.
+  const live = useLoad(() => client.liveModel().then((version) => version.compiled.grade !== undefined, () => false), [client]);
   const grouped = useLoad(() => (by === 'none' ? Promise.resolve(null) : client.funnel(by, range)), [client, by, rangeKey]);
   const badRange = typed.from !== '' && typed.to !== '' && typed.from > typed.to;
 
@@ -116,7 +118,13 @@ export function DashboardScreen() {
               <h2 className="lf-h2" id="grades-title">
                 Grades (fit A–D × engagement 1–4)
               </h2>
-              <GradeHeatmap report={overall.load.value[1]} />
+              {live.load.state === 'ready' && live.load.value ? (
+                <GradeHeatmap report={overall.load.value[1]} />
+              ) : live.load.state === 'ready' ? (
+                <p className="lf-muted" data-testid="grade-none">
+                  The live model has no grade matrix: leads are not graded.
+                </p>
+              ) : null}
             </section>
           </div>
         </>
