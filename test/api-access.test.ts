@@ -50,6 +50,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/handoffs/{handoffId}/accept': ['sales'],
   'POST /api/handoffs/{handoffId}/qualify': ['sales'],
   'POST /api/handoffs/{handoffId}/reject': ['sales'],
+  'POST /api/handoffs/{handoffId}/take': ['sales'],
   'POST /api/rescores': ['marketing'],
   'GET /api/rescores/{modelVersion}': ['marketing', 'reviewer'],
   'GET /api/reviews/thresholds': ['reviewer', 'marketing'],

@@ -133,3 +133,5 @@ export interface RescoreProgress {
 export const rescoreProgressQuery = defineQuery<RescoreProgress>('rescoreProgress');
 export const leadStateQuery = defineQuery<LeadSnapshot>('leadState');
 export const salesDecisionUpdate = defineUpdate<LeadSnapshot, [SalesDecisionInput]>('salesDecision');
+/** A rep takes the lead's pending handoff that nobody owns: it becomes theirs (refused once someone has it). */
+export const takeHandoffUpdate = defineUpdate<LeadSnapshot, [{ handoffId: string; owner: string }]>('takeHandoff');

@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
-import { answerProblem, bounded, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, withOwner, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
+import { answerProblem, bounded, takeProblem, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, withOwner, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { createScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
 import { announce } from './first-life';
@@ -29,6 +29,7 @@ import {
   leadEventsSignal,
   leadStateQuery,
   salesDecisionUpdate,
+  takeHandoffUpdate,
   wakeSignal,
   type CarriedLead,
   type Handoff,
@@ -123,28 +124,35 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     askedRescore = rescore;
   });
 
-  setHandler(
-    salesDecisionUpdate,
-    async (decision) => {
-      const queued: LeadInput = { kind: 'answer', answer: decision, at: now() };
-      const id = inputId(queued);
-      known.add(id);
-      pending.push(queued);
-      await condition(() => answered.has(id));
-      const outcome = answered.get(id);
-      answered.delete(id);
-      // Closed before its turn (an SLA ran out, a late event moved the lead): refused as a conflict.
-      if (outcome !== true) throw ApplicationFailure.nonRetryable(outcome ?? 'not applied', 'HandoffClosed');
-      return view;
+  /** Queues a sales input (an answer, a take) and resolves with the lead once its turn applied it. */
+  const applySalesInput = async (queued: LeadInput): Promise<LeadSnapshot> => {
+    const id = inputId(queued);
+    known.add(id);
+    pending.push(queued);
+    await condition(() => answered.has(id));
+    const outcome = answered.get(id);
+    answered.delete(id);
+    // Closed before its turn (an SLA ran out, a late event moved the lead): refused as a conflict.
+    if (outcome !== true) throw ApplicationFailure.nonRetryable(outcome ?? 'not applied', 'HandoffClosed');
+    return view;
+  };
+  const handoffBusy = (handoffId: string) => pending.some((queued) => (queued.kind === 'answer' && queued.answer.handoffId === handoffId) || (queued.kind === 'take' && queued.handoffId === handoffId));
+
+  setHandler(salesDecisionUpdate, (decision) => applySalesInput({ kind: 'answer', answer: decision, at: now() }), {
+    validator: (decision) => {
+      const problem = answerProblem(lifecycle.settled, decision);
+      if (problem) throw new Error(problem);
+      if (handoffBusy(decision.handoffId)) throw new Error(`handoff ${decision.handoffId} is being answered already`);
     },
-    {
-      validator: (decision) => {
-        const problem = answerProblem(lifecycle.settled, decision);
-        if (problem) throw new Error(problem);
-        if (pending.some((queued) => queued.kind === 'answer' && queued.answer.handoffId === decision.handoffId)) throw new Error(`handoff ${decision.handoffId} is being answered already`);
-      },
+  });
+
+  setHandler(takeHandoffUpdate, ({ handoffId, owner }) => applySalesInput({ kind: 'take', handoffId, owner, at: now() }), {
+    validator: ({ handoffId }) => {
+      const problem = takeProblem(lifecycle.settled, handoffId);
+      if (problem) throw new Error(problem);
+      if (handoffBusy(handoffId)) throw new Error(`handoff ${handoffId} is being taken or answered already`);
     },
-  );
+  });
 
   const timeToContinue = () => workflowInfo().continueAsNewSuggested || signals >= SIGNALS_PER_RUN;
   // Notifications on their way: the loop never waits for slow receivers; those still on their
@@ -213,9 +221,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
     // Sales hears back once its answer is written.
     for (const queued of inputs) {
-      if (queued.kind !== 'answer') continue;
+      if (queued.kind !== 'answer' && queued.kind !== 'take') continue;
       const id = inputId(queued);
-      answered.set(id, result.ignored.get(id) ?? (result.applied.includes(queued) ? true : `the answer to ${queued.answer.handoffId} was given already`));
+      const handoffId = queued.kind === 'answer' ? queued.answer.handoffId : queued.handoffId;
+      answered.set(id, result.ignored.get(id) ?? (result.applied.includes(queued) ? true : `the answer to ${handoffId} was given already`));
     }
 
     if (timeToContinue() && pending.length === 0) {

@@ -45,6 +45,7 @@ export const PERMISSIONS: Record<string, Grant> = {
   'POST /handoffs/:handoffId/accept': ['sales'],
   'POST /handoffs/:handoffId/qualify': ['sales'],
   'POST /handoffs/:handoffId/reject': ['sales'],
+  'POST /handoffs/:handoffId/take': ['sales'],
 
   'POST /rescores': ['marketing'],
   'GET /rescores/:modelVersion': ['marketing', 'reviewer'],

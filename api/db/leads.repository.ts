@@ -4,6 +4,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../workflows/lead.definitions';
+import { PERSON_ATTRIBUTES } from '../../engine/person';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import type { HistoryLead } from '../../engine/calibration/leadflow-history';
 import { DUPLICATE_KEY, inCommands, onlyDuplicates } from './commands';
@@ -94,7 +95,25 @@ export interface LeadFilter {
   queues?: string[];
   /** With `queues`: handoffs assigned to this owner or to nobody. */
   assignee?: string;
+  /** Words that must each begin a word of the lead's name, company or email, or be in its id (any case). */
+  text?: string;
 }
+
+/** How a lead search is ordered: a field, descending with a leading "-" (ties by lead id). */
+export const LEAD_SORTS = ['-total', 'total', '-lastActivityAt', 'lastActivityAt', 'leadId', '-leadId', 'name', '-name', 'company', '-company', 'stage', '-stage'] as const;
+export type LeadSort = (typeof LEAD_SORTS)[number];
+
+const SORT_FIELDS: Record<string, string[]> = {
+  total: ['total'],
+  lastActivityAt: ['lastActivityAt'],
+  leadId: ['leadId'],
+  name: ['attributes.lastName', 'attributes.firstName'],
+  company: ['attributes.company'],
+  stage: ['stage'],
+};
+
+/** The person's fields a text search looks in. */
+const TEXT_FIELDS = ['attributes.firstName', 'attributes.lastName', 'attributes.company', 'attributes.email'];
 
 export function createLeadRepository(connection: Connection = mongoose.connection) {
   const Lead = modelFor(connection, 'Lead', leadSchema);
@@ -236,21 +255,33 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return written;
     },
 
-    /** Leads matching `filter`, highest score first (ties by id), one page at a time. */
-    async search(filter: LeadFilter, page: number, pageSize: number): Promise<{ total: number; leads: LeadSnapshot[] }> {
+    /** Leads matching `filter`, in `sort` order (highest score first unless said; ties by id), one page at a time. */
+    async search(filter: LeadFilter, page: number, pageSize: number, sort: LeadSort = '-total'): Promise<{ total: number; leads: LeadSnapshot[] }> {
       const query: mongoose.QueryFilter<Keyed<LeadSnapshot>> = {};
+      const all: Array<mongoose.QueryFilter<Keyed<LeadSnapshot>>> = [];
       if (filter.stage) query.stage = filter.stage;
       if (filter.grade) query.grade = filter.grade;
       if (filter.segment) query.segment = filter.segment;
       if (filter.owner) query['handoff.owner'] = filter.owner;
       if (filter.queues) query['handoff.queue'] = { $in: filter.queues };
-      if (filter.assignee) query.$or = [{ 'handoff.owner': filter.assignee }, { 'handoff.owner': { $exists: false } }];
+      if (filter.assignee) all.push({ $or: [{ 'handoff.owner': filter.assignee }, { 'handoff.owner': { $exists: false } }] });
       if (filter.minScore !== undefined || filter.maxScore !== undefined) {
         query.total = { ...(filter.minScore !== undefined && { $gte: filter.minScore }), ...(filter.maxScore !== undefined && { $lte: filter.maxScore }) };
       }
+      for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
+        const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        // A word starts the name, company or email, or any word in them; the id may hold it anywhere.
+        const starts = { $regex: `(^|[\\s@.,-])${escaped}`, $options: 'i' };
+        all.push({ $or: [...TEXT_FIELDS.map((field) => ({ [field]: starts })), { leadId: { $regex: escaped, $options: 'i' } }] });
+      }
+      if (all.length > 0) query.$and = all;
+      const descending = sort.startsWith('-');
+      const order: Record<string, 1 | -1> = {};
+      for (const field of SORT_FIELDS[sort.replace(/^-/, '')] ?? ['total']) order[field] = descending ? -1 : 1;
+      order.leadId ??= 1;
       const [total, leads] = await Promise.all([
         Lead.countDocuments(query),
-        Lead.find(query, SNAPSHOT_ONLY).sort({ total: -1, leadId: 1 }).skip((page - 1) * pageSize).limit(pageSize).lean<LeadSnapshot[]>(),
+        Lead.find(query, SNAPSHOT_ONLY).sort(order).skip((page - 1) * pageSize).limit(pageSize).lean<LeadSnapshot[]>(),
       ]);
       return { total, leads };
     },
@@ -326,6 +357,22 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return why;
     },
 
+    /**
+     * What a sales queue shows of its leads besides their handoffs: who each person is (from the
+     * lead's attributes), the score now, and the stage changes that say why it qualified. One
+     * read for the whole page.
+     */
+    async queueLeads(leadIds: readonly string[]): Promise<Map<string, QueueLead>> {
+      const found = new Map<string, QueueLead>();
+      const ids = [...new Set(leadIds)];
+      const projection = { _id: 0, leadId: 1, total: 1, stageHistory: 1, ...Object.fromEntries(PERSON_ATTRIBUTES.map((field) => [`attributes.${field}`, 1])) };
+      for (let first = 0; first < ids.length; first += IDS_PER_QUERY) {
+        const rows = await Lead.find({ _id: { $in: ids.slice(first, first + IDS_PER_QUERY) } }, projection).lean<QueueLead[]>();
+        for (const row of rows) found.set(row.leadId, row);
+      }
+      return found;
+    },
+
     async getHandoff(handoffId: string): Promise<Handoff | null> {
       return HandoffModel.findOne({ _id: handoffId }, { _id: 0 }).lean<Handoff>();
     },
@@ -344,7 +391,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     },
 
     async *scanHandoffRows(): AsyncGenerator<HandoffRow> {
-      const cursor = HandoffModel.find({}, { _id: 0, leadId: 1, status: 1, score: 1 }).lean().cursor({ batchSize: 5000 });
+      const cursor = HandoffModel.find({}, { _id: 0, leadId: 1, status: 1, score: 1, decidedAt: 1 }).lean().cursor({ batchSize: 5000 });
       for await (const doc of cursor) yield doc as unknown as HandoffRow;
     },
 
@@ -376,6 +423,8 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;
+
+export type QueueLead = Pick<LeadSnapshot, 'leadId' | 'total' | 'stageHistory'> & { attributes?: Partial<Record<(typeof PERSON_ATTRIBUTES)[number], unknown>> };
 
 /**
  * Writes a handoff; an answered handoff never moves back to pending, whatever order retries

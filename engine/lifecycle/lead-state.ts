@@ -311,6 +311,21 @@ export function assignHandoffOwner(state: LeadState, handoffId: string, owner: s
   if (handoff?.handoffId === handoffId && handoff.owner === undefined && handoff.escalations === 0) handoff.owner = owner;
 }
 
+/** Why a rep cannot take `handoffId` now (it must be the lead's pending handoff, owned by nobody), or undefined when they can. */
+export function takingProblem(state: LeadState, handoffId: string): string | undefined {
+  const handoff = state.snapshot.handoff;
+  if (!handoff || handoff.handoffId !== handoffId) return `handoff ${handoffId} is not this lead's current handoff`;
+  if (handoff.status !== 'pending') return `handoff ${handoffId} was already ${handoff.status}`;
+  if (handoff.owner !== undefined) return `handoff ${handoffId} was already taken by ${handoff.owner}`;
+  return undefined;
+}
+
+/** A rep takes the lead's pending, unowned handoff (check takingProblem first): it is theirs until it escalates. */
+export function takeHandoff(state: LeadState, handoffId: string, owner: string): void {
+  const handoff = state.snapshot.handoff as Handoff;
+  if (handoff.handoffId === handoffId) handoff.owner = owner;
+}
+
 /** The earliest instant after which something is due: a decay step, an SLA, the end of a cool-down. */
 export function nextDeadline(state: LeadState, after: string): string | undefined {
   let next: string | undefined;

@@ -5,7 +5,7 @@ import { TEMPLATES } from '../../rules/templates';
 import type { LedgerEntry } from '../lead-records';
 import { createScorer } from '../score-event';
 import type { LeadEvent } from '../types';
-import { compareInputs, emptyLifecycle, lifecycleModel, needsWholeLog, replay, turn, type LeadInput, type Lifecycle, type LifecycleModel } from './lifecycle';
+import { compareInputs, emptyLifecycle, lifecycleModel, needsWholeLog, replay, takeProblem, turn, type LeadInput, type Lifecycle, type LifecycleModel } from './lifecycle';
 import type { LeadState } from './lead-state';
 
 const models = Object.fromEntries(Object.entries(TEMPLATES).map(([id, graph]) => [id, lifecycleModel(1, compileGraph(graph), createScorer(compileGraph(graph)))]));
@@ -190,6 +190,32 @@ describe('the lifecycle core', () => {
     for (const result of [first, quiet, today]) ledger = [...ledger.slice(0, result.ledgerFrom), ...result.ledger];
     const inactivity = ledger.filter((e) => e.ruleId === 'decay-inactive');
     expect(inactivity.map((e) => e.points)).toEqual([-10]);
+  });
+
+  it('lets a rep take a pending handoff nobody owns, once: a second take is refused, and a replay keeps the owner', async () => {
+    const model = models['b2b-default'] as LifecycleModel;
+    const event = (id: string, type: string, properties: LeadEvent['properties']): LeadInput => ({ kind: 'event', event: { eventId: id, leadId: 'p', type, properties, occurredAt: iso(T0) } });
+    const qualifying = [event('pricing', 'page_view', { url: '/pricing' }), event('demo', 'form_submit', { form: 'demo_request' })];
+    const first = await turn(emptyLifecycle('p'), qualifying, iso(T0), model);
+    const handoff = first.view.snapshot.handoff;
+    expect(handoff).toMatchObject({ handoffId: 'p:1', status: 'pending', queue: 'inbound-sales' });
+    expect(handoff?.owner).toBeUndefined();
+    expect(takeProblem(first.view, 'p:1')).toBeUndefined();
+
+    const take: LeadInput = { kind: 'take', handoffId: 'p:1', owner: 'rep-ann', at: iso(T0 + MINUTE) };
+    const taken = await turn(first.lifecycle, [take], iso(T0 + MINUTE), model);
+    expect(taken.view.snapshot.handoff).toMatchObject({ handoffId: 'p:1', owner: 'rep-ann', status: 'pending' });
+    expect(taken.handoffs.map((h) => h.owner)).toEqual(['rep-ann']);
+    expect(takeProblem(taken.view, 'p:1')).toBe('handoff p:1 was already taken by rep-ann');
+
+    const late: LeadInput = { kind: 'take', handoffId: 'p:1', owner: 'rep-bob', at: iso(T0 + 2 * MINUTE) };
+    const again = await turn(taken.lifecycle, [late], iso(T0 + 2 * MINUTE), model);
+    expect(again.ignored.get('take:p:1:rep-bob:' + iso(T0 + 2 * MINUTE))).toBe('handoff p:1 was already taken by rep-ann');
+    expect(again.view.snapshot.handoff?.owner).toBe('rep-ann');
+    expect(takeProblem(again.view, 'p:2')).toBe("handoff p:2 is not this lead's current handoff");
+
+    const { view } = await replay('p', [...qualifying, late, take], iso(T0 + 2 * MINUTE), model);
+    expect(view.snapshot.handoff?.owner).toBe('rep-ann');
   });
 
   it('keeps negative points owed below a floor: an unsubscribed lead stays below its twin after the same later events', async () => {

@@ -27,6 +27,8 @@ import {
   nextHandoffId,
   openHandoff,
   qualification,
+  takeHandoff,
+  takingProblem,
   type LeadState,
   type SalesDecisionInput,
 } from './lead-state';
@@ -38,7 +40,9 @@ export type LeadInput =
   /** Sales answered a handoff, at `at`. */
   | { kind: 'answer'; answer: SalesDecisionInput; at: string }
   /** The shell gave a round-robin handoff its owner, at `at`. */
-  | { kind: 'owner'; handoffId: string; owner: string; at: string };
+  | { kind: 'owner'; handoffId: string; owner: string; at: string }
+  /** A rep took a pending handoff that nobody owned, at `at`. */
+  | { kind: 'take'; handoffId: string; owner: string; at: string };
 
 /** A published model version as the core runs it: the compiled model and its scorer, built once. */
 export interface LifecycleModel {
@@ -136,6 +140,7 @@ export function emptyLifecycle(leadId: string): Lifecycle {
 export function inputId(input: LeadInput): string {
   if (input.kind === 'event') return `event:${input.event.eventId}`;
   if (input.kind === 'answer') return `answer:${input.answer.handoffId}:${input.answer.decision}:${input.at}`;
+  if (input.kind === 'take') return `take:${input.handoffId}:${input.owner}:${input.at}`;
   return `owner:${input.handoffId}`;
 }
 
@@ -144,9 +149,9 @@ export function inputAt(input: LeadInput): string {
   return input.kind === 'event' ? input.event.occurredAt : input.at;
 }
 
-const KIND_ORDER: Record<LeadInput['kind'], number> = { event: 0, owner: 1, answer: 2 };
+const KIND_ORDER: Record<LeadInput['kind'], number> = { event: 0, owner: 1, take: 2, answer: 3 };
 
-/** Time order; at the same instant events first, then owners, then answers; then by id. */
+/** Time order; at the same instant events first, then owners, then takes, then answers; then by id. */
 export function compareInputs(a: LeadInput, b: LeadInput): number {
   const at = inputAt(a).localeCompare(inputAt(b));
   if (at !== 0) return at;
@@ -283,6 +288,11 @@ export function answerProblem(view: LeadState, answer: SalesDecisionInput): stri
   return decisionProblem(view, answer);
 }
 
+/** Why `handoffId` cannot be taken by a rep as the lead stands (for the shell to refuse it), or undefined. */
+export function takeProblem(view: LeadState, handoffId: string): string | undefined {
+  return takingProblem(view, handoffId);
+}
+
 async function fold(state: LeadState, inputs: readonly LeadInput[], model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<LeadState> {
   for (const input of inputs) {
     const at = inputAt(input);
@@ -294,6 +304,9 @@ async function fold(state: LeadState, inputs: readonly LeadInput[], model: Lifec
     else if (input.kind === 'answer') {
       ignored = decisionProblem(state, input.answer);
       if (!ignored) ledger.push(...applyDecision(state, input.answer, at));
+    } else if (input.kind === 'take') {
+      ignored = takingProblem(state, input.handoffId);
+      if (!ignored) takeHandoff(state, input.handoffId, input.owner);
     } else assignHandoffOwner(state, input.handoffId, input.owner);
     // Set up decay clocks the input started, and anything due at this very instant.
     ledger.push(...applyDecay(state, at));

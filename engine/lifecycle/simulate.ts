@@ -75,9 +75,10 @@ function toStep(step: FoldStep): SimulationStep {
   const input = step.input;
   return {
     at: step.at,
-    kind: !input ? 'timer' : input.kind === 'answer' ? 'answer' : 'event',
+    kind: !input ? 'timer' : input.kind === 'answer' || input.kind === 'take' ? 'answer' : 'event',
     ...(input?.kind === 'event' && { event: { eventId: input.event.eventId, type: input.event.type } }),
     ...(input?.kind === 'answer' && { answer: { handoffId: input.answer.handoffId, decision: input.answer.decision } }),
+    ...(input?.kind === 'take' && { answer: { handoffId: input.handoffId, decision: `taken by ${input.owner}` } }),
     entries: step.ledger.map(({ ruleId, ruleName, score, points, reason }) => ({ ruleId, ruleName, score, points, reason })),
     stageChanges: step.stageChanges,
     ...(snapshot.handoff && { handoff: pickHandoff(snapshot.handoff) }),

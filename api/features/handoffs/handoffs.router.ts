@@ -2,9 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { LeadRepository } from '../../db/leads.repository';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
-import { acceptBody, handoffParams, qualifyBody, queueParams, queueQuery, rejectBody } from './handoffs.schemas';
+import { acceptBody, handoffParams, qualifyBody, queueParams, queueQuery, queueResponse, rejectBody, takeBody } from './handoffs.schemas';
 import { assertQueueAllowed } from '../../auth/sales-scope';
-import { decideHandoff } from './handoffs.service';
+import { decideHandoff, queuePage, takeHandoff } from './handoffs.service';
 
 /** The answers a sales decision may get besides 200; every one changes nothing. */
 const decisionErrors = {
@@ -30,14 +30,39 @@ export function handoffsRouter(temporal: Client, leads: LeadRepository): Documen
   // A sales queue (or one rep's part of it): its handoffs in one status, oldest first.
   router.get(
     '/sales/queues/:queue/handoffs',
-    handle({ summary: "A sales queue's handoffs in one status, oldest first, each with the rules that put the lead there", params: queueParams, query: queueQuery }, async ({ params, query, caller }) => {
-      assertQueueAllowed(caller, params.queue);
-      // A rep's key sees their own view whatever it asks for; others may ask for any rep's.
-      const owner = caller?.role === 'sales' && caller.owner !== undefined ? caller.owner : query.owner;
-      const handoffs = await leads.queue(params.queue, query.status, query.limit, owner);
-      const why = await leads.qualifyingRules(handoffs, 3);
-      return { body: { queue: params.queue, status: query.status, handoffs: handoffs.map((h) => ({ ...h, topRules: why.get(h.handoffId) ?? [] })) } };
-    }),
+    handle(
+      {
+        summary: "A sales queue's handoffs in one status, oldest first, each with the person (name, company, title, email), the score at handoff and now, and why the lead qualified",
+        params: queueParams,
+        query: queueQuery,
+        response: queueResponse,
+      },
+      async ({ params, query, caller }) => {
+        assertQueueAllowed(caller, params.queue);
+        // A rep's key sees their own view whatever it asks for; others may ask for any rep's.
+        const owner = caller?.role === 'sales' && caller.owner !== undefined ? caller.owner : query.owner;
+        return { body: await queuePage(leads, params.queue, query.status, query.limit, owner) };
+      },
+    ),
+  );
+
+  // A rep takes a lead nobody owns in their queue: it becomes theirs.
+  router.post(
+    '/handoffs/:handoffId/take',
+    handle(
+      {
+        summary: "A sales rep takes a pending handoff that nobody owns: it is assigned to the rep of the caller's key",
+        params: handoffParams,
+        body: takeBody,
+        errors: {
+          400: 'A field is invalid (each named)',
+          403: "The handoff is in another team's queue, or the key names no rep (a sales key with an owner)",
+          404: 'No such handoff',
+          409: 'Someone took the handoff first, or it is no longer pending (answered, expired or withdrawn); nothing changed',
+        },
+      },
+      async ({ params, caller }) => ({ body: await takeHandoff(temporal, leads, caller, params.handoffId) }),
+    ),
   );
 
   router.post(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LeadRepository } from '../../db/leads.repository';
+import { LEAD_SORTS, type LeadRepository } from '../../db/leads.repository';
 import { canSeeLead, scopeLeadFilter } from '../../auth/sales-scope';
 import { HttpError, notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
@@ -17,6 +17,14 @@ const searchQuery = z
     owner: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
     minScore: z.coerce.number().finite().optional(),
     maxScore: z.coerce.number().finite().optional(),
+    q: z
+      .string()
+      .trim()
+      .min(1, 'type at least one letter to search for')
+      .max(100, 'search for at most 100 characters')
+      .optional()
+      .describe("Words that each begin a word of the lead's first or last name, company or email, or are part of its id (any case)"),
+    sort: z.enum(LEAD_SORTS).default('-total').describe('The order: a field, descending with a leading "-"; ties by lead id'),
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
   })
@@ -45,9 +53,10 @@ export function leadsRouter(leads: LeadRepository, sync: (event: LeadEventInput)
 
   router.get(
     '/leads',
-    handle({ summary: 'Search leads by stage, grade, segment, owner and score; highest score first, paginated', query: searchQuery }, async ({ query, caller }) => {
-      const { page, pageSize, ...filter } = query;
-      const { total, leads: found } = await leads.search(scopeLeadFilter(caller, filter), page, pageSize);
+    handle({ summary: 'Search leads by name, company or email (q), stage, grade, segment, owner and score; sorted (highest score first unless said), paginated', query: searchQuery }, async ({ query, caller }) => {
+      const { page, pageSize, sort, q, ...rest } = query;
+      const filter = { ...rest, ...(q !== undefined && { text: q }) };
+      const { total, leads: found } = await leads.search(scopeLeadFilter(caller, filter), page, pageSize, sort);
       return { body: { page, pageSize, total, leads: found } };
     }),
   );

@@ -40,6 +40,19 @@ describe('funnel', () => {
     });
   });
 
+  it('counts, within a range of days, only what happened in it', () => {
+    const answered: HandoffRow[] = [
+      { leadId: 'a', status: 'accepted', score: 80, decidedAt: '2026-01-02T06:00:00Z' },
+      { leadId: 'b', status: 'accepted', score: 70, decidedAt: '2026-01-05T01:00:00Z' },
+      { leadId: 'c', status: 'rejected', score: 65, decidedAt: '2026-01-06T00:00:00Z' },
+    ];
+    // 5–7 January: b's whole way to SQL, c's first MQL and rejection; a and d did nothing then.
+    const [week] = funnel(leads, answered, 'none', { from: '2026-01-05', to: '2026-01-07' });
+    expect(week).toMatchObject({ leads: 2, reached: { mql: 2, sal: 1, sql: 1, won: 0 }, acceptance: { accepted: 1, rejected: 1, rate: 0.5 }, medianHoursMqlToSql: 48 });
+    // An open end: from February on, only a's win.
+    expect(funnel(leads, answered, 'none', { from: '2026-02-01' })[0]).toMatchObject({ leads: 1, reached: { mql: 0, sal: 0, sql: 0, won: 1 } });
+  });
+
   it('splits by segment, and says "no data" rather than 0 % where nothing reached a stage', () => {
     const bySegment = funnel(leads, handoffs, 'segment');
     expect(bySegment.map((g) => g.key)).toEqual(['enterprise', 'smb']);

@@ -26,6 +26,20 @@ export interface HandoffRow {
   leadId: string;
   status: 'pending' | 'accepted' | 'rejected' | 'expired' | 'withdrawn';
   score: number;
+  /** When sales answered (or the handoff otherwise closed). */
+  decidedAt?: string;
+}
+
+/** A period of whole days, UTC, both ends included (YYYY-MM-DD); an end left out is open. */
+export interface DayRange {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Whether the instant `at` falls within `range`. */
+export function inRange(at: string, range: DayRange): boolean {
+  const day = new Date(at).toISOString().slice(0, 10);
+  return (range.from === undefined || day >= range.from) && (range.to === undefined || day <= range.to);
 }
 
 export const FUNNEL_GROUPINGS = ['none', 'segment', 'source', 'industry', 'modelVersion'] as const;
@@ -44,8 +58,13 @@ export interface FunnelGroup {
   medianHoursMqlToSql: number | null;
 }
 
-/** Funnel counts, conversion, acceptance and time to SQL, per group of `by`. */
-export function funnel(leads: Iterable<LeadRow>, handoffs: Iterable<HandoffRow>, by: FunnelGrouping): FunnelGroup[] {
+/**
+ * Funnel counts, conversion, acceptance and time to SQL, per group of `by`. Within a `range`
+ * (a quarter under review), what happened in it: the leads with a stage change in it, the stages
+ * reached in it, the answers given in it, and the times to SQL of the SQLs in it.
+ */
+export function funnel(leads: Iterable<LeadRow>, handoffs: Iterable<HandoffRow>, by: FunnelGrouping, range: DayRange = {}): FunnelGroup[] {
+  const bounded = range.from !== undefined || range.to !== undefined;
   const groups = new Map<string, { leads: number; mql: number; sal: number; sql: number; won: number; accepted: number; rejected: number; hours: number[] }>();
   const groupOfLead = new Map<string, string>();
   const groupNamed = (key: string) => {
@@ -54,21 +73,24 @@ export function funnel(leads: Iterable<LeadRow>, handoffs: Iterable<HandoffRow>,
     return group;
   };
   for (const lead of leads) {
+    const changes = bounded ? lead.stageHistory.filter((change) => inRange(change.at, range)) : lead.stageHistory;
+    if (bounded && changes.length === 0) continue;
     const key = groupKey(lead, by);
     groupOfLead.set(lead.leadId, key);
     const group = groupNamed(key);
     group.leads += 1;
-    const reached = new Set(lead.stageHistory.map((change) => change.stage));
+    const reached = new Set(changes.map((change) => change.stage));
     if (reached.has('mql')) group.mql += 1;
     if (reached.has('sal')) group.sal += 1;
     if (reached.has('sql')) group.sql += 1;
     if (reached.has('customer')) group.won += 1;
-    const hours = hoursMqlToSql(lead.stageHistory);
+    const hours = hoursMqlToSql(lead.stageHistory, bounded ? range : undefined);
     if (hours !== undefined) group.hours.push(hours);
   }
   for (const handoff of handoffs) {
     const key = groupOfLead.get(handoff.leadId);
     if (key === undefined) continue;
+    if (bounded && (handoff.decidedAt === undefined || !inRange(handoff.decidedAt, range))) continue;
     const group = groupNamed(key);
     if (handoff.status === 'accepted') group.accepted += 1;
     if (handoff.status === 'rejected') group.rejected += 1;
@@ -137,11 +159,11 @@ function groupKey(lead: LeadRow, by: FunnelGrouping): string {
   }
 }
 
-function hoursMqlToSql(history: LeadRow['stageHistory']): number | undefined {
+function hoursMqlToSql(history: LeadRow['stageHistory'], range?: DayRange): number | undefined {
   const mql = history.find((change) => change.stage === 'mql');
   if (!mql) return undefined;
   const sql = history.find((change) => change.stage === 'sql' && change.at >= mql.at);
-  if (!sql) return undefined;
+  if (!sql || (range && !inRange(sql.at, range))) return undefined;
   return (Date.parse(sql.at) - Date.parse(mql.at)) / 3_600_000;
 }
 

@@ -8,8 +8,8 @@ export function reportsRouter(leads: LeadRepository): DocumentedRouter {
   const router = documentedRouter();
   router.get(
     '/reports/funnel',
-    handle({ summary: 'Funnel MQL → SAL → SQL → won: counts, conversion, acceptance rate and median hours MQL → SQL, by segment, source, industry or model version', query: funnelQuery }, async ({ query }) => ({
-      body: await funnelReport(leads, query.by),
+    handle({ summary: 'Funnel MQL → SAL → SQL → won: counts, conversion, acceptance rate and median hours MQL → SQL, by segment, source, industry or model version; with from/to, what happened in those days', query: funnelQuery }, async ({ query }) => ({
+      body: await funnelReport(leads, query.by, { from: query.from, to: query.to }),
     })),
   );
   router.get('/reports/scores', handle({ summary: 'Score distribution in bands', query: scoresQuery }, async ({ query }) => ({ body: await scoreReport(leads, query) })));

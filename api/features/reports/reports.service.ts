@@ -1,10 +1,10 @@
 import type { LeadRepository } from '../../db/leads.repository';
-import { funnel, gradeCounts, histogram, type FunnelGrouping, type HandoffRow, type LeadRow } from './lead-stats';
+import { funnel, gradeCounts, histogram, type DayRange, type FunnelGrouping, type HandoffRow, type LeadRow } from './lead-stats';
 
-/** The funnel MQL → SAL → SQL → won with conversion, acceptance and time to SQL, per group. */
-export async function funnelReport(leads: LeadRepository, by: FunnelGrouping) {
+/** The funnel MQL → SAL → SQL → won with conversion, acceptance and time to SQL, per group; within a range of days, what happened in it. */
+export async function funnelReport(leads: LeadRepository, by: FunnelGrouping, range: DayRange = {}) {
   const [rows, handoffs] = await Promise.all([collect(leads.scanReportRows()), collect(leads.scanHandoffRows())]);
-  return { by, generatedAt: new Date().toISOString(), groups: funnel(rows, handoffs, by) };
+  return { by, from: range.from ?? null, to: range.to ?? null, generatedAt: new Date().toISOString(), groups: funnel(rows, handoffs, by, range) };
 }
 
 /** How many leads have which score, in bands. */

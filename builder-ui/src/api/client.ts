@@ -150,6 +150,8 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     me: () => send<Me>('GET', '/api/me'),
 
+    /** The model version live events are scored with (404 while there is none). */
+    liveModel: () => send<ModelVersion>('GET', '/api/models/current'),
     listModels: () => send<{ models: ModelSummary[] }>('GET', '/api/models').then((r) => r.models),
     createModel: (input: CreateModelInput) => send<ModelDetail>('POST', '/api/models', input),
     getModel: (modelId: string) => send<ModelDetail>('GET', model(modelId)),
@@ -171,6 +173,8 @@ export function createApiClient(options: ApiClientOptions) {
     /** A sales queue's handoffs in one status, oldest first (a rep's key gets its own view). */
     queue: (queue: string, status: HandoffStatus = 'pending', owner?: string) =>
       send<{ queue: string; status: HandoffStatus; handoffs: QueuedHandoff[] }>('GET', `/api/sales/queues/${encodeURIComponent(queue)}/handoffs${query({ status, owner })}`).then((r) => r.handoffs),
+    /** The caller's rep takes a handoff nobody owns; 409 (ApiError.conflict) when someone took it first. */
+    take: (handoffId: string) => send<Lead>('POST', `${handoff(handoffId)}/take`, {}),
     accept: (handoffId: string, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/accept`, note ? { note } : {}),
     qualify: (handoffId: string, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/qualify`, note ? { note } : {}),
     reject: (handoffId: string, reason: RejectReason, note?: string) => send<Lead>('POST', `${handoff(handoffId)}/reject`, note ? { reason, note } : { reason }),
@@ -187,7 +191,8 @@ export function createApiClient(options: ApiClientOptions) {
     saveThresholds: (baseVersion: number, thresholds: Array<{ nodeId: string; value: number }>, changeNote: string) =>
       send<ModelVersion>('PUT', '/api/reviews/thresholds', { baseVersion, thresholds, changeNote }),
 
-    funnel: (by: FunnelGrouping = 'none') => send<FunnelReport>('GET', `/api/reports/funnel?by=${by}`),
+    /** The funnel; within `range` (days, both included), what happened in those days. */
+    funnel: (by: FunnelGrouping = 'none', range: { from?: string; to?: string } = {}) => send<FunnelReport>('GET', `/api/reports/funnel${query({ by, from: range.from, to: range.to })}`),
     grades: () => send<GradeReport>('GET', '/api/reports/grades'),
     scores: (score = 'total', bandWidth = 10, segment?: string) => send<ScoreReport>('GET', `/api/reports/scores${query({ score, bandWidth, segment })}`),
 

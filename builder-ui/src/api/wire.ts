@@ -5,13 +5,20 @@
  * importing server code into the browser.
  */
 import type { Handoff, LeadSnapshot, StageChange } from '../../../engine/lead-records';
+import type { Person } from '../../../engine/person';
 import type { FactValue, Stage } from '../../../engine/types';
 import type { Segment } from '../../../rules/graph.schema';
 
 export type { Handoff, HandoffStatus, StageChange } from '../../../engine/lead-records';
 
-/** A handoff in a queue, with the rules that gave the lead the most points. */
+/** A handoff in a queue: who the person is, the lead's score now, why it qualified and the rules that gave it the most points. */
 export interface QueuedHandoff extends Handoff {
+  /** From the lead's attributes; each field only when the lead has it. */
+  person: Person;
+  /** The lead's total score now (`score` is the one at handoff); null when the lead is gone. */
+  scoreNow: number | null;
+  /** The reason the lead's stage history gave when the handoff made it an MQL. */
+  qualifiedWhy?: string;
   topRules: Array<{ ruleId: string; ruleName: string; points: number }>;
 }
 
@@ -20,6 +27,9 @@ export type { FactValue };
 /** A lead as the API serves it (`GET /api/leads/:leadId`, and each row of a search). */
 export type Lead = Omit<LeadSnapshot, 'revision'>;
 
+/** A lead search's order: a field, descending with a leading "-" (the API's `sort`). */
+export type LeadSort = '-total' | 'total' | '-lastActivityAt' | 'lastActivityAt' | 'leadId' | '-leadId' | 'name' | '-name' | 'company' | '-company' | 'stage' | '-stage';
+
 export interface LeadSearch {
   stage?: Stage;
   grade?: string;
@@ -27,6 +37,9 @@ export interface LeadSearch {
   owner?: string;
   minScore?: number;
   maxScore?: number;
+  /** Words of the person's name, company or email (or the lead's id). */
+  q?: string;
+  sort?: LeadSort;
   page?: number;
   pageSize?: number;
 }
@@ -129,6 +142,9 @@ export interface FunnelGroup {
 
 export interface FunnelReport {
   by: FunnelGrouping;
+  /** The period asked for (days, both included); null: open. */
+  from: string | null;
+  to: string | null;
   generatedAt: string;
   groups: FunnelGroup[];
 }

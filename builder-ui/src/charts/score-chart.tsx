@@ -5,6 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { shortDate } from '../shell/format';
+import { scoreColour, THRESHOLD_COLOUR, TOTAL_COLOUR } from './palette';
 
 export const TIME = '_t';
 export const TOTAL = '_total';
@@ -12,7 +13,6 @@ export const TOTAL = '_total';
 /** One moment of the chart: epoch ms under TIME, each score under its id, the sum under TOTAL. */
 export type ScorePoint = Record<string, number>;
 
-const COLOURS = ['#2454c5', '#2f9e55', '#c2185b', '#b54708', '#6a3fc2', '#0e7490', '#7c5e10'];
 const DAY_MS = 86_400_000;
 
 export function ScoreChart({
@@ -46,12 +46,12 @@ export function ScoreChart({
           <Tooltip labelFormatter={(ms) => shortDate(Number(ms), true)} />
           <Legend />
           {thresholds.map((threshold) => (
-            <ReferenceLine key={`${threshold.label}-${threshold.value}`} y={threshold.value} stroke="#b42318" strokeDasharray="4 4" label={{ value: threshold.label, fontSize: 11, fill: '#b42318', position: 'insideTopLeft' }} />
+            <ReferenceLine key={`${threshold.label}-${threshold.value}`} y={threshold.value} stroke={THRESHOLD_COLOUR} strokeDasharray="4 4" label={{ value: threshold.label, fontSize: 11, fill: THRESHOLD_COLOUR, position: 'insideTopLeft' }} />
           ))}
-          {scores.map((score, index) => (
-            <Line key={score.id} type="stepAfter" dataKey={score.id} name={score.label} stroke={COLOURS[index % COLOURS.length]} dot={{ r: 2 }} isAnimationActive={false} />
+          {scores.map((score) => (
+            <Line key={score.id} type="stepAfter" dataKey={score.id} name={score.label} stroke={scoreColour(score.id)} dot={{ r: 2 }} isAnimationActive={false} />
           ))}
-          <Line type="stepAfter" dataKey={TOTAL} name="Total" stroke="#1d2433" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
+          <Line type="stepAfter" dataKey={TOTAL} name="Total" stroke={TOTAL_COLOUR} strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

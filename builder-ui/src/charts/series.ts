@@ -18,6 +18,11 @@ export function stepsToSeries(steps: readonly SimulationStep[], scoreIds: readon
   return points;
 }
 
+/** Ledger entries in the order they happened (ties in ledger order): a late event's entries come at their own time. */
+export function inTimeOrder(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  return [...entries].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.sequence - b.sequence);
+}
+
 /**
  * A lead's scores over time from its ledger: entries in time order (ties in ledger order), each
  * score the running sum of its points, and the total of them all. Scores the ledger names beyond
@@ -26,7 +31,7 @@ export function stepsToSeries(steps: readonly SimulationStep[], scoreIds: readon
 export function ledgerToSeries(entries: readonly LedgerEntry[], scoreIds: readonly string[]): { points: ScorePoint[]; scores: string[] } {
   const scores = [...scoreIds];
   for (const entry of entries) if (!scores.includes(entry.score)) scores.push(entry.score);
-  const sorted = [...entries].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.sequence - b.sequence);
+  const sorted = inTimeOrder(entries);
   const running: Record<string, number> = Object.fromEntries(scores.map((id) => [id, 0]));
   const points: ScorePoint[] = [];
   for (const entry of sorted) {

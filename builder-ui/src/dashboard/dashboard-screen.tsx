@@ -1,7 +1,8 @@
 /**
  * The dashboard: the funnel MQL → SAL → SQL → won with the rate at each step, sales' acceptance
  * rate, the median time from MQL to SQL, broken down by segment, source, industry or model
- * version; and the A1–D4 grade matrix as a heatmap.
+ * version, over all time or a period (a quarter under review); and the A1–D4 grade matrix as a
+ * heatmap.
  */
 import { useId, useState } from 'react';
 import { FUNNEL_GROUPINGS, type FunnelGroup, type FunnelGrouping, type GradeReport } from '../api/wire';
@@ -27,9 +28,17 @@ const STEPS = [
 export function DashboardScreen() {
   const client = useApi();
   const byId = useId();
+  const fromId = useId();
+  const toId = useId();
   const [by, setBy] = useState<FunnelGrouping>('none');
-  const overall = useLoad(() => Promise.all([client.funnel('none'), client.grades()]), [client]);
-  const grouped = useLoad(() => (by === 'none' ? Promise.resolve(null) : client.funnel(by)), [client, by]);
+  const [typed, setTyped] = useState<{ from: string; to: string }>({ from: '', to: '' });
+  const [range, setRange] = useState<{ from?: string; to?: string }>({});
+  const rangeKey = `${range.from ?? ''}/${range.to ?? ''}`;
+  const overall = useLoad(() => Promise.all([client.funnel('none', range), client.grades()]), [client, rangeKey]);
+  // The grade matrix is drawn only when the live model grades leads; without a live model, neither.
+  const live = useLoad(() => client.liveModel().then((version) => version.compiled.grade !== undefined, () => false), [client]);
+  const grouped = useLoad(() => (by === 'none' ? Promise.resolve(null) : client.funnel(by, range)), [client, by, rangeKey]);
+  const badRange = typed.from !== '' && typed.to !== '' && typed.from > typed.to;
 
   return (
     <main className="lf-page" aria-labelledby="dashboard-title">
@@ -47,6 +56,36 @@ export function DashboardScreen() {
           Refresh
         </button>
       </div>
+      <form
+        className="lf-row lf-filters"
+        aria-label="Period"
+        data-testid="dashboard-period"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!badRange) setRange({ ...(typed.from && { from: typed.from }), ...(typed.to && { to: typed.to }) });
+        }}
+      >
+        <label htmlFor={fromId}>From</label>
+        <input id={fromId} type="date" data-testid="dashboard-from" value={typed.from} onChange={(event) => setTyped({ ...typed, from: event.target.value })} />
+        <label htmlFor={toId}>to</label>
+        <input id={toId} type="date" data-testid="dashboard-to" value={typed.to} onChange={(event) => setTyped({ ...typed, to: event.target.value })} />
+        <button type="submit" data-testid="dashboard-apply" disabled={badRange}>
+          Show this period
+        </button>
+        <button
+          type="button"
+          data-testid="dashboard-all-time"
+          onClick={() => {
+            setTyped({ from: '', to: '' });
+            setRange({});
+          }}
+        >
+          All time
+        </button>
+        <span className={badRange ? 'lf-error' : 'lf-muted lf-small'} data-testid="dashboard-period-said" role="status">
+          {badRange ? 'The first day is after the last.' : periodWords(range)}
+        </span>
+      </form>
       {overall.load.state === 'loading' && <p>Loading the reports…</p>}
       {overall.load.state === 'failed' && (
         <p className="lf-error" role="alert" data-testid="dashboard-error">
@@ -79,13 +118,27 @@ export function DashboardScreen() {
               <h2 className="lf-h2" id="grades-title">
                 Grades (fit A–D × engagement 1–4)
               </h2>
-              <GradeHeatmap report={overall.load.value[1]} />
+              {live.load.state === 'ready' && live.load.value ? (
+                <GradeHeatmap report={overall.load.value[1]} />
+              ) : live.load.state === 'ready' ? (
+                <p className="lf-muted" data-testid="grade-none">
+                  The live model has no grade matrix: leads are not graded.
+                </p>
+              ) : null}
             </section>
           </div>
         </>
       )}
     </main>
   );
+}
+
+/** The period shown, in words (days in UTC, both included). */
+function periodWords(range: { from?: string; to?: string }): string {
+  if (range.from && range.to) return `What happened from ${range.from} to ${range.to} (UTC days, both included).`;
+  if (range.from) return `What happened from ${range.from} on.`;
+  if (range.to) return `What happened up to ${range.to}.`;
+  return 'All time.';
 }
 
 function Headlines({ group }: { group: FunnelGroup | undefined }) {

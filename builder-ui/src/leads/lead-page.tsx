@@ -1,22 +1,45 @@
 /**
- * One lead: where it stands (stage, scores, grade, segment, handoff), its scores over time drawn
- * from the ledger, every ledger entry with its rule and reason, its stage history and attributes.
+ * One lead, titled by the person (name, company): where it stands (stage, scores, grade, segment,
+ * handoff), its scores over time drawn from the ledger with the live model's threshold, every
+ * ledger entry in time order with its rule and reason, its stage history and attributes.
  */
 import { useMemo } from 'react';
-import { ApiError, type Lead, type LedgerEntry } from '../api/client';
+import { personOf } from '../../../engine/person';
+import { ApiError, type Lead, type LedgerEntry, type Me, type ReviewThreshold } from '../api/client';
 import { ScoreChart } from '../charts/score-chart';
-import { ledgerToSeries } from '../charts/series';
+import { inTimeOrder, ledgerToSeries } from '../charts/series';
 import { REJECT_REASON_LABELS } from '../queue/reject-reasons';
 import { dateTime, signed, words } from '../shell/format';
 import { hrefOf } from '../shell/routes';
-import { useApi } from '../shell/session';
+import { useApi, useSession } from '../shell/session';
 import { useLoad } from '../shell/use-load';
 
 const LEDGER_LIMIT = 1000;
+/** Who may read the live model's thresholds (GET /api/reviews/thresholds). */
+const THRESHOLD_READERS: ReadonlyArray<Me['role']> = ['admin', 'marketing', 'reviewer'];
+
+/** The lead's title: the person's name and company, else the lead's id. */
+export function leadTitle(lead: Pick<Lead, 'leadId' | 'attributes'> | undefined, leadId: string): string {
+  const person = personOf(lead?.attributes);
+  const who = person.name ?? person.email;
+  if (!who) return person.company ? `Lead at ${person.company}` : `Lead ${leadId}`;
+  return person.company ? `${who}, ${person.company}` : who;
+}
+
+/** What an event of the ledger was, in words: a CRM sync of attributes is one, not a "custom" event. */
+export function eventLabel(entry: Pick<LedgerEntry, 'eventId' | 'eventType'>): string {
+  if (entry.eventId.startsWith('sync:')) return 'CRM sync';
+  return words(entry.eventType);
+}
 
 export function LeadPage({ leadId }: { leadId: string }) {
   const client = useApi();
+  const { state } = useSession();
   const { load, reload } = useLoad(() => Promise.all([client.getLead(leadId), client.ledger(leadId, LEDGER_LIMIT)]), [client, leadId]);
+  const mayReadThresholds = state.status === 'signed-in' && THRESHOLD_READERS.includes(state.me.role);
+  // The threshold line is a help, not the page: without it (no live model yet) the page stands.
+  const { load: review } = useLoad(() => (mayReadThresholds ? client.thresholds().then((r) => r.thresholds) : Promise.resolve([])), [client, mayReadThresholds]);
+  const lead = load.state === 'ready' ? load.value[0] : undefined;
 
   return (
     <main className="lf-page" aria-labelledby="lead-title">
@@ -30,21 +53,34 @@ export function LeadPage({ leadId }: { leadId: string }) {
         </button>
       </div>
       <h1 id="lead-title" data-testid="lead-title">
-        Lead {leadId}
+        {leadTitle(lead, leadId)}
       </h1>
+      {lead && leadTitle(lead, leadId) !== `Lead ${leadId}` && (
+        <p className="lf-muted lf-small lf-truncate lf-lead-id" title={leadId} data-testid="lead-id">
+          Lead {leadId}
+        </p>
+      )}
       {load.state === 'loading' && <p>Loading the lead…</p>}
       {load.state === 'failed' && (
         <p className="lf-error" role="alert" data-testid="lead-missing">
           {load.error instanceof ApiError && load.error.status === 404 ? `There is no lead "${leadId}" you can see.` : `Could not load the lead: ${load.message}`}
         </p>
       )}
-      {load.state === 'ready' && <LeadDetails lead={load.value[0]} ledger={load.value[1]} />}
+      {load.state === 'ready' && <LeadDetails lead={load.value[0]} ledger={load.value[1]} thresholds={review.state === 'ready' ? review.value : []} />}
     </main>
   );
 }
 
-function LeadDetails({ lead, ledger }: { lead: Lead; ledger: LedgerEntry[] }) {
+/** The lines to draw on the lead's chart: the live model's thresholds on the total for the lead's segment (else the default ones). */
+export function chartThresholdsFor(thresholds: readonly ReviewThreshold[], segment: string | null): Array<{ value: number; label: string }> {
+  const onTotal = thresholds.filter((t) => t.scores === 'total');
+  const own = onTotal.filter((t) => segment !== null && t.segment === segment);
+  return (own.length > 0 ? own : onTotal.filter((t) => t.segment === null)).map((t) => ({ value: t.value, label: `${t.name} (${t.value})` }));
+}
+
+function LeadDetails({ lead, ledger, thresholds }: { lead: Lead; ledger: LedgerEntry[]; thresholds: readonly ReviewThreshold[] }) {
   const timeline = useMemo(() => ledgerToSeries(ledger, Object.keys(lead.scores)), [ledger, lead.scores]);
+  const entries = useMemo(() => inTimeOrder(ledger), [ledger]);
   const cut = ledger.length >= LEDGER_LIMIT && lead.ledgerSize > ledger.length;
   return (
     <>
@@ -101,14 +137,20 @@ function LeadDetails({ lead, ledger }: { lead: Lead; ledger: LedgerEntry[] }) {
       {timeline.points.length === 0 ? (
         <p className="lf-muted">No points yet.</p>
       ) : (
-        <ScoreChart points={timeline.points} scores={timeline.scores.map((id) => ({ id, label: id }))} label={`Scores of lead ${lead.leadId} over time; total now ${lead.total}`} testId="lead-timeline" />
+        <ScoreChart
+          points={timeline.points}
+          scores={timeline.scores.map((id) => ({ id, label: id }))}
+          thresholds={chartThresholdsFor(thresholds, lead.segment)}
+          label={`Scores of ${leadTitle(lead, lead.leadId)} over time; total now ${lead.total}`}
+          testId="lead-timeline"
+        />
       )}
 
       <div className="lf-columns">
         <section className="lf-grow" aria-labelledby="ledger-title">
           <h2 className="lf-h2" id="ledger-title">
             Ledger ({ledger.length}
-            {cut ? ` of ${lead.ledgerSize}` : ''})
+            {cut ? ` of ${lead.ledgerSize}` : ''}, in time order)
           </h2>
           {ledger.length === 0 ? (
             <p className="lf-muted">No entries.</p>
@@ -125,10 +167,10 @@ function LeadDetails({ lead, ledger }: { lead: Lead; ledger: LedgerEntry[] }) {
                 </tr>
               </thead>
               <tbody>
-                {ledger.map((entry) => (
+                {entries.map((entry) => (
                   <tr key={entry.sequence} data-testid={`ledger-${entry.sequence}`}>
                     <td>{dateTime(entry.occurredAt)}</td>
-                    <td>{words(entry.eventType)}</td>
+                    <td>{eventLabel(entry)}</td>
                     <td>{entry.ruleName}</td>
                     <td className={entry.points < 0 ? 'lf-points-down' : 'lf-points-up'}>
                       {signed(entry.points)} {entry.score}

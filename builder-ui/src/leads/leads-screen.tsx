@@ -1,10 +1,12 @@
 /**
- * The lead explorer: find leads by stage, grade, segment, owner and score (highest score first,
- * a page at a time), or open one by id. A sales key sees the leads of its own queues only.
+ * The lead explorer: find leads by the person's name, company or email, and by stage, grade,
+ * segment, owner and score, sorted by a column (highest score first unless chosen), a page at a
+ * time; or open one by id. A sales key sees the leads of its own queues only.
  */
 import { useId, useState } from 'react';
+import { personOf } from '../../../engine/person';
 import { STAGES } from '../../../engine/types';
-import type { LeadSearch } from '../api/client';
+import type { LeadSearch, LeadSort } from '../api/client';
 import { dateTime } from '../shell/format';
 import { hrefOf, navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
@@ -22,6 +24,8 @@ export function LeadsScreen({ leadId }: { leadId?: string | undefined }) {
 
 /** The filters as typed; kept for the session, so coming back from a lead finds them again. */
 interface Filters {
+  /** Words of the person's name, company or email. */
+  text: string;
   stage: string;
   grade: string;
   segment: string;
@@ -29,10 +33,11 @@ interface Filters {
   minScore: string;
   maxScore: string;
 }
-const NO_FILTERS: Filters = { stage: '', grade: '', segment: '', owner: '', minScore: '', maxScore: '' };
+const NO_FILTERS: Filters = { text: '', stage: '', grade: '', segment: '', owner: '', minScore: '', maxScore: '' };
+const DEFAULT_SORT: LeadSort = '-total';
 
-/** The search the API is asked for: filters with a value, scores as numbers. */
-export function toSearch(filters: Filters, page: number): LeadSearch {
+/** The search the API is asked for: filters with a value, scores as numbers, the order unless it is the default. */
+export function toSearch(filters: Filters, page: number, sort: LeadSort = DEFAULT_SORT): LeadSearch {
   const number = (text: string) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
   const search: LeadSearch = { page, pageSize: PAGE_SIZE };
   if (filters.stage) search.stage = filters.stage as LeadSearch['stage'];
@@ -43,31 +48,85 @@ export function toSearch(filters: Filters, page: number): LeadSearch {
   const max = number(filters.maxScore);
   if (min !== undefined) search.minScore = min;
   if (max !== undefined) search.maxScore = max;
+  if (filters.text.trim()) search.q = filters.text.trim();
+  if (sort !== DEFAULT_SORT) search.sort = sort;
   return search;
 }
 
-function storedFilters(): { filters: Filters; page: number } {
+/** The sortable columns: what each sorts by, and which way first. */
+const SORTABLE: Record<string, { field: string; first: 'asc' | 'desc' }> = {
+  name: { field: 'name', first: 'asc' },
+  company: { field: 'company', first: 'asc' },
+  stage: { field: 'stage', first: 'asc' },
+  total: { field: 'total', first: 'desc' },
+  lastActivityAt: { field: 'lastActivityAt', first: 'desc' },
+};
+
+/** The order after a click on a column's header: its first direction, or the other one when it is the order already. */
+export function nextSort(current: LeadSort, column: keyof typeof SORTABLE): LeadSort {
+  const { field, first } = SORTABLE[column] as { field: string; first: 'asc' | 'desc' };
+  const asc = field as LeadSort;
+  const desc = `-${field}` as LeadSort;
+  if (current === asc) return desc;
+  if (current === desc) return asc;
+  return first === 'asc' ? asc : desc;
+}
+
+const SORT_WORDS: Record<string, string> = {
+  total: 'by score',
+  lastActivityAt: 'by last activity',
+  name: 'by name',
+  company: 'by company',
+  stage: 'by stage',
+  leadId: 'by lead id',
+};
+
+function describeSort(sort: LeadSort): string {
+  if (sort === '-total') return 'highest score first';
+  return `${SORT_WORDS[sort.replace(/^-/, '')]}, ${sort.startsWith('-') ? 'descending' : 'ascending'}`;
+}
+
+interface Applied {
+  filters: Filters;
+  page: number;
+  sort: LeadSort;
+}
+
+function storedFilters(): Applied {
   try {
-    const stored = JSON.parse(sessionStorage.getItem(FILTER_STORAGE) ?? 'null') as { filters?: Partial<Filters>; page?: number } | null;
-    return { filters: { ...NO_FILTERS, ...stored?.filters }, page: typeof stored?.page === 'number' ? stored.page : 1 };
+    const stored = JSON.parse(sessionStorage.getItem(FILTER_STORAGE) ?? 'null') as Partial<Applied> | null;
+    return { filters: { ...NO_FILTERS, ...stored?.filters }, page: typeof stored?.page === 'number' ? stored.page : 1, sort: typeof stored?.sort === 'string' ? stored.sort : DEFAULT_SORT };
   } catch {
-    return { filters: NO_FILTERS, page: 1 };
+    return { filters: NO_FILTERS, page: 1, sort: DEFAULT_SORT };
   }
 }
 
 function LeadSearchPage() {
   const client = useApi();
-  const ids = { stage: useId(), grade: useId(), segment: useId(), owner: useId(), min: useId(), max: useId(), open: useId() };
+  const ids = { text: useId(), stage: useId(), grade: useId(), segment: useId(), owner: useId(), min: useId(), max: useId(), open: useId() };
   const [initial] = useState(storedFilters);
   const [draft, setDraft] = useState<Filters>(initial.filters);
-  const [applied, setApplied] = useState<{ filters: Filters; page: number }>(initial);
+  const [applied, setApplied] = useState<Applied>(initial);
   const [openId, setOpenId] = useState('');
-  const search = toSearch(applied.filters, applied.page);
+  const search = toSearch(applied.filters, applied.page, applied.sort);
   const { load } = useLoad(() => client.searchLeads(search), [client, JSON.stringify(search)]);
 
-  const apply = (filters: Filters, page: number) => {
-    setApplied({ filters, page });
-    sessionStorage.setItem(FILTER_STORAGE, JSON.stringify({ filters, page }));
+  const apply = (filters: Filters, page: number, sort = applied.sort) => {
+    const next = { filters, page, sort };
+    setApplied(next);
+    sessionStorage.setItem(FILTER_STORAGE, JSON.stringify(next));
+  };
+  const header = (column: keyof typeof SORTABLE, label: string) => {
+    const field = SORTABLE[column]?.field;
+    const direction = applied.sort === field ? 'ascending' : applied.sort === `-${field}` ? 'descending' : undefined;
+    return (
+      <th scope="col" aria-sort={direction ?? 'none'}>
+        <button type="button" className="lf-sort" data-testid={`leads-sort-${column}`} onClick={() => apply(applied.filters, 1, nextSort(applied.sort, column))}>
+          {label}
+          <span aria-hidden="true">{direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ''}</span>
+        </button>
+      </th>
+    );
   };
   const field = (name: keyof Filters) => ({ value: draft[name], onChange: (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value }) });
   const pages = load.state === 'ready' ? Math.max(1, Math.ceil(load.value.total / PAGE_SIZE)) : 1;
@@ -84,6 +143,10 @@ function LeadSearchPage() {
             apply(draft, 1);
           }}
         >
+          <div className="lf-field lf-field-wide">
+            <label htmlFor={ids.text}>Name, company or email</label>
+            <input id={ids.text} type="search" data-testid="leads-filter-text" placeholder="e.g. Acme or ann@" maxLength={100} {...field('text')} />
+          </div>
           <div className="lf-field">
             <label htmlFor={ids.stage}>Stage</label>
             <select id={ids.stage} data-testid="leads-filter-stage" {...field('stage')}>
@@ -163,51 +226,66 @@ function LeadSearchPage() {
       {load.state === 'ready' && (
         <>
           <p className="lf-muted" data-testid="leads-total" role="status">
-            {load.value.total} lead{load.value.total === 1 ? '' : 's'}, highest score first
+            {load.value.total} lead{load.value.total === 1 ? '' : 's'}, {describeSort(applied.sort)}
           </p>
           {load.value.leads.length === 0 ? (
             <p data-testid="leads-empty">No lead matches.</p>
           ) : (
-            <table className="lf-table lf-compact" data-testid="leads-list">
-              <thead>
-                <tr>
-                  <th scope="col">Lead</th>
-                  <th scope="col">Stage</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Scores</th>
-                  <th scope="col">Grade</th>
-                  <th scope="col">Segment</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Last active</th>
-                </tr>
-              </thead>
-              <tbody>
-                {load.value.leads.map((lead) => (
-                  <tr key={lead.leadId} data-testid={`lead-row-${lead.leadId}`}>
-                    <th scope="row">
-                      <a href={hrefOf({ screen: 'leads', leadId: lead.leadId })} data-testid={`lead-open-${lead.leadId}`}>
-                        {lead.leadId}
-                      </a>
-                    </th>
-                    <td>
-                      <span className={`lf-stage lf-stage-${lead.stage}`}>{lead.stage.toUpperCase()}</span>
-                    </td>
-                    <td>
-                      <strong>{lead.total}</strong>
-                    </td>
-                    <td className="lf-small">
-                      {Object.entries(lead.scores)
-                        .map(([id, value]) => `${id} ${value}`)
-                        .join(' · ')}
-                    </td>
-                    <td>{lead.grade ?? '–'}</td>
-                    <td>{lead.segment ?? '–'}</td>
-                    <td>{lead.handoff?.owner ?? (lead.handoff ? `(${lead.handoff.queue})` : '–')}</td>
-                    <td>{dateTime(lead.lastActivityAt)}</td>
+            <div className="lf-table-scroll">
+              <table className="lf-table lf-compact lf-leads-table" data-testid="leads-list">
+                <thead>
+                  <tr>
+                    {header('name', 'Person')}
+                    {header('company', 'Company')}
+                    {header('stage', 'Stage')}
+                    {header('total', 'Total')}
+                    <th scope="col">Scores</th>
+                    <th scope="col">Grade</th>
+                    <th scope="col">Segment</th>
+                    <th scope="col">Owner</th>
+                    {header('lastActivityAt', 'Last active')}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {load.value.leads.map((lead) => {
+                    const person = personOf(lead.attributes);
+                    return (
+                      <tr key={lead.leadId} data-testid={`lead-row-${lead.leadId}`}>
+                        <th scope="row" className="lf-lead-cell">
+                          <a href={hrefOf({ screen: 'leads', leadId: lead.leadId })} data-testid={`lead-open-${lead.leadId}`} title={`Lead ${lead.leadId}`}>
+                            {person.name ?? person.email ?? <span className="lf-truncate">{lead.leadId}</span>}
+                          </a>
+                          {person.name && person.email && <div className="lf-muted lf-small lf-truncate" title={person.email}>{person.email}</div>}
+                          {(person.name ?? person.email) && (
+                            <div className="lf-muted lf-small lf-truncate" title={lead.leadId} data-testid={`lead-id-${lead.leadId}`}>
+                              {lead.leadId}
+                            </div>
+                          )}
+                        </th>
+                        <td className="lf-truncate-cell" title={person.company}>
+                          {person.company ?? '–'}
+                        </td>
+                        <td>
+                          <span className={`lf-stage lf-stage-${lead.stage}`}>{lead.stage.toUpperCase()}</span>
+                        </td>
+                        <td>
+                          <strong>{lead.total}</strong>
+                        </td>
+                        <td className="lf-small">
+                          {Object.entries(lead.scores)
+                            .map(([id, value]) => `${id} ${value}`)
+                            .join(' · ')}
+                        </td>
+                        <td>{lead.grade ?? '–'}</td>
+                        <td>{lead.segment ?? '–'}</td>
+                        <td>{lead.handoff?.owner ?? (lead.handoff ? `(${lead.handoff.queue})` : '–')}</td>
+                        <td>{dateTime(lead.lastActivityAt)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           )}
           <nav className="lf-row" aria-label="Pages">
             <button type="button" data-testid="leads-prev" disabled={applied.page <= 1} onClick={() => apply(applied.filters, applied.page - 1)}>

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../api/client';
 import { renderSignedIn } from '../testing/fake-api';
-import { QueueScreen } from './queue-screen';
+import { QUEUE_POLL_MS, QueueScreen } from './queue-screen';
 
 const SAM: Me = { name: 'Sam', role: 'sales', owner: 'sam', queues: ['inbound-sales', 'enterprise-sales'] };
 const handoff = (leadId: string, slaDueAt: string) => ({
@@ -22,6 +22,9 @@ const handoff = (leadId: string, slaDueAt: string) => ({
   qualifiedBy: 'mql',
   grade: 'B1',
   modelVersion: 2,
+  person: { name: `Ann ${leadId}`, company: 'Acme', title: 'VP Sales', email: `ann@${leadId}.example` },
+  scoreNow: 95,
+  qualifiedWhy: 'score 90 reached threshold 60 (MQL); routed to Inbound',
   topRules: [
     { ruleId: 'demo-points', ruleName: 'Demo requested', points: 50 },
     { ruleId: 'key-page-points', ruleName: 'Key page visit', points: 20 },
@@ -48,6 +51,13 @@ describe('sales queue', () => {
     expect(screen.getByTestId('handoff-acme-1:1-sla').dataset.overdue).toBe('false');
     expect(screen.getByTestId('handoff-acme-2:1-sla').textContent).toBe('overdue by 1 h');
     expect(screen.getByTestId('handoff-acme-1:1-lead').getAttribute('href')).toBe('#/leads/acme-1');
+    // The person first, both scores labelled, and why the lead qualified.
+    expect(screen.getByTestId('handoff-acme-1:1-name').textContent).toBe('Ann acme-1');
+    expect(screen.getByTestId('handoff-acme-1:1-role').textContent).toBe('VP Sales · Acme');
+    expect(screen.getByTestId('handoff-acme-1:1-email').getAttribute('href')).toBe('mailto:ann@acme-1.example');
+    expect(within(row).getByText('At handoff').nextElementSibling?.textContent).toBe('90');
+    expect(within(row).getByText('Now').nextElementSibling?.textContent).toBe('95');
+    expect(screen.getByTestId('handoff-acme-1:1-qualified').textContent).toBe('score 90 reached threshold 60 (MQL); routed to Inbound');
 
     fireEvent.change(screen.getByTestId('queue-select'), { target: { value: 'enterprise-sales' } });
     expect(await screen.findByTestId('queue-empty')).toBeTruthy();
@@ -76,7 +86,7 @@ describe('sales queue', () => {
     await waitFor(() => expect(screen.queryByTestId('decision-dialog')).toBeNull());
     expect(dialog.isConnected).toBe(false);
     expect(calls.find((c) => c.request.startsWith('POST'))).toEqual({ request: 'POST /api/handoffs/acme-1%3A1/reject', body: { reason: 'no_budget', note: 'frozen until Q3' } });
-    expect(screen.getByTestId('queue-said').textContent).toBe('Rejected lead acme-1 (No budget).');
+    expect(screen.getByTestId('queue-said').textContent).toBe('Rejected Ann acme-1 (No budget).');
     // The read side may still list it as pending for a moment: the row says it was answered.
     expect((await screen.findByTestId('handoff-acme-1:1-answered')).textContent).toBe('Rejected just now');
     expect(screen.queryByTestId('handoff-acme-1:1-reject')).toBeNull();
@@ -103,5 +113,49 @@ describe('sales queue', () => {
     fireEvent.change(screen.getByTestId('queue-name'), { target: { value: 'partners' } });
     fireEvent.submit(screen.getByTestId('queue-name'));
     expect(await screen.findByTestId('handoff-p-1:1')).toBeTruthy();
+  });
+
+  it('follows the queue without a click: a new row is marked, the tab title counts it, and looking at it clears the mark', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    document.head.innerHTML = '<title>LeadFlow</title>';
+    try {
+      const first = { body: { handoffs: [handoff('acme-1', inAnHour())] } };
+      const later = { body: { handoffs: [handoff('acme-1', inAnHour()), handoff('acme-2', inAnHour())] } };
+      let answers = 0;
+      renderSignedIn(<QueueScreen me={SAM} />, SAM, {
+        'GET /api/sales/queues/inbound-sales/handoffs?status=pending': () => (++answers === 1 ? first : later),
+      });
+      await screen.findByTestId('handoff-acme-1:1');
+      expect(screen.getByTestId('handoff-acme-1:1').dataset.new).toBe('false');
+      await vi.advanceTimersByTimeAsync(QUEUE_POLL_MS);
+      const row = await screen.findByTestId('handoff-acme-2:1');
+      expect(row.dataset.new).toBe('true');
+      expect(screen.getByTestId('handoff-acme-2:1-new').textContent).toBe('New');
+      expect(screen.getByTestId('queue-new-count').textContent).toBe('1 new');
+      await waitFor(() => expect(document.title).toBe('(1 new) LeadFlow'));
+      fireEvent.focus(row);
+      await waitFor(() => expect(screen.queryByTestId('queue-new-count')).toBeNull());
+      expect(document.title).toBe('LeadFlow');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets a rep take a lead nobody owns, and says so when someone took it first', async () => {
+    const { owner: _nobody, ...unowned } = handoff('acme-1', inAnHour());
+    const { owner: _none, ...other } = handoff('acme-2', inAnHour());
+    const calls = renderSignedIn(<QueueScreen me={SAM} />, SAM, {
+      'GET /api/sales/queues/inbound-sales/handoffs?status=pending': { body: { handoffs: [unowned, other, handoff('acme-3', inAnHour())] } },
+      'POST /api/handoffs/acme-1%3A1/take': { body: { leadId: 'acme-1', stage: 'mql' } },
+      'POST /api/handoffs/acme-2%3A1/take': { status: 409, body: { error: { status: 409, code: 'conflict', message: 'Handoff acme-2:1 was already taken by lee' } } },
+    });
+    expect((await screen.findByTestId('handoff-acme-1:1-owner')).textContent).toBe('Inbound · unassigned');
+    // Owned already: nothing to take.
+    expect(screen.queryByTestId('handoff-acme-3:1-take')).toBeNull();
+    fireEvent.click(screen.getByTestId('handoff-acme-1:1-take'));
+    await waitFor(() => expect(screen.getByTestId('queue-said').textContent).toBe('You took Ann acme-1: the lead is yours.'));
+    expect(calls.find((c) => c.request.startsWith('POST'))).toEqual({ request: 'POST /api/handoffs/acme-1%3A1/take', body: {} });
+    fireEvent.click(screen.getByTestId('handoff-acme-2:1-take'));
+    expect((await screen.findByTestId('queue-problem')).textContent).toBe('Could not take Ann acme-2: Handoff acme-2:1 was already taken by lee');
   });
 });
