@@ -43,7 +43,7 @@ export async function setLiveModel(deps: LiveModelDeps, modelId: string, actor: 
 }
 
 async function view(deps: LiveModelDeps, live: LiveModelSetting): Promise<LiveModelView> {
-  const latest = await deps.versions.latest(live.modelId);
+  const [model, latest] = await Promise.all([deps.models.get(live.modelId), deps.versions.latest(live.modelId)]);
   if (!latest) throw notFound(`A published version of the live model ${live.modelId}`);
-  return { modelId: live.modelId, name: latest.name, version: latest.version, since: live.since.toISOString(), setBy: live.setBy };
+  return { modelId: live.modelId, name: model?.name ?? latest.name, version: latest.version, since: live.since.toISOString(), setBy: live.setBy };
 }
