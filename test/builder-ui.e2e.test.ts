@@ -232,7 +232,8 @@ describe('builder UI, end to end', () => {
     await shot(page, '05b-models-live');
 
     await byId(page, `model-open-${modelId}`).click();
-    await byId(page, 'model-title').getByTestId('live-badge').waitFor(WAIT);
+    await byId(page, 'editor-live-badge').waitFor(WAIT);
+    expect(await textOf(byId(page, 'model-title'))).toBe('Web leads (e2e)');
     await byId(page, 'tab-history').click();
     expect(await textOf(byId(page, 'version-1').getByTestId('live-badge'))).toBe('Live: scores new events');
     await shot(page, '05c-editor-history-live');

@@ -52,8 +52,8 @@ const worker = await createLeadWorker({
     countLeads: () => leads.countLeads(),
   },
   rescoreDeps: {
-    modelVersion: async (version) => modelVersion(await liveModelId(), version),
-    requestRescore: async (version) => models.requestRescore(await liveModelId(), version),
+    modelVersion: async (modelId, version) => modelVersion(modelId ?? (await liveModelId()), version),
+    requestRescore: async (modelId, version) => models.requestRescore(modelId ?? (await liveModelId()), version),
     leadsToRescore: (after, limit) => leads.leadsToRescore(after, limit),
     completeHistories: (of) => histories.completeHistories(of),
     writeRescores: (items) => leads.writeRescores(items),

@@ -129,8 +129,8 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
       },
     },
     rescoreDeps: {
-      modelVersion: async (version) => (version === 2 ? model2 : model),
-      requestRescore: async (version) => void (modelState.rescore = version),
+      modelVersion: async (_modelId, version) => (version === 2 ? model2 : model),
+      requestRescore: async (_modelId, version) => void (modelState.rescore = version),
       // The test's leads as their last write left them.
       async leadsToRescore(after, limit) {
         const ids = [...stored.keys()]

@@ -44,7 +44,7 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
       if (!model) throw notFound(`Version ${body.modelVersion ?? 'latest'} of model ${modelId}`);
       const workflowId = rescoreWorkflowId(model.version);
       try {
-        await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ modelVersion: model.version }] });
+        await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ modelId, modelVersion: model.version }] });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`A rescoring under version ${model.version} is already running`);
         throw err;

@@ -164,8 +164,8 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
         </a>
         <h1 className="lf-title" data-testid="model-title">
           {model.name}
-          {isLive && <LiveBadge />}
         </h1>
+        {isLive && <LiveBadge testId="editor-live-badge" />}
         <span className="lf-muted" data-testid="draft-state">
           {dirty ? 'Unsaved changes' : `Saved · revision ${shownRevision}`}
           {model.latestVersion > 0 ? ` · published v${model.latestVersion}` : ' · not published'}

@@ -114,9 +114,9 @@ function ModelTable({ models, live, canEdit, onChanged }: { models: ModelSummary
 }
 
 /** Marks the model whose newest version scores events. */
-export function LiveBadge({ label = 'Live' }: { label?: string }) {
+export function LiveBadge({ label = 'Live', testId = 'live-badge' }: { label?: string; testId?: string }) {
   return (
-    <span className="lf-live-badge" data-testid="live-badge" title="This model scores every new event">
+    <span className="lf-live-badge" data-testid={testId} title="This model scores every new event">
       {label}
     </span>
   );
