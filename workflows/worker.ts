@@ -14,7 +14,8 @@ import { leadWorkflowId, wakeSignal } from './lead.definitions';
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
 const { versions: models, leads, counters, histories, webhooks, settings } = db;
-// Which model scores: set by the API (LEADFLOW_MODEL_ID on its first start, PUT /api/live-model after).
+// Which model scores: LEADFLOW_MODEL_ID on the first start of the API or a worker, PUT /api/live-model after.
+await settings.ensureLiveModel(env.LEADFLOW_MODEL_ID, 'leadflow');
 const liveModelId = cachedLiveModelId(settings);
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
