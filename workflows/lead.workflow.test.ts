@@ -210,6 +210,7 @@ describe('leadWorkflow', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       await lead.send('page_view', { url: '/pricing' }, undefined, 'switch-live-e2');
       expect(await lead.until((s) => s.eventCount === 2, 'scored by the new live model')).toMatchObject({ total: 75, modelVersion: 1 });
+      await lead.saveHistory('live-model-switch');
     });
     expect(ledgerOf(writes, 'switch-live').map((e) => [e.eventId, e.ruleId, e.points, e.modelVersion])).toEqual([
       ['switch-live-e1', 'visit-points', 5, 1],
