@@ -13,6 +13,7 @@ import type { ApiKeyRepository } from './db/api-keys.repository';
 import type { CalibrationRepository } from './db/calibrations.repository';
 import type { ImportRepository } from './db/imports.repository';
 import type { RouteCounterRepository } from './db/route-counters.repository';
+import { cachedLiveModelId, type SettingsRepository } from './db/settings.repository';
 import type { WebhookRepository } from './db/webhooks.repository';
 import type { EventRepository } from './db/events.repository';
 import type { LeadHistoryRepository } from './db/lead-histories.repository';
@@ -29,6 +30,7 @@ import { importsRouter } from './features/imports/imports.router';
 import { webhooksRouter } from './features/webhooks/webhooks.router';
 import { keysRouter } from './features/keys/keys.router';
 import { leadsRouter } from './features/leads/leads.router';
+import { liveModelRouter } from './features/live-model/live-model.router';
 import { modelsRouter } from './features/models/models.router';
 import { reportsRouter } from './features/reports/reports.router';
 import { rescoresRouter } from './features/rescores/rescores.router';
@@ -55,7 +57,8 @@ export interface AppDeps {
   counters: RouteCounterRepository;
   /** The webhook every change is announced to besides registered ones (LEADFLOW_WEBHOOK_URL). */
   webhookUrl?: string;
-  modelId: string;
+  /** Which model is live (set from LEADFLOW_MODEL_ID on the first start; PUT /api/live-model after). */
+  settings: SettingsRepository;
   /** How far past the server's clock an event may be dated (LEADFLOW_MAX_FUTURE_SKEW_SECONDS). */
   maxFutureSkewSeconds?: number;
   /** Event deliveries in flight before new events get 503 (LEADFLOW_MAX_DELIVERIES_IN_FLIGHT). */
@@ -76,12 +79,14 @@ export function createApp(deps: AppDeps): Express {
   const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
   // Every way events come in (single, batch, a lead's page, imports) shares one backpressure gate.
   const gate = createIngestGate(deps.maxDeliveriesInFlight);
+  // Every reader of the live model asks through one short cache, as the worker does.
+  const liveModelId = cachedLiveModelId(deps.settings);
   // New leads in a batch or an import are started in bulk (first-lives.ts).
   const firstLives = createFirstLives({
     temporal: deps.temporal,
     leads: deps.leads,
     histories: deps.histories,
-    liveModel: liveModelOf(deps.models.versions, deps.modelId),
+    liveModel: liveModelOf(deps.models.versions, liveModelId),
     roundRobinPosition: (routeId, handoffId) => deps.counters.roundRobinPosition(routeId, handoffId),
     listening: async () => Boolean(deps.webhookUrl) || (await deps.webhooks.subscribers()).length > 0,
   });
@@ -93,14 +98,15 @@ export function createApp(deps: AppDeps): Express {
     eventsRouter(deps.temporal, deps.events, clock, gate, firstLives),
     leadsRouter(deps.leads, ingestOne, clock),
     handoffsRouter(deps.temporal, deps.leads),
-    modelsRouter(deps.models, deps.modelId),
+    modelsRouter(deps.models, liveModelId),
+    liveModelRouter({ ...deps.models, settings: deps.settings }, liveModelId.forget),
     simulationsRouter({ ...deps.models, events: deps.events, inputsOf: (leadId) => leadInputs(deps, leadId) }),
-    rescoresRouter(deps.temporal, deps.models.versions, deps.modelId),
-    reviewsRouter(deps.models, deps.leads, deps.modelId),
+    rescoresRouter(deps.temporal, deps.models.versions, liveModelId),
+    reviewsRouter(deps.models, deps.leads, liveModelId),
     reportsRouter(deps.leads),
     importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives }),
     webhooksRouter(deps.webhooks, { allowPrivate: deps.allowPrivateWebhooks ?? false }),
-    calibrationsRouter({ calibrations: deps.calibrations, models: deps.models, leads: deps.leads, liveModelId: deps.modelId }),
+    calibrationsRouter({ calibrations: deps.calibrations, models: deps.models, leads: deps.leads, liveModelId }),
   ];
   const api = express.Router();
   for (const router of routers) api.use(router);

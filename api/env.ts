@@ -9,7 +9,7 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** The scoring model that live events are scored with. */
+  /** The live model on the first start (published from the B2B template if it has no version); PUT /api/live-model changes it after. */
   LEADFLOW_MODEL_ID: z.string().min(1).default('default'),
   /** Handoff changes are POSTed here (signed with the secret, when set). */
   LEADFLOW_WEBHOOK_URL: z.url().optional(),

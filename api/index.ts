@@ -14,8 +14,11 @@ import { temporalInterceptors } from './temporal-deadline';
 const env = parseEnv();
 // A request waits at most this long for the database before it is answered 503.
 const db = await openRepositories(env.MONGODB_URI, { failFastMs: 1_500 });
-const { versions, models, audit, leads, events, histories, keys, imports, webhooks, calibrations, counters } = db;
-const model = await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
+const { versions, models, audit, leads, events, histories, keys, imports, webhooks, calibrations, counters, settings } = db;
+await ensureDefaultModel({ models, versions, audit }, env.LEADFLOW_MODEL_ID);
+// LEADFLOW_MODEL_ID names the live model on the first start only; PUT /api/live-model changes it.
+const live = await settings.ensureLiveModel(env.LEADFLOW_MODEL_ID, 'leadflow');
+const model = await versions.latest(live.modelId);
 const firstAdminKey = await ensureAdminKey(keys, env.LEADFLOW_ADMIN_KEY);
 // Imports run inside the API process: one still "running" was cut short by a stop.
 await imports.markInterrupted();
@@ -29,10 +32,10 @@ if (firstAdminKey) {
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, interceptors: temporalInterceptors() });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, modelId: env.LEADFLOW_MODEL_ID, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS });
+const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, settings, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
-  console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (model "${model.name}" v${model.version})`);
+  console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (live model "${live.modelId}"${model ? ` v${model.version}` : ', nothing published'})`);
 });
 // A history import streams for as long as its file takes (Node cuts every request at 5 minutes
 // by default): no limit on a whole request; its headers still have to come within a minute, and

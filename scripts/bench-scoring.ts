@@ -94,9 +94,9 @@ async function benchRoundTrips(leads: number, perLead: number): Promise<void> {
     await versions.model.create({ modelId, version: 1, name: graph.name, graph, compiled: compileGraph(graph), changeNote: 'bench', publishedAt: new Date() });
     // The worker's wiring (workflows/worker.ts), less webhooks: nobody is subscribed here.
     const deps: LeadActivityDeps = {
-      modelState: () => versions.state(modelId),
-      async modelVersion(version) {
-        const found = await versions.get(modelId, version);
+      modelState: async () => ({ modelId, ...(await versions.state(modelId)) }),
+      async modelVersion(id, version) {
+        const found = await versions.get(id, version);
         if (!found) throw new Error(`no version ${version}`);
         return { version: found.version, compiled: found.compiled };
       },

@@ -39,6 +39,8 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/models/{modelId}/versions/{version}': ['marketing', 'reviewer'],
   'GET /api/models/{modelId}/diff': ['marketing', 'reviewer'],
   'GET /api/models/{modelId}/audit': ['marketing', 'reviewer'],
+  'GET /api/live-model': ['marketing', 'reviewer'],
+  'PUT /api/live-model': ['marketing'],
   'POST /api/events': ['ingest'],
   'POST /api/events/batch': ['ingest'],
   'PUT /api/leads/{leadId}/attributes': ['ingest'],

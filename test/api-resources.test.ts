@@ -12,6 +12,7 @@ import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { WEBHOOK_REFRESH_MS } from '../api/webhooks/webhook-notifier';
 import { minute } from './support/clock';
 import { eventually, request } from './support/http';
+import { ownDatabase } from './support/database';
 
 const run = Date.now().toString(36);
 const modelId = `review-${run}`;
@@ -26,7 +27,7 @@ let receiverUrl: string;
 const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
 
 beforeAll(async () => {
-  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'api-resources'), extra: { LEADFLOW_MODEL_ID: modelId, LEADFLOW_ALLOW_PRIVATE_WEBHOOKS: 'true' } };
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: ownDatabase(inject('mongoUri'), modelId), logDir: path.join(inject('runDir'), 'api-resources'), extra: { LEADFLOW_MODEL_ID: modelId, LEADFLOW_ALLOW_PRIVATE_WEBHOOKS: 'true' } };
   [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
   base = api.url as string;
   const keys = {

@@ -2,7 +2,8 @@
  * The builder UI end to end in real Chromium, against the real API, worker, Temporal and
  * MongoDB-protocol servers. A marketer builds a model from an empty canvas by dragging nodes from
  * the palette, sees a validation error on a node and fixes it, simulates the draft and publishes
- * it. An API and worker that score with that model turn events into an MQL; a salesperson
+ * it (the publish dialog says it will not score events yet), then makes it the live model from
+ * the models list. A worker scores the next events with it and they make a lead MQL; a salesperson
  * rejects it with a reason from the queue; a reviewer raises the threshold, watches the what-if
  * preview change and saves a new version; then the lead explorer and dashboard show the result.
  * Every screen is photographed into test-results/screenshots/, and no page logs an error.
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, startUi, startWorker, type AppProcess, type StackEnv } from '../scripts/stack';
 import { ensureChromium, ROOT } from '../scripts/tools';
+import { ownDatabase } from './support/database';
 import { eventually, request } from './support/http';
 
 const run = Date.now().toString(36);
@@ -40,7 +42,8 @@ const keys = { marketing: '', sales: '', reviewer: '', ingest: '' };
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'builder-ui-e2e') };
+  // A database of its own: this test changes which model is live.
+  env = { temporalAddress: inject('temporalAddress'), mongoUri: ownDatabase(inject('mongoUri'), `web_e2e_${run}`), logDir: path.join(inject('runDir'), 'builder-ui-e2e') };
   designApi = await startApi(env, await freePort());
   designUi = await startUi(env, await freePort(), designApi.url as string);
   for (const [role, extra] of [
@@ -204,6 +207,8 @@ describe('builder UI, end to end', () => {
 
     await byId(page, 'simulate-back').click();
     await byId(page, 'btn-publish').click();
+    // Not the live model yet: publishing it changes nothing that scores events, and the dialog says so.
+    expect(await textOf(byId(page, 'publish-dialog'))).toContain('Version 1 will not score events');
     await byId(page, 'publish-note').fill('Pricing visits and demo requests; MQL at 60');
     await byId(page, 'publish-confirm').click();
     await expect.poll(() => textOf(byId(page, 'editor-status')), WAIT).toBe('Published version 1.');
@@ -211,8 +216,35 @@ describe('builder UI, end to end', () => {
     await shot(page, '05-editor-published');
   });
 
+  it('a marketer makes the published model live from the models list; the editor and its history mark it', async () => {
+    const page = await openAs('marketer', designUi.url as string, keys.marketing);
+    await byId(page, 'models-list').waitFor(WAIT);
+    expect(await byId(page, `model-row-${modelId}`).getByTestId('live-badge').count()).toBe(0);
+    await byId(page, `model-make-live-${modelId}`).click();
+    await byId(page, 'make-live').waitFor(WAIT);
+    expect(await textOf(byId(page, 'make-live'))).toContain('Version 1 of Web leads (e2e) will score every new event');
+    await shot(page, '05a-make-live-dialog');
+    await byId(page, 'make-live-confirm').click();
+    await byId(page, `model-row-${modelId}`).getByTestId('live-badge').waitFor(WAIT);
+    expect(await textOf(byId(page, 'live-model-line'))).toContain(`(${modelId}), version 1`);
+    expect(await byId(page, `model-make-live-${modelId}`).count()).toBe(0);
+    expect(await page.getByTestId('live-badge').count()).toBe(1);
+    await shot(page, '05b-models-live');
+
+    await byId(page, `model-open-${modelId}`).click();
+    await byId(page, 'editor-live-badge').waitFor(WAIT);
+    expect(await textOf(byId(page, 'model-title'))).toBe('Web leads (e2e)');
+    await byId(page, 'tab-history').click();
+    expect(await textOf(byId(page, 'version-1').getByTestId('live-badge'))).toBe('Live: scores new events');
+    await shot(page, '05c-editor-history-live');
+    await byId(page, 'btn-publish').click();
+    expect(await textOf(byId(page, 'publish-dialog'))).toContain('This is the live model: version 2 will score every new event');
+    await byId(page, 'publish-dialog-close').click();
+  });
+
   it('live events scored by that model make a lead MQL, and a salesperson rejects it with a reason from the keyboard', async () => {
-    const live: StackEnv = { ...env, logDir: path.join(env.logDir, 'live'), extra: { LEADFLOW_MODEL_ID: modelId } };
+    // No LEADFLOW_MODEL_ID: the live model is the one chosen in the UI.
+    const live: StackEnv = { ...env, logDir: path.join(env.logDir, 'live') };
     [liveApi, liveWorker] = await Promise.all([startApi(live, await freePort()), startWorker(live)]);
     liveUi = await startUi(live, await freePort(), liveApi.url as string);
     const base = liveApi.url as string;

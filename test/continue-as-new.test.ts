@@ -53,7 +53,7 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
     taskQueue,
     workflowBundle: { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent })).code },
     deps: {
-      modelState: async () => ({ latest: 1 }),
+      modelState: async () => ({ modelId: 'default', latest: 1 }),
       modelVersion: async () => ({ version: 1, compiled }),
       roundRobinPosition: async () => 0,
       // The input log as the writes appended it (a run that trims its carried log reads it back).

@@ -8,6 +8,7 @@ import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { daysAgo } from './support/clock';
 import { eventually, request } from './support/http';
+import { ownDatabase } from './support/database';
 
 const run = Date.now().toString(36);
 // A model of this file's own: its rescoring marks only its versions.
@@ -17,7 +18,7 @@ let worker: AppProcess;
 let base: string;
 
 beforeAll(async () => {
-  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'one-truth'), extra: { LEADFLOW_MODEL_ID: modelId } };
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: ownDatabase(inject('mongoUri'), modelId), logDir: path.join(inject('runDir'), 'one-truth'), extra: { LEADFLOW_MODEL_ID: modelId } };
   [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
   base = api.url as string;
 });

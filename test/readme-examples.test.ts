@@ -8,13 +8,15 @@ import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { request } from './support/http';
 import { runTryIt } from './support/readme';
+import { ownDatabase } from './support/database';
 
 let api: AppProcess;
 let worker: AppProcess;
 
 beforeAll(async () => {
   // A model of its own: the review example publishes a version of it.
-  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'readme'), extra: { LEADFLOW_MODEL_ID: `readme-${Date.now().toString(36)}` } };
+  const modelId = `readme-${Date.now().toString(36)}`;
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: ownDatabase(inject('mongoUri'), modelId), logDir: path.join(inject('runDir'), 'readme'), extra: { LEADFLOW_MODEL_ID: modelId } };
   [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
 });
 

@@ -14,6 +14,7 @@ import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { minute } from './support/clock';
 import { eventually, request } from './support/http';
+import { ownDatabase } from './support/database';
 
 const run = Date.now().toString(36);
 // A model id of this test's own, so that publishing version 2 leaves other tests on version 1.
@@ -24,10 +25,10 @@ let base: string;
 let db: typeof mongoose;
 
 beforeAll(async () => {
-  const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'rescore'), extra: { LEADFLOW_MODEL_ID: modelId } };
+  const env = { temporalAddress: inject('temporalAddress'), mongoUri: ownDatabase(inject('mongoUri'), modelId), logDir: path.join(inject('runDir'), 'rescore'), extra: { LEADFLOW_MODEL_ID: modelId } };
   [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
   base = api.url as string;
-  db = await new mongoose.Mongoose().connect(inject('mongoUri'));
+  db = await new mongoose.Mongoose().connect(env.mongoUri);
 });
 
 afterAll(async () => {

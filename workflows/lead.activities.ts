@@ -10,10 +10,10 @@ import type { LeadInput, ModelNews, Notification, OwnerRequest, ProjectionWrite,
 export type { Notification, ProjectionWrite, PublishedModel } from './lead.definitions';
 
 export interface LeadActivityDeps {
-  /** The newest published version's number, and the version whose rescoring was asked for last, if any. */
-  modelState(): Promise<{ latest: number; rescore?: number }>;
-  /** One published version. */
-  modelVersion(version: number): Promise<PublishedModel>;
+  /** The live model: its id, its newest published version's number, and the version whose rescoring was asked for last, if any. */
+  modelState(): Promise<ModelState>;
+  /** One published version of a model. */
+  modelVersion(modelId: string, version: number): Promise<PublishedModel>;
   /**
    * The round-robin position for `routeId` to use for `handoffId`: the same handoff always gets
    * the same position, so a retried activity does not skip an owner.
@@ -32,6 +32,12 @@ export interface LeadActivityDeps {
   countLeads(): Promise<number>;
 }
 
+export interface ModelState {
+  modelId: string;
+  latest: number;
+  rescore?: number;
+}
+
 /**
  * How long the worker trusts what it last read of the model's state: every turn of every lead
  * asks, and a published version reaches leads within this.
@@ -39,7 +45,7 @@ export interface LeadActivityDeps {
 const MODEL_STATE_TTL_MS = 1_000;
 
 export function createLeadActivities(deps: LeadActivityDeps) {
-  let state: { at: number; value: Promise<{ latest: number; rescore?: number }> } | undefined;
+  let state: { at: number; value: Promise<ModelState> } | undefined;
   const modelState = () => {
     if (!state || Date.now() - state.at > MODEL_STATE_TTL_MS) {
       const value = deps.modelState();
@@ -50,13 +56,15 @@ export function createLeadActivities(deps: LeadActivityDeps) {
   };
 
   // Published versions never change: each is read once per worker.
-  const versions = new Map<number, Promise<PublishedModel>>();
-  const modelVersion = (version: number) => {
-    let found = versions.get(version);
+  // Keyed by model and version: version numbers count up per model.
+  const versions = new Map<string, Promise<PublishedModel>>();
+  const modelVersion = (modelId: string, version: number) => {
+    const key = `${modelId}:${version}`;
+    let found = versions.get(key);
     if (!found) {
-      found = deps.modelVersion(version);
-      versions.set(version, found);
-      found.catch(() => versions.delete(version));
+      found = deps.modelVersion(modelId, version);
+      versions.set(key, found);
+      found.catch(() => versions.delete(key));
     }
     return found;
   };
@@ -64,24 +72,29 @@ export function createLeadActivities(deps: LeadActivityDeps) {
   return {
     /**
      * The version that scores a lead's new inputs, and the rescoring it must replay its log under,
-     * if any; a compiled model only where the workflow lacks it (`version`: the one it has;
-     * `rescoredUnder`: the rescoring it has done; `rescore`: the one that woke it).
+     * if any; a compiled model only where the workflow lacks it (`modelId` and `version`: the one
+     * it has; `rescoredUnder` and `rescoredIn`: the rescoring it has done; `rescore`: the one that
+     * woke it). The live model may have changed since: a version of another model is news.
      */
-    async modelNews(input: { version: number | null; rescoredUnder: number | null; rescore?: number }): Promise<ModelNews> {
+    async modelNews(input: { modelId?: string; version: number | null; rescoredUnder: number | null; rescoredIn?: string; rescore?: number }): Promise<ModelNews> {
       const state = await modelState();
-      const { latest } = state;
+      const { modelId, latest } = state;
       // A rescoring that woke the lead names its version: newer than what the cache may say.
       const rescore = input.rescore ?? state.rescore;
-      const news: ModelNews = { version: latest, ...(input.version !== latest && { compiled: (await modelVersion(latest)).compiled }) };
-      if (rescore !== undefined && rescore !== input.rescoredUnder) {
-        news.rescore = { version: rescore, ...(rescore !== latest && { compiled: (await modelVersion(rescore)).compiled }) };
+      // A workflow that names no model has run since before the live model could change: it is sent the compiled model once.
+      const has = input.modelId === modelId && input.version === latest;
+      const news: ModelNews = { modelId, version: latest, ...(!has && { compiled: (await modelVersion(modelId, latest)).compiled }) };
+      // A rescoring done before the live model could change was done under the first live model.
+      const rescored = rescore === input.rescoredUnder && (input.rescoredIn ?? modelId) === modelId;
+      if (rescore !== undefined && !rescored) {
+        news.rescore = { version: rescore, ...(rescore !== latest && { compiled: (await modelVersion(modelId, rescore)).compiled }) };
       }
       return news;
     },
 
     /** The owner a round-robin route gives a handoff (undefined when the route has none). */
     async ownerFor(input: OwnerRequest): Promise<string | undefined> {
-      const model = await modelVersion(input.modelVersion);
+      const model = await modelVersion(input.modelId ?? (await modelState()).modelId, input.modelVersion);
       const route = model.compiled.routes.find((r) => r.id === input.routeId);
       if (!route) return undefined;
       const position = await deps.roundRobinPosition(route.id, input.handoffId);

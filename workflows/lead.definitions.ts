@@ -38,6 +38,8 @@ export interface CarriedLead {
   logged: number;
   /** The model version whose rescoring the lead has replayed its log under, if any. */
   rescoredUnder?: number;
+  /** The model that version belongs to (absent in runs from before the live model could change: the first live model). */
+  rescoredIn?: string;
   /** Notifications still being delivered when the run continued as new: sent again (same keys). */
   undelivered?: Notification[];
 }
@@ -54,6 +56,8 @@ export interface PublishedModel {
  * whose rescoring was asked for (a lead replays its whole log under it once).
  */
 export interface ModelNews {
+  /** The live model, whose version `version` is (absent in histories recorded before it could change). */
+  modelId?: string;
   version: number;
   compiled?: CompiledModel;
   rescore?: { version: number; compiled?: CompiledModel };
@@ -86,6 +90,8 @@ export interface Notification {
 
 /** The owner a round-robin route gives a handoff. */
 export interface OwnerRequest {
+  /** The model of `modelVersion` (the live one when absent: histories recorded before it could change). */
+  modelId?: string;
   modelVersion: number;
   routeId: string;
   handoffId: string;

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe('recorded lead journeys', () => {
   it('are there to replay', () => {
-    const journeys = ['bulk-rescore-mql', 'journey-180-days', 'late-event-refold', 'mql-handoff', 'reject-cool-down-mql', 'sla-expiry'];
+    const journeys = ['bulk-rescore-mql', 'journey-180-days', 'late-event-refold', 'live-model-switch', 'mql-handoff', 'reject-cool-down-mql', 'sla-expiry'];
     expect(files.sort()).toEqual(journeys.map((name) => `${name}.history.bin`));
   });
 

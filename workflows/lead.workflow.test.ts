@@ -8,7 +8,7 @@ import { compileGraph } from '../rules/compile-graph';
 import { b2bDefaultGraph } from '../rules/templates';
 import { rescoreWorkflowId, type LeadSnapshot } from './lead.definitions';
 import { rescoreWorkflow } from './rescore.workflow';
-import { ledgerOf, modelState, rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from '../test/support/lead-workflow-harness';
+import { ledgerOf, modelState, OTHER_MODEL_ID, rescoreListings, RETRY, sleepOnServer, stored, testEnv, useTimeSkippingServer, withLead } from '../test/support/lead-workflow-harness';
 
 // The real workflow code on Temporal's time-skipping test server, its activities faked in memory
 // (test/support/lead-workflow-harness.ts).
@@ -197,6 +197,27 @@ describe('leadWorkflow', () => {
       expect(lead.writes.at(-1)).toMatchObject({ ledgerFrom: 1, replace: true });
       await lead.saveHistory('late-event-refold');
     });
+  });
+
+  it('scores the next event with another live model though its version number is the one the lead has', RETRY, async () => {
+    const { writes } = await withLead('switch-live', async (lead) => {
+      await lead.send('page_view', { url: '/pricing' }, undefined, 'switch-live-e1');
+      expect(await lead.until((s) => s.eventCount === 1, 'scored by the first live model')).toMatchObject({ total: 25, modelVersion: 1 });
+
+      // Version 1 of another model: the number the workflow has, other rules (pricing valued twice as much: 75 in all, where the first model gives 50).
+      modelState.modelId = OTHER_MODEL_ID;
+      // The worker trusts what it read of the live model for a second (lead.activities.ts).
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await lead.send('page_view', { url: '/pricing' }, undefined, 'switch-live-e2');
+      expect(await lead.until((s) => s.eventCount === 2, 'scored by the new live model')).toMatchObject({ total: 75, modelVersion: 1 });
+      await lead.saveHistory('live-model-switch');
+    });
+    expect(ledgerOf(writes, 'switch-live').map((e) => [e.eventId, e.ruleId, e.points, e.modelVersion])).toEqual([
+      ['switch-live-e1', 'visit-points', 5, 1],
+      ['switch-live-e1', 'key-page-points', 20, 1],
+      ['switch-live-e2', 'visit-points', 5, 1],
+      ['switch-live-e2', 'key-page-points', 45, 1],
+    ]);
   });
 
   it('rescores a lead under a new version: its whole log replayed, rule by rule, and a lead that now qualifies is handed off', RETRY, async () => {

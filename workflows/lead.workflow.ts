@@ -92,11 +92,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let revision = carried.revision;
   let logged = carried.logged;
   let rescoredUnder = carried.rescoredUnder;
+  let rescoredIn = carried.rescoredIn;
   let view: LeadSnapshot = { ...lifecycle.settled.snapshot, revision };
   const known = new Set([...foldedIds(lifecycle), ...pending.map(inputId)]);
   /** Answers the last turns applied (true) or found closed (their reason). */
   const answered = new Map<string, true | string>();
   let model: LifecycleModel | undefined;
+  // The model `model` is a version of: version numbers count up per model, and the live model can change.
+  let modelOf: string | undefined;
 
   let signals = 0;
   const receive = (event: LeadEvent) => {
@@ -174,12 +177,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
     woken = false;
 
-    const news = await modelNews({ version: model?.version ?? null, rescoredUnder: rescoredUnder ?? null, ...(askedRescore !== undefined && { rescore: askedRescore }) });
+    const news = await modelNews({
+      version: model?.version ?? null,
+      ...(modelOf !== undefined && { modelId: modelOf }),
+      rescoredUnder: rescoredUnder ?? null,
+      ...(rescoredIn !== undefined && { rescoredIn }),
+      ...(askedRescore !== undefined && { rescore: askedRescore }),
+    });
     askedRescore = undefined;
     if (news.compiled || !model) model = buildModel(news.version, news.compiled as CompiledModel);
+    if (news.modelId !== undefined) modelOf = news.modelId;
     const before = lifecycle;
     const inputs = pending.splice(0, MAX_BATCH);
-    const rescoring = news.rescore !== undefined && news.rescore.version !== rescoredUnder;
+    const rescoring = news.rescore !== undefined && (news.rescore.version !== rescoredUnder || isOtherModel(news.modelId, rescoredIn));
     // An input older than what the lifecycle keeps, or a rescoring: the whole log, from the store.
     if (lifecycle.base && (rescoring || needsWholeLog(lifecycle, inputs))) lifecycle = { settled: lifecycle.settled, log: await wholeLog(input.leadId, logged) };
     const whole = lifecycle.base ? undefined : lifecycle.log;
@@ -191,11 +201,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       const replayed = await replayWhole(input.leadId, [...(whole ?? []), ...result.applied], now(), scoredBy);
       result = { ...result, lifecycle: replayed.lifecycle, view: replayed.lifecycle.settled, ledgerFrom: 0, ledger: replayed.ledger, handoffs: replayed.handoffs, needsOwner: ownerNeeded(replayed.lifecycle.settled, scoredBy) };
       rescoredUnder = news.rescore.version;
+      if (news.modelId !== undefined) rescoredIn = news.modelId;
     }
     // A round-robin handoff gets its owner before anything is written: sales never sees it
     // unassigned. The owner is given as of the handoff, so a later event is not late for it.
     const owningModel = scoredBy;
-    result = await withOwner(result, now(), owningModel, (request) => ownerFor({ modelVersion: owningModel.version, ...request }));
+    const owningModelId = modelOf;
+    result = await withOwner(result, now(), owningModel, (request) => ownerFor({ ...(owningModelId !== undefined && { modelId: owningModelId }), modelVersion: owningModel.version, ...request }));
     const { ledgerFrom, ledger, handoffs } = result;
     lifecycle = result.lifecycle;
 
@@ -238,11 +250,20 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
           revision,
           logged,
           ...(rescoredUnder !== undefined && { rescoredUnder }),
+          ...(rescoredIn !== undefined && { rescoredIn }),
           ...(delivering.size > 0 && { undelivered: [...delivering.values()] }),
         },
       });
     }
   }
+}
+
+/**
+ * Whether a rescoring in `live` differs from one done in `done` though their version numbers match.
+ * Either is absent in histories recorded before the live model could change: the same model then.
+ */
+function isOtherModel(live: string | undefined, done: string | undefined): boolean {
+  return live !== undefined && done !== undefined && live !== done;
 }
 
 /** The core's model for a version, built once per version in this run (engines are costly to build). */

@@ -22,7 +22,7 @@ const HOUR_MS = 3_600_000;
 const v1 = compileGraph(ruleGraphSchema.parse(b2bDefaultGraph));
 // Version 2 values the pricing page twice as much: a pricing visit and an email click reach the MQL threshold (60).
 const v2 = compileGraph(ruleGraphSchema.parse({ ...b2bDefaultGraph, nodes: b2bDefaultGraph.nodes.map((n) => (n.id === 'key-page-points' ? { ...n, points: 40 } : n)) }));
-const modelVersion: RescoreActivityDeps['modelVersion'] = async (version) => ({ version, compiled: version === 2 ? v2 : v1 });
+const modelVersion: RescoreActivityDeps['modelVersion'] = async (_modelId, version) => ({ version, compiled: version === 2 ? v2 : v1 });
 
 const ids = (count: number) => Array.from({ length: count }, (_, i) => `lead-${String(i).padStart(4, '0')}`);
 /** Hours before now: a replay takes deadlines up to now, so the events stay clear of decay and SLAs on any day. */
@@ -142,10 +142,15 @@ describe('the rescore batch activity', () => {
   });
 
   it("marks the version every lead's workflow replays its log under", async () => {
-    const marked: number[] = [];
-    const activities = createRescoreActivities(fakeDeps({ leadsToRescore: async () => [], completeHistories: async () => new Map(), requestRescore: async (version) => void marked.push(version) }));
+    const marked: Array<[string | undefined, number]> = [];
+    const activities = createRescoreActivities(fakeDeps({ leadsToRescore: async () => [], completeHistories: async () => new Map(), requestRescore: async (modelId, version) => void marked.push([modelId, version]) }));
+    await new MockActivityEnvironment().run(activities.requestRescore, { modelId: 'b', modelVersion: 2 });
+    // A rescoring started before the live model could change names none: the live one.
     await new MockActivityEnvironment().run(activities.requestRescore, { modelVersion: 2 });
-    expect(marked).toEqual([2]);
+    expect(marked).toEqual([
+      ['b', 2],
+      [undefined, 2],
+    ]);
   });
 });
 

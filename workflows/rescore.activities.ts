@@ -11,10 +11,10 @@ import { createScorer } from '../engine/score-event';
 import type { PublishedModel, RescoreBatchProgress } from './lead.definitions';
 
 export interface RescoreActivityDeps {
-  /** One published version of the model. */
-  modelVersion(version: number): Promise<PublishedModel>;
-  /** Marks `version` as the one every lead replays its log under at its next turn. */
-  requestRescore(version: number): Promise<void>;
+  /** One published version of a model (the live one when `modelId` is undefined). */
+  modelVersion(modelId: string | undefined, version: number): Promise<PublishedModel>;
+  /** Marks `version` of a model (the live one when undefined) as the one every lead replays its log under at its next turn. */
+  requestRescore(modelId: string | undefined, version: number): Promise<void>;
   /** The leads after `after` in id order, at most `limit`, with their revision, input count, stage and handoff. */
   leadsToRescore(after: string, limit: number): Promise<Array<{ leadId: string; revision: number; inputCount?: number; stage: string; handoff: Handoff | null; stageHistory?: StageChange[]; ledgerSize?: number }>>;
   /** The complete input logs of these leads (a lead whose log is incomplete is left out). */
@@ -54,11 +54,12 @@ const YIELD_EVERY = 5;
 
 export function createRescoreActivities(deps: RescoreActivityDeps) {
   // One core model per version for the life of the worker: every lead of a rescoring shares it.
-  const models = new Map<number, LifecycleModel>();
+  // Keyed by model and version: version numbers count up per model.
+  const models = new Map<string, LifecycleModel>();
 
   return {
-    async requestRescore(input: { modelVersion: number }): Promise<void> {
-      await deps.requestRescore(input.modelVersion);
+    async requestRescore(input: { modelId?: string; modelVersion: number }): Promise<void> {
+      await deps.requestRescore(input.modelId, input.modelVersion);
     },
 
     /**
@@ -67,12 +68,13 @@ export function createRescoreActivities(deps: RescoreActivityDeps) {
      * slices, one replayed while the next is read and the previous one written. Safe to retry:
      * a write lands only on a lead still at the revision it was replayed from.
      */
-    async rescoreBatch(input: { modelVersion: number; after: string; limit: number }): Promise<RescoreBatchResult> {
-      let model = models.get(input.modelVersion);
+    async rescoreBatch(input: { modelId?: string; modelVersion: number; after: string; limit: number }): Promise<RescoreBatchResult> {
+      const key = `${input.modelId ?? ''}:${input.modelVersion}`;
+      let model = models.get(key);
       if (!model) {
-        const published = await deps.modelVersion(input.modelVersion);
+        const published = await deps.modelVersion(input.modelId, input.modelVersion);
         model = lifecycleModel(published.version, published.compiled, createScorer(published.compiled));
-        models.set(published.version, model);
+        models.set(key, model);
       }
       const millis = { read: 0, replay: 0, write: 0 };
       // The activity's context, held: the keep-alive timer beats from outside the awaited call.

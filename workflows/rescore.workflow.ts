@@ -24,6 +24,8 @@ const { requestRescore } = proxyActivities<RescoreActivities>({ startToCloseTime
 const { rescoreBatch } = proxyActivities<RescoreActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes' });
 
 export interface RescoreInput {
+  /** The model of `modelVersion` (the live one when absent: rescorings started before it could change). */
+  modelId?: string;
   modelVersion: number;
   /** Leads per batch. */
   batchSize?: number;
@@ -39,12 +41,12 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
   // Answered from the first task on: a watcher may ask before any activity has run.
   setHandler(rescoreProgressQuery, () => progress);
   if (!carried) {
-    await requestRescore({ modelVersion: input.modelVersion });
+    await requestRescore({ ...model(input), modelVersion: input.modelVersion });
     progress.total = await countLeads();
   }
   let after = input.after ?? '';
   for (;;) {
-    const batch = await rescoreBatch({ modelVersion: input.modelVersion, after, limit: batchSize });
+    const batch = await rescoreBatch({ ...model(input), modelVersion: input.modelVersion, after, limit: batchSize });
     progress.signalled += batch.leads;
     progress.rescored = (progress.rescored ?? 0) + batch.rescored;
     progress.deferred = (progress.deferred ?? 0) + batch.deferred;
@@ -59,4 +61,9 @@ export async function rescoreWorkflow(input: RescoreInput): Promise<RescoreProgr
   }
   progress.done = true;
   return progress;
+}
+
+/** The model named in activity inputs: none in rescorings started before the live model could change (their histories replay as recorded). */
+function model(input: RescoreInput): { modelId?: string } {
+  return input.modelId === undefined ? {} : { modelId: input.modelId };
 }

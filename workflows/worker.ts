@@ -6,22 +6,26 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { openRepositories } from '../api/db/repositories';
 import { parseEnv } from '../api/env';
+import { cachedLiveModelId } from '../api/db/settings.repository';
 import { createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
 import { leadWorkflowId, wakeSignal } from './lead.definitions';
 
 const env = parseEnv();
 const db = await openRepositories(env.MONGODB_URI);
-const { versions: models, leads, counters, histories, webhooks } = db;
+const { versions: models, leads, counters, histories, webhooks, settings } = db;
+// Which model scores: LEADFLOW_MODEL_ID on the first start of the API or a worker, PUT /api/live-model after.
+await settings.ensureLiveModel(env.LEADFLOW_MODEL_ID, 'leadflow');
+const liveModelId = cachedLiveModelId(settings);
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 // A rescoring gives leads whose stage or handoff it changed a turn, through a client of its own.
 const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-async function modelVersion(version: number) {
-  const found = await models.get(env.LEADFLOW_MODEL_ID, version);
+async function modelVersion(modelId: string, version: number) {
+  const found = await models.get(modelId, version);
   // Thrown errors are retried: the API publishes the default model on its first start.
-  if (!found) throw new Error(`model "${env.LEADFLOW_MODEL_ID}" has no version ${version}`);
+  if (!found) throw new Error(`model "${modelId}" has no version ${version}`);
   // Retried like the above: inputs are scored once a usable version is published.
   if (found.problem) throw new Error(found.problem);
   return { version: found.version, compiled: found.compiled };
@@ -31,7 +35,10 @@ const worker = await createLeadWorker({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
   deps: {
-    modelState: () => models.state(env.LEADFLOW_MODEL_ID),
+    async modelState() {
+      const modelId = await liveModelId();
+      return { modelId, ...(await models.state(modelId)) };
+    },
     modelVersion,
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
     async writeProjection(write) {
@@ -46,8 +53,8 @@ const worker = await createLeadWorker({
     countLeads: () => leads.countLeads(),
   },
   rescoreDeps: {
-    modelVersion,
-    requestRescore: (version) => models.requestRescore(env.LEADFLOW_MODEL_ID, version),
+    modelVersion: async (modelId, version) => modelVersion(modelId ?? (await liveModelId()), version),
+    requestRescore: async (modelId, version) => models.requestRescore(modelId ?? (await liveModelId()), version),
     leadsToRescore: (after, limit) => leads.leadsToRescore(after, limit),
     completeHistories: (of) => histories.completeHistories(of),
     writeRescores: (items) => leads.writeRescores(items),

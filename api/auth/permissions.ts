@@ -33,6 +33,9 @@ export const PERMISSIONS: Record<string, Grant> = {
   'GET /models/:modelId/diff': MODEL_READERS,
   'GET /models/:modelId/audit': MODEL_READERS,
 
+  'GET /live-model': MODEL_READERS,
+  'PUT /live-model': ['marketing'],
+
   'POST /events': ['ingest'],
   'POST /events/batch': ['ingest'],
   'PUT /leads/:leadId/attributes': ['ingest'],

@@ -5,7 +5,7 @@ import { modelFor } from './connect';
 export interface AuditEntry {
   at: Date;
   actor: string;
-  action: 'model.created' | 'draft.saved' | 'version.published' | 'version.rolled_back' | 'thresholds.reviewed';
+  action: 'model.created' | 'draft.saved' | 'version.published' | 'version.rolled_back' | 'thresholds.reviewed' | 'live_model.changed';
   modelId: string;
   version?: number;
   revision?: number;

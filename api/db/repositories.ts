@@ -15,6 +15,7 @@ import { createLeadRepository } from './leads.repository';
 import { createModelVersionRepository } from './model-versions.repository';
 import { createModelRepository } from './models.repository';
 import { createRouteCounterRepository } from './route-counters.repository';
+import { createSettingsRepository } from './settings.repository';
 
 /** `failFastMs`: see connectDatabase (the API's requests should not wait for a database that is down). */
 export async function openRepositories(uri: string, options: { failFastMs?: number } = {}) {
@@ -33,8 +34,9 @@ export async function openRepositories(uri: string, options: { failFastMs?: numb
     imports: createImportRepository(),
     webhooks: createWebhookRepository(),
     calibrations: createCalibrationRepository(),
+    settings: createSettingsRepository(),
   };
-  const { versions, models, audit, leads, events, histories, counters, keys, imports, webhooks, calibrations } = repositories;
-  await ensureIndexes([versions.model, models.model, audit.model, events.model, histories.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model, ...calibrations.models]);
+  const { versions, models, audit, leads, events, histories, counters, keys, imports, webhooks, calibrations, settings } = repositories;
+  await ensureIndexes([versions.model, models.model, audit.model, events.model, histories.model, ...leads.models, ...counters.models, keys.model, imports.model, webhooks.model, ...calibrations.models, settings.model]);
   return { ...repositories, close: () => mongoose.disconnect() };
 }

@@ -42,10 +42,13 @@ const model2 = {
   version: 2,
   compiled: compileGraph({ ...b2bDefaultGraph, nodes: b2bDefaultGraph.nodes.map((n) => (n.id === 'key-page-points' ? { ...n, points: 40 } : n)) }),
 };
+/** Another model, made live in a test: version 1 of it, with model2's rules (version numbers count up per model). */
+export const OTHER_MODEL_ID = 'other';
+const otherModel = { version: 1, compiled: model2.compiled };
 /** How many leads each listing of a bulk rescoring's batches found, in order. */
 export const rescoreListings: number[] = [];
 /** The model's state as the store would give it: the newest version, and the one to rescore under. */
-export const modelState: { latest: number; rescore?: number } = { latest: 1 };
+export const modelState: { modelId: string; latest: number; rescore?: number } = { modelId: 'default', latest: 1 };
 /** Events each test lead was sent, as the API's event store would hold them. */
 export const stored = new Map<string, LeadEvent[]>();
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
@@ -95,6 +98,7 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
   const writes: ProjectionWrite[] = [];
   const notifications: Notification[] = [];
   const taskQueue = `test-${leadId}`;
+  modelState.modelId = 'default';
   modelState.latest = 1;
   delete modelState.rescore;
   const lastWrite = (id: string) => writes.filter((write) => write.snapshot.leadId === id).at(-1);
@@ -105,7 +109,7 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
     workflowBundle: { code: bundle.code },
     deps: {
       modelState: async () => ({ ...modelState }),
-      modelVersion: async (version) => (version === 2 ? model2 : model),
+      modelVersion: async (modelId, version) => (modelId === OTHER_MODEL_ID ? otherModel : version === 2 ? model2 : model),
       roundRobinPosition: async () => 0,
       inputLog: async (id, count) => {
         const log = writes.filter((write) => write.snapshot.leadId === id).flatMap((write) => write.applied?.inputs ?? []);
@@ -125,8 +129,8 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
       },
     },
     rescoreDeps: {
-      modelVersion: async (version) => (version === 2 ? model2 : model),
-      requestRescore: async (version) => void (modelState.rescore = version),
+      modelVersion: async (_modelId, version) => (version === 2 ? model2 : model),
+      requestRescore: async (_modelId, version) => void (modelState.rescore = version),
       // The test's leads as their last write left them.
       async leadsToRescore(after, limit) {
         const ids = [...stored.keys()]

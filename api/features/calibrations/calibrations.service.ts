@@ -29,8 +29,8 @@ export interface CalibrationDeps {
   run: CalibrationRunner;
   /** LeadFlow's own leads, for a calibration from its history. */
   leads: Pick<LeadRepository, 'historyLeads'>;
-  /** The model whose live version a calibration from LeadFlow's history is compared with, unless it names another. */
-  liveModelId: string;
+  /** The live model (the one whose version a calibration from LeadFlow's history is compared with, unless it names another). */
+  liveModelId: () => Promise<string>;
 }
 
 /**
@@ -93,7 +93,7 @@ function liveCompare(version: Pick<ModelVersionRecord, 'modelId' | 'version' | '
 export async function startLeadflowCalibration(deps: CalibrationDeps, body: LeadflowCalibrationBody, query: CalibrationQuery, actor: string): Promise<CalibrationRecord> {
   const given = Object.entries(query).filter(([, value]) => value !== undefined);
   if (given.length > 0) throw invalid(given.map(([name]) => ({ path: `query.${name}`, message: 'a calibration from LeadFlow\'s history takes its choices in the body' })));
-  const modelId = body.modelId ?? deps.liveModelId;
+  const modelId = body.modelId ?? (await deps.liveModelId());
   const live = await deps.models.versions.latest(modelId);
   if (!live) throw notFound(`A published version of model ${modelId}`);
   if (live.problem) throw conflict(live.problem);

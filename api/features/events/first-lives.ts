@@ -27,6 +27,7 @@ import type { ModelVersionRepository } from '../../db/model-versions.repository'
 
 /** The model that scores new inputs, as the lead workflows see it. */
 export interface LiveModel {
+  modelId: string;
   version: number;
   compiled: CompiledModel;
   /** The rescoring asked for last, when it is under this same version (the lead has it done). */
@@ -77,12 +78,13 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
   const starting = new Map<string, Promise<void>>();
   const deliveredAt = new Map<string, number>();
   // One core model per version: engines are costly to build.
-  const models = new Map<number, LifecycleModel>();
+  const models = new Map<string, LifecycleModel>();
   const modelFor = (live: LiveModel) => {
-    let model = models.get(live.version);
+    const key = `${live.modelId}:${live.version}`;
+    let model = models.get(key);
     if (!model) {
       model = lifecycleModel(live.version, live.compiled, createScorer(live.compiled));
-      models.set(live.version, model);
+      models.set(key, model);
     }
     return model;
   };
@@ -144,7 +146,7 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
               await deps.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
                 taskQueue: TASK_QUEUE,
                 workflowId: leadWorkflowId(snapshot.leadId),
-                args: [{ leadId: snapshot.leadId, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
+                args: [{ leadId: snapshot.leadId, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder, rescoredIn: live.modelId }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
               });
               started.add(snapshot.leadId);
             } catch (err) {
@@ -172,14 +174,16 @@ const MODEL_STATE_TTL_MS = 1_000;
  * at most once a second; undefined while it cannot score (nothing usable published) or while a
  * rescoring under another version is asked for.
  */
-export function liveModelOf(versions: Pick<ModelVersionRepository, 'state' | 'get'>, modelId: string): () => Promise<LiveModel | undefined> {
+export function liveModelOf(versions: Pick<ModelVersionRepository, 'state' | 'get'>, liveModelId: () => Promise<string>): () => Promise<LiveModel | undefined> {
   let cached: { at: number; value: Promise<LiveModel | undefined> } | undefined;
   const read = async (): Promise<LiveModel | undefined> => {
+    const modelId = await liveModelId().catch(() => undefined);
+    if (modelId === undefined) return undefined;
     const state = await versions.state(modelId).catch(() => undefined);
     if (!state || (state.rescore !== undefined && state.rescore !== state.latest)) return undefined;
     const found = await versions.get(modelId, state.latest);
     if (!found || found.problem) return undefined;
-    return { version: found.version, compiled: found.compiled, ...(state.rescore !== undefined && { rescoredUnder: state.rescore }) };
+    return { modelId, version: found.version, compiled: found.compiled, ...(state.rescore !== undefined && { rescoredUnder: state.rescore }) };
   };
   return () => {
     if (!cached || Date.now() - cached.at > MODEL_STATE_TTL_MS) cached = { at: Date.now(), value: read() };

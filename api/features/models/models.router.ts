@@ -15,12 +15,12 @@ import {
   type ModelDeps,
 } from './models.service';
 
-export function modelsRouter(deps: ModelDeps, liveModelId: string): DocumentedRouter {
+export function modelsRouter(deps: ModelDeps, liveModelId: () => Promise<string>): DocumentedRouter {
   const router = documentedRouter();
   const { models, versions, audit } = deps;
 
   // The version live events are scored with: graph for the editor, compiled rules for review.
-  router.get('/models/current', handle({ summary: 'The model version live events are scored with' }, async () => ({ body: await found(versions, liveModelId) })));
+  router.get('/models/current', handle({ summary: 'The model version live events are scored with' }, async () => ({ body: await found(versions, await liveModelId()) })));
 
   router.get('/models', handle({ summary: 'Scoring models' }, async () => ({ body: { models: (await models.list()).map(({ draft, ...model }) => ({ ...model, draftRevision: draft.revision, draftUpdatedAt: draft.updatedAt })) } })));
   router.post('/models', handle({ summary: 'Create a model from a template or a graph', status: 201, body: createModelBody }, async ({ body, actor }) => ({ status: 201, body: await createModel(deps, body, actor) })));

@@ -33,17 +33,18 @@ async function isQueued(handle: WorkflowHandle): Promise<boolean> {
 }
 
 /** Rescoring every lead under a model version: start one, and watch its progress. */
-export function rescoresRouter(temporal: Client, models: ModelVersionRepository, modelId: string): DocumentedRouter {
+export function rescoresRouter(temporal: Client, models: ModelVersionRepository, liveModelId: () => Promise<string>): DocumentedRouter {
   const router = documentedRouter();
 
   router.post(
     '/rescores',
-    handle({ summary: 'Rescore every lead under a model version (the latest one when no body or no modelVersion is sent); 202 with where to watch its progress', status: 202, body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
+    handle({ summary: 'Rescore every lead under a version of the live model (the latest one when no body or no modelVersion is sent); 202 with where to watch its progress', status: 202, body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
+      const modelId = await liveModelId();
       const model = body.modelVersion ? await models.get(modelId, body.modelVersion) : await models.latest(modelId);
       if (!model) throw notFound(`Version ${body.modelVersion ?? 'latest'} of model ${modelId}`);
       const workflowId = rescoreWorkflowId(model.version);
       try {
-        await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ modelVersion: model.version }] });
+        await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ modelId, modelVersion: model.version }] });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`A rescoring under version ${model.version} is already running`);
         throw err;

@@ -82,6 +82,15 @@ export interface ModelSummary {
   draftUpdatedAt: string;
 }
 
+/** The model whose newest published version scores every new event. */
+export interface LiveModel {
+  modelId: string;
+  name: string;
+  version: number;
+  since: string;
+  setBy: string;
+}
+
 export interface Draft {
   /** The graph as last saved; drafts are work in progress and may not match the schema. */
   graph: unknown;
@@ -153,6 +162,9 @@ export function createApiClient(options: ApiClientOptions) {
     /** The model version live events are scored with (404 while there is none). */
     liveModel: () => send<ModelVersion>('GET', '/api/models/current'),
     listModels: () => send<{ models: ModelSummary[] }>('GET', '/api/models').then((r) => r.models),
+    getLiveModel: () => send<LiveModel>('GET', '/api/live-model'),
+    /** Makes `modelId` the live model: its newest version scores the next events. */
+    setLiveModel: (modelId: string) => send<LiveModel>('PUT', '/api/live-model', { modelId }),
     createModel: (input: CreateModelInput) => send<ModelDetail>('POST', '/api/models', input),
     getModel: (modelId: string) => send<ModelDetail>('GET', model(modelId)),
     /** Saves the draft if nobody saved since `revision`; 409 (ApiError.conflict) otherwise. */

@@ -7,7 +7,8 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { validateGraph } from '../../../rules/validate-graph';
-import { describeError, type ModelDetail } from '../api/client';
+import { ApiError, describeError, type ModelDetail } from '../api/client';
+import { LiveBadge } from '../models/models-screen';
 import { hrefOf } from '../shell/routes';
 import { useApi } from '../shell/session';
 import { Canvas, useAddNode, useFocusElement } from './canvas';
@@ -23,7 +24,7 @@ import { issuesByElement } from './to-flow';
 import { editableDraft, useDraftCommands } from './use-draft-commands';
 import { GraphStoreProvider, useGraphActions, useGraphState } from './use-graph-store';
 
-type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; model: ModelDetail };
+type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; model: ModelDetail; liveModelId: string | null };
 
 export function EditorScreen({ modelId, canEdit }: { modelId: string; canEdit: boolean }) {
   const client = useApi();
@@ -31,9 +32,8 @@ export function EditorScreen({ modelId, canEdit }: { modelId: string; canEdit: b
   useEffect(() => {
     let current = true;
     setLoad({ state: 'loading' });
-    client
-      .getModel(modelId)
-      .then((model) => current && setLoad({ state: 'ready', model }))
+    Promise.all([client.getModel(modelId), client.getLiveModel().then((live) => live.modelId, (error: unknown) => (error instanceof ApiError && error.status === 404 ? null : Promise.reject(error)))])
+      .then(([model, liveModelId]) => current && setLoad({ state: 'ready', model, liveModelId }))
       .catch((error: unknown) => current && setLoad({ state: 'failed', message: describeError(error) }));
     return () => {
       current = false;
@@ -51,10 +51,10 @@ export function EditorScreen({ modelId, canEdit }: { modelId: string; canEdit: b
       </main>
     );
   }
-  return <LoadedEditor key={modelId} initial={load.model} canEdit={canEdit} />;
+  return <LoadedEditor key={modelId} initial={load.model} canEdit={canEdit} liveModelId={load.liveModelId} />;
 }
 
-function LoadedEditor({ initial, canEdit }: { initial: ModelDetail; canEdit: boolean }) {
+function LoadedEditor({ initial, canEdit, liveModelId }: { initial: ModelDetail; canEdit: boolean; liveModelId: string | null }) {
   const [setup] = useState(() => {
     const { graph, dropped } = editableDraft(initial.draft.graph);
     return { store: createGraphStore(graph), dropped };
@@ -62,13 +62,13 @@ function LoadedEditor({ initial, canEdit }: { initial: ModelDetail; canEdit: boo
   return (
     <GraphStoreProvider store={setup.store}>
       <ReactFlowProvider>
-        <EditorBody initial={initial} store={setup.store} canEdit={canEdit} dropped={setup.dropped} />
+        <EditorBody initial={initial} store={setup.store} canEdit={canEdit} dropped={setup.dropped} liveModelId={liveModelId} />
       </ReactFlowProvider>
     </GraphStoreProvider>
   );
 }
 
-function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail; store: GraphStore; canEdit: boolean; dropped: number }) {
+function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial: ModelDetail; store: GraphStore; canEdit: boolean; dropped: number; liveModelId: string | null }) {
   const actions = useGraphActions();
   const graph = useGraphState((s) => s.graph);
   const canUndo = useGraphState((s) => s.past.length > 0);
@@ -86,6 +86,7 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
   const [tab, setTab] = useState<'inspect' | 'history'>('inspect');
 
   const readOnly = !canEdit;
+  const isLive = liveModelId === model.modelId;
   const dirty = graph !== savedGraph;
 
   // The validator runs in the browser on every change; deferred, so typing stays smooth on big graphs.
@@ -164,6 +165,7 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
         <h1 className="lf-title" data-testid="model-title">
           {model.name}
         </h1>
+        {isLive && <LiveBadge testId="editor-live-badge" />}
         <span className="lf-muted" data-testid="draft-state">
           {dirty ? 'Unsaved changes' : `Saved · revision ${shownRevision}`}
           {model.latestVersion > 0 ? ` · published v${model.latestVersion}` : ' · not published'}
@@ -261,6 +263,7 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
               <HistoryPanel
                 key={model.versions[0]?.version ?? 0}
                 versions={model.versions}
+                live={isLive}
                 diff={diffView?.diff ?? null}
                 busy={busy !== null}
                 readOnly={readOnly}
@@ -282,7 +285,7 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
       {dialog?.kind === 'publish' && (
         <ChangeNoteDialog
           title="Publish a new version"
-          intro={`Version ${model.latestVersion + 1} will score every new event from the moment it is published.${dirty ? ' Your unsaved changes are saved first.' : ''}`}
+          intro={`${publishEffect(model.latestVersion + 1, isLive, liveModelId)}${dirty ? ' Your unsaved changes are saved first.' : ''}`}
           confirm="Publish"
           testId="publish"
           busy={busy !== null}
@@ -307,4 +310,11 @@ function EditorBody({ initial, store, canEdit, dropped }: { initial: ModelDetail
       {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </main>
   );
+}
+
+/** What publishing the next version changes for scoring: only the live model's versions score events. */
+export function publishEffect(version: number, isLive: boolean, liveModelId: string | null): string {
+  if (isLive) return `This is the live model: version ${version} will score every new event from the moment it is published.`;
+  const live = liveModelId ? `the live model "${liveModelId}"` : 'no model (none is live yet)';
+  return `Version ${version} will not score events: they are scored by ${live}. Make this model live from the models list to score events with it.`;
 }

@@ -6,6 +6,7 @@ import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from '@xy
 import { useId, useMemo, useState } from 'react';
 import type { RuleGraph } from '../../../rules/graph.schema';
 import type { ModelVersionSummary, VersionDiff } from '../api/client';
+import { LiveBadge } from '../models/models-screen';
 import { NODE_TYPES } from './flow-node';
 import { diffMarks, kindColour, toFlowEdges, toFlowNodes } from './to-flow';
 
@@ -14,11 +15,13 @@ export interface HistoryPanelProps {
   diff: VersionDiff | null;
   busy?: boolean;
   readOnly?: boolean;
+  /** Whether this model is the live one: its newest version scores events. */
+  live?: boolean;
   onShowDiff: (from: number, to: number) => void;
   onRollback: (version: number) => void;
 }
 
-export function HistoryPanel({ versions, diff, busy, readOnly, onShowDiff, onRollback }: HistoryPanelProps) {
+export function HistoryPanel({ versions, diff, busy, readOnly, live, onShowDiff, onRollback }: HistoryPanelProps) {
   const fromId = useId();
   const toId = useId();
   const newest = versions[0]?.version ?? 0;
@@ -72,6 +75,7 @@ export function HistoryPanel({ versions, diff, busy, readOnly, onShowDiff, onRol
             <div>
               <strong>v{version.version}</strong> · {new Date(version.publishedAt).toLocaleString()}
               {version.publishedBy && ` · ${version.publishedBy}`}
+              {live && version.version === newest && <LiveBadge label="Live: scores new events" />}
             </div>
             <div className="lf-muted">{version.changeNote || '(no note)'}</div>
             <div className="lf-row">

@@ -1,23 +1,25 @@
 /**
- * The scoring models: each with its published version and draft, opened in the editor; and a
- * form to start a new one from a template or an empty canvas.
+ * The scoring models: each with its published version and draft, opened in the editor; which one
+ * is live (scores events), and making another live; a form to start a new one from a template or
+ * an empty canvas.
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import { TEMPLATES } from '../../../rules/templates';
-import { ApiError, describeError, type ModelSummary } from '../api/client';
+import { ApiError, describeError, type LiveModel, type ModelSummary } from '../api/client';
+import { Modal } from '../shell/modal';
 import { hrefOf, navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
 
-type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; models: ModelSummary[] };
+type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; models: ModelSummary[]; live: LiveModel | null };
 
 export function ModelsScreen({ canEdit }: { canEdit: boolean }) {
   const client = useApi();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
 
   const refresh = useCallback(() => {
-    client
-      .listModels()
-      .then((models) => setLoad({ state: 'ready', models }))
+    // No live model yet (a database the API has not started on) is shown as none.
+    Promise.all([client.listModels(), client.getLiveModel().catch((error: unknown) => (error instanceof ApiError && error.status === 404 ? null : Promise.reject(error)))])
+      .then(([models, live]) => setLoad({ state: 'ready', models, live }))
       .catch((error: unknown) => setLoad({ state: 'failed', message: describeError(error) }));
   }, [client]);
   useEffect(refresh, [refresh]);
@@ -33,7 +35,7 @@ export function ModelsScreen({ canEdit }: { canEdit: boolean }) {
               Could not load the models: {load.message}
             </p>
           )}
-          {load.state === 'ready' && <ModelTable models={load.models} />}
+          {load.state === 'ready' && <ModelTable models={load.models} live={load.live} canEdit={canEdit} onChanged={refresh} />}
         </section>
         {canEdit && <CreateModel />}
       </div>
@@ -41,9 +43,20 @@ export function ModelsScreen({ canEdit }: { canEdit: boolean }) {
   );
 }
 
-function ModelTable({ models }: { models: ModelSummary[] }) {
+function ModelTable({ models, live, canEdit, onChanged }: { models: ModelSummary[]; live: LiveModel | null; canEdit: boolean; onChanged: () => void }) {
+  const [making, setMaking] = useState<ModelSummary | null>(null);
   if (models.length === 0) return <p data-testid="models-empty">No models yet. Start one from a template.</p>;
   return (
+    <>
+      <p data-testid="live-model-line">
+        {live ? (
+          <>
+            Events are scored by <strong>{live.name}</strong> (<code>{live.modelId}</code>), version {live.version}.
+          </>
+        ) : (
+          'No model scores events yet.'
+        )}
+      </p>
     <table className="lf-table" data-testid="models-list">
       <thead>
         <tr>
@@ -60,6 +73,7 @@ function ModelTable({ models }: { models: ModelSummary[] }) {
           <tr key={model.modelId} data-testid={`model-row-${model.modelId}`}>
             <th scope="row">
               {model.name}
+              {live?.modelId === model.modelId && <LiveBadge />}
               <div className="lf-muted">
                 <code>{model.modelId}</code>
                 {model.description && ` · ${model.description}`}
@@ -74,11 +88,85 @@ function ModelTable({ models }: { models: ModelSummary[] }) {
               <a className="lf-button" href={hrefOf({ screen: 'editor', modelId: model.modelId })} data-testid={`model-open-${model.modelId}`} aria-label={`Open ${model.name}`}>
                 Open
               </a>
+              {canEdit && live?.modelId !== model.modelId && model.latestVersion > 0 && (
+                <button type="button" data-testid={`model-make-live-${model.modelId}`} onClick={() => setMaking(model)}>
+                  Make live
+                </button>
+              )}
             </td>
           </tr>
         ))}
       </tbody>
     </table>
+      {making && (
+        <MakeLiveDialog
+          model={making}
+          live={live}
+          onClose={() => setMaking(null)}
+          onDone={() => {
+            setMaking(null);
+            onChanged();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** Marks the model whose newest version scores events. */
+export function LiveBadge({ label = 'Live', testId = 'live-badge' }: { label?: string; testId?: string }) {
+  return (
+    <span className="lf-live-badge" data-testid={testId} title="This model scores every new event">
+      {label}
+    </span>
+  );
+}
+
+function MakeLiveDialog({ model, live, onClose, onDone }: { model: ModelSummary; live: LiveModel | null; onClose: () => void; onDone: () => void }) {
+  const client = useApi();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal title={`Make ${model.name} live`} testId="make-live" onClose={onClose}>
+      <p>
+        Version {model.latestVersion} of <strong>{model.name}</strong> will score every new event from the next one on
+        {live ? (
+          <>
+            , instead of <strong>{live.name}</strong> (version {live.version})
+          </>
+        ) : null}
+        . Each lead keeps the points it has; its next event, sales answer or decay is scored by the new model.
+      </p>
+      {error && (
+        <p className="lf-error" role="alert" data-testid="make-live-error">
+          {error}
+        </p>
+      )}
+      <div className="lf-row">
+        <button
+          type="button"
+          className="lf-primary"
+          data-testid="make-live-confirm"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            try {
+              await client.setLiveModel(model.modelId);
+              onDone();
+            } catch (err) {
+              setError(describeError(err));
+              setBusy(false);
+            }
+          }}
+        >
+          {busy ? 'Making it live…' : 'Make live'}
+        </button>
+        <button type="button" data-testid="make-live-cancel" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
   );
 }
 

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { CompiledModel } from '../engine/types';
+import { createLeadActivities, type LeadActivityDeps, type ModelState } from './lead.activities';
+
+/** The activities over a live model state; each published version's compiled model names its model. */
+function activities(state: ModelState) {
+  const deps = {
+    modelState: async () => state,
+    modelVersion: async (modelId: string, version: number) => ({ version, compiled: { modelId } as unknown as CompiledModel }),
+  } as unknown as LeadActivityDeps;
+  return createLeadActivities(deps);
+}
+
+describe('modelNews', () => {
+  it('sends the compiled model of another live model though the workflow has a version of the same number', async () => {
+    const news = await activities({ modelId: 'b', latest: 1 }).modelNews({ modelId: 'a', version: 1, rescoredUnder: null });
+    expect(news).toEqual({ modelId: 'b', version: 1, compiled: { modelId: 'b' } });
+  });
+
+  it('sends nothing to compile when the workflow has the live version of the live model', async () => {
+    expect(await activities({ modelId: 'b', latest: 2 }).modelNews({ modelId: 'b', version: 2, rescoredUnder: null })).toEqual({ modelId: 'b', version: 2 });
+  });
+
+  it('sends the compiled model once to a workflow that names no model (it ran before the live model could change)', async () => {
+    expect(await activities({ modelId: 'a', latest: 1 }).modelNews({ version: 1, rescoredUnder: null })).toEqual({ modelId: 'a', version: 1, compiled: { modelId: 'a' } });
+  });
+
+  it('asks for a rescoring under a version of the same number of another model; one done before the live model could change counts as the live one', async () => {
+    const live = activities({ modelId: 'b', latest: 1, rescore: 1 });
+    expect((await live.modelNews({ modelId: 'b', version: 1, rescoredUnder: 1, rescoredIn: 'a' })).rescore).toEqual({ version: 1 });
+    expect((await live.modelNews({ modelId: 'b', version: 1, rescoredUnder: 1, rescoredIn: 'b' })).rescore).toBeUndefined();
+    expect((await live.modelNews({ modelId: 'b', version: 1, rescoredUnder: 1 })).rescore).toBeUndefined();
+  });
+});
