@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     // The measured part: publish version 2 and rescore every lead through the worker.
     await versions.model.create({ modelId, version: 2, name: graph2.name, graph: graph2, compiled: compileGraph(graph2), changeNote: 'bench v2', publishedAt: new Date() });
     const started = performance.now();
-    const handle = await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId: rescoreWorkflowId(2), args: [{ modelVersion: 2, batchSize: BATCH }] });
+    const handle = await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId: rescoreWorkflowId(modelId, 2), args: [{ modelId, modelVersion: 2, batchSize: BATCH }] });
     let progress: RescoreProgress | undefined;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 5_000));

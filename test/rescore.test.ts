@@ -56,7 +56,7 @@ it('rescores every lead under a new version, with progress: each lead replayed r
   await createModelVersionRepository(db.connection).model.create({ modelId, version: 2, name: graph.name, graph, compiled: compileGraph(graph), changeNote: 'pricing page 40', publishedAt: new Date() });
 
   const started = await request(base, 'POST', '/api/rescores', {});
-  expect(started).toMatchObject({ status: 202, body: { rescoreId: 'rescore:v2', modelVersion: 2, progress: '/api/rescores/2' } });
+  expect(started).toMatchObject({ status: 202, body: { rescoreId: `rescore:${modelId}:v2`, modelVersion: 2, progress: '/api/rescores/2' } });
   // Asked at once, before a worker has taken it up: its state, not an error.
   const first = await request(base, 'GET', '/api/rescores/2');
   expect(first.status, JSON.stringify(first.body)).toBe(200);

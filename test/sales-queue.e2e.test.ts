@@ -17,6 +17,7 @@ import { startApi, startUi, startWorker, type AppProcess, type StackEnv } from '
 import { ensureChromium, ROOT } from '../scripts/tools';
 import type { RuleGraphInput } from '../rules/graph.schema';
 import { daysAgo, minute } from './support/clock';
+import { ownDatabase } from './support/database';
 import { eventually, request } from './support/http';
 
 const run = Date.now().toString(36);
@@ -61,7 +62,8 @@ const keys = { marketing: '', ingest: '', sam: '', lee: '' };
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  const env: StackEnv = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'sales-queue-e2e') };
+  // A database of its own: its live model is this file's.
+  const env: StackEnv = { temporalAddress: inject('temporalAddress'), mongoUri: ownDatabase(inject('mongoUri'), `sales_queue_${Date.now().toString(36)}`), logDir: path.join(inject('runDir'), 'sales-queue-e2e') };
   designApi = await startApi(env, await freePort());
   const design = designApi.url as string;
   for (const [name, body] of [
@@ -79,8 +81,9 @@ beforeAll(async () => {
   const saved = await request(design, 'PUT', `/api/models/${modelId}/draft`, { revision: 0, graph }, marketing);
   expect(saved.body).toEqual({ revision: 1, issues: [] });
   expect((await request(design, 'POST', `/api/models/${modelId}/publish`, { revision: 1, changeNote: 'queue e2e' }, marketing)).status).toBe(201);
+  expect((await request(design, 'PUT', '/api/live-model', { modelId }, marketing)).status).toBe(200);
 
-  const live: StackEnv = { ...env, extra: { LEADFLOW_MODEL_ID: modelId } };
+  const live: StackEnv = env;
   [api, worker] = await Promise.all([startApi(live, await freePort()), startWorker(live)]);
   ui = await startUi(live, await freePort(), api.url as string);
   browser = await chromium.launch({

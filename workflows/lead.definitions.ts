@@ -105,8 +105,8 @@ export const leadEventsSignal = defineSignal<[LeadEvent[]]>('leadEvents');
 /** Asks a lead for a turn now: a rescoring changed its stage or handoff, which its workflow acts on. */
 export const wakeSignal = defineSignal<[{ rescore: number }]>('wake');
 
-/** One rescoring of every lead: `rescore:v<version>`. */
-export const rescoreWorkflowId = (modelVersion: number) => `rescore:v${modelVersion}`;
+/** One rescoring of every lead under a version of a model: `rescore:<modelId>:v<version>` (`rescore:v<version>` before models were told apart). */
+export const rescoreWorkflowId = (modelId: string, modelVersion: number) => `rescore:${modelId}:v${modelVersion}`;
 
 /** Where one batch of a rescoring stands: `done` of its `leads` have passed `phase`. */
 export interface RescoreBatchProgress {

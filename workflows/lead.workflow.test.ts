@@ -231,7 +231,7 @@ describe('leadWorkflow', () => {
       const batchSize = 2;
       const progress = await testEnv().client.workflow.execute(rescoreWorkflow, {
         taskQueue: 'test-rescore-lead',
-        workflowId: rescoreWorkflowId(2),
+        workflowId: rescoreWorkflowId('b2b', 2),
         args: [{ modelVersion: 2, batchSize }],
       });
       // Full batches, then a short one that ends the run.

@@ -42,7 +42,7 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
       const modelId = await liveModelId();
       const model = body.modelVersion ? await models.get(modelId, body.modelVersion) : await models.latest(modelId);
       if (!model) throw notFound(`Version ${body.modelVersion ?? 'latest'} of model ${modelId}`);
-      const workflowId = rescoreWorkflowId(model.version);
+      const workflowId = rescoreWorkflowId(modelId, model.version);
       try {
         await temporal.workflow.start<typeof rescoreWorkflow>('rescoreWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [{ modelId, modelVersion: model.version }] });
       } catch (err) {
@@ -56,13 +56,20 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
   router.get(
     '/rescores/:modelVersion',
     handle({ summary: 'Progress of a rescoring: queued (no worker has taken it up yet), running or done', params: z.object({ modelVersion: version }), response: progressResponse, errors: { 404: 'No rescoring under this version was started', 409: 'The rescoring ended without finishing', 503: 'The rescoring is under way but no worker answered within 5 s' } }, async ({ params }) => {
-      const handle = temporal.workflow.getHandle(rescoreWorkflowId(params.modelVersion));
+      // The live model's rescoring under this version; one started by an earlier release has an id without the model's.
+      let handle = temporal.workflow.getHandle(rescoreWorkflowId(await liveModelId(), params.modelVersion));
       // A just-started rescoring has run no workflow task yet, so it has no progress to ask for:
       // a query would wait for a worker to take it up. Say it is queued instead.
-      const queued = await isQueued(handle).catch((err) => {
-        if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
-        throw err;
-      });
+      const queued = await isQueued(handle)
+        .catch((err) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          handle = temporal.workflow.getHandle(`rescore:v${params.modelVersion}`);
+          return isQueued(handle);
+        })
+        .catch((err) => {
+          if (err instanceof WorkflowNotFoundError) throw notFound(`A rescoring under version ${params.modelVersion}`);
+          throw err;
+        });
       if (queued) return { body: { modelVersion: params.modelVersion, state: 'queued', total: 0, signalled: 0, done: false } };
       try {
         // A query is answered by a worker: with none running it would wait, so bound the wait.
