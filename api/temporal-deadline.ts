@@ -9,7 +9,7 @@ import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptio
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 
 /** A call to Temporal that has not answered after this long fails, and its request gets 503. */
-export const TEMPORAL_DEADLINE_MS = 1_500;
+export const TEMPORAL_DEADLINE_MS = 1_000;
 
 /** Calls that wait for a worker by design (long polls). */
 const WAITS_FOR_A_WORKER = /\/(UpdateWorkflowExecution|PollWorkflowExecutionUpdate|GetWorkflowExecutionHistory|QueryWorkflow)$/;
