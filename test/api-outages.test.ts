@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startMongo, startTemporal, type RunningService } from '../scripts/services';
 import { startApi, type AppProcess } from '../scripts/stack';
+import { ownService } from './support/own-services';
 import { eventually, request } from './support/http';
 
 const dir = () => path.join(inject('runDir'), 'api-outages');
@@ -19,22 +20,13 @@ let temporal: RunningService | undefined;
 let api: AppProcess;
 let base: string;
 
-const startOwnTemporal = () => startTemporal({ port: temporalPort, logFile: path.join(dir(), 'temporal.log') });
-const startOwnMongo = () => startMongo({ port: mongoPort, dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'outages' });
+const startOwnTemporal = () => ownService(() => startTemporal({ port: temporalPort, logFile: path.join(dir(), 'temporal.log') }));
+const startOwnMongo = () => ownService(() => startMongo({ port: mongoPort, dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'outages' }));
 
 beforeAll(async () => {
   mongoPort = await freePort();
   temporalPort = await freePort();
-  // Ours alone, whatever MONGODB_URI or TEMPORAL_ADDRESS name for the rest of the suite.
-  const saved = { mongo: process.env.MONGODB_URI, temporal: process.env.TEMPORAL_ADDRESS };
-  delete process.env.MONGODB_URI;
-  delete process.env.TEMPORAL_ADDRESS;
-  try {
-    [mongo, temporal] = await Promise.all([startOwnMongo(), startOwnTemporal()]);
-  } finally {
-    if (saved.mongo !== undefined) process.env.MONGODB_URI = saved.mongo;
-    if (saved.temporal !== undefined) process.env.TEMPORAL_ADDRESS = saved.temporal;
-  }
+  [mongo, temporal] = await Promise.all([startOwnMongo(), startOwnTemporal()]);
   api = await startApi({ temporalAddress: temporal.address, mongoUri: mongo.address, logDir: dir() }, await freePort());
   base = api.url as string;
 });

@@ -12,6 +12,7 @@ import { freePort, startMongo, startTemporal, type RunningService } from '../scr
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { supervise, type Supervised } from '../scripts/supervisor';
 import { minute } from './support/clock';
+import { ownService } from './support/own-services';
 import { eventually, request } from './support/http';
 
 const LEADS = 6;
@@ -24,22 +25,13 @@ let api: AppProcess;
 let worker: Supervised<AppProcess>;
 const supervisorLog: string[] = [];
 
-const startOwnTemporal = () => startTemporal({ port: temporalPort, dbFile: path.join(dir(), 'temporal', 'temporal.db'), logFile: path.join(dir(), 'temporal.log') });
-const startOwnMongo = () => startMongo({ port: mongoPort, dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'faults' });
+const startOwnTemporal = () => ownService(() => startTemporal({ port: temporalPort, dbFile: path.join(dir(), 'temporal', 'temporal.db'), logFile: path.join(dir(), 'temporal.log') }));
+const startOwnMongo = () => ownService(() => startMongo({ port: mongoPort, dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'faults' }));
 
 beforeAll(async () => {
   mongoPort = await freePort();
   temporalPort = await freePort();
-  // Ours alone, whatever MONGODB_URI or TEMPORAL_ADDRESS name for the rest of the suite.
-  const saved = { mongo: process.env.MONGODB_URI, temporal: process.env.TEMPORAL_ADDRESS };
-  delete process.env.MONGODB_URI;
-  delete process.env.TEMPORAL_ADDRESS;
-  try {
-    [mongo, temporal] = await Promise.all([startOwnMongo(), startOwnTemporal()]);
-  } finally {
-    if (saved.mongo !== undefined) process.env.MONGODB_URI = saved.mongo;
-    if (saved.temporal !== undefined) process.env.TEMPORAL_ADDRESS = saved.temporal;
-  }
+  [mongo, temporal] = await Promise.all([startOwnMongo(), startOwnTemporal()]);
   const env = { temporalAddress: temporal.address, mongoUri: mongo.address, logDir: dir() };
   api = await startApi(env, await freePort());
   worker = await supervise('worker', () => startWorker(env), { log: (line) => supervisorLog.push(line) });

@@ -16,6 +16,7 @@ import { freePort, startMongo, type RunningService } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
 import { minute } from './support/clock';
 import { eventually } from './support/http';
+import { ownService } from './support/own-services';
 
 const run = Date.now().toString(36);
 const LEADS = 15;
@@ -30,14 +31,9 @@ let db: typeof mongoose;
 let leads: LeadRepository;
 
 beforeAll(async () => {
-  // Ours alone, whatever MONGODB_URI names for the rest of the suite: this file pauses it.
-  const saved = process.env.MONGODB_URI;
-  delete process.env.MONGODB_URI;
-  try {
-    mongo = await startMongo({ port: await freePort(), dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'slow' });
-  } finally {
-    if (saved !== undefined) process.env.MONGODB_URI = saved;
-  }
+  const port = await freePort();
+  // Ours alone: this file pauses it.
+  mongo = await ownService(() => startMongo({ port, dataDir: path.join(dir(), 'ferretdb'), logFile: path.join(dir(), 'ferretdb.log'), database: 'slow' }));
   const env = { temporalAddress: inject('temporalAddress'), mongoUri: mongo.address, logDir: dir(), extra: { LEADFLOW_MAX_DELIVERIES_IN_FLIGHT: String(LIMIT) } };
   [api, worker] = await Promise.all([startApi(env, await freePort()), startWorker(env)]);
   db = await new mongoose.Mongoose().connect(mongo.address);
