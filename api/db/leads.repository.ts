@@ -123,25 +123,32 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
   return {
     models: [Lead, ledgers.model, HandoffModel] as const,
 
-    /**
-     * Applies one workflow write: ledger entries and handoffs first, then the snapshot. A write
-     * that replaces the ledger from `ledgerFrom` (a late input or a rescoring refolded the lead)
-     * removes the entries stored from there first; each lead has one writer at a time (its
-     * workflow), so the two steps need no transaction, and a retried write does the same again.
-     */
     /** Writes a lead's ledger entries from sequence `from` on (a long rewrite, a part at a time, ahead of its projection write). */
     async writeLedger(leadId: string, from: number, entries: readonly LedgerEntry[], revision: number): Promise<void> {
       await ledgers.write(leadId, from, entries, revision);
     },
 
+    /**
+     * Applies one workflow write: ledger entries and handoffs first, then the snapshot. A write
+     * that replaces the ledger from `ledgerFrom` (a late input or a rescoring refolded the lead)
+     * removes the entries stored from there first; each lead has one writer at a time (its
+     * workflow), so the two steps need no transaction, and a retried write does the same again.
+     *
+     * The write runs inside the workflow task (a local activity), so a worker that dies after
+     * writing but before Temporal heard of the task has the task done again, by another worker,
+     * with the same revision number but every input that arrived meanwhile. That redone turn is
+     * the lead's truth: a snapshot of the same revision that applied more inputs replaces the
+     * stored one. An older revision, or the same one with no more inputs (a repeat), changes nothing.
+     */
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
       // A rewrite may leave the ledger shorter, and open fewer handoffs: what the lead had tells.
       const previous = replace ? await Lead.findById(snapshot.leadId, { ledgerSize: 1, 'handoff.handoffId': 1 }).lean<{ ledgerSize: number; handoff: Pick<Handoff, 'handoffId'> | null }>() : null;
       await ledgers.write(snapshot.leadId, ledgerFrom, ledger, snapshot.revision, replace ? (previous?.ledgerSize ?? 0) : undefined);
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
       if (replace) await withdrawHandoffsAfter(HandoffModel, snapshot, previous?.handoff?.handoffId);
-      // The revision guard makes an older or repeated snapshot write a no-op.
-      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
+      // Supersedes an older revision, or the same one over fewer inputs.
+      const older = [{ revision: { $lt: snapshot.revision } }, { revision: snapshot.revision, inputCount: { $lt: snapshot.inputCount ?? 0 } }];
+      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, $or: older }, { _id: snapshot.leadId, ...snapshot });
     },
 
     /**

@@ -67,9 +67,15 @@ function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
     if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared)Error$/.test(e.name ?? '')) return true;
     if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
+    // The driver lets a write to a connection the server has just closed escape as Node's own
+    // socket error, unwrapped: the database going away mid-request. (Temporal's client wraps its
+    // errors in ServiceError, so a bare socket error here is the database's.)
+    if (SOCKET_GONE.has((e as { code?: string }).code ?? '')) return true;
   }
   return false;
 }
+
+const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET']);
 
 /** The Temporal client's way of saying the server did not answer in time or cannot be reached (gRPC 4, 14). */
 function isTemporalUnavailable(err: unknown): boolean {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { errorHandler } from './error-handler';
+
+/** What the error handler answers for `err`: status, body and Retry-After. */
+function answer(err: unknown) {
+  const sent: { status?: number; body?: { error: { code: string } }; headers: Record<string, string> } = { headers: {} };
+  const res = {
+    setHeader: (name: string, value: string) => void (sent.headers[name] = value),
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    json: (body: { error: { code: string } }) => void (sent.body = body),
+  };
+  const req = { log: { error: () => undefined } };
+  errorHandler(err, req as never, res as never, () => undefined);
+  return sent;
+}
+
+const socketError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+describe('an error the database driver raises when the database goes away mid-request', () => {
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoNetworkError' })],
+    ['a write to a connection the server closed', socketError('EPIPE', 'This socket has been ended by the other party')],
+    ['a connection reset', socketError('ECONNRESET', 'read ECONNRESET')],
+  ])('is a 503 the client may retry: %s', (_, err) => {
+    const sent = answer(err);
+    expect(sent.status).toBe(503);
+    expect(sent.body?.error.code).toBe('database_unavailable');
+    expect(Number(sent.headers['Retry-After'])).toBeGreaterThan(0);
+  });
+
+  it('leaves any other error a 500', () => {
+    expect(answer(new Error('boom')).status).toBe(500);
+  });
+});
