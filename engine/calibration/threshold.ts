@@ -18,9 +18,13 @@ export interface ThresholdRecommendation {
   reached: boolean;
   /**
    * Set when the threshold for the target would have sent fewer than `minShare` or more than
-   * `maxShare` of the leads, and the threshold was moved to the nearest one that does not.
+   * `maxShare` of the leads, and the threshold was moved to the nearest one that does not;
+   * 'tied' when no threshold does, because a run of leads tied on one score (`tie`) jumps over
+   * the whole range: then the threshold is the one whose share comes nearest to it.
    */
-  bounded?: 'min-share' | 'max-share';
+  bounded?: 'min-share' | 'max-share' | 'tied';
+  /** With `bounded: 'tied'`: the score the tied leads share, and how many of them there are. */
+  tie?: { score: number; leads: number };
 }
 
 export interface ThresholdOptions {
@@ -46,7 +50,6 @@ export function recommendThreshold(scores: ArrayLike<number>, labels: ArrayLike<
   const order = sortedIndices(scores, 'descending');
   let selected = 0;
   let converted = 0;
-  type Candidate = { threshold: number; conversion: number; leads: number };
   const candidates: Candidate[] = [];
   let best: Candidate | undefined;
   let lowestReaching: typeof best;
@@ -64,18 +67,43 @@ export function recommendThreshold(scores: ArrayLike<number>, labels: ArrayLike<
     if (!best || candidate.conversion > best.conversion) best = candidate;
     if (candidate.conversion >= target) lowestReaching = candidate;
   }
-  let chosen = (lowestReaching ?? best) as Candidate;
-  let bounded: ThresholdRecommendation['bounded'];
+  const chosen = (lowestReaching ?? best) as Candidate;
+  const bounds = { min: options.minShare ?? 0, max: options.maxShare ?? 1 };
+  const moved = withinShare(chosen, candidates, scores, bounds);
+  return { ...moved.chosen, target, share: moved.chosen.leads / scores.length, reached: lowestReaching !== undefined, ...(moved.bounded && { bounded: moved.bounded }), ...(moved.tie && { tie: moved.tie }) };
+}
+
+type Candidate = { threshold: number; conversion: number; leads: number };
+
+/**
+ * `chosen`, or the nearest candidate that sends a share of the leads within `bounds`. A
+ * threshold cannot split leads that tie on a score: they all go to sales or none does. So when
+ * a tie is wider than the range (a third of the leads on one score, with 5–40 % asked), no
+ * candidate is within it, and the one nearest the range is taken and the tie named, rather than
+ * one that sends far more or far fewer leads than the bound said.
+ * @param candidates - from the highest threshold (fewest leads) to the lowest.
+ */
+function withinShare(
+  chosen: Candidate,
+  candidates: readonly Candidate[],
+  scores: ArrayLike<number>,
+  bounds: { min: number; max: number },
+): { chosen: Candidate; bounded?: ThresholdRecommendation['bounded']; tie?: { score: number; leads: number } } {
   const shareOf = (candidate: Candidate) => candidate.leads / scores.length;
-  // Candidates run from the highest threshold (fewest leads) to the lowest.
-  if (options.minShare !== undefined && shareOf(chosen) < options.minShare) {
-    const wider = candidates.find((candidate) => shareOf(candidate) >= options.minShare!);
-    if (wider) [chosen, bounded] = [wider, 'min-share'];
-  } else if (options.maxShare !== undefined && shareOf(chosen) > options.maxShare) {
-    const narrower = candidates.filter((candidate) => shareOf(candidate) <= options.maxShare!).at(-1);
-    if (narrower) [chosen, bounded] = [narrower, 'max-share'];
+  const outside = (candidate: Candidate) => Math.max(bounds.min - shareOf(candidate), shareOf(candidate) - bounds.max, 0);
+  if (outside(chosen) === 0) return { chosen };
+  const inside = candidates.filter((candidate) => outside(candidate) === 0);
+  if (inside.length > 0) {
+    // Too few: the highest threshold that sends enough; too many: the lowest that sends few enough.
+    return shareOf(chosen) < bounds.min ? { chosen: inside[0] as Candidate, bounded: 'min-share' } : { chosen: inside.at(-1) as Candidate, bounded: 'max-share' };
   }
-  return { ...chosen, target, share: shareOf(chosen), reached: lowestReaching !== undefined, ...(bounded && { bounded }) };
+  // Nearest to the range; on equal distance the one sending fewer leads, the side a review can widen.
+  const nearest = candidates.reduce((best, candidate) => (outside(candidate) < outside(best) ? candidate : best));
+  // The tie is the score at which the share jumps past the range (the lowest one, if none does).
+  const jump = candidates.find((candidate) => shareOf(candidate) > bounds.max) ?? (candidates.at(-1) as Candidate);
+  let leads = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i] === jump.threshold) leads++;
+  return { chosen: nearest, bounded: 'tied', tie: { score: jump.threshold, leads } };
 }
 
 /**

@@ -115,6 +115,8 @@ export interface Recommendation {
   /** Reached on the training leads, where the threshold was chosen. */
   reached: boolean;
   bounded?: ThresholdRecommendation['bounded'];
+  /** With `bounded: 'tied'`: the score many training leads share, which no threshold can split. */
+  tie?: ThresholdRecommendation['tie'];
   holdoutLeads: number;
   /** Hold-out leads at or above the threshold: they would go to sales. */
   sent: number;
@@ -352,7 +354,9 @@ function recommend(points: ScoreBacktest, predictive: ScoreBacktest, holdoutLead
       ? ` The threshold for the target sent fewer than ${pct(SHARE_BOUNDS.minShare)} of the leads, so it was lowered to send at least that many.`
       : threshold.bounded === 'max-share'
         ? ` The threshold for the target sent more than ${pct(SHARE_BOUNDS.maxShare)} of the leads, so it was raised to send at most that many.`
-        : '';
+        : threshold.bounded === 'tied' && threshold.tie
+          ? ` No threshold sends between ${pct(SHARE_BOUNDS.minShare)} and ${pct(SHARE_BOUNDS.maxShare)} of the leads: ${threshold.tie.leads} training leads share the score ${threshold.tie.score}, and a threshold sends all of them or none, so the threshold that comes nearest is taken (it sends ${pct(threshold.share)}).`
+          : '';
   return {
     score: winner.score,
     threshold: threshold.threshold,
@@ -360,6 +364,7 @@ function recommend(points: ScoreBacktest, predictive: ScoreBacktest, holdoutLead
     targetReason,
     reached: threshold.reached,
     ...(threshold.bounded && { bounded: threshold.bounded }),
+    ...(threshold.tie && { tie: threshold.tie }),
     holdoutLeads,
     sent: holdout.selected,
     share: holdout.share,
