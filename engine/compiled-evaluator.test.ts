@@ -67,8 +67,8 @@ describe('compiled evaluator vs json-rules-engine', () => {
     );
   const sometimesEvents = fc.array(leadEvent.map((e) => ({ ...e, type: 'page_view' })), { minLength: 3, maxLength: 6 });
 
-  // withinDays compiles to `derived.daysSince ≤ N`; eventCount and daysSinceLastActivity to comparisons.
-  const underlying: Record<string, string> = { withinDays: 'lessThanInclusive', eventCount: 'greaterThanInclusive', daysSinceLastActivity: 'lessThan' };
+  // withinDays compiles to `derived.daysSince ≤ N`, olderThanDays to `> N`; eventCount and daysSinceLastActivity to comparisons.
+  const underlying: Record<string, string> = { withinDays: 'lessThanInclusive', olderThanDays: 'greaterThan', eventCount: 'greaterThanInclusive', daysSinceLastActivity: 'lessThan' };
   it.each(Object.keys(LEAVES_BY_OPERATOR))('catches a broken %s', async (name) => {
     const operator = underlying[name] ?? name;
     const original = COMPILED_OPERATORS[operator]!;

@@ -3,9 +3,8 @@
  * them through dynamic facts and the compiled evaluator calls them directly: one definition, so
  * the two cannot drift apart.
  */
+import { DAY_MS, dateInstant } from './date-value';
 import type { HistoryEntry } from './types';
-
-const DAY_MS = 86_400_000;
 
 /** The flat facts a derived fact may read. */
 export interface DerivedInputs {
@@ -37,11 +36,13 @@ export function daysSinceLastActivity(facts: DerivedInputs): number | undefined 
   return (Date.parse(String(facts['event.occurredAt'])) - Date.parse(last)) / DAY_MS;
 }
 
-/** Days from the date fact `params.of` to this event (the compiled form of "within N days"). */
+/**
+ * Days from the date fact `params.of` to this event (the compiled form of "within N days" and
+ * "more than N days ago"); undefined when the fact is no date (date-value.ts) or after the event.
+ */
 export function daysSince(params: Record<string, unknown>, facts: DerivedInputs): number | undefined {
-  const value = facts[String(params.of)];
-  const then = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(then)) return undefined;
+  const then = dateInstant(facts[String(params.of)]);
+  if (then === undefined) return undefined;
   const days = (Date.parse(String(facts['event.occurredAt'])) - then) / DAY_MS;
   return days >= 0 ? days : undefined;
 }

@@ -38,8 +38,10 @@ export interface Scorer {
   /**
    * The model's predictive scores for a lead with these attributes, in model order; [] when the
    * model has none. They are set, not added: each is the lead's score from the fitted model.
+   * @param at - the instant the lead is scored at (its event's time): a term on the age of a
+   *   date attribute ("within 30 days") measures it to then; without it such a term never holds.
    */
-  predict(attributes: Record<string, FactValue>): Promise<PredictedScore[]>;
+  predict(attributes: Record<string, FactValue>, at?: string): Promise<PredictedScore[]>;
   /** How the model's rules are evaluated: as compiled closures, or on json-rules-engine (fallback). */
   readonly stats: {
     rules: number;
@@ -137,9 +139,10 @@ export function createScorer(compiledModel: CompiledModel, options: ScorerOption
       fallbackPredictive,
     },
 
-    async predict(attributes) {
+    async predict(attributes, at) {
       if (predictive.length === 0) return [];
       const facts = leadFacts(attributes);
+      if (at !== undefined) facts['event.occurredAt'] = at;
       const scores: PredictedScore[] = [];
       for (const evaluator of predictive) scores.push(predictScore(evaluator.section, await evaluator.holds(facts), facts));
       return scores;

@@ -11,8 +11,10 @@ type Condition = ConditionLeaf | ConditionGroup;
 export function toEngineCondition(condition: Condition): NestedCondition {
   if (isGroup(condition)) return toEngineGroup(condition);
   const { fact, operator, value, params } = condition;
-  // "within N days" becomes a derived number of days compared with N, in json-rules-engine's terms.
+  // "within N days" and "more than N days ago" become a derived number of days (from the date to
+  // the event being scored) compared with N, in json-rules-engine's terms.
   if (operator === 'withinDays') return { fact: 'derived.daysSince', params: { of: fact }, operator: 'lessThanInclusive', value };
+  if (operator === 'olderThanDays') return { fact: 'derived.daysSince', params: { of: fact }, operator: 'greaterThan', value };
   return params ? { fact, operator, value, params } : { fact, operator, value };
 }
 
@@ -52,6 +54,7 @@ const OPERATOR_WORDS: Record<ConditionLeaf['operator'], string> = {
   keyboardMash: 'looks keyboard-mashed',
   notCapitalised: 'is not capitalised',
   withinDays: 'is within days:',
+  olderThanDays: 'is more than days ago:',
   isKnown: 'is known',
 };
 
@@ -65,6 +68,7 @@ function describeLeaf({ fact, operator, value, params }: ConditionLeaf): string 
     return value === true ? `${name} ${OPERATOR_WORDS[operator]}` : `not: ${name} ${OPERATOR_WORDS[operator]}`;
   }
   if (operator === 'withinDays') return `${name} within ${String(value)} days`;
+  if (operator === 'olderThanDays') return `${name} more than ${String(value)} days ago`;
   const shown = Array.isArray(value) ? value.join(', ') : String(value);
   return `${name} ${OPERATOR_WORDS[operator]} ${shown}`;
 }

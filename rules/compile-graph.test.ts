@@ -248,3 +248,41 @@ describe('predictive scores and declared attributes', () => {
     ]);
   });
 });
+
+describe('the age of a date attribute', () => {
+  // A model that declares a date attribute (as a calibrated one does) and scores how long ago it was.
+  const graph: RuleGraphInput = {
+    name: 'Recency',
+    scores: [{ id: 'fit', label: 'Fit' }],
+    attributes: [{ id: 'lastActivity', label: 'Last activity', type: 'date' }],
+    nodes: [
+      { id: 't', kind: 'trigger', attributes: ['lead.lastActivity'] },
+      { id: 'recent', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.lastActivity', operator: 'withinDays', value: 30 }] },
+      { id: 'recent-points', kind: 'points', score: 'fit', points: 10 },
+      { id: 'old', kind: 'condition', match: 'all', conditions: [{ fact: 'lead.lastActivity', operator: 'olderThanDays', value: 90 }] },
+      { id: 'old-points', kind: 'points', score: 'fit', points: -10 },
+    ],
+    edges: [
+      { id: 'e1', source: 't', target: 'recent' },
+      { id: 'e2', source: 'recent', target: 'recent-points' },
+      { id: 'e3', source: 't', target: 'old' },
+      { id: 'e4', source: 'old', target: 'old-points' },
+    ],
+  };
+
+  it('compiles "more than N days ago" to the days since the date, greater than N', () => {
+    const rule = compileGraph(graph).rules.find((r) => JSON.stringify(r.conditions).includes('greaterThan'));
+    expect(rule?.conditions).toEqual({ all: expect.arrayContaining([{ fact: 'derived.daysSince', params: { of: 'lead.lastActivity' }, operator: 'greaterThan', value: 90 }]) });
+  });
+
+  it('measures the age at the time of the event that scores the lead, for ISO dates and yyyymmdd alike', async () => {
+    const at = '2026-11-01T10:00:00Z';
+    const synced = (lastActivity: string) => event('custom', { name: 'crm_sync' }, { lastActivity }, at);
+    const points = await pointsOf(graph, [synced('2026-10-20')]);
+    expect(points[0]!.map((hit) => hit.points)).toEqual([10]);
+    expect((await pointsOf(graph, [synced('20260601')]))[0]!.map((hit) => hit.points)).toEqual([-10]);
+    // 60 days ago: neither recent nor old; a date after the event has no age: nothing.
+    expect(await pointsOf(graph, [synced('2026-09-02')])).toEqual([[]]);
+    expect(await pointsOf(graph, [synced('2026-12-24')])).toEqual([[]]);
+  });
+});

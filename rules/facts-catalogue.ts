@@ -84,7 +84,7 @@ export const TRIGGER_ATTRIBUTES = FACTS.filter((fact) => fact.source === 'lead')
 /**
  * Operators a condition may use: the fact types each applies to, and the value it takes.
  * Beyond json-rules-engine's own: text operators, a linear-time pattern match, email domains,
- * spam signals, and "within N days".
+ * spam signals, and the age of a date: "within N days", "more than N days ago".
  */
 export const OPERATORS = {
   equal: { facts: ['string', 'number', 'boolean'], value: 'same' },
@@ -103,6 +103,7 @@ export const OPERATORS = {
   keyboardMash: { facts: ['string'], value: 'boolean' },
   notCapitalised: { facts: ['string'], value: 'boolean' },
   withinDays: { facts: ['date'], value: 'number' },
+  olderThanDays: { facts: ['date'], value: 'number' },
   isKnown: { facts: ['string', 'number', 'boolean', 'date'], value: 'boolean' },
 } as const satisfies Record<string, { facts: readonly FactType[]; value: 'same' | 'list' | 'string' | 'pattern' | 'boolean' | 'number' }>;
 export type OperatorId = keyof typeof OPERATORS;

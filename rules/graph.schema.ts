@@ -228,7 +228,8 @@ export const recyclePolicySchema = z.object({
 export const attributeDefinitionSchema = z.object({
   id: attributeId,
   label: z.string().min(1).max(LIMITS.text),
-  type: z.enum(['string', 'number', 'boolean']),
+  /** A date attribute is tested by its age: "within N days", "more than N days ago". */
+  type: z.enum(['string', 'number', 'boolean', 'date']),
 });
 export type AttributeDefinition = z.infer<typeof attributeDefinitionSchema>;
 

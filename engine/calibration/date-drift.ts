@@ -5,7 +5,7 @@
  * tenth of the leads (by the date) with the older ones.
  */
 import type { Dataset } from './dataset';
-import { parseDate } from './profile-columns';
+import { isoDay, parseDate } from '../date-value';
 
 export interface DateDrift {
   column: string;
@@ -50,7 +50,7 @@ export function dateDrift(rows: readonly Record<string, string>[], dataset: Data
   const pooled = rate(dated);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / newest.length + 1 / older.length));
   if (!(newestRate < RATE_RATIO * olderRate) || se === 0 || (olderRate - newestRate) / se < MIN_Z) return undefined;
-  const day = new Date(since * 86_400_000).toISOString().slice(0, 10);
+  const day = isoDay(since);
   return {
     column,
     since: day,

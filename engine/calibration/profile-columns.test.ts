@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingTest, parseDate, parseNumber, profileColumns } from './profile-columns';
+import { parseDate } from '../date-value';
+import { isCreationDate, missingTest, parseNumber, profileColumns } from './profile-columns';
 
 const rows = Array.from({ length: 40 }, (_, i) => ({
   id: String(1000 + i),
@@ -55,8 +56,22 @@ describe('dates', () => {
     for (const text of ['20240431', '2024-13-01', '20241', '31/03/2024', '12345678', 'soon']) expect(parseDate(text), text).toBeUndefined();
   });
 
-  it('profiles a column of dates as a date, left out of scoring with the reason', () => {
-    const dated = Array.from({ length: 30 }, (_, i) => ({ created: `202401${String(1 + (i % 28)).padStart(2, '0')}`, seen: i % 5 === 0 ? '' : `2024-02-${String(1 + (i % 28)).padStart(2, '0')}` }));
-    for (const profile of profileColumns(dated)) expect(profile).toMatchObject({ kind: 'date', unusable: expect.stringContaining('a date') });
+  it('profiles a column of dates as a date; a creation date is left out of scoring with the reason', () => {
+    const dated = Array.from({ length: 30 }, (_, i) => ({ created: `202401${String(1 + (i % 28)).padStart(2, '0')}`, 'Last Activity': i % 5 === 0 ? '' : `2024-02-${String(1 + (i % 28)).padStart(2, '0')}` }));
+    const [created, activity] = profileColumns(dated);
+    expect(created).toMatchObject({ kind: 'date', unusable: expect.stringContaining('creation date: a new lead is always 0 days old') });
+    expect(activity).toMatchObject({ kind: 'date', present: 24 });
+    expect(activity).not.toHaveProperty('unusable');
   });
+
+  it.each([
+    ['Created Date', true],
+    ['CreatedDate', true],
+    ['Signup Date', true],
+    ['date_added', true],
+    ['First Seen', true],
+    ['Last Activity Date', false],
+    ['Last Email Open', false],
+    ['Demo Date', false],
+  ])('reads %j as a creation date: %j', (header, creation) => expect(isCreationDate(header)).toBe(creation));
 });

@@ -4,6 +4,8 @@
  * missing. The caller shows this as the proposed column types and lets the user override them.
  */
 
+import { parseDate } from '../date-value';
+
 /** Values that mean "not filled in". `Select` is what an untouched drop-down exports. */
 export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'Select', 'NA', 'N/A', 'null', 'NaN'];
 
@@ -69,7 +71,7 @@ export function profileColumns(rows: readonly Record<string, string>[], options:
     const base = { column, present, missing, missingShare: rows.length === 0 ? 0 : missing / rows.length, distinct, examples };
     if (present === 0) return { ...base, kind: 'empty', unusable: 'every value is missing' };
     if (distinct === 1) return { ...base, kind: 'constant', unusable: `every lead has the same value ("${examples[0]}")` };
-    if (dates) return { ...base, kind: 'date', unusable: DATE_UNUSABLE };
+    if (dates) return isCreationDate(column) ? { ...base, kind: 'date', unusable: CREATION_DATE_UNUSABLE } : { ...base, kind: 'date' };
     const mostlyUnique = present >= MIN_ROWS_FOR_ID && distinct >= 0.95 * present;
     if (numeric && integral && mostlyUnique) return { ...base, kind: 'id', unusable: 'a different whole number for (nearly) every lead: an identifier' };
     if (numeric) return { ...base, kind: 'number' };
@@ -78,27 +80,23 @@ export function profileColumns(rows: readonly Record<string, string>[], options:
   });
 }
 
-/** Why a date column is left out of the models. */
-const DATE_UNUSABLE = 'a date: a rule on a calendar date would match no future lead (or every one), so dates are checked for drift instead of scored';
+/**
+ * Why a creation date is left out of the models. Any other date column becomes an age in days
+ * (dataset.ts), which a live lead has too at scoring time.
+ */
+export const CREATION_DATE_UNUSABLE =
+  "the lead's creation date: a new lead is always 0 days old when it is scored, so a rule on its age would give every new lead the same points; it is checked for drift instead";
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/;
+/** Header words that name when the lead was created (the header folded: lower case, letters and digits only). */
+const CREATION_WORDS = /created|creation|createdate|dateadded|addedon|signup|signedup|registered|registration|firstseen|firstcontact|leaddate|inquirydate|enquirydate|acquired|optin|submitted/;
 
 /**
- * The day of a date written as an ISO date (`2024-03-31`, with or without a time) or as
- * `yyyymmdd` (`20240331`), in days since 1970-01-01 (UTC); undefined for anything else, a month
- * or day out of range included.
+ * True when a date column's header says it is the lead's creation date ("Created Date",
+ * "Signup Date", "Date Added", "First Seen"). Read from the header only: the data cannot tell a
+ * creation date from a last-activity date, and the user can override the choice.
  */
-export function parseDate(text: string): number | undefined {
-  const trimmed = text.trim();
-  const match = ISO_DATE.exec(trimmed) ?? COMPACT_DATE.exec(trimmed);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return undefined;
-  const time = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 31 April over into May: a day that does not exist is not a date.
-  if (new Date(time).getUTCDate() !== day) return undefined;
-  return time / 86_400_000;
+export function isCreationDate(column: string): boolean {
+  return CREATION_WORDS.test(column.toLowerCase().replace(/[^a-z0-9]/g, ''));
 }
 
 /** A test for "this cell is missing": blank, or one of `tokens` (ignoring case and spaces around). */

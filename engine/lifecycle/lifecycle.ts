@@ -347,7 +347,8 @@ async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleM
   const hits = await model.scorer.score(event, context);
   // The segment follows the lead's attributes, as of this event.
   const segment = changed || newVersion ? await model.scorer.segmentOf(context.attributes) : (state.snapshot.segment ?? undefined);
-  const predicted = changed ? await model.scorer.predict(context.attributes) : [];
+  // Set as of this event: the age of a date attribute is measured to the event's time, as rules measure it.
+  const predicted = changed ? await model.scorer.predict(context.attributes, event.occurredAt) : [];
   const limits: Record<string, PointsLimits> = {};
   for (const hit of hits) {
     const ruleLimits = model.limits.get(hit.ruleId);

@@ -36,6 +36,7 @@ export const LEAVES_BY_OPERATOR: Record<string, fc.Arbitrary<ConditionLeaf>> = {
   keyboardMash: fc.record({ fact: fc.constantFrom('lead.firstName', 'lead.company'), operator: fc.constant('keyboardMash'), value: fc.boolean() }),
   notCapitalised: fc.record({ fact: fc.constantFrom('lead.firstName', 'lead.company'), operator: fc.constant('notCapitalised'), value: fc.boolean() }),
   withinDays: fc.record({ fact: fc.constant('lead.lastEmailOpenAt'), operator: fc.constant('withinDays'), value: fc.constantFrom(0, 10, 30, 400) }),
+  olderThanDays: fc.record({ fact: fc.constant('lead.lastEmailOpenAt'), operator: fc.constant('olderThanDays'), value: fc.constantFrom(0, 10, 30, 400) }),
   isKnown: fc.record({ fact: fc.constant('lead.phone'), operator: fc.constant('isKnown'), value: fc.boolean() }),
   eventCount: fc.record({
     fact: fc.constant('derived.eventCount'),
@@ -112,7 +113,7 @@ export const leadEvent: fc.Arbitrary<LeadEvent> = fc.record({
       firstName: fc.constantFrom('Asdf', 'maria', 'Maria'),
       company: fc.constantFrom('acme', 'Acme', 'Qwerty Ltd'),
       phone: fc.constantFrom('', '+1 555 0100'),
-      lastEmailOpenAt: fc.constantFrom('2026-10-25T00:00:00Z', '2025-01-01T00:00:00Z', 'not a date'),
+      lastEmailOpenAt: fc.constantFrom('2026-10-25T00:00:00Z', '2025-01-01T00:00:00Z', '20250101', '2026-10-25', 'not a date'),
     },
     { requiredKeys: [] },
   ),
