@@ -106,7 +106,13 @@ export function createApp(deps: AppDeps): Express {
     reportsRouter(deps.leads),
     importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives }),
     webhooksRouter(deps.webhooks, { allowPrivate: deps.allowPrivateWebhooks ?? false }),
-    calibrationsRouter({ calibrations: deps.calibrations, models: deps.models, leads: deps.leads, liveModelId }),
+    calibrationsRouter({
+      calibrations: deps.calibrations,
+      models: deps.models,
+      leads: deps.leads,
+      liveModelId,
+      inputLogs: async (leadIds) => deps.histories.completeHistories(await deps.leads.inputCounts(leadIds)),
+    }),
   ];
   const api = express.Router();
   for (const router of routers) api.use(router);

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { readCsv } from '../api/csv/read-csv';
 import type { BandConversion, LiftRow, ThresholdOutcome } from '../engine/calibration/metrics';
 import { OutcomeError, type OutcomeWords } from '../engine/calibration/outcome';
+import { parseDate } from '../engine/date-value';
 import { calibrateHistory, type CalibrationProgress, type ScoreBacktest } from '../rules/calibration/calibrate-history';
 
 const USAGE = `usage: npm run calibrate -- [export.csv] [options]
@@ -41,6 +42,8 @@ Choices:
   --sep ,                    the separator between fields (default: guessed; tab as "tab")
   --seed 42                  the seed of the train / hold-out split
   --holdout 0.3              the share of leads held out
+  --as-of 2024-03-31         the day date columns' ages count to ("last activity within 30 days");
+                             default: the newest date in the file, about the day it was exported
 
 Output:
   --json                     print the whole report as JSON on standard output (progress stays on standard error)
@@ -52,6 +55,7 @@ const OPTIONS = {
   target: { type: 'string' },
   seed: { type: 'string', default: '42' },
   holdout: { type: 'string', default: '0.3' },
+  'as-of': { type: 'string' },
   exclude: { type: 'string' },
   keep: { type: 'string' },
   positive: { type: 'string', multiple: true },
@@ -103,6 +107,7 @@ const positive = flags.positive?.flatMap((value) => list(value) ?? []).filter((v
 const target = flags.target === undefined ? undefined : number('target', flags.target);
 if (target !== undefined && !(target > 0 && target < 1)) fail(`--target is a share of leads between 0 and 1, e.g. 0.8; got ${flags.target}`);
 const holdout = number('holdout', flags.holdout);
+if (flags['as-of'] !== undefined && parseDate(flags['as-of']) === undefined) fail(`--as-of is a day, e.g. 2024-03-31; got "${flags['as-of']}"`);
 if (!(holdout >= 0.1 && holdout <= 0.5)) fail(`--holdout is the share of leads held out, between 0.1 and 0.5; got ${flags.holdout}`);
 
 const { model: _compiled, ...report } = await calibrateHistory(table.rows, {
@@ -113,6 +118,7 @@ const { model: _compiled, ...report } = await calibrateHistory(table.rows, {
   ...(target !== undefined && { target }),
   seed: number('seed', flags.seed),
   holdoutShare: holdout,
+  ...(flags['as-of'] !== undefined && { asOf: flags['as-of'] }),
   ...(flags.exclude && { exclude: list(flags.exclude) }),
   ...(flags.keep && { keep: list(flags.keep) }),
   ...(flags.missing !== undefined && { missingTokens: flags.missing.split(',') }),
@@ -123,7 +129,9 @@ const { model: _compiled, ...report } = await calibrateHistory(table.rows, {
 });
 clearProgress();
 if (json) {
-  console.log(JSON.stringify({ file: { path: file, rows: table.rows.length, columns: table.columns, delimiter: table.delimiter, problems: table.problems }, ...report }, null, 2));
+  const text = `${JSON.stringify({ file: { path: file, rows: table.rows.length, columns: table.columns, delimiter: table.delimiter, problems: table.problems }, ...report }, null, 2)}\n`;
+  // Into a pipe, standard output is written asynchronously: exiting before it drains cut the report off at 64 KB.
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
   if (flags.graph) await writeFile(flags.graph, `${JSON.stringify(report.graph, null, 2)}\n`);
   process.exit(0);
 }
@@ -133,6 +141,7 @@ for (const mapping of report.mappings) {
   const profile = report.profile.find((p) => p.column === mapping.column)!;
   console.log(`  ${mapping.column} → ${mapping.fact} (${mapping.type}${mapping.declared ? ', declared by the model' : ', catalogue'}; ${pct(profile.missingShare)} missing)`);
 }
+if (report.ages) console.log(`  dates are scored by their age in days on ${report.ages.asOf} (${report.ages.reason}; choose another day with --as-of): ${report.ages.columns.join(', ')}`);
 for (const { column, reason } of report.ignored) console.log(`  ${column}: left out — ${reason}`);
 for (const { column, reason } of report.redundant) console.log(`  ${column}: left out — ${reason}`);
 console.log(`  ${report.train} training leads, ${report.holdout} hold-out leads (seed ${flags.seed}), overall close rate ${pct(report.overallRate)}` + (report.dropped > 0 ? `; ${report.dropped} rows without a recognised outcome dropped` : ''));

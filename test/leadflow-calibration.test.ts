@@ -66,7 +66,7 @@ describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () =
     expect(started.body).toMatchObject({
       source: { kind: 'leadflow', from: period.from, to: period.to, modelId, version: 1, leads: inPeriod, converted, notConverted: labelled - converted, unknown: inPeriod - labelled },
       settings: { outcome: 'Converted', seed: 42, holdout: 0.3 },
-      file: { rows: labelled, columns: ['companySize', 'industry', 'Converted'] },
+      file: { rows: labelled, columns: ['Lead ID', 'companySize', 'industry', 'Converted'] },
     });
     expect(await calibrationCount()).toBe(before + 1);
     const done = await eventually(() => call('GET', `/api/calibrations/${started.body.calibrationId}`), (r) => !['queued', 'running'].includes(r.body.status), 'the calibration to finish', 120_000);
@@ -79,6 +79,10 @@ describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () =
     expect(report.recommendation.holdoutLeads).toBe(report.holdout);
     expect(report.compared).toMatchObject({ name: `${modelId} version 1`, threshold: expect.any(Number), auc: expect.any(Number), holdout: { selected: expect.any(Number) } });
     expect(report.compared.holdout.selected).toBeLessThanOrEqual(report.holdout);
+    // The live version is scored on each hold-out lead as it really scored it: its input log replayed up to its outcome.
+    expect(report.compared).toMatchObject({ replayed: report.holdout, fromAttributes: 0 });
+    // The lead id names the row; it is no feature.
+    expect(report.ignored).toContainEqual({ column: 'Lead ID', reason: expect.stringContaining('identifier') });
     expect(report.compared.holdout.share).toBeCloseTo(report.compared.holdout.selected / report.holdout, 10);
     // The industry drives conversion here, and the proposal finds it.
     expect(report.mappings.map((m: { attribute: string }) => m.attribute)).toContain('industry');
@@ -90,7 +94,7 @@ describe('calibrating from LeadFlow’s own history', { timeout: 300_000 }, () =
     expect(again.body).toMatchObject({ rerunOf: started.body.calibrationId, source: started.body.source, settings: { seed: 7 } });
     const rerun = await eventually(() => call('GET', `/api/calibrations/${again.body.calibrationId}`), (r) => !['queued', 'running'].includes(r.body.status), 'the re-run to finish', 120_000);
     expect(rerun.body.status, rerun.body.error).toBe('done');
-    expect(rerun.body.report).toMatchObject({ rows: labelled, compared: { name: `${modelId} version 1` } });
+    expect(rerun.body.report).toMatchObject({ rows: labelled, compared: { name: `${modelId} version 1`, replayed: rerun.body.report.holdout, fromAttributes: 0 } });
   });
 
   it('refuses a bad period naming the field, and too few labelled leads with how many were found and are needed, creating nothing', async () => {

@@ -29,6 +29,8 @@ export interface CalibrationSettings {
   /** Absent: the default for the base rate (calibration's `defaultTarget`). */
   target?: number;
   holdout: number;
+  /** The day (yyyy-mm-dd) date columns' ages count to; absent: the newest date in the file. */
+  asOf?: string;
   /** Columns left out by the user. */
   exclude: string[];
   /** Columns flagged as leakage that the user keeps all the same. */
@@ -129,6 +131,7 @@ const calibrationSchema = new Schema<CalibrationRecord>(
       seed: Number,
       target: Number,
       holdout: Number,
+      asOf: String,
       exclude: [String],
       include: [String],
       mapping: [{ _id: false, column: String, kind: String, attribute: String }],

@@ -174,6 +174,16 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       }
     },
 
+    /** How many inputs each of these leads has applied (its log's length), for those that have a read side. */
+    async inputCounts(leadIds: readonly string[]): Promise<Array<{ leadId: string; inputCount: number }>> {
+      const out: Array<{ leadId: string; inputCount: number }> = [];
+      for (let first = 0; first < leadIds.length; first += IDS_PER_QUERY) {
+        const rows = await Lead.find({ _id: { $in: leadIds.slice(first, first + IDS_PER_QUERY) } }, { _id: 1, inputCount: 1 }).lean<Array<{ _id: string; inputCount?: number }>>();
+        for (const row of rows) if (row.inputCount) out.push({ leadId: row._id, inputCount: row.inputCount });
+      }
+      return out;
+    },
+
     /** Which of these leads have a read side already (their workflow, or an import, wrote it). */
     async existing(leadIds: readonly string[]): Promise<Set<string>> {
       const found = new Set<string>();

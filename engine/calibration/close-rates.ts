@@ -16,7 +16,7 @@
  *   deviation; one with ten times that keeps 95 %. Pooled and missing levels, which may be
  *   small, are shrunk the same way.
  */
-import { bandLabel, bandOf, quantileCuts } from './bands';
+import { ageBandLabel, ageBandOf, ageBands, bandLabel, bandOf, mergeSmallBands, quantileCuts } from './bands';
 import { presentNumbers, type ColumnKind, type Dataset, type DatasetColumn } from './dataset';
 
 /** Which leads a level holds. */
@@ -26,6 +26,8 @@ export type LevelMatch =
   | { kind: 'other'; except: string[] }
   /** from ≤ x < to; an absent bound is open. */
   | { kind: 'band'; from?: number; to?: number }
+  /** An age in days (a date column): over < age ≤ upTo; an absent bound is open. */
+  | { kind: 'age'; over?: number; upTo?: number }
   | { kind: 'missing' };
 
 export interface CloseRateLevel {
@@ -127,6 +129,15 @@ export function closeRates(dataset: Dataset, rows: readonly number[], options: C
  */
 export function levelAssigner(column: DatasetColumn, levels: readonly LevelMatch[]): (row: number) => number {
   const missing = levels.findIndex((level) => level.kind === 'missing');
+  if (column.kind === 'date') {
+    const bands = levels.map((level, index) => ({ level, index })).filter((entry) => entry.level.kind === 'age');
+    const cuts = bands.slice(1).map(({ level }) => (level as { over: number }).over);
+    return (row) => {
+      const age = column.values[row] as number;
+      if (Number.isNaN(age)) return missing;
+      return bands[ageBandOf(cuts, age)]?.index ?? -1;
+    };
+  }
   if (column.kind === 'number') {
     const bands = levels.map((level, index) => ({ level, index })).filter((entry) => entry.level.kind === 'band');
     const cuts = bands.slice(1).map(({ level }) => (level as { from: number }).from);
@@ -148,6 +159,11 @@ export function levelAssigner(column: DatasetColumn, levels: readonly LevelMatch
 
 /** The levels of one column: supported values, then "other", then "missing"; or bands, then "missing". */
 function levelsOf(column: DatasetColumn, rows: readonly number[], minSupport: number, bandCount: number): LevelMatch[] {
+  if (column.kind === 'date') {
+    const ages = presentNumbers(column, rows);
+    const bands: LevelMatch[] = ages.length === 0 ? [] : ageBands(ages, bandCount, minSupport).map((band) => ({ kind: 'age', ...band }));
+    return ages.length < rows.length ? [...bands, { kind: 'missing' }] : bands;
+  }
   if (column.kind === 'number') {
     const present = presentNumbers(column, rows);
     const cuts = mergeSmallBands(present, quantileCuts(present, bandCount), minSupport);
@@ -176,24 +192,6 @@ function levelsOf(column: DatasetColumn, rows: readonly number[], minSupport: nu
   return levels;
 }
 
-/** Drops cuts until every band holds at least `minSupport` of `values` (or one band is left). */
-function mergeSmallBands(values: readonly number[], cuts: number[], minSupport: number): number[] {
-  const kept = [...cuts];
-  for (;;) {
-    const sizes = new Array<number>(kept.length + 1).fill(0);
-    for (const value of values) sizes[bandOf(kept, value)]! += 1;
-    let smallest = -1;
-    sizes.forEach((size, i) => {
-      if (size < minSupport && (smallest < 0 || size < (sizes[smallest] as number))) smallest = i;
-    });
-    if (smallest < 0 || kept.length === 0) return kept;
-    // Merge the small band into its smaller neighbour by removing the cut between them.
-    const left = smallest > 0 ? (sizes[smallest - 1] as number) : Infinity;
-    const right = smallest < kept.length ? (sizes[smallest + 1] as number) : Infinity;
-    kept.splice(left <= right ? smallest - 1 : smallest, 1);
-  }
-}
-
 function labelOf(match: LevelMatch): string {
   switch (match.kind) {
     case 'value':
@@ -202,6 +200,8 @@ function labelOf(match: LevelMatch): string {
       return 'other values';
     case 'band':
       return bandLabel(match.from, match.to);
+    case 'age':
+      return ageBandLabel(match);
     case 'missing':
       return 'missing';
   }

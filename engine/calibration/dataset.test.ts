@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDataset, foldText, presentNumbers } from './dataset';
+import { buildDataset, dateOfAge, foldText, newestDate, presentNumbers } from './dataset';
 
 const rows = [
   { Won: 'yes', Visits: '3', City: 'Pune' },
@@ -37,5 +37,29 @@ describe('buildDataset', () => {
   it('names what is wrong', () => {
     expect(() => buildDataset(rows, { outcome: { column: 'Converted' }, columns: {} })).toThrow('no column "Converted" to read the outcome from (columns: Won, Visits, City)');
     expect(() => buildDataset(rows, { outcome: { column: 'Won' }, columns: { Country: 'category' } })).toThrow('no column "Country"');
+  });
+});
+
+describe('date columns', () => {
+  const dated = [
+    { Won: 'yes', 'Last Activity': '2024-03-31', Created: '20240101' },
+    { Won: 'no', 'Last Activity': '20240301', Created: '20240402' },
+    { Won: 'no', 'Last Activity': '', Created: '20240115' },
+    { Won: 'yes', 'Last Activity': '2024-03-30T18:00:00Z', Created: '20240110' },
+  ];
+
+  it('reads a date as its age in days on the newest date of the date columns, never as the date itself', () => {
+    const data = buildDataset(dated, { outcome: { column: 'Won' }, columns: { 'Last Activity': 'date' } });
+    expect(data.asOf).toBe(Date.UTC(2024, 2, 31) / 86_400_000);
+    expect(data.columns[0]!.kind).toBe('date');
+    expect(Array.from(data.columns[0]!.values as Float64Array)).toEqual([0, 30, Number.NaN, 1]);
+    expect(dateOfAge(data.asOf!, 30)).toBe('2024-03-01');
+  });
+
+  it('counts to the day it is given; a date after it has no age yet', () => {
+    const asOf = newestDate(dated, ['Last Activity', 'Created']);
+    expect(asOf).toBe(Date.UTC(2024, 3, 2) / 86_400_000);
+    const data = buildDataset(dated, { outcome: { column: 'Won' }, columns: { 'Last Activity': 'date' }, asOf: Date.UTC(2024, 2, 15) / 86_400_000 });
+    expect(Array.from(data.columns[0]!.values as Float64Array)).toEqual([Number.NaN, 14, Number.NaN, Number.NaN]);
   });
 });

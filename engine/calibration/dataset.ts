@@ -2,10 +2,11 @@
  * Raw CSV rows turned into typed columns and 0/1 outcomes: the one place where text becomes
  * numbers, missing tokens become "missing", and the outcome column becomes labels.
  */
+import { isoDay, parseDate } from '../date-value';
 import { readOutcomes, type OutcomeSpec, type OutcomeWords } from './outcome';
 import { DEFAULT_MISSING_TOKENS, missingTest, parseNumber } from './profile-columns';
 
-export type ColumnKind = 'number' | 'category';
+export type ColumnKind = 'number' | 'category' | 'date';
 
 export type DatasetColumn =
   /** Missing values are NaN. */
@@ -15,7 +16,13 @@ export type DatasetColumn =
    * as its most common one; `spellings` lists, for a value written more than one way, every
    * spelling seen (trimmed), so that rules can match them all.
    */
-  | { name: string; kind: 'category'; values: Array<string | null>; spellings?: ReadonlyMap<string, readonly string[]> };
+  | { name: string; kind: 'category'; values: Array<string | null>; spellings?: ReadonlyMap<string, readonly string[]> }
+  /**
+   * A date, as its age in whole days on the data set's `asOf` day (0: that day); missing values,
+   * and dates after that day, are NaN. Never the calendar date itself: a rule on one would match
+   * no future lead, or every one; an age is what a live lead has too, at the time it is scored.
+   */
+  | { name: string; kind: 'date'; values: Float64Array };
 
 export interface Dataset {
   columns: DatasetColumn[];
@@ -25,6 +32,8 @@ export interface Dataset {
   sourceRows: number[];
   /** Input rows left out because their outcome was missing. */
   dropped: number;
+  /** The day date columns' ages count to, in days since 1970-01-01 (absent without date columns). */
+  asOf?: number;
 }
 
 export interface DatasetOptions {
@@ -35,6 +44,8 @@ export interface DatasetOptions {
   missingTokens?: readonly string[];
   /** How the caller names the outcome options, for its error messages. */
   words?: OutcomeWords;
+  /** The day ages count to, in days since 1970-01-01 (default: the newest date of the date columns). */
+  asOf?: number;
 }
 
 /**
@@ -57,7 +68,15 @@ export function buildDataset(rows: readonly Record<string, string>[], options: D
     sourceRows.push(index);
     labels.push(label);
   });
+  const dateColumns = Object.entries(options.columns).filter(([, kind]) => kind === 'date').map(([name]) => name);
+  const days = new Map(dateColumns.map((name) => [name, sourceRows.map((source) => dayOf(rows[source]?.[name], isMissing))]));
+  const asOf = options.asOf ?? newestDay([...days.values()].flat());
   const columns = Object.entries(options.columns).map(([name, kind]): DatasetColumn => {
+    if (kind === 'date') {
+      // A date after `asOf` (only when the user chose an earlier day) has no age yet: missing.
+      const ages = (days.get(name) as number[]).map((day) => (day <= (asOf as number) ? (asOf as number) - day : Number.NaN));
+      return { name, kind, values: Float64Array.from(ages) };
+    }
     if (kind === 'number') {
       const values = new Float64Array(sourceRows.length);
       sourceRows.forEach((source, i) => {
@@ -72,7 +91,32 @@ export function buildDataset(rows: readonly Record<string, string>[], options: D
     });
     return { name, kind, ...foldSpellings(raw) };
   });
-  return { columns, labels: Uint8Array.from(labels), sourceRows, dropped: outcomes.dropped };
+  return { columns, labels: Uint8Array.from(labels), sourceRows, dropped: outcomes.dropped, ...(asOf !== undefined && { asOf }) };
+}
+
+/** A cell's day (days since 1970-01-01), NaN when missing or no date. */
+function dayOf(raw: string | undefined, isMissing: (value: string | undefined) => boolean): number {
+  return raw === undefined || isMissing(raw) ? Number.NaN : (parseDate(raw) ?? Number.NaN);
+}
+
+/**
+ * The newest date in `columns` of `rows`, in days since 1970-01-01 (undefined when none has a
+ * date): the day an export was taken, near enough, which its ages count to by default.
+ */
+export function newestDate(rows: readonly Record<string, string>[], columns: readonly string[], missingTokens: readonly string[] = DEFAULT_MISSING_TOKENS): number | undefined {
+  const isMissing = missingTest(missingTokens);
+  return newestDay(columns.flatMap((column) => rows.map((row) => dayOf(row[column], isMissing))));
+}
+
+function newestDay(days: readonly number[]): number | undefined {
+  let newest: number | undefined;
+  for (const day of days) if (!Number.isNaN(day) && (newest === undefined || day > newest)) newest = day;
+  return newest;
+}
+
+/** The date an age on `asOf` stands for, as yyyy-mm-dd: what a CRM sync of the lead would send. */
+export function dateOfAge(asOf: number, age: number): string {
+  return isoDay(asOf - age);
 }
 
 /**
@@ -104,8 +148,8 @@ function foldSpellings(raw: ReadonlyArray<string | null>): { values: Array<strin
   return { values: raw.map((value) => (value === null ? null : (canonical.get(foldText(value)) as string))), spellings };
 }
 
-/** The present values of a number column among `rows`, in row order. */
-export function presentNumbers(column: Extract<DatasetColumn, { kind: 'number' }>, rows: readonly number[]): number[] {
+/** The present values of a number column (an age column's ages) among `rows`, in row order. */
+export function presentNumbers(column: Extract<DatasetColumn, { kind: 'number' | 'date' }>, rows: readonly number[]): number[] {
   const out: number[] = [];
   for (const row of rows) {
     const value = column.values[row] as number;

@@ -1,9 +1,11 @@
 /**
  * The features a predictive model learns from, derived from the training rows only: categories
  * one-hot (rare levels pooled into one "other" feature), numbers clipped at their 1st and 99th
- * percentiles and standardised, and a missing-indicator wherever values are missing. A design is
+ * percentiles and standardised, dates as one-hot bands of their age in days (never a linear term
+ * on a calendar date), and a missing-indicator wherever values are missing. A design is
  * plain data, so the fitted model can be written into a rule graph and scored from lead attributes.
  */
+import { ageBandOf, ageBands } from './bands';
 import { presentNumbers, type Dataset, type DatasetColumn } from './dataset';
 
 export type Feature =
@@ -14,7 +16,9 @@ export type Feature =
   /** 1 when the column has this value. */
   | { kind: 'level'; column: string; value: string }
   /** 1 when the column has a value outside `except` (the pooled rare values, and unseen ones). */
-  | { kind: 'other'; column: string; except: string[] };
+  | { kind: 'other'; column: string; except: string[] }
+  /** 1 when the column's age in days is in (over, upTo]; an absent bound is open. */
+  | { kind: 'age'; column: string; over?: number; upTo?: number };
 
 export interface Design {
   features: Feature[];
@@ -26,6 +30,9 @@ export interface DesignOptions {
   /** Numbers are clipped at this quantile and its mirror (default 0.01), so outliers do not dominate. */
   clipQuantile?: number;
 }
+
+/** Age bands per date column, as the close-rate table has them. */
+const AGE_BANDS = 5;
 
 /** A row of the design matrix: the indices and values of its non-zero features. */
 export interface SparseRow {
@@ -40,7 +47,14 @@ export function buildDesign(dataset: Dataset, rows: readonly number[], options: 
   const features: Feature[] = [];
   for (const column of dataset.columns) {
     let missing = 0;
-    if (column.kind === 'number') {
+    if (column.kind === 'date') {
+      const ages = presentNumbers(column, rows);
+      missing = rows.length - ages.length;
+      const bands = ages.length === 0 ? [] : ageBands(ages, AGE_BANDS, minLevelSupport);
+      // One band alone carries no contrast, as one category value does not.
+      if (bands.length + (missing > 0 ? 1 : 0) < 2) continue;
+      for (const band of bands) features.push({ kind: 'age', column: column.name, ...band });
+    } else if (column.kind === 'number') {
       const present = presentNumbers(column, rows);
       missing = rows.length - present.length;
       const numeric = standardiser(column.name, present, clip);
@@ -90,7 +104,7 @@ export function encodeRows(dataset: Dataset, rows: readonly number[], design: De
 function featureEncoder(feature: Feature, index: number, column: DatasetColumn | undefined): (row: number) => { index: number; value: number } | undefined {
   if (!column) throw new Error(`encodeRows: the design uses column "${feature.column}", which the data set lacks`);
   if (feature.kind === 'missing') {
-    return column.kind === 'number'
+    return column.kind !== 'category'
       ? (row) => (Number.isNaN(column.values[row] as number) ? { index, value: 1 } : undefined)
       : (row) => (column.values[row] === null ? { index, value: 1 } : undefined);
   }
@@ -99,6 +113,15 @@ function featureEncoder(feature: Feature, index: number, column: DatasetColumn |
     return (row) => {
       const x = column.values[row] as number;
       return Number.isNaN(x) ? undefined : { index, value: standardise(feature, x) };
+    };
+  }
+  if (feature.kind === 'age') {
+    if (column.kind !== 'date') throw new Error(`encodeRows: column "${feature.column}" is not a date`);
+    const cuts = [...(feature.over !== undefined ? [feature.over] : []), ...(feature.upTo !== undefined ? [feature.upTo] : [])];
+    const inside = feature.over !== undefined ? 1 : 0;
+    return (row) => {
+      const age = column.values[row] as number;
+      return !Number.isNaN(age) && ageBandOf(cuts, age) === inside ? { index, value: 1 } : undefined;
     };
   }
   if (column.kind !== 'category') throw new Error(`encodeRows: column "${feature.column}" is not a category`);

@@ -10,11 +10,19 @@
  * - not converted, otherwise, when sales rejected a handoff of it, the CRM lost it (`CRM: lost`)
  *   or it was disqualified;
  * - unknown otherwise (nobody has said yet): left out, and counted.
+ *
+ * Each row names its lead (`Lead ID`), so that the live version can be backtested on the lead as
+ * it really scored it: its input log replayed up to the moment its outcome was said
+ * (`scoreAsDecided`), behaviour included, not only its attributes.
  */
 import type { LeadSnapshot } from '../lead-records';
+import { inputAt, replay, type LeadInput, type LifecycleModel } from '../lifecycle/lifecycle';
+import type { Scores } from '../score-state';
 
 /** The outcome column of the rows: `yes` or `no`, as a yes/no column of an export. */
 export const LEADFLOW_OUTCOME = 'Converted';
+/** The column naming each row's lead: an identifier, which calibration leaves out of the models. */
+export const LEADFLOW_LEAD_ID = 'Lead ID';
 
 /** What calibration reads of a lead. */
 export type HistoryLead = Pick<LeadSnapshot, 'leadId' | 'attributes' | 'stageHistory'> & {
@@ -23,9 +31,9 @@ export type HistoryLead = Pick<LeadSnapshot, 'leadId' | 'attributes' | 'stageHis
 };
 
 export interface HistoryRows {
-  /** One row per labelled lead: its attributes as text (missing ones empty), and `Converted`. */
+  /** One row per labelled lead: its id, its attributes as text (missing ones empty), and `Converted`. */
   rows: Array<Record<string, string>>;
-  /** Column order: the attributes (by name), then the outcome. */
+  /** Column order: the lead id, the attributes (by name), then the outcome. */
   columns: string[];
   leadIds: string[];
   /** Leads created in the period, and how their outcomes read. */
@@ -70,12 +78,35 @@ export function historyRows(leads: readonly HistoryLead[], period: { from: strin
   }
   const names = [...new Set(labelled.flatMap(({ lead }) => Object.keys(lead.attributes).filter((name) => cell(lead.attributes[name]) !== undefined)))].sort();
   const rows = labelled.map(({ lead, outcome }) => {
-    const row: Record<string, string> = {};
+    const row: Record<string, string> = { [LEADFLOW_LEAD_ID]: lead.leadId };
     for (const name of names) row[name] = cell(lead.attributes[name]) ?? '';
     row[LEADFLOW_OUTCOME] = outcome === 1 ? 'yes' : 'no';
     return row;
   });
-  return { rows, columns: [...names, LEADFLOW_OUTCOME], leadIds: labelled.map(({ lead }) => lead.leadId), counts };
+  return { rows, columns: [LEADFLOW_LEAD_ID, ...names, LEADFLOW_OUTCOME], leadIds: labelled.map(({ lead }) => lead.leadId), counts };
+}
+
+/**
+ * A lead's scores under `model` as they stood when its outcome was said: its input log up to the
+ * first sales answer or CRM outcome (excluded) replayed through the lifecycle core, with decay
+ * and every other deadline taken up to that moment. This is how the version really scores a lead
+ * — attributes and behaviour, in event time — and what the threshold decided on: later inputs
+ * (the answer itself, a won deal's points, what the lead did once sales had it) happen after the
+ * decision and would flatter the version. A log without an answer or outcome is replayed whole,
+ * to its last input.
+ */
+export async function scoreAsDecided(model: LifecycleModel, leadId: string, inputs: readonly LeadInput[]): Promise<Scores> {
+  const decided = inputs.filter(isOutcome).map(inputAt).sort()[0];
+  const before = decided === undefined ? [...inputs] : inputs.filter((input) => inputAt(input) < decided && !isOutcome(input));
+  const last = before.map(inputAt).sort().at(-1);
+  const now = decided ?? last ?? new Date(0).toISOString();
+  const { view } = await replay(leadId, before, now, model);
+  return { ...view.snapshot.scores };
+}
+
+/** A sales answer, or the CRM saying how the lead turned out. */
+function isOutcome(input: LeadInput): boolean {
+  return input.kind === 'answer' || (input.kind === 'event' && input.event.type === 'crm_outcome');
 }
 
 function cell(value: unknown): string | undefined {

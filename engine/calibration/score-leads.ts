@@ -16,6 +16,12 @@ export interface ScoreLeadsOptions {
   /** Called every `progressEvery` leads and at the end. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
+  /**
+   * The instant the leads are synced and scored at (default: a fixed one, 2000-01-01). Rules on
+   * the age of a date attribute measure it to then: a calibration passes the day its export's
+   * ages count to, so that the backtest scores the ages the model was fitted on.
+   */
+  at?: string;
 }
 
 /** A fixed instant: a backtest must not depend on the clock. */
@@ -37,11 +43,11 @@ export async function scoreLeads(model: CompiledModel, leads: ReadonlyArray<Reco
       type: 'custom',
       properties: { name: 'crm_sync' },
       attributes: leads[i] as Record<string, FactValue>,
-      occurredAt: SYNCED_AT,
+      occurredAt: options.at ?? SYNCED_AT,
     };
     const { context } = advance(emptyMemory(), event, model.valueMaps);
     const scores = applyHits(zero, await scorer.score(event, context), model.scores);
-    for (const predicted of await scorer.predict(context.attributes)) scores[predicted.score] = predicted.value;
+    for (const predicted of await scorer.predict(context.attributes, event.occurredAt)) scores[predicted.score] = predicted.value;
     out.push(scores);
     if ((i + 1) % every === 0 && i + 1 < leads.length) options.onProgress?.(i + 1, leads.length);
   }

@@ -13,20 +13,24 @@
  * Everything here is pure and deterministic: the API and the CLI do the reading and printing.
  */
 import { closeRates, type CloseRateTable } from '../../engine/calibration/close-rates';
-import { buildDataset, type ColumnKind, type Dataset } from '../../engine/calibration/dataset';
+import { buildDataset, newestDate, type ColumnKind, type Dataset } from '../../engine/calibration/dataset';
 import { buildDesign, encodeRows } from '../../engine/calibration/design-matrix';
 import { dateDrift, type DateDrift } from '../../engine/calibration/date-drift';
 import { redundantColumns, type Redundancy } from '../../engine/calibration/redundancy';
 import { detectLeakage, outcomeAliases, type LeakageOptions, type LeakageReport } from '../../engine/calibration/leakage';
 import { fitLogistic } from '../../engine/calibration/logistic-regression';
 import { atThreshold, conversionByBand, liftTable, quantileEdges, rocAuc, type BandConversion, type LiftRow, type ThresholdOutcome } from '../../engine/calibration/metrics';
-import type { OutcomeWords } from '../../engine/calibration/outcome';
+import { readOutcomes, type OutcomeSpec, type OutcomeWords } from '../../engine/calibration/outcome';
 import { DEFAULT_MISSING_TOKENS, missingTest, profileColumns, type ColumnProfile } from '../../engine/calibration/profile-columns';
+import { scoreAsDecided } from '../../engine/calibration/leadflow-history';
 import { scoreLeads } from '../../engine/calibration/score-leads';
 import { stratifiedSplit } from '../../engine/calibration/split';
 import { defaultTarget, recommendThreshold, type ThresholdRecommendation } from '../../engine/calibration/threshold';
+import { assignOwner } from '../../engine/assign-owner';
+import { lifecycleModel, type LeadInput } from '../../engine/lifecycle/lifecycle';
+import { isoDay, parseDate } from '../../engine/date-value';
 import { createScorer } from '../../engine/score-event';
-import { thresholdScore, thresholdsFor } from '../../engine/score-state';
+import { thresholdScore, thresholdsFor, type Scores } from '../../engine/score-state';
 import type { CompiledModel, FactValue } from '../../engine/types';
 import { compileGraph } from '../compile-graph';
 import type { RuleGraphInput } from '../graph.schema';
@@ -60,8 +64,26 @@ export interface CalibrationOptions {
   leakage?: LeakageOptions;
   name?: string;
   /** Another model (the live version) to backtest on the same hold-out leads, beside the proposal. */
-  compare?: { model: CompiledModel; name: string };
+  compare?: CompareWith;
+  /**
+   * The day (yyyy-mm-dd) date columns' ages count to (default: the newest date in the export,
+   * about the day it was taken).
+   */
+  asOf?: string;
   onProgress?: (progress: CalibrationProgress) => void;
+}
+
+/**
+ * The model to backtest beside the proposal. With `logs`, a hold-out lead whose row names it (in
+ * `logs.column`) and whose input log is there is scored as the model really scores a lead: the
+ * log replayed through the lifecycle core up to its outcome (`scoreAsDecided`), behaviour
+ * included; any other lead from its attributes alone, as the proposal is.
+ */
+export interface CompareWith {
+  model: CompiledModel;
+  name: string;
+  version?: number;
+  logs?: { column: string; inputs: ReadonlyMap<string, readonly LeadInput[]> };
 }
 
 export type CalibrationStep = 'profile' | 'split' | 'leakage' | 'close-rates' | 'fit' | 'graph' | 'score' | 'backtest';
@@ -91,11 +113,15 @@ export interface ScoreBacktest {
 }
 
 /**
- * Another model (the live version) backtested on the same hold-out leads as the proposal, scored
- * the same way (their attributes as one CRM sync through `createScorer`), at its own threshold.
+ * Another model (the live version) backtested on the same hold-out leads as the proposal, at its
+ * own threshold: each lead replayed from its input log when there is one (`CompareWith`), from
+ * its attributes as one CRM sync otherwise.
  */
 export interface ComparedBacktest {
   name: string;
+  /** Hold-out leads scored by replaying their input logs up to their outcome, and those scored from attributes alone. */
+  replayed: number;
+  fromAttributes: number;
   /** The scores its sales-ready threshold sums ('total': all), and that threshold (null: it has none). */
   scores: string[] | 'total';
   threshold: number | null;
@@ -137,6 +163,11 @@ export interface CalibrationReport {
   /** Close rate of the training leads. */
   overallRate: number;
   profile: ColumnProfile[];
+  /**
+   * How date columns were read: their age in days on `asOf` (and why that day), in bands; a
+   * creation date is left out (in `ignored`, with the reason). Absent without date columns.
+   */
+  ages?: { asOf: string; reason: string; columns: string[] };
   /** Things the user should know that change no number: conversion drifting over time. */
   warnings: string[];
   drift: DateDrift[];
@@ -179,22 +210,29 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   };
   const missingTokens = options.missingTokens ?? DEFAULT_MISSING_TOKENS;
 
-  const { profile, mappings, ignored, dataset } = await timed('profile', () => {
+  const { profile, mappings, ignored, dataset, ages, future } = await timed('profile', () => {
     progress('profile', 0, 1, `profiling ${rows.length} rows`);
     const profile = profileColumns(rows, { missingTokens });
     const { mappings, ignored } = proposeMapping(profile, { outcome: options.outcome, ...(options.exclude && { exclude: options.exclude }), ...(options.types && { types: options.types }) });
+    const asOf = agesCountTo(rows, profile, options, missingTokens);
     const dataset = buildDataset(rows, {
-      outcome: { column: options.outcome, ...(options.positive && { positive: options.positive }), ...(options.positiveIfPresent && { ifPresent: true }) },
+      ...(asOf && { asOf: asOf.day }),
+      outcome: outcomeSpec(options),
       columns: Object.fromEntries(mappings.map((mapping) => [mapping.column, mapping.kind])),
       missingTokens,
       ...(options.words && { words: options.words }),
     });
     if (mappings.length === 0) throw new Error(`no column can be used for scoring: ${ignored.map(({ column, reason }) => `${column} (${reason})`).join('; ')}`);
     progress('profile', 1, 1, `${mappings.length} columns usable, ${ignored.length} left out`);
-    return { profile, mappings, ignored, dataset };
+    const dated = mappings.filter((mapping) => mapping.kind === 'date').map((mapping) => mapping.column);
+    const ages = asOf && dated.length > 0 ? { asOf: isoDay(asOf.day), reason: asOf.reason, columns: dated } : undefined;
+    const future = ages ? datesAfter(rows, dated, (asOf as { day: number }).day, ages.asOf) : [];
+    return { profile, mappings, ignored, dataset, ages, future };
   });
+  // Leads are synced and scored on the day their ages count to, so rules on a date's age see the ages the model learned from.
+  const scoredAt = ages && { at: `${ages.asOf}T00:00:00.000Z` };
 
-  const split = await timed('split', () => stratifiedSplit(dataset.labels, { holdoutShare: options.holdoutShare ?? 0.3, seed: options.seed ?? 42 }));
+  const split = await timed('split', () => splitOf(dataset.labels, options));
   progress('split', 1, 1, `${split.train.length} training leads, ${split.holdout.length} held out`);
 
   const leakage = await timed('leakage', () => {
@@ -247,6 +285,7 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   const scoreRows = (rowsToScore: readonly number[], offset: number, total: number) =>
     scoreLeads(untuned, rowsToScore.map(attributesOf), {
       scorer,
+      ...scoredAt,
       onProgress: (done) => progress('score', offset + done, total, `scored ${offset + done} of ${total} leads through createScorer`),
     });
   const total = split.train.length + split.holdout.length;
@@ -279,7 +318,16 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   const recommendation = recommend(points, predictive, split.holdout.length, table.overallRate, options.target);
   const compare = options.compare;
   const compared =
-    compare && (await timed('backtest', () => backtestOther(compare, split.holdout.map(leadAttributeReader(dataset, mappings)), holdoutLabels)));
+    compare &&
+    (await timed('backtest', () => {
+      const attributesOf = leadAttributeReader(dataset, mappings);
+      const leads = split.holdout.map((row) => {
+        const leadId = compare.logs && rows[dataset.sourceRows[row] as number]?.[compare.logs.column];
+        const inputs = leadId ? compare.logs?.inputs.get(leadId) : undefined;
+        return { attributes: attributesOf(row), ...(leadId && inputs && inputs.length > 0 && { replay: { leadId, inputs } }) };
+      });
+      return backtestOther(compare, leads, holdoutLabels, scoredAt?.at);
+    }));
 
   const { graph, model, issues } = await timed('graph', () => {
     const graph = proposeGraph({ ...proposal, threshold: { score: recommendation.score, value: recommendation.threshold } });
@@ -294,7 +342,8 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
     holdout: split.holdout.length,
     overallRate: table.overallRate,
     profile,
-    warnings: drift.map((d) => d.warning),
+    ...(ages && { ages }),
+    warnings: [...future, ...drift.map((d) => d.warning)],
     drift,
     mappings,
     ignored,
@@ -314,18 +363,87 @@ export async function calibrateHistory(rows: readonly Record<string, string>[], 
   };
 }
 
-/** `compare`'s model on the hold-out leads (every mapped attribute, flagged ones too: the live model sees them). */
-async function backtestOther(compare: NonNullable<CalibrationOptions['compare']>, leads: ReadonlyArray<Record<string, FactValue>>, labels: readonly number[]): Promise<ComparedBacktest> {
+/**
+ * `compare`'s model on the hold-out leads: replayed from their input logs where given, otherwise
+ * from every mapped attribute (flagged ones too: the live model sees them).
+ */
+async function backtestOther(
+  compare: CompareWith,
+  leads: ReadonlyArray<{ attributes: Record<string, FactValue>; replay?: { leadId: string; inputs: readonly LeadInput[] } }>,
+  labels: readonly number[],
+  at: string | undefined,
+): Promise<ComparedBacktest> {
   const threshold = thresholdsFor(compare.model.thresholds, undefined)[0];
   const scores = threshold?.scores ?? 'total';
-  const values = (await scoreLeads(compare.model, leads)).map((s) => thresholdScore(s, { scores }));
+  const scorer = createScorer(compare.model);
+  // Round-robin owners change no score: the first in line, as a simulation shows them.
+  const lifecycle = lifecycleModel(compare.version ?? 0, compare.model, scorer, (route, handoffId) => assignOwner(route, 0, handoffId));
+  const fromAttributes = leads.flatMap((lead, index) => (lead.replay ? [] : [index]));
+  const synced = await scoreLeads(compare.model, fromAttributes.map((index) => (leads[index] as (typeof leads)[number]).attributes), { scorer, ...(at && { at }) });
+  const byIndex = new Map<number, Scores>(fromAttributes.map((index, k) => [index, synced[k] as Scores]));
+  const values: number[] = [];
+  for (const [index, lead] of leads.entries()) {
+    const leadScores = lead.replay ? await scoreAsDecided(lifecycle, lead.replay.leadId, lead.replay.inputs) : (byIndex.get(index) as Scores);
+    values.push(thresholdScore(leadScores, { scores }));
+  }
   return {
     name: compare.name,
+    replayed: leads.length - fromAttributes.length,
+    fromAttributes: fromAttributes.length,
     scores,
     threshold: threshold?.value ?? null,
     auc: rocAuc(values, labels),
     holdout: threshold ? atThreshold(values, labels, threshold.value) : null,
   };
+}
+
+/**
+ * The day date columns' ages count to: the user's, or the newest date of any date column of the
+ * export (a creation date's included): about the day the export was taken, when the newest leads
+ * were 0 days old. Undefined without date columns.
+ * @throws Error naming `asOf` when it is not a date.
+ */
+function agesCountTo(rows: readonly Record<string, string>[], profile: readonly ColumnProfile[], options: Pick<CalibrationOptions, 'asOf'>, missingTokens: readonly string[]): { day: number; reason: string } | undefined {
+  if (options.asOf !== undefined) {
+    const day = parseDate(options.asOf);
+    if (day === undefined) throw new Error(`asOf: "${options.asOf}" is not a date; write it as 2024-03-31`);
+    return { day, reason: 'the day you chose' };
+  }
+  const day = newestDate(rows, profile.filter((p) => p.kind === 'date').map((p) => p.column), missingTokens);
+  return day === undefined ? undefined : { day, reason: 'the newest date in the export, about the day it was taken' };
+}
+
+/** A warning per date column with dates after `asOf` (only when the user chose an earlier day): they have no age there, and read as missing. */
+function datesAfter(rows: readonly Record<string, string>[], columns: readonly string[], asOf: number, day: string): string[] {
+  return columns.flatMap((column) => {
+    const after = rows.filter((row) => (parseDate(row[column] ?? '') ?? -Infinity) > asOf).length;
+    return after === 0 ? [] : [`"${column}": ${after} dates fall after ${day}, the day ages count to; they have no age then and are read as missing. Choose a later day (asOf) to score them.`];
+  });
+}
+
+/** How the options say who converted. */
+function outcomeSpec(options: Pick<CalibrationOptions, 'outcome' | 'positive' | 'positiveIfPresent'>): OutcomeSpec {
+  return { column: options.outcome, ...(options.positive && { positive: options.positive }), ...(options.positiveIfPresent && { ifPresent: true }) };
+}
+
+/** The train / hold-out split of the labelled leads (indices among them). */
+function splitOf(labels: ArrayLike<number>, options: Pick<CalibrationOptions, 'holdoutShare' | 'seed'>) {
+  return stratifiedSplit(labels, { holdoutShare: options.holdoutShare ?? 0.3, seed: options.seed ?? 42 });
+}
+
+/**
+ * The input rows (indices into `rows`) that `calibrateHistory` holds out with these options: the
+ * same outcome reading and split, for a caller that fetches something for those leads only (the
+ * input logs of a calibration from LeadFlow's history).
+ * @throws OutcomeError when the outcome cannot be read; RangeError when an outcome has under two leads.
+ */
+export function holdoutRowsOf(
+  rows: readonly Record<string, string>[],
+  options: Pick<CalibrationOptions, 'outcome' | 'positive' | 'positiveIfPresent' | 'missingTokens' | 'holdoutShare' | 'seed' | 'words'>,
+): number[] {
+  const { labels } = readOutcomes(rows, outcomeSpec(options), { missingTokens: options.missingTokens ?? DEFAULT_MISSING_TOKENS, ...(options.words && { words: options.words }) });
+  const kept = labels.flatMap((label, index) => (label === undefined ? [] : [index]));
+  return splitOf(kept.map((index) => labels[index] as number), options).holdout.map((i) => kept[i] as number);
 }
 
 /** The recommended threshold sends at least 5 % and at most 40 % of the leads: fewer starves sales, more floods them. */

@@ -1,9 +1,10 @@
 /**
  * Calibration on generated exports with known truth (engine/calibration/testing/labelled-export.ts)
- * at base rates of 2 %, 10 % and 40 %: messy spellings, many rare titles, dates in two formats with
- * conversion drifting down for the newest leads, an outcome alias and a post-outcome field.
- * Calibration must flag both leaks (the alias named as such), recover the sign of every planted
- * effect, come within 0.02 hold-out AUC of a plain logistic regression fitted on the clean planted
+ * at base rates of 2 %, 10 % and 40 %: messy spellings, many rare titles, creation dates in two
+ * formats with conversion drifting down for the newest leads, a last-activity date with a planted
+ * recency effect, an outcome alias and a post-outcome field. Calibration must flag both leaks (the
+ * alias named as such), recover the sign of every planted effect (the recency one through age
+ * bands, never a calendar date), come within 0.02 hold-out AUC of a plain logistic regression fitted on the clean planted
  * columns on the same split, warn about the drift, and recommend a threshold that sends between
  * 5 % and 40 % of the hold-out leads to sales.
  */
@@ -97,13 +98,50 @@ describe.each([
     expect(report.predictive.auc).toBeGreaterThan(plain - 0.02);
   });
 
-  it('reads the dates as dates and warns that conversion drifts over time', async () => {
+  it('reads the dates as dates, leaves the creation dates out of scoring with the reason, and warns that conversion drifts over time', async () => {
     const { generated, report } = await calibrated();
     for (const column of [generated.dates.compact, generated.dates.iso]) {
       expect(report.profile.find((profile) => profile.column === column)?.kind, column).toBe('date');
       expect(report.mappings.map((mapping) => mapping.column)).not.toContain(column);
+      expect(report.ignored.find((ignored) => ignored.column === column)?.reason, column).toMatch(/creation date: a new lead is always 0 days old/);
     }
     expect(report.warnings.join(' ')).toMatch(/convert.*newest/);
+  });
+
+  it('turns the last-activity date into its age in days on the export\'s newest day, in readable bands, and recovers the sign of its planted recency effect', async () => {
+    const { generated, report } = await calibrated();
+    const column = generated.dates.activity;
+    expect(report.mappings.find((mapping) => mapping.column === column)).toMatchObject({ kind: 'date', type: 'date', fact: 'lead.lastActivityDate' });
+    // The export was generated "now": its newest date is today (UTC).
+    expect(report.ages).toEqual({ asOf: new Date().toISOString().slice(0, 10), reason: expect.stringContaining('newest date in the export'), columns: [column] });
+    const bands = report.closeRates.columns.find((rates) => rates.column === column)!.levels;
+    expect(bands.map((level) => level.label)).toContainEqual(expect.stringMatching(/^within \d+ days$/));
+    expect(bands.at(-1)!.label).toMatch(/^more than \d+ days ago$/);
+    // Recent activity converts more: the newest band closes above average, the oldest below.
+    expect(Math.sign(bands[0]!.ratio - 1)).toBe(-Math.sign(generated.recencyPerDay));
+    expect(Math.sign(bands.at(-1)!.ratio - 1)).toBe(Math.sign(generated.recencyPerDay));
+    const terms = report.graph.predictive![0]!.terms.filter((term) => term.label?.startsWith(`${column}:`));
+    const within = terms.find((term) => /within \d+ days$/.test(term.label ?? ''));
+    const oldest = terms.find((term) => /more than \d+ days ago$/.test(term.label ?? ''));
+    expect(Math.sign(within!.weight - oldest!.weight)).toBe(-Math.sign(generated.recencyPerDay));
+    // Points rules on it say how long ago, in days, and give the recent band points.
+    const rules = report.graph.nodes.filter((node) => node.kind === 'condition' && node.label?.startsWith(`${column}:`));
+    expect(rules.length).toBeGreaterThan(0);
+    const recent = report.graph.nodes.find((node) => node.kind === 'points' && /within \d+ days/.test(node.label ?? '') && node.label!.startsWith(column));
+    expect(recent).toMatchObject({ points: expect.any(Number) });
+    expect((recent as { points: number }).points).toBeGreaterThan(0);
+  });
+
+  it('never turns a calendar date into a linear term or a rule on a calendar value', async () => {
+    const { report } = await calibrated();
+    const dateFacts = new Set(report.mappings.filter((mapping) => mapping.kind === 'date').map((mapping) => mapping.fact));
+    const leaves = JSON.stringify(report.graph, (key, value) => value);
+    for (const fact of dateFacts) {
+      const tested = [...leaves.matchAll(new RegExp(`"fact":"${fact}","operator":"(\\w+)"`, 'g'))].map((match) => match[1]);
+      expect(tested.length).toBeGreaterThan(0);
+      for (const operator of tested) expect(['withinDays', 'olderThanDays']).toContain(operator);
+      expect(report.graph.predictive![0]!.terms.some((term) => term.kind === 'linear' && term.fact === fact)).toBe(false);
+    }
   });
 
   it('recommends a threshold that sends between 5 % and 40 % of the hold-out leads to sales', async () => {
@@ -118,7 +156,7 @@ describe.each([
 function plainLogisticAuc(generated: LabelledExport): number {
   const dataset = buildDataset(generated.clean, {
     outcome: { column: generated.outcome },
-    columns: { 'Job Title': 'category', Industry: 'category', 'Lead Source': 'category', 'Pages Viewed': 'number', 'Days Since Last Visit': 'number' },
+    columns: { 'Job Title': 'category', Industry: 'category', 'Lead Source': 'category', 'Pages Viewed': 'number', 'Days Since Last Visit': 'number', 'Days Since Last Activity': 'number' },
   });
   const split = stratifiedSplit(dataset.labels, { seed: SEED });
   const design = buildDesign(dataset, split.train);

@@ -5,7 +5,7 @@
  * already has (leadSource, country) is that catalogue attribute; any other is declared by the
  * proposed model.
  */
-import type { ColumnKind, Dataset } from '../../engine/calibration/dataset';
+import { dateOfAge, type ColumnKind, type Dataset } from '../../engine/calibration/dataset';
 import type { ColumnProfile } from '../../engine/calibration/profile-columns';
 import type { FactValue } from '../../engine/types';
 import { FACTS_BY_ID } from '../facts-catalogue';
@@ -17,7 +17,7 @@ export interface ColumnMapping {
   attribute: string;
   /** `lead.<attribute>`: the fact rules test. */
   fact: string;
-  type: 'string' | 'number';
+  type: 'string' | 'number' | 'date';
   /** False for an attribute of the facts catalogue; true for one the model declares. */
   declared: boolean;
 }
@@ -36,7 +36,10 @@ export interface MappingOptions {
   types?: Readonly<Record<string, ColumnKind | 'ignore'>>;
 }
 
-/** Proposes a mapping for profiled columns: numbers and categories are kept, the rest explained away. */
+/**
+ * Proposes a mapping for profiled columns: numbers, categories and dates (but a creation date)
+ * are kept, the rest explained away.
+ */
 export function proposeMapping(profiles: readonly ColumnProfile[], options: MappingOptions): MappingProposal {
   const names = attributeNames(profiles.map((profile) => profile.column));
   const mappings: ColumnMapping[] = [];
@@ -44,21 +47,29 @@ export function proposeMapping(profiles: readonly ColumnProfile[], options: Mapp
   profiles.forEach((profile, index) => {
     const { column } = profile;
     const override = options.types?.[column];
-    const kind = override ?? (profile.kind === 'number' || profile.kind === 'category' ? profile.kind : undefined);
+    const kind = override ?? (profile.kind === 'number' || profile.kind === 'category' || (profile.kind === 'date' && !profile.unusable) ? profile.kind : undefined);
     if (column === options.outcome) return ignored.push({ column, reason: 'the outcome' });
     if (options.exclude?.includes(column)) return ignored.push({ column, reason: 'left out by the user' });
     if (kind === 'ignore') return ignored.push({ column, reason: 'ignored by the user' });
     if (kind === undefined) return ignored.push({ column, reason: profile.unusable ?? `a ${profile.kind} column` });
     const attribute = names[index] as string;
     const fact = `lead.${attribute}`;
-    const type = kind === 'number' ? 'number' : 'string';
+    const type = attributeType(kind);
     const known = FACTS_BY_ID.get(fact);
     if (known && (known.source !== 'lead' || known.type !== type)) {
-      return ignored.push({ column, reason: `its attribute "${attribute}" is a ${known.type} in the facts catalogue, but the column holds ${kind === 'number' ? 'numbers' : 'text'}` });
+      return ignored.push({ column, reason: `its attribute "${attribute}" is a ${known.type} in the facts catalogue, but the column holds ${HOLDS[kind]}` });
     }
     mappings.push({ column, kind, attribute, fact, type, declared: !known });
   });
   return { mappings, ignored };
+}
+
+/** What a column read as `kind` holds, in words. */
+export const HOLDS: Readonly<Record<ColumnKind, string>> = { number: 'numbers', category: 'text', date: 'dates' };
+
+/** The type of the lead attribute a column read as `kind` becomes. */
+export function attributeType(kind: ColumnKind): ColumnMapping['type'] {
+  return kind === 'category' ? 'string' : kind;
 }
 
 /** Column headers as attribute names, as the API's CSV import names them. */
@@ -91,7 +102,8 @@ export function leadAttributeReader(dataset: Dataset, mappings: readonly ColumnM
     for (const { attribute, column } of present) {
       const value = column.values[row];
       if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) continue;
-      attributes[attribute] = value;
+      // A date is synced as a date: rules measure its age at the time the lead is scored.
+      attributes[attribute] = column.kind === 'date' ? dateOfAge(dataset.asOf as number, value as number) : value;
     }
     return attributes;
   };

@@ -11,8 +11,13 @@
  *
  * Predictive score. The logistic model's features become its terms: a linear term per number
  * (clipped and standardised as in the fit), a 'when' term per category value, pooled "other"
- * values, and missing value.
+ * values, age band of a date, and missing value.
+ *
+ * Dates. A date column is proposed as its age in days when the lead is scored, in readable bands:
+ * "Last activity: within 30 days" tests `withinDays 30`, "more than 90 days ago" `olderThanDays
+ * 90`; the export's ages count to its newest date, a live lead's to the event being scored.
  */
+import { ageBandLabel } from '../../engine/calibration/bands';
 import type { CloseRateLevel, CloseRateTable } from '../../engine/calibration/close-rates';
 import type { Design } from '../../engine/calibration/design-matrix';
 import type { LogisticModel } from '../../engine/calibration/logistic-regression';
@@ -148,9 +153,25 @@ function conditionFor(level: CloseRateLevel, fact: string, spellings: Spellings)
       if (match.to !== undefined) conditions.push({ fact, operator: 'lessThan', value: match.to });
       return conditions.length > 0 ? { match: 'all', conditions } : undefined;
     }
+    case 'age': {
+      const conditions = ageConditions(fact, match);
+      return conditions.length > 0 ? { match: 'all', conditions } : undefined;
+    }
     case 'missing':
       return undefined;
   }
+}
+
+/**
+ * An age band of a date attribute as conditions on its age when the lead is scored ("within 30
+ * days", "more than 30 days ago"): never a comparison with a calendar date, which would match no
+ * future lead, or every one.
+ */
+function ageConditions(fact: string, band: { over?: number; upTo?: number }): ConditionLeaf[] {
+  return [
+    ...(band.over !== undefined ? [{ fact, operator: 'olderThanDays' as const, value: band.over }] : []),
+    ...(band.upTo !== undefined ? [{ fact, operator: 'withinDays' as const, value: band.upTo }] : []),
+  ];
 }
 
 /** `equal` the value, or `in` all its spellings. */
@@ -196,6 +217,11 @@ function predictiveSection(
       case 'other': {
         const others = otherConditions(fact, feature.except, spellings);
         if (others) terms.push(when(`${feature.column}: other values`, others));
+        break;
+      }
+      case 'age': {
+        const conditions = ageConditions(fact, feature);
+        if (conditions.length > 0) terms.push(when(`${feature.column}: ${ageBandLabel(feature)}`, conditions));
         break;
       }
     }

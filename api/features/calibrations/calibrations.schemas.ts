@@ -9,6 +9,7 @@ const columns = z
   .pipe(z.array(column).max(500));
 const seed = z.coerce.number().int().min(0).max(2 ** 31 - 1);
 const target = z.coerce.number().gt(0, 'a share of leads between 0 and 1, e.g. 0.8').lt(1, 'a share of leads between 0 and 1, e.g. 0.8');
+const asOf = z.iso.date({ error: 'a day, e.g. 2024-03-31' });
 const holdout = z.coerce.number().min(0.1, 'hold out between 0.1 and 0.5 of the leads').max(0.5, 'hold out between 0.1 and 0.5 of the leads');
 
 /** For a CSV upload; a calibration from LeadFlow's own history takes its choices in the body. */
@@ -27,6 +28,8 @@ export const calibrationQuery = z.object({
   target: target.optional(),
   /** Share of leads held out to test on; default 0.3. */
   holdout: holdout.optional(),
+  /** The day date columns' ages ("last activity within 30 days") count to; default the newest date in the file. */
+  asOf: asOf.optional(),
   /** Columns to leave out. */
   exclude: columns.optional(),
   /** Columns flagged as leakage to keep all the same. */
@@ -39,8 +42,8 @@ export const calibrationBody = z.string().min(1, 'send the CSV export as the bod
 
 export const mappingOverride = z.strictObject({
   column,
-  /** Read the column as numbers or categories, or leave it out. */
-  kind: z.enum(['number', 'category', 'ignore']).optional(),
+  /** Read the column as numbers, categories or dates (scored by their age in days), or leave it out. */
+  kind: z.enum(['number', 'category', 'date', 'ignore']).optional(),
   /** The lead attribute it becomes, without `lead.`: a catalogue one (leadSource, country…) or one the model declares. */
   attribute: z
     .string()
@@ -56,6 +59,7 @@ export const rerunBody = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   target: z.number().gt(0).lt(1).optional(),
   holdout: z.number().min(0.1).max(0.5).optional(),
+  asOf: asOf.optional(),
   exclude: z.array(column).max(500).optional(),
   include: z.array(column).max(500).optional(),
   mapping: z.array(mappingOverride).max(500).optional(),

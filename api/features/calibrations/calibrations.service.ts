@@ -11,7 +11,9 @@ import { OutcomeError, readOutcomes } from '../../../engine/calibration/outcome'
 import { profileColumns } from '../../../engine/calibration/profile-columns';
 import { attributeNames } from '../../../rules/calibration/map-columns';
 import { parseCsv, type CsvTable } from '../../csv/read-csv';
-import { historyRows, LEADFLOW_OUTCOME } from '../../../engine/calibration/leadflow-history';
+import { historyRows, LEADFLOW_LEAD_ID, LEADFLOW_OUTCOME } from '../../../engine/calibration/leadflow-history';
+import type { LeadInput } from '../../../engine/lifecycle/lifecycle';
+import { holdoutRowsOf } from '../../../rules/calibration/calibrate-history';
 import { toCsv } from '../../csv/write-csv';
 import type { CalibrationProgress, CalibrationRecord, CalibrationRepository, CalibrationSettings, CalibrationSummary, LeadflowSource } from '../../db/calibrations.repository';
 import type { LeadRepository } from '../../db/leads.repository';
@@ -31,6 +33,8 @@ export interface CalibrationDeps {
   leads: Pick<LeadRepository, 'historyLeads'>;
   /** The live model (the one whose version a calibration from LeadFlow's history is compared with, unless it names another). */
   liveModelId: () => Promise<string>;
+  /** The complete input logs of these leads (a lead whose log is incomplete is left out). */
+  inputLogs: (leadIds: readonly string[]) => Promise<Map<string, LeadInput[]>>;
 }
 
 /**
@@ -60,6 +64,7 @@ export async function startCalibration(deps: CalibrationDeps, text: string, quer
     seed: query.seed ?? 42,
     ...(query.target !== undefined && { target: query.target }),
     holdout: query.holdout ?? 0.3,
+    ...(query.asOf !== undefined && { asOf: query.asOf }),
     exclude: query.exclude ?? [],
     include: query.include ?? [],
     mapping: [],
@@ -77,9 +82,26 @@ async function keepFile(deps: CalibrationDeps, text: string): Promise<{ sha256: 
   return { sha256, bytes: Buffer.byteLength(text) };
 }
 
-/** The live version as calibration's model to compare with. */
-function liveCompare(version: Pick<ModelVersionRecord, 'modelId' | 'version' | 'compiled'>): NonNullable<CalibrationJob['compare']> {
-  return { model: version.compiled, name: `${version.modelId} version ${version.version}` };
+/**
+ * The live version as calibration's model to compare with, with the input logs of the leads the
+ * calibration holds out: the version is backtested on each as it really scored it, its log
+ * replayed up to its outcome, behaviour points included (engine/calibration/leadflow-history.ts,
+ * `scoreAsDecided`). Scoring it on attributes alone, as the proposal must be, would understate a
+ * version that earns most of its points from what leads do. Only the hold-out's logs are read:
+ * the split is calibration's own (`holdoutRowsOf`).
+ */
+async function liveCompare(
+  deps: CalibrationDeps,
+  version: Pick<ModelVersionRecord, 'modelId' | 'version' | 'compiled'>,
+  table: CsvTable,
+  settings: CalibrationSettings,
+): Promise<NonNullable<CalibrationJob['compare']>> {
+  const compare = { model: version.compiled, version: version.version, name: `${version.modelId} version ${version.version}` };
+  // A file kept before rows named their leads has nothing to replay: every lead is scored from its attributes.
+  if (!table.columns.includes(LEADFLOW_LEAD_ID)) return compare;
+  const holdout = holdoutRowsOf(table.rows, { outcome: settings.outcome, positive: settings.positive, holdoutShare: settings.holdout, seed: settings.seed, words: API_OUTCOME_WORDS });
+  const leadIds = holdout.flatMap((row) => table.rows[row]?.[LEADFLOW_LEAD_ID] || []);
+  return { ...compare, logs: { column: LEADFLOW_LEAD_ID, inputs: await deps.inputLogs(leadIds) } };
 }
 
 /**
@@ -124,7 +146,7 @@ export async function startLeadflowCalibration(deps: CalibrationDeps, body: Lead
   const table = readTable(text, ',', 'body');
   const source: LeadflowSource = { kind: 'leadflow', from, to, modelId, version: live.version, ...counts };
   const file = await keepFile(deps, text);
-  return launch(deps, text, table, file, settings, actor, undefined, { source, compare: liveCompare(live) });
+  return launch(deps, text, table, file, settings, actor, undefined, { source, compare: await liveCompare(deps, live, table, settings) });
 }
 
 /** A new calibration on the file of `calibrationId`, with the choices in `body` over that run's. */
@@ -145,7 +167,7 @@ export async function rerunCalibration(deps: CalibrationDeps, calibrationId: str
     // Compared with the version the first run was, so that the two runs' figures stand side by side.
     const version = await deps.models.versions.get(earlier.source.modelId, earlier.source.version);
     if (!version || version.problem) throw new HttpError(410, 'gone', `Version ${earlier.source.version} of ${earlier.source.modelId} can no longer be scored; calibrate from LeadFlow's history again`);
-    extra = { source: earlier.source, compare: liveCompare(version) };
+    extra = { source: earlier.source, compare: await liveCompare(deps, version, table, settings) };
   }
   return launch(deps, text, table, { sha256: file.sha256, bytes: file.bytes }, settings, actor, calibrationId, extra);
 }
@@ -307,9 +329,9 @@ function refuseUnfit(table: CsvTable, settings: CalibrationSettings, where: 'que
 }
 
 /** How calibration will read a column (undefined when it will not use it: an identifier, a constant). */
-function readAs(table: CsvTable, column: string): 'number' | 'category' | undefined {
+function readAs(table: CsvTable, column: string): 'number' | 'category' | 'date' | undefined {
   const [profile] = profileColumns(table.rows, { columns: [column] });
-  return profile?.kind === 'number' || profile?.kind === 'category' ? profile.kind : undefined;
+  return profile?.kind === 'number' || profile?.kind === 'category' || profile?.kind === 'date' ? profile.kind : undefined;
 }
 
 function invalid(fields: FieldError[]): HttpError {

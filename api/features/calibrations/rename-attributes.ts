@@ -6,18 +6,18 @@
  */
 import { FACTS_BY_ID } from '../../../rules/facts-catalogue';
 import { LIMITS, type RuleGraphInput } from '../../../rules/graph.schema';
-import type { ColumnMapping } from '../../../rules/calibration/map-columns';
+import type { ColumnKind } from '../../../engine/calibration/dataset';
+import { attributeType, HOLDS, type ColumnMapping } from '../../../rules/calibration/map-columns';
 
 /**
  * Why `attribute` cannot hold `kind` values, or undefined when it can: a catalogue attribute
  * keeps its own type; any other name is declared by the model with the column's type.
  */
-export function attributeProblem(attribute: string, kind: 'number' | 'category'): string | undefined {
+export function attributeProblem(attribute: string, kind: ColumnKind): string | undefined {
   const known = FACTS_BY_ID.get(`lead.${attribute}`);
   if (!known) return undefined;
-  const type = kind === 'number' ? 'number' : 'string';
-  if (known.type === type) return undefined;
-  return `"${attribute}" is a ${known.type} attribute of the facts catalogue, but the column is read as ${kind === 'number' ? 'numbers' : 'text'}`;
+  if (known.type === attributeType(kind)) return undefined;
+  return `"${attribute}" is a ${known.type} attribute of the facts catalogue, but the column is read as ${HOLDS[kind]}`;
 }
 
 /**

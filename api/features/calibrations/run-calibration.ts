@@ -5,8 +5,7 @@
  * (calibration.worker.ts) so that a fit never holds up other requests.
  */
 import type { OutcomeWords } from '../../../engine/calibration/outcome';
-import type { CompiledModel } from '../../../engine/types';
-import { calibrateHistory, type CalibrationReport, type CalibrationStep } from '../../../rules/calibration/calibrate-history';
+import { calibrateHistory, type CalibrationReport, type CalibrationStep, type CompareWith } from '../../../rules/calibration/calibrate-history';
 import { validateGraph } from '../../../rules/validate-graph';
 import { parseCsv } from '../../csv/read-csv';
 import type { CalibrationProgress, CalibrationSettings } from '../../db/calibrations.repository';
@@ -17,8 +16,11 @@ export interface CalibrationJob {
   text: string;
   delimiter: string;
   settings: CalibrationSettings;
-  /** A model to backtest on the same hold-out leads beside the proposal: the live version, for a calibration from LeadFlow's own history. */
-  compare?: { model: CompiledModel; name: string };
+  /**
+   * A model to backtest on the same hold-out leads beside the proposal: the live version, for a
+   * calibration from LeadFlow's own history, with the hold-out leads' input logs to replay.
+   */
+  compare?: CompareWith;
 }
 
 /** The report as the API keeps and shows it: the compiled model is left out (compile the graph to see it). */
@@ -52,6 +54,7 @@ export async function runCalibration(job: CalibrationJob, onProgress: (progress:
     seed: settings.seed,
     ...(settings.target !== undefined && { target: settings.target }),
     holdoutShare: settings.holdout,
+    ...(settings.asOf !== undefined && { asOf: settings.asOf }),
     exclude: settings.exclude,
     keep: settings.include,
     types,

@@ -2,9 +2,10 @@
  * A generator of labelled CRM exports with known truth, for testing calibration: the outcome is
  * drawn from a logistic model whose effects are planted, at a chosen base rate, and the export
  * is as messy as real ones are — titles and industries in several spellings (case, spaces,
- * punctuation, a synonym), many rare free-text titles, dates written as yyyymmdd and as ISO
- * dates with conversion drifting down for the newest leads (they have not had time to convert),
- * and planted leaks: an outcome alias (an opportunity id filled in for converted leads only) and
+ * punctuation, a synonym), many rare free-text titles, creation dates written as yyyymmdd and as
+ * ISO dates with conversion drifting down for the newest leads (they have not had time to
+ * convert), a last-activity date whose recency is a planted effect (the longer ago, the less
+ * likely to convert), and planted leaks: an outcome alias (an opportunity id filled in for converted leads only) and
  * a field recorded after the outcome (the sales call's duration).
  *
  * Seeded and pure: the same options give the same rows. Dates count back from `end`, so a test
@@ -32,7 +33,7 @@ export interface PlantedEffect {
 export interface LabelledExport {
   /** The export as a CSV reader gives it: header → cell. */
   rows: Record<string, string>[];
-  /** The same leads with the planted columns only, in canonical spelling: a plain model's input. */
+  /** The same leads with the planted columns only, in canonical spelling (the last-activity date as its age in days): a plain model's input. */
   clean: Record<string, string>[];
   outcome: string;
   /** Converted leads among the rows. */
@@ -41,7 +42,10 @@ export interface LabelledExport {
   leaks: { alias: string; postOutcome: string };
   /** A column that repeats another (a title level derived from the title, left empty for some leads). */
   redundant: { column: string; sameAs: string };
-  dates: { compact: string; iso: string };
+  /** The creation dates (two spellings of one date), and the last-activity date with its planted recency effect. */
+  dates: { compact: string; iso: string; activity: string };
+  /** The last-activity date's effect on the log-odds per day of age: negative, recent activity converts more. */
+  recencyPerDay: number;
   /** Leads created this many days before `end` or later convert less (the drift). */
   driftDays: number;
 }
@@ -87,6 +91,9 @@ const SOURCES: readonly Level[] = [
 
 const PAGES_PER_LOG_ODDS = 0.08;
 const IDLE_DAYS_PER_LOG_ODDS = -0.03;
+/** Last activity up to this many days before `end`, each day of age costing this much log-odds. */
+const ACTIVITY_SPAN_DAYS = 240;
+const ACTIVITY_DAYS_PER_LOG_ODDS = -0.008;
 
 /**
  * Generates an export.
@@ -113,14 +120,17 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
     const pages = Math.min(60, Math.floor(-Math.log(1 - random()) * 8));
     const idleDays = Math.floor(random() * 60);
     const ageDays = Math.floor(random() * SPAN_DAYS);
+    // Drawn apart from the creation date, so that its effect is not the drift's.
+    const activityDays = Math.floor(random() * ACTIVITY_SPAN_DAYS);
     const logOdds =
       (rareTitle ? 0 : title.logOdds) +
       industry.logOdds +
       source.logOdds +
       PAGES_PER_LOG_ODDS * pages +
       IDLE_DAYS_PER_LOG_ODDS * idleDays +
+      ACTIVITY_DAYS_PER_LOG_ODDS * activityDays +
       (ageDays < DRIFT_DAYS ? DRIFT_LOG_ODDS : 0);
-    return { rareTitle, title, industry, source, pages, idleDays, ageDays, logOdds };
+    return { rareTitle, title, industry, source, pages, idleDays, ageDays, activityDays, logOdds };
   });
   const intercept = interceptFor(leads.map((lead) => lead.logOdds), baseRate);
 
@@ -132,6 +142,7 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
     if (converted) conversions++;
     const created = new Date(end - lead.ageDays * DAY_MS - Math.floor(random() * DAY_MS));
     const iso = created.toISOString().slice(0, 10);
+    const activity = new Date(end - lead.activityDays * DAY_MS).toISOString().slice(0, 10);
     // The call happens for every lead; the ones who bought talked for longer.
     const callSeconds = Math.round(Math.exp((converted ? Math.log(420) : Math.log(90)) + 0.7 * normal(random)));
     const titleText = lead.rareTitle ?? pick(lead.title.spellings);
@@ -145,6 +156,7 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
       'Days Since Last Visit': String(lead.idleDays),
       'Created Date': iso.replaceAll('-', ''),
       'Signup Date': iso,
+      'Last Activity Date': activity,
       'Opportunity ID': converted ? `OPP-${String(1 + Math.floor(random() * 999_999)).padStart(6, '0')}` : '',
       'Call Duration': String(callSeconds),
       Converted: converted ? 'Yes' : 'No',
@@ -155,6 +167,7 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
       'Lead Source': lead.source.value,
       'Pages Viewed': String(lead.pages),
       'Days Since Last Visit': String(lead.idleDays),
+      'Days Since Last Activity': String(lead.activityDays),
       Converted: converted ? 'Yes' : 'No',
     });
   });
@@ -174,7 +187,8 @@ export function labelledExport(options: LabelledExportOptions): LabelledExport {
     effects,
     leaks: { alias: 'Opportunity ID', postOutcome: 'Call Duration' },
     redundant: { column: 'Title Level', sameAs: 'Job Title' },
-    dates: { compact: 'Created Date', iso: 'Signup Date' },
+    dates: { compact: 'Created Date', iso: 'Signup Date', activity: 'Last Activity Date' },
+    recencyPerDay: ACTIVITY_DAYS_PER_LOG_ODDS,
     driftDays: DRIFT_DAYS,
   };
 }
