@@ -173,6 +173,9 @@ it('closes the loop: from the threshold review, calibrates on LeadFlow’s own h
       `${history.inPeriod} leads first seen from ${daysAgo(1).slice(0, 10)} to before ${daysAgo(-2).slice(0, 10)}; ${history.converted} converted`,
     );
     expect(await page.getByTestId('comparison-table').locator('thead').textContent()).toContain(`version 1`);
+    // Every held-out lead has its history: the live version is replayed on all of them.
+    expect(await page.getByTestId('comparison-caption').textContent()).toMatch(/The live version scored as it really scored them: \d+ replayed from their events and sales answers/);
+    expect(await page.getByTestId('comparison-caption').textContent()).not.toContain('without a complete history');
     for (const side of ['live', 'proposal']) {
       const auc = await number(page, `comparison-${side}-auc`);
       expect(auc).toBeGreaterThanOrEqual(0);

@@ -73,5 +73,9 @@ describe('dates', () => {
     ['Last Activity Date', false],
     ['Last Email Open', false],
     ['Demo Date', false],
+    ['Last Form Submitted', false],
+    ['Latest Signup Attempt', false],
+    ['Registration Date', true],
+    ['Webinar Registered', false],
   ])('reads %j as a creation date: %j', (header, creation) => expect(isCreationDate(header)).toBe(creation));
 });

@@ -88,7 +88,9 @@ export const CREATION_DATE_UNUSABLE =
   "the lead's creation date: a new lead is always 0 days old when it is scored, so a rule on its age would give every new lead the same points; it is checked for drift instead";
 
 /** Header words that name when the lead was created (the header folded: lower case, letters and digits only). */
-const CREATION_WORDS = /created|creation|createdate|dateadded|addedon|signup|signedup|registered|registration|firstseen|firstcontact|leaddate|inquirydate|enquirydate|acquired|optin|submitted/;
+const CREATION_WORDS = /created|creation|dateadded|addedon|signup|signedup|registrationdate|registeredon|dateregistered|firstseen|firstcontact|leaddate|inquirydate|enquirydate|acquired|optin/;
+/** …unless it says it is the latest of something ("Last Created Task", "Latest Signup Attempt"). */
+const LATEST_WORDS = /last|latest|recent/;
 
 /**
  * True when a date column's header says it is the lead's creation date ("Created Date",
@@ -96,7 +98,8 @@ const CREATION_WORDS = /created|creation|createdate|dateadded|addedon|signup|sig
  * creation date from a last-activity date, and the user can override the choice.
  */
 export function isCreationDate(column: string): boolean {
-  return CREATION_WORDS.test(column.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const folded = column.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return CREATION_WORDS.test(folded) && !LATEST_WORDS.test(folded);
 }
 
 /** A test for "this cell is missing": blank, or one of `tokens` (ignoring case and spaces around). */

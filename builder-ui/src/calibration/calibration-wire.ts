@@ -10,7 +10,7 @@ export type CalibrationStatus = 'queued' | 'running' | 'done' | 'failed' | 'inte
 /** A column's mapping chosen by the user over the proposed one. */
 export interface MappingOverride {
   column: string;
-  kind?: 'number' | 'category' | 'ignore';
+  kind?: 'number' | 'category' | 'date' | 'ignore';
   /** The lead attribute, without `lead.`. */
   attribute?: string;
 }

@@ -80,7 +80,7 @@ export function CloseRates({ report }: { report: CalibrationResult }) {
         <table className="lf-table lf-compact" data-testid="close-rates-table">
           <thead>
             <tr>
-              <th scope="col">{rates.kind === 'number' ? 'Band' : 'Value'}</th>
+              <th scope="col">{rates.kind === 'number' ? 'Band' : rates.kind === 'date' ? 'How long ago' : 'Value'}</th>
               <th scope="col">Leads</th>
               <th scope="col">Close rate</th>
               <th scope="col">× average</th>
@@ -262,7 +262,12 @@ export function LiveComparison({ calibration, report }: { calibration: Calibrati
         </p>
       )}
       <table className="lf-table lf-compact" data-testid="comparison-table">
-        <caption className="lf-small">Both scored the same way on the same {count(report.holdout)} held-out leads: each lead’s attributes through the live scoring code.</caption>
+        <caption className="lf-small" data-testid="comparison-caption">
+          The same {count(report.holdout)} held-out leads. The live version scored as it really scored them: {count(live.replayed)} replayed from their events and sales answers up to the moment
+          their outcome was said, behaviour points included
+          {live.fromAttributes > 0 ? `; ${count(live.fromAttributes)} without a complete history scored from their attributes alone` : ''}. The proposal, which knows only attributes, from their
+          attributes.
+        </caption>
         <thead>
           <tr>
             <th scope="col" />
@@ -280,7 +285,6 @@ export function LiveComparison({ calibration, report }: { calibration: Calibrati
           ))}
         </tbody>
       </table>
-      <p className="lf-muted lf-small">Behaviour is not replayed here: a live version whose points come mostly from what leads did scores lower on attributes alone than it did live.</p>
     </section>
   );
 }
