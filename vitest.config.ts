@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // workflow tests) share real Temporal and MongoDB-protocol servers started once by global-setup.
 export default defineConfig({
   test: {
+    // Every answer the API gives under tests is held to its contract (api/contracts): a body the
+    // contract does not allow answers 500 response_mismatch, so any test that calls the API checks it.
+    env: { LEADFLOW_CHECK_RESPONSES: 'fail' },
     projects: [
       {
         test: {
