@@ -278,3 +278,12 @@ export const calibrationsOperations = {
     examples: { request: { modelId: 'calibrated', name: 'Calibrated on 2025' }, response: { modelId: 'calibrated', revision: 0, created: true } },
   }),
 };
+
+export type MappingOverride = z.input<typeof mappingOverride>;
+/** An upload's choices, as its query string carries them. */
+export type CalibrationUpload = z.input<typeof calibrationQuery>;
+/** A re-run's choices; what is left out stays as the earlier run had it. */
+export type CalibrationChanges = z.input<typeof rerunBody>;
+/** A calibration from LeadFlow's own history: leads first seen in [from, to). */
+export type HistoryCalibrationInput = Omit<z.input<typeof leadflowCalibrationBody>, 'source'>;
+export type CalibrationDraftInput = z.input<typeof draftBody>;

@@ -3,7 +3,7 @@
  * read side the worker writes (engine/lead-records.ts), as the API serves them.
  */
 import { z } from 'zod';
-import type { Handoff, LedgerEntry, LeadSnapshot, StageChange } from '../../engine/lead-records';
+import type { Handoff as StoredHandoff, LedgerEntry, LeadSnapshot, StageChange } from '../../engine/lead-records';
 import { REJECT_REASONS, STAGES } from '../../engine/types';
 import { GRADES } from '../../rules/graph.schema';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, leadIdSchema, occurredAtSchema, type EventClock } from './events.contract';
@@ -45,9 +45,9 @@ export const handoffSchema = z.object({
   decidedAt: instant.optional().describe('When sales answered'),
   reason: z.enum(REJECT_REASONS).optional().describe("A rejection's reason"),
   note: z.string().optional().describe("Sales' note with the answer"),
-}) satisfies z.ZodType<Handoff>;
+}) satisfies z.ZodType<StoredHandoff>;
 
-/** A lead as the API serves it: the read side, less its write revision. */
+/** A lead as the API serves it: the read side the worker writes. */
 export const leadSchema = z.object({
   leadId: z.string(),
   stage: z.enum(STAGES).describe('Where the lead is in the lifecycle'),
@@ -62,9 +62,12 @@ export const leadSchema = z.object({
   ledgerSize: count.describe('Ledger entries written so far; the next entry\'s sequence number'),
   handoff: handoffSchema.nullable().describe("The lead's latest handoff to sales"),
   stageHistory: z.array(stageChangeSchema),
+  revision: count.describe('Grows with every write of the read side'),
   inputCount: count.optional().describe("Inputs (events, sales answers, owners) in the lead's stored input log"),
-}) satisfies z.ZodType<Omit<LeadSnapshot, 'revision'>>;
+}) satisfies z.ZodType<LeadSnapshot>;
 export type Lead = z.infer<typeof leadSchema>;
+export type Handoff = z.infer<typeof handoffSchema>;
+export type HandoffStatus = Handoff['status'];
 
 export const ledgerEntrySchema = z.object({
   entryId: z.string().describe('`<leadId>/<eventId>:<ruleId>`: an event and rule are recorded once, whatever retries happen'),
@@ -80,6 +83,7 @@ export const ledgerEntrySchema = z.object({
   modelVersion: z.number().int(),
   occurredAt: instant,
 }) satisfies z.ZodType<LedgerEntry>;
+export type LedgerEntryView = z.infer<typeof ledgerEntrySchema>;
 
 export const leadParams = z.object({ leadId: leadIdSchema.describe("The lead's id, as the CRM or web tracker names it").meta({ examples: ['lead-42'] }) });
 
@@ -135,6 +139,7 @@ const exampleLead: Lead = {
   lastActivityAt: '2026-03-02T10:15:00.000Z',
   eventCount: 12,
   ledgerSize: 9,
+  revision: 14,
   handoff: {
     handoffId: 'lead-42:1',
     leadId: 'lead-42',

@@ -33,8 +33,8 @@ const storedGraph = z.preprocess((value, ctx) => {
 export const createModelBody = z
   .strictObject({
     modelId: id.describe("The new model's id"),
-    name: z.string().min(1).max(200),
-    description: z.string().max(2000).optional(),
+    name: z.string().min(1).max(200).describe('What people call it'),
+    description: z.string().max(2000).optional().describe('What it is for'),
     template: z.enum(Object.keys(TEMPLATES) as [string, ...string[]]).optional().describe('A shipped template to start from'),
     graph: storedGraph.optional().describe('A graph to start from; checked like any draft'),
   })
@@ -188,6 +188,7 @@ export const modelDetailSchema = modelRecordSchema.extend({
   versions: z.array(versionSummarySchema).describe('Published versions, newest first'),
 });
 export type ModelDetail = z.infer<typeof modelDetailSchema>;
+export type CreateModelInput = z.input<typeof createModelBody>;
 
 export const graphDiffSchema = z.object({
   from: z.number().int(),

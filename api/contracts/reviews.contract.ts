@@ -40,6 +40,7 @@ export const thresholdReviewSchema = z.object({
   ),
 });
 export type ThresholdReview = z.infer<typeof thresholdReviewSchema>;
+export type ReviewThreshold = ThresholdReview['thresholds'][number];
 
 /** Leads in one score band, and how they converted and were answered. */
 export const scoreBandSchema = z.object({

@@ -62,6 +62,8 @@ export const simulationResultSchema = z.object({
   truncated: z.boolean().describe('True when there were more deadline steps to `until` than a simulation shows; the tail is cut'),
 }) satisfies z.ZodType<Simulation>;
 export type SimulationResult = z.infer<typeof simulationResultSchema>;
+export type SimulationStep = z.infer<typeof simulationStepSchema>;
+export type SimulatedEvent = z.input<typeof simulateBody>['events'] extends (infer E)[] | undefined ? E : never;
 
 export const simulationsOperations = {
   simulate: operation({

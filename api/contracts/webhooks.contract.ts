@@ -11,7 +11,7 @@ export const createWebhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000).describe('Where to POST; not a loopback, private or link-local address unless the operator allows them'),
   events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length).default([...WEBHOOK_EVENTS]).describe('What to be told of; everything when absent'),
   secret: z.string().min(16, 'use at least 16 characters').max(200).optional().describe('Shared secret for the HMAC-SHA256 signature; made here when not given (and shown once)'),
-  description: z.string().max(500).optional(),
+  description: z.string().max(500).optional().describe('What it is for, for the people reading the list'),
 });
 
 export const webhookParams = z.object({ webhookId: z.uuid().describe("The webhook's id").meta({ examples: ['0d5c8a0e-8f4f-4c8e-9d1e-2b3c4d5e6f70'] }) });
