@@ -5,7 +5,6 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import mongoose from 'mongoose';
-import { z } from 'zod';
 import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { authenticate } from './auth/authenticate';
@@ -21,7 +20,7 @@ import type { LeadRepository } from './db/leads.repository';
 import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
-import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock, type LeadEventInput } from './features/events/events.schemas';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock, type LeadEventInput } from './contracts/events.contract';
 import { createFirstLives, liveModelOf } from './features/events/first-lives';
 import { createIngestGate } from './features/events/ingest-gate';
 import { ingestEvent } from './features/events/events.service';
@@ -41,6 +40,7 @@ import { HttpError } from './http/errors';
 import { handle } from './http/handler';
 import { allowedMethods, buildOpenApiDocument, documentedRouter } from './http/openapi';
 import { createLogger, requestLog } from './http/request-log';
+import { serviceOperations } from './contracts/service.contract';
 import { securityHeaders } from './http/security-headers';
 
 export interface AppDeps {
@@ -143,18 +143,10 @@ const READY_TIMEOUT_MS = 1_500;
 
 function healthRouter(temporal: Client) {
   const router = documentedRouter();
-  router.get(
-    '/health',
-    handle({ summary: 'Liveness: the API process answers (whatever its database and Temporal do; see /ready)', response: z.object({ status: z.literal('ok') }) }, async () => ({ body: { status: 'ok' } })),
-  );
-  router.get(
-    '/ready',
+  router.serve(handle(serviceOperations.getHealth, async () => ({ body: { status: 'ok' } })));
+  router.serve(
     handle(
-      {
-        summary: 'Readiness: the API reaches its database and Temporal, each within 1.5 s',
-        response: z.object({ status: z.literal('ready'), database: z.literal('up'), temporal: z.literal('up') }),
-        errors: { 503: 'The database or Temporal does not answer: `fields` names which (database, temporal); Retry-After says when to ask again' },
-      },
+      serviceOperations.getReady,
       async () => {
         const checks = {
           database: async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './features/events/events.schemas';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './contracts/events.contract';
 import { DEFAULT_MAX_DELIVERIES_IN_FLIGHT } from './features/events/ingest-gate';
 
 /** The process environment of the API and the worker, parsed once at boot. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKey, parseKey, sameHash } from './api-keys';
-import { allows, PERMISSIONS } from './permissions';
+import { PERMISSIONS } from '../contracts';
+import { allows } from './permissions';
 import { canSeeHandoff, canSeeLead, scopeLeadFilter } from './sales-scope';
 import type { Caller } from './roles';
 

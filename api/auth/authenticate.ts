@@ -64,7 +64,7 @@ export function authenticate(keys: ApiKeyRepository, limiter: FailedAuthLimiter 
 export function authorize(method: string, path: string): RequestHandler {
   const grant = grantOf(method, path);
   if (grant === undefined) {
-    throw new Error(`No permission entry for ${method.toUpperCase()} ${path}: add one to api/auth/permissions.ts`);
+    throw new Error(`No permission entry for ${method.toUpperCase()} ${path}: declare its operation, with its roles, in api/contracts`);
   }
   if (grant === 'public') return (_req, _res, next) => next();
   return (req, _res, next) => {

@@ -1,6 +1,4 @@
-/** What an API key may do. Admin may do everything; the others what `permissions.ts` grants. */
-export const ROLES = ['admin', 'marketing', 'reviewer', 'sales', 'ingest'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../contracts/roles';
 
 /** Who is calling, as their API key says. Sales keys are scoped to their queues (and owner). */
 export interface Caller {

@@ -1,6 +1,6 @@
 /** API keys, stored by key id with the hash of their secret; never the secret itself. */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import type { Role } from '../auth/roles';
+import type { Role } from '../contracts/roles';
 import { modelFor } from './connect';
 
 export interface ApiKeyRecord {

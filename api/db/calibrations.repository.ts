@@ -14,7 +14,7 @@ export type CalibrationStatus = 'queued' | 'running' | 'done' | 'failed' | 'inte
 export interface MappingOverride {
   column: string;
   /** Read the column as numbers or categories, or leave it out. */
-  kind?: 'number' | 'category' | 'ignore';
+  kind?: 'number' | 'category' | 'date' | 'ignore';
   /** The lead attribute it becomes (without `lead.`): a catalogue one, or one the model declares. */
   attribute?: string;
 }

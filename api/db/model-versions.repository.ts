@@ -79,7 +79,7 @@ export function createModelVersionRepository(connection: Connection = mongoose.c
 
     /** The newest version of `modelId`, or null when none is published. */
     async latest(modelId: string): Promise<ModelVersionRecord | null> {
-      return current(await ModelVersion.findOne({ modelId }).sort({ version: -1 }).lean<ModelVersionRecord>());
+      return current(await ModelVersion.findOne({ modelId }, { _id: 0 }).sort({ version: -1 }).lean<ModelVersionRecord>());
     },
 
     /**
@@ -122,7 +122,7 @@ export function createModelVersionRepository(connection: Connection = mongoose.c
 
     /** Version `version` of `modelId`, or null. */
     async get(modelId: string, version: number): Promise<ModelVersionRecord | null> {
-      return current(await ModelVersion.findOne({ modelId, version }).lean<ModelVersionRecord>());
+      return current(await ModelVersion.findOne({ modelId, version }, { _id: 0 }).lean<ModelVersionRecord>());
     },
 
     /**

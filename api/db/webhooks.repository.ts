@@ -2,11 +2,10 @@
  * Registered webhooks. The secret is stored as given: LeadFlow needs it to sign every delivery
  * (unlike an API key, which only has to be recognised), so lists never show it.
  */
+import type { WebhookEvent } from '../contracts/webhooks.contract';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { modelFor } from './connect';
 
-export const WEBHOOK_EVENTS = ['handoff.created', 'handoff.escalated', 'handoff.expired', 'handoff.withdrawn', 'handoff.answered', 'stage.changed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookRecord {
   webhookId: string;

@@ -2,67 +2,92 @@
  * Route handlers: validate params, query and body with zod, call a service with the parsed
  * input, send its result. Services never see `req` or `res`.
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { z, type ZodType } from 'zod';
+import type { Operation } from '../contracts';
 import type { Caller } from '../auth/roles';
 import { HttpError, type FieldError } from './errors';
 
-interface Schemas<P extends ZodType, Q extends ZodType, B extends ZodType> {
-  /** One line for the API documentation, and the success status it documents (200 unless said). */
-  summary?: string;
-  status?: number;
-  params?: P;
-  query?: Q;
-  body?: B;
-  contentType?: string;
-  /** A route that takes more than one media type: each one's body schema (then `body` is left out). */
-  bodies?: Record<string, ZodType>;
-  /** The success body's schema, for the API documentation only. */
-  response?: ZodType;
-  /** The error answers a client should expect, status → when, for the API documentation. */
-  errors?: Record<number, string>;
-}
-
-/** What `handle()` attaches to a route handler so that the route can be documented and guarded. */
-export interface RouteSchemas {
-  summary?: string;
-  params?: ZodType;
-  query?: ZodType;
-  body?: ZodType;
-  /** The success status (200 unless said). */
-  status?: number;
-  /** The media type of the body (application/json unless said). */
-  contentType?: string;
-  /** A route that takes more than one media type: each one's body schema, chosen by the request's Content-Type (the first when none matches). */
-  bodies?: Record<string, ZodType>;
-  /** The success body's schema (an object unless said). */
-  response?: ZodType;
-  /** The error answers a client should expect, status → when; any other error still has the one shape. */
-  errors?: Record<number, string>;
-}
+type Parsed<S> = S extends ZodType ? z.output<S> : undefined;
 
 export interface Reply {
   status?: number;
   body: unknown;
 }
 
-export function handle<P extends ZodType = ZodType<unknown>, Q extends ZodType = ZodType<unknown>, B extends ZodType = ZodType<unknown>>(
-  schemas: Schemas<P, Q, B>,
-  run: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; actor: string; caller: Caller | undefined }) => Promise<Reply>,
-): RequestHandler & { schemas: RouteSchemas } {
+/** A route handler serving one operation of the contract; `documentedRouter` registers it at the operation's method and path. */
+export type OperationHandler = RequestHandler & { operation: Operation };
+
+/**
+ * Serves `operation`: its params, query and body parsed with the contract's schemas (400 naming
+ * each bad field, before `run` changes anything), then `run`'s reply sent, checked against the
+ * operation's response schema (see `sendChecked`). To check a body with a configured schema (an
+ * event's clock), pass `{ ...operation, body }`.
+ */
+export function handle<O extends Operation>(
+  operation: O,
+  run: (input: { params: Parsed<O['params']>; query: Parsed<O['query']>; body: O['bodies'] extends object ? unknown : Parsed<O['body']>; actor: string; caller: Caller | undefined }) => Promise<Reply>,
+): OperationHandler {
   const handler: RequestHandler = async (req, res) => {
     const fields: FieldError[] = [];
-    const params = parse('params', schemas.params, req.params, fields);
-    const query = parse('query', schemas.query, req.query, fields);
-    const body = parse('body', schemas.bodies ? bodySchema(schemas.bodies, (type) => Boolean(req.is(type))) : schemas.body, req.body, fields);
+    const params = parse('params', operation.params, req.params, fields);
+    const query = parse('query', operation.query, req.query, fields);
+    const body = parse('body', operation.bodies ? bodySchema(operation.bodies, (type) => Boolean(req.is(type))) : operation.body, req.body, fields);
     if (fields.length > 0) throw invalidRequest(fields);
     // The audit log names the key's holder; public routes have no caller.
     const caller = req.caller;
     const reply = await run({ params, query, body, actor: caller?.name ?? 'anonymous', caller } as never);
-    res.status(reply.status ?? 200).json(reply.body);
+    sendChecked(res, operation, reply.status ?? operation.status ?? 200, reply.body);
   };
-  // Read by documentedRouter to put the route in the OpenAPI document.
-  return Object.assign(handler, { schemas: schemas as RouteSchemas });
+  return Object.assign(handler, { operation });
+}
+
+/** How answers are held to the contract (LEADFLOW_CHECK_RESPONSES): `fail` (the test suite), `log` (the default) or `off`. */
+type ResponseCheck = 'fail' | 'log' | 'off';
+
+const responseCheck = (): ResponseCheck => {
+  const mode = process.env.LEADFLOW_CHECK_RESPONSES;
+  return mode === 'fail' || mode === 'off' ? mode : 'log';
+};
+
+/**
+ * Sends a success body, held to the operation's response schema as a client reads it (its JSON):
+ * a field the schema does not declare, or one it declares otherwise, is a contract broken. Under
+ * `fail` (the test suite sets it, so every integration test checks the contract) that answers 500
+ * response_mismatch naming each field; under `log` it is logged and the body sent as it is.
+ */
+export function sendChecked(res: Response, operation: Operation, status: number, body: unknown): void {
+  const mode = responseCheck();
+  const problems = mode === 'off' ? [] : contractProblems(operation.response, body);
+  if (problems.length > 0) {
+    const message = `${operation.method.toUpperCase()} ${operation.path} answered ${status} with a body its contract does not allow: ${problems.join('; ')}`;
+    if (mode === 'fail') throw new HttpError(500, 'response_mismatch', message);
+    res.req.log?.warn({ operationId: operation.operationId, problems }, 'response does not match its contract');
+  }
+  // A created or started resource says where to read it, its path filled from the body.
+  if (operation.location && isRecord(body)) {
+    res.location(`${res.req.baseUrl}${operation.location.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => encodeURIComponent(String(body[name])))}`);
+  }
+  res.status(status).json(body);
+}
+
+/** What in `body`, as JSON, the schema refuses or does not declare; none when it matches. */
+export function contractProblems(schema: ZodType, body: unknown): string[] {
+  const wire: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
+  const result = schema.safeParse(wire);
+  if (!result.success) return result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  return undeclared(wire, result.data, '');
+}
+
+/** Fields of `wire` that parsing dropped: the schema does not declare them. */
+function undeclared(wire: unknown, parsed: unknown, at: string): string[] {
+  if (Array.isArray(wire) && Array.isArray(parsed)) return wire.flatMap((item, i) => undeclared(item, parsed[i], `${at}${i}.`));
+  if (!isRecord(wire) || !isRecord(parsed)) return [];
+  return Object.entries(wire).flatMap(([key, value]) => (key in parsed ? undeclared(value, parsed[key], `${at}${key}.`) : [`${at}${key}: not in the contract`]));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

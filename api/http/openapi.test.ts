@@ -1,79 +1,114 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { ERROR_CODES, OPERATIONS } from '../contracts';
+import { contractProblems } from './handler';
 import { allowedMethods, buildOpenApiDocument } from './openapi';
 
-describe('the OpenAPI document', () => {
-  const document = buildOpenApiDocument(
-    [
-      {
-        method: 'post',
-        path: '/things',
-        status: 202,
-        body: z.object({ name: z.string() }),
-        response: z.object({ status: z.enum(['accepted', 'rejected']), count: z.number().int().default(0) }),
-        errors: { 400: 'A field is invalid', 409: 'The name is taken' },
-      },
-      { method: 'get', path: '/things/:id', params: z.object({ id: z.string() }) },
-    ],
-    '/api',
-    { title: 't', version: '1', description: 'd' },
-  ) as any;
+const document = buildOpenApiDocument(OPERATIONS, '/api', { title: 'LeadFlow API', version: '0', description: 'd' }) as any;
+const operations = Object.entries(document.paths).flatMap(([route, methods]) => Object.entries(methods as object).map(([method, op]) => ({ where: `${method.toUpperCase()} ${route}`, op: op as any })));
 
-  it('declares each route’s documented errors in the one error shape, beside the success answer', async () => {
-    const responses = document.paths['/api/things'].post.responses;
-    expect(Object.keys(responses)).toEqual(['202', '400', '409', '429', '503', 'default']);
-    expect(responses['503']).toEqual({ $ref: '#/components/responses/Unavailable' });
-    expect(responses['409']).toEqual({ description: 'The name is taken', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-    // What the client gets: a defaulted field is always there.
-    expect(responses['202'].content['application/json'].schema).toMatchObject({ properties: { status: { enum: ['accepted', 'rejected'] } }, required: ['status', 'count'] });
-    expect(Object.keys(document.paths['/api/things/{id}'].get.responses)).toEqual(['200', '429', '503', 'default']);
-    expect((await new Validator().validate(document)).valid).toBe(true);
+describe('the OpenAPI document generated from the contract', () => {
+  it('is valid OpenAPI 3.1 with a server, and documents every operation of the contract', async () => {
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(operations).toHaveLength(OPERATIONS.length);
   });
 
-  it('marks a body optional exactly when the API takes a missing body as an empty one', () => {
-    const built = buildOpenApiDocument(
-      [
-        { method: 'post', path: '/runs', body: z.strictObject({ version: z.number().optional() }) },
-        { method: 'post', path: '/things', body: z.object({ name: z.string() }) },
-      ],
-      '/api',
-      { title: 't', version: '1', description: 'd' },
-    ) as any;
-    expect(built.paths['/api/runs'].post.requestBody.required).toBe(false);
-    expect(built.paths['/api/things'].post.requestBody.required).toBe(true);
+  it('gives every operation a tag, a description naming its roles, x-roles, and a real schema and example for its success answer', () => {
+    for (const { where, op } of operations) {
+      expect(op.tags, where).toHaveLength(1);
+      expect(document.tags.map((tag: any) => tag.name), where).toContain(op.tags[0]);
+      expect(op.description, where).toMatch(/Who may call it: /);
+      if (op.security?.length !== 0) expect(op['x-roles'], where).toContain('admin');
+      const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith('2')) as [string, any];
+      const content = success.content['application/json'];
+      expect(content.schema, `${where} ${status}`).not.toEqual({ type: 'object' });
+      expect(content.example, `${where} ${status}`).toBeDefined();
+    }
   });
 
-  it('documents a body per media type for a route that takes more than one', async () => {
-    const built = buildOpenApiDocument(
-      [{ method: 'post', path: '/calibrations', bodies: { 'text/csv': z.string().min(1), 'application/json': z.strictObject({ source: z.literal('leadflow'), from: z.iso.date() }) } }],
-      '/api',
-      { title: 't', version: '1', description: 'd' },
-    ) as any;
-    const { requestBody } = built.paths['/api/calibrations'].post;
-    expect(requestBody.required).toBe(true);
-    expect(requestBody.content['text/csv'].schema).toMatchObject({ type: 'string', minLength: 1 });
-    expect(requestBody.content['application/json'].schema).toMatchObject({ properties: { source: { const: 'leadflow' } }, required: ['source', 'from'] });
-    expect((await new Validator().validate(built)).valid).toBe(true);
+  it('has examples that the contract itself accepts', () => {
+    for (const op of OPERATIONS) {
+      expect(contractProblems(op.response, op.examples.response), op.operationId).toEqual([]);
+      const body = op.body ?? (op.bodies && Object.values(op.bodies).find((schema) => schema.safeParse(op.examples.request).success));
+      if (op.examples.request !== undefined && op.body) expect(op.body.safeParse(op.examples.request).error?.issues ?? [], op.operationId).toEqual([]);
+      if (op.bodies) expect(body, op.operationId).toBeDefined();
+    }
+  });
+
+  it('documents the errors each operation can answer, in the one error shape with its codes', () => {
+    for (const { where, op } of operations) {
+      const codes = Object.keys(op.responses);
+      expect(codes, where).toContain('429');
+      if (op.security?.length !== 0) expect(codes, where).toEqual(expect.arrayContaining(['401', '503']));
+      if (op.parameters.length > 0 || op.requestBody) expect(codes, where).toContain('400');
+      if (op.requestBody && !op.requestBody.description.includes('streamed')) expect(codes, where).toContain('413');
+      if (op.parameters.some((p: any) => p.in === 'path')) expect(codes, where).toContain('404');
+      for (const code of codes.filter((c) => /^[45]/.test(c))) {
+        const answer = op.responses[code].$ref ? document.components.responses[op.responses[code].$ref.split('/').pop()] : op.responses[code];
+        expect(answer.content['application/json'].schema, `${where} ${code}`).toEqual({ $ref: '#/components/schemas/Error' });
+      }
+    }
+    expect(document.components.schemas.Error.properties.error.properties.code.enum).toEqual(Object.keys(ERROR_CODES));
+  });
+
+  it('says where a created or started resource is: a Location header and a link to the operation that reads it', () => {
+    const created = operations.filter(({ op }) => op.responses['201'] || op.responses['202']);
+    expect(created.length).toBeGreaterThan(5);
+    const createModel = document.paths['/api/models'].post.responses['201'];
+    expect(createModel.headers.Location).toBeDefined();
+    expect(createModel.links.getModel).toEqual(expect.objectContaining({ operationId: 'getModel', parameters: { modelId: '$response.body#/modelId' } }));
+    for (const op of OPERATIONS.filter((o) => o.location)) {
+      const target = OPERATIONS.find((o) => o.operationId === op.location!.operationId);
+      expect(target?.path, op.operationId).toBe(op.location!.path);
+    }
+  });
+
+  it('states size limits: the 2 MB JSON body, the larger CSV uploads and list sizes', () => {
+    expect(document.paths['/api/models'].post.requestBody.description).toMatch(/2mb/);
+    expect(document.paths['/api/imports'].post.requestBody.description).toMatch(/20mb/);
+    expect(document.paths['/api/events/batch'].post.requestBody.content['application/json'].schema.properties.events.maxItems).toBe(1000);
+    expect(document.paths['/api/leads'].get.parameters.find((p: any) => p.name === 'pageSize').schema.maximum).toBe(200);
+  });
+
+  it('describes parameters and the fields of request bodies', () => {
+    // Calibrations' request fields carry JSDoc, not descriptions, yet: they are being reworked
+    // beside this contract (api/features/calibrations), and get theirs with that work.
+    for (const { where, op } of operations.filter(({ op }) => op.tags[0] !== 'Calibrations')) {
+      for (const parameter of op.parameters) expect(parameter.description, `${where} ${parameter.name}`).toEqual(expect.any(String));
+      const json = op.requestBody?.content['application/json']?.schema;
+      for (const [name, field] of Object.entries<any>(json?.properties ?? {})) {
+        expect(field.description ?? field.anyOf?.[0]?.description, `${where} body.${name}`).toEqual(expect.any(String));
+      }
+    }
   });
 });
 
-describe('answers every route may give', () => {
-  const built = buildOpenApiDocument(
-    [
-      { method: 'get', path: '/health', public: true },
-      { method: 'get', path: '/jobs/:id', errors: { 503: 'No worker answered' } },
-    ],
-    '/api',
-    { title: 't', version: '1', description: 'd' },
-  ) as any;
+describe('the error codes', () => {
+  it('list every code the API sources raise', () => {
+    const raised = new Set<string>();
+    for (const file of sources(path.resolve(__dirname, '..'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/HttpError\(\s*\d{3},\s*'([a-z_]+)'/g)) raised.add(match[1]!);
+    }
+    expect(raised.size).toBeGreaterThan(10);
+    expect([...raised].filter((code) => !(code in ERROR_CODES))).toEqual([]);
+  });
+});
 
-  it('are 429 (failed keys) for all, 503 (a service down) for routes behind a key, merged with their own 503', () => {
-    expect(Object.keys(built.paths['/api/health'].get.responses)).toEqual(['200', '429', 'default']);
-    const job = built.paths['/api/jobs/{id}'].get.responses['503'];
-    expect(job.description).toBe('No worker answered; or the database or Temporal does not answer');
-    expect(job.headers['Retry-After'].schema).toEqual({ type: 'integer', minimum: 1 });
-    expect(built.components.responses.Unavailable.headers).toHaveProperty('Retry-After');
+describe('holding an answer to its contract', () => {
+  const op = OPERATIONS.find((o) => o.operationId === 'getLiveModel')!;
+  const live = { modelId: 'default', name: 'B2B', version: 3, since: new Date('2026-01-05T09:00:00Z'), setBy: 'leadflow' };
+
+  it('accepts the answer as a client reads it (dates as JSON strings)', () => {
+    expect(contractProblems(op.response, live)).toEqual([]);
+  });
+
+  it('names a field the contract does not declare, and one it declares otherwise', () => {
+    expect(contractProblems(op.response, { ...live, _id: 'x' })).toEqual(['_id: not in the contract']);
+    expect(contractProblems(op.response, { ...live, version: '3' })).toEqual([expect.stringMatching(/^version: /)]);
   });
 });
 
@@ -102,3 +137,12 @@ describe('allowedMethods', () => {
     expect(allowed('/things')).toEqual([]);
   });
 });
+
+/** The API's TypeScript sources, tests left out. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) return sources(file);
+    return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [file] : [];
+  });
+}

@@ -21,7 +21,7 @@ import type { ModelVersionRecord } from '../../db/model-versions.repository';
 import { conflict, HttpError, notFound, type FieldError } from '../../http/errors';
 import { createModel, saveDraft, type ModelDeps } from '../models/models.service';
 import type { CalibrationRunner } from './calibration-runner';
-import type { CalibrationQuery, DraftBody, LeadflowCalibrationBody, RerunBody } from './calibrations.schemas';
+import type { CalibrationQuery, DraftBody, LeadflowCalibrationBody, RerunBody } from '../../contracts/calibrations.contract';
 import { attributeProblem } from './rename-attributes';
 import { API_OUTCOME_WORDS, type CalibrationJob, type CalibrationResult } from './run-calibration';
 

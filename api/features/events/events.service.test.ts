@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LeadEvent } from '../../../engine/types';
 import type { EventRepository } from '../../db/events.repository';
 import { HttpError } from '../../http/errors';
-import { leadEventSchemaFor } from './events.schemas';
+import { leadEventSchemaFor } from '../../contracts/events.contract';
 import { ingestBatch, ingestEvent } from './events.service';
 
 const schema = leadEventSchemaFor({ maxFutureSkewSeconds: 300 });

@@ -4,7 +4,7 @@ import type { LeadEvent } from '../../../engine/types';
 import { leadEventsSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
-import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from './events.schemas';
+import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from '../../contracts/events.contract';
 import type { FirstLives } from './first-lives';
 
 /**

@@ -7,7 +7,7 @@ import type { LeadRepository, QueueLead } from '../../db/leads.repository';
 import type { Caller } from '../../auth/roles';
 import { assertQueueAllowed, canSeeHandoff } from '../../auth/sales-scope';
 import { conflict, HttpError, notFound } from '../../http/errors';
-import type { queueResponse } from './handoffs.schemas';
+import type { queueResponse } from '../../contracts/handoffs.contract';
 
 export type Decision = { decision: 'accept' | 'qualify'; note?: string } | { decision: 'reject'; reason: RejectReason; note?: string };
 

@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { EventRepository } from '../../db/events.repository';
 import type { ImportRecord, ImportRepository, RowError } from '../../db/imports.repository';
 import { HttpError } from '../../http/errors';
-import { leadEventSchemaFor, type EventClock } from '../events/events.schemas';
+import { leadEventSchemaFor, type EventClock } from '../../contracts/events.contract';
 import { ingestBatch } from '../events/events.service';
 import type { FirstLives } from '../events/first-lives';
 import { leadsIn, whenRoom, type IngestGate } from '../events/ingest-gate';

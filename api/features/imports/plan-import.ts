@@ -6,7 +6,7 @@
 import { attributeNames } from '../../../rules/calibration/map-columns';
 import { parseCsv, type CsvTable } from '../../csv/read-csv';
 import type { CrmOutcome } from '../../../engine/types';
-import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, leadEventSchemaFor, leadIdSchema, type LeadEventInput } from '../events/events.schemas';
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, leadEventSchemaFor, leadIdSchema, type LeadEventInput } from '../../contracts/events.contract';
 import type { RowError } from '../../db/imports.repository';
 
 export interface ImportOptions {

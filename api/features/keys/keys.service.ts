@@ -1,5 +1,5 @@
 import { generateKey, parseKey } from '../../auth/api-keys';
-import type { Role } from '../../auth/roles';
+import type { Role } from '../../contracts/roles';
 import type { ApiKeyRepository, ApiKeyView } from '../../db/api-keys.repository';
 
 export interface KeyRequest {

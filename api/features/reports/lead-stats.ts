@@ -6,6 +6,7 @@
  */
 import { foldText, normaliseValue } from '../../../engine/normalise-attributes';
 import type { Stage } from '../../../engine/types';
+import type { FunnelGrouping } from '../../contracts/reports.contract';
 
 /** What reports read of a lead. */
 export interface LeadRow {
@@ -42,8 +43,6 @@ export function inRange(at: string, range: DayRange): boolean {
   return (range.from === undefined || day >= range.from) && (range.to === undefined || day <= range.to);
 }
 
-export const FUNNEL_GROUPINGS = ['none', 'segment', 'source', 'industry', 'modelVersion'] as const;
-export type FunnelGrouping = (typeof FUNNEL_GROUPINGS)[number];
 
 export interface FunnelGroup {
   key: string;

@@ -1,5 +1,6 @@
 import type { LeadRepository } from '../../db/leads.repository';
-import { funnel, gradeCounts, histogram, type DayRange, type FunnelGrouping, type HandoffRow, type LeadRow } from './lead-stats';
+import type { FunnelGrouping } from '../../contracts/reports.contract';
+import { funnel, gradeCounts, histogram, type DayRange, type HandoffRow, type LeadRow } from './lead-stats';
 
 /** The funnel MQL → SAL → SQL → won with conversion, acceptance and time to SQL, per group; within a range of days, what happened in it. */
 export async function funnelReport(leads: LeadRepository, by: FunnelGrouping, range: DayRange = {}) {

@@ -1,5 +1,4 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { z } from 'zod';
 import { rescoreWorkflowId, TASK_QUEUE, type RescoreProgress } from '../../../workflows/lead.definitions';
 import { readRescoreProgress } from '../../../workflows/rescore-progress';
 import type { rescoreWorkflow } from '../../../workflows/rescore.workflow';
@@ -7,22 +6,14 @@ import type { ModelVersionRepository } from '../../db/model-versions.repository'
 import { conflict, HttpError, notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
+import { rescoresOperations as ops } from '../../contracts/rescores.contract';
 
-const version = z.coerce.number().int().min(1);
 const QUERY_TIMEOUT_MS = 5_000;
 
 function isDeadline(err: unknown): boolean {
   const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: Error })?.cause?.message ?? '')}`;
   return /deadline|DEADLINE_EXCEEDED|timed out|timeout/i.test(text);
 }
-
-const progressResponse = z.looseObject({
-  modelVersion: z.number().int(),
-  state: z.enum(['queued', 'running', 'done']),
-  total: z.number().int(),
-  signalled: z.number().int(),
-  done: z.boolean(),
-});
 
 const withState = (progress: RescoreProgress) => ({ ...progress, state: progress.done ? 'done' : 'running' });
 
@@ -36,9 +27,8 @@ async function isQueued(handle: WorkflowHandle): Promise<boolean> {
 export function rescoresRouter(temporal: Client, models: ModelVersionRepository, liveModelId: () => Promise<string>): DocumentedRouter {
   const router = documentedRouter();
 
-  router.post(
-    '/rescores',
-    handle({ summary: 'Rescore every lead under a version of the live model (the latest one when no body or no modelVersion is sent); 202 with where to watch its progress', status: 202, body: z.strictObject({ modelVersion: version.optional() }) }, async ({ body }) => {
+  router.serve(
+    handle(ops.startRescore, async ({ body }) => {
       const modelId = await liveModelId();
       const model = body.modelVersion ? await models.get(modelId, body.modelVersion) : await models.latest(modelId);
       if (!model) throw notFound(`Version ${body.modelVersion ?? 'latest'} of model ${modelId}`);
@@ -53,9 +43,8 @@ export function rescoresRouter(temporal: Client, models: ModelVersionRepository,
     }),
   );
 
-  router.get(
-    '/rescores/:modelVersion',
-    handle({ summary: 'Progress of a rescoring: queued (no worker has taken it up yet), running or done', params: z.object({ modelVersion: version }), response: progressResponse, errors: { 404: 'No rescoring under this version was started', 409: 'The rescoring ended without finishing', 503: 'The rescoring is under way but no worker answered within 5 s' } }, async ({ params }) => {
+  router.serve(
+    handle(ops.getRescore, async ({ params }) => {
       // The live model's rescoring under this version; one started by an earlier release has an id without the model's.
       let handle = temporal.workflow.getHandle(rescoreWorkflowId(await liveModelId(), params.modelVersion));
       // A just-started rescoring has run no workflow task yet, so it has no progress to ask for:

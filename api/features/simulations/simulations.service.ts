@@ -7,7 +7,7 @@ import { simulateLead } from '../../../engine/lifecycle/simulate';
 import type { EventRepository } from '../../db/events.repository';
 import { HttpError, notFound } from '../../http/errors';
 import type { ModelDeps } from '../models/models.service';
-import { MAX_SIMULATED_EVENTS } from './simulations.schemas';
+import { MAX_SIMULATED_EVENTS } from '../../contracts/simulations.contract';
 
 const YEAR_MS = 366 * 86_400_000;
 

@@ -4,20 +4,14 @@ import { HttpError, notFound } from '../../http/errors';
 import { refusedWebhookUrl } from '../../webhooks/webhook-address';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
-import { createWebhookBody, webhookParams } from './webhooks.schemas';
+import { webhooksOperations as ops } from '../../contracts/webhooks.contract';
 
 export function webhooksRouter(webhooks: WebhookRepository, options: { allowPrivate: boolean }): DocumentedRouter {
   const router = documentedRouter();
-  router.get('/webhooks', handle({ summary: 'Registered webhooks, without secrets' }, async () => ({ body: { webhooks: await webhooks.list() } })));
-  router.post(
-    '/webhooks',
+  router.serve(handle(ops.listWebhooks, async () => ({ body: { webhooks: await webhooks.list() } })));
+  router.serve(
     handle(
-      {
-        summary: 'Register a URL for handoff and stage-change notifications, signed with HMAC-SHA256 and retried',
-        status: 201,
-        body: createWebhookBody,
-        errors: { 400: 'A field is invalid, or the URL reaches a loopback, private or link-local address (unless the operator allows them)' },
-      },
+      ops.createWebhook,
       async ({ body, actor }) => {
         // Checked again at every delivery, against the address then (DNS rebinding).
         const refused = options.allowPrivate ? undefined : await refusedWebhookUrl(body.url);
@@ -28,9 +22,8 @@ export function webhooksRouter(webhooks: WebhookRepository, options: { allowPriv
       },
     ),
   );
-  router.delete(
-    '/webhooks/:webhookId',
-    handle({ summary: 'Stop sending to a webhook', params: webhookParams }, async ({ params }) => {
+  router.serve(
+    handle(ops.deleteWebhook, async ({ params }) => {
       if (!(await webhooks.remove(params.webhookId))) throw notFound(`Webhook ${params.webhookId}`);
       return { body: { webhookId: params.webhookId, removed: true } };
     }),

@@ -3,42 +3,31 @@
  * as `Authorization: Bearer <key>`; every failure becomes an ApiError with the API's one error
  * shape `{ error: { status, code, message, fields?, issues? } }` read into typed fields.
  */
-import type { CompiledModel } from '../../../engine/types';
-import type { GraphDiff } from '../../../rules/diff-graphs';
-import type { RuleGraph } from '../../../rules/graph.schema';
+import type { CompiledModel, FactValue, RejectReason } from '../../../engine/types';
 import type { GraphIssue } from '../../../rules/validate-graph';
-import { uploadQuery, type Calibration, type CalibrationChanges, type CalibrationDraftInput, type CalibrationStarted, type CalibrationUpload, type HistoryCalibrationInput } from '../calibration/calibration-wire';
-import type { RejectReason } from '../../../engine/types';
-import type {
-  FunnelGrouping,
-  FunnelReport,
-  GradeReport,
-  HandoffStatus,
-  Lead,
-  LeadSearch,
-  LedgerEntry,
-  QueuedHandoff,
-  ScoreReport,
-  SimulationRequest,
-  SimulationResult,
-  ThresholdReview,
-  WhatIf,
-} from './wire';
+import type { Calibration, CalibrationChanges, CalibrationDraftInput, CalibrationStarted, CalibrationUpload, HistoryCalibrationInput } from '../../../api/contracts/calibrations.contract';
+import type { Me } from '../../../api/contracts/keys.contract';
+import type { HandoffStatus, Lead, LeadSearch, LedgerEntryView as LedgerEntry } from '../../../api/contracts/leads.contract';
+import type { LiveModel } from '../../../api/contracts/live-model.contract';
+import type { CreateModelInput, ModelDetail, ModelSummary, ModelVersion, ModelVersionSummary, VersionDiff } from '../../../api/contracts/models.contract';
+import type { FunnelGrouping, FunnelReport, GradeReport, ScoreReport } from '../../../api/contracts/reports.contract';
+import type { ThresholdReview, WhatIf } from '../../../api/contracts/reviews.contract';
+import type { SimulationRequest, SimulationResult } from '../../../api/contracts/simulations.contract';
+import type { QueuedHandoff } from '../../../api/contracts/handoffs.contract';
 
-export type * from './wire';
-
-export type Role = 'admin' | 'marketing' | 'reviewer' | 'sales' | 'ingest';
-
-/** Who the presented key belongs to (`GET /api/me`). */
-export interface Me {
-  name: string;
-  role: Role;
-  /** Sales: the rep the key works for. */
-  owner?: string;
-  team?: string;
-  /** Sales: the queues the key works. */
-  queues?: string[];
-}
+// What the API takes and answers is its contract's (api/contracts): the screens use those types.
+export type { Role } from '../../../api/contracts/roles';
+export type { FactValue };
+export type { Calibration, CalibrationChanges, CalibrationDraftInput, CalibrationResult, CalibrationSettings, CalibrationStarted, CalibrationStatus, CalibrationUpload, HistoryCalibrationInput, MappingOverride } from '../../../api/contracts/calibrations.contract';
+export type { Me } from '../../../api/contracts/keys.contract';
+export type { Handoff, HandoffStatus, Lead, LeadSearch, LeadSort, LedgerEntryView as LedgerEntry } from '../../../api/contracts/leads.contract';
+export type { QueuedHandoff } from '../../../api/contracts/handoffs.contract';
+export type { LiveModel } from '../../../api/contracts/live-model.contract';
+export type { CreateModelInput, ModelDetail, ModelSummary, ModelVersion, ModelVersionSummary, VersionDiff } from '../../../api/contracts/models.contract';
+export type { FunnelGroup, FunnelGrouping, FunnelReport, GradeReport, ScoreReport } from '../../../api/contracts/reports.contract';
+export type { ReviewThreshold, ScoreBand, ThresholdReview, WhatIf } from '../../../api/contracts/reviews.contract';
+export type { SimulatedEvent, SimulationRequest, SimulationResult, SimulationStep } from '../../../api/contracts/simulations.contract';
+export type { StageChange } from '../../../engine/lead-records';
 
 export interface FieldProblem {
   path: string;
@@ -71,71 +60,6 @@ export class ApiError extends Error {
     return this.status === 409;
   }
 }
-
-export interface ModelSummary {
-  modelId: string;
-  name: string;
-  description: string;
-  latestVersion: number;
-  createdAt: string;
-  draftRevision: number;
-  draftUpdatedAt: string;
-}
-
-/** The model whose newest published version scores every new event. */
-export interface LiveModel {
-  modelId: string;
-  name: string;
-  version: number;
-  since: string;
-  setBy: string;
-}
-
-export interface Draft {
-  /** The graph as last saved; drafts are work in progress and may not match the schema. */
-  graph: unknown;
-  revision: number;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-/** A published version as lists give it: without its graph and compiled rules. */
-export interface ModelVersionSummary {
-  modelId: string;
-  version: number;
-  name: string;
-  changeNote: string;
-  publishedAt: string;
-  publishedBy?: string;
-}
-
-export interface ModelVersion extends ModelVersionSummary {
-  graph: RuleGraph;
-  compiled: CompiledModel;
-}
-
-export interface ModelDetail {
-  modelId: string;
-  name: string;
-  description: string;
-  latestVersion: number;
-  createdAt: string;
-  draft: Draft;
-  issues: GraphIssue[];
-  /** Newest first. */
-  versions: ModelVersionSummary[];
-}
-
-export interface CreateModelInput {
-  modelId: string;
-  name: string;
-  description?: string;
-  /** A template id from rules/templates; without one (and without a graph) the model starts empty. */
-  template?: string;
-  graph?: unknown;
-}
-
-export type VersionDiff = GraphDiff & { from: number; to: number };
 
 export interface ApiClientOptions {
   /** Where the API is; '' for the UI's own origin (the dev and preview servers forward /api). */
@@ -219,6 +143,17 @@ export function createApiClient(options: ApiClientOptions) {
     saveCalibrationDraft: (calibrationId: string, input: CalibrationDraftInput) =>
       send<{ modelId: string; revision: number; created: boolean }>('POST', `${calibration(calibrationId)}/draft`, input),
   };
+}
+
+/** The query string of a calibration upload: lists repeat their parameter (`?exclude=A&exclude=B`). */
+export function uploadQuery(upload: CalibrationUpload): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(upload)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== '') search.append(name, String(item));
+    }
+  }
+  return `?${search.toString()}`;
 }
 
 /** `?a=1&b=x` from the parameters that have a value ('' for none). */

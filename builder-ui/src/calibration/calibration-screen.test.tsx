@@ -6,7 +6,7 @@ import { mulberry32 } from '../../../engine/calibration/split';
 import { calibrateHistory } from '../../../rules/calibration/calibrate-history';
 import { App } from '../app';
 import { KEY_STORAGE } from '../shell/session';
-import type { Calibration, CalibrationResult, CalibrationSettings } from './calibration-wire';
+import type { Calibration, CalibrationResult, CalibrationSettings } from '../api/client';
 
 /** 1,200 past leads: source and minutes drive conversion; "Tags" is written after the sales call. */
 function pastLeads(): Array<Record<string, string>> {

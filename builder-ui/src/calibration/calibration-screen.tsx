@@ -9,7 +9,7 @@ import { useEffect, useId, useState } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { hrefOf, navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
-import type { Calibration } from './calibration-wire';
+import type { Calibration, CalibrationUpload } from '../api/client';
 import { guessOutcome, readHeader, SEPARATORS, type CsvHeader } from './read-header';
 import { ReportView } from './report-view';
 import './calibration.css';
@@ -83,7 +83,8 @@ function UploadForm() {
         try {
           const started = await client.startCalibration(file.text, {
             outcome,
-            ...(separator && { separator }),
+            // The select offers the CSV delimiters only.
+            ...(separator && { separator: separator as CalibrationUpload['separator'] }),
             seed,
             ...(target !== '' && { target: target / 100 }),
             holdout: holdout / 100,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CalibrationSettings } from './calibration-wire';
+import type { CalibrationSettings } from '../api/client';
 import { attributeProblem, changesOf, choicesOf, isLeftOut, setLeftOut, setMapping, slug } from './choices';
 import { guessOutcome, readHeader } from './read-header';
 

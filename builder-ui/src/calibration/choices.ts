@@ -3,7 +3,7 @@
  * kind and attribute — and what a re-run sends for them. Plain data and functions, so the screen
  * stays a view of them.
  */
-import type { CalibrationChanges, CalibrationSettings, MappingOverride } from './calibration-wire';
+import type { CalibrationChanges, CalibrationSettings, MappingOverride } from '../api/client';
 
 export interface Choices {
   /** Columns left out by the user. */

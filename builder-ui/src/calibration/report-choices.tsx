@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 import { describeError } from '../api/client';
 import { navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
-import type { Calibration, CalibrationResult } from './calibration-wire';
+import type { Calibration, CalibrationResult } from '../api/client';
 import { attributeProblem, changesOf, isLeftOut, setLeftOut, setMapping, slug, type Choices } from './choices';
 import { count, pct } from './format';
 

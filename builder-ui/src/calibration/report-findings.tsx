@@ -3,7 +3,7 @@
  * close rates against the overall rate, the proposed model and the recommended threshold.
  */
 import { useId, useMemo, useState } from 'react';
-import type { Calibration, CalibrationResult } from './calibration-wire';
+import type { Calibration, CalibrationResult } from '../api/client';
 import { count, pct } from './format';
 
 export function Summary({ calibration, report }: { calibration: Calibration; report: CalibrationResult }) {

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { BacktestPanel } from './backtest-panel';
-import type { Calibration, CalibrationResult } from './calibration-wire';
+import type { Calibration, CalibrationResult } from '../api/client';
 import { choicesOf, type Choices } from './choices';
 import { count } from './format';
 import { Leakage, Mapping, Rerun } from './report-choices';

@@ -7,7 +7,7 @@ import { useEffect, useId, useState } from 'react';
 import { ApiError, describeError, type ModelSummary } from '../api/client';
 import { hrefOf, navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
-import type { Calibration, CalibrationResult } from './calibration-wire';
+import type { Calibration, CalibrationResult } from '../api/client';
 
 const slugOf = (name: string) =>
   name

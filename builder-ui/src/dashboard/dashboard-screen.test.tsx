@@ -5,7 +5,7 @@ import type { Me } from '../api/client';
 import { renderSignedIn } from '../testing/fake-api';
 import { DashboardScreen } from './dashboard-screen';
 
-const RITA: Me = { name: 'Rita', role: 'reviewer' };
+const RITA: Me = { keyId: 'k3y1d0000001', name: 'Rita', role: 'reviewer' };
 const group = (leads: number) => ({
   key: 'all',
   leads,

@@ -5,7 +5,8 @@
  * heatmap.
  */
 import { useId, useState } from 'react';
-import { FUNNEL_GROUPINGS, type FunnelGroup, type FunnelGrouping, type GradeReport } from '../api/wire';
+import { FUNNEL_GROUPINGS } from '../../../api/contracts/reports.contract';
+import type { FunnelGroup, FunnelGrouping, GradeReport } from '../api/client';
 import { hours, percent } from '../shell/format';
 import { useApi } from '../shell/session';
 import { useLoad } from '../shell/use-load';

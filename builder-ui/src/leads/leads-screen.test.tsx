@@ -6,7 +6,7 @@ import { renderSignedIn } from '../testing/fake-api';
 import { chartThresholdsFor } from './lead-page';
 import { LeadsScreen } from './leads-screen';
 
-const RITA: Me = { name: 'Rita', role: 'reviewer' };
+const RITA: Me = { keyId: 'k3y1d0000001', name: 'Rita', role: 'reviewer' };
 const LEAD = {
   leadId: 'acme-1',
   stage: 'nurture',

@@ -41,7 +41,7 @@ export function toSearch(filters: Filters, page: number, sort: LeadSort = DEFAUL
   const number = (text: string) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
   const search: LeadSearch = { page, pageSize: PAGE_SIZE };
   if (filters.stage) search.stage = filters.stage as LeadSearch['stage'];
-  if (filters.grade) search.grade = filters.grade;
+  if (filters.grade) search.grade = filters.grade as LeadSearch['grade'];
   if (filters.segment.trim()) search.segment = filters.segment.trim();
   if (filters.owner.trim()) search.owner = filters.owner.trim();
   const min = number(filters.minScore);

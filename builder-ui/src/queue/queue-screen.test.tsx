@@ -5,7 +5,7 @@ import type { Me } from '../api/client';
 import { renderSignedIn } from '../testing/fake-api';
 import { QUEUE_POLL_MS, QueueScreen } from './queue-screen';
 
-const SAM: Me = { name: 'Sam', role: 'sales', owner: 'sam', queues: ['inbound-sales', 'enterprise-sales'] };
+const SAM: Me = { keyId: 'k3y1d0000001', name: 'Sam', role: 'sales', owner: 'sam', queues: ['inbound-sales', 'enterprise-sales'] };
 const handoff = (leadId: string, slaDueAt: string) => ({
   handoffId: `${leadId}:1`,
   leadId,
@@ -104,7 +104,7 @@ describe('sales queue', () => {
   });
 
   it('lets an admin name any queue', async () => {
-    const admin: Me = { name: 'Ada', role: 'admin' };
+    const admin: Me = { keyId: 'k3y1d0000001', name: 'Ada', role: 'admin' };
     renderSignedIn(<QueueScreen me={admin} />, admin, {
       'GET /api/sales/queues/inbound-sales/handoffs?status=pending': { body: { handoffs: [] } },
       'GET /api/sales/queues/partners/handoffs?status=pending': { body: { handoffs: [handoff('p-1', inAnHour())] } },

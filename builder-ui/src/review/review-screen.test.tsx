@@ -5,7 +5,7 @@ import type { Me } from '../api/client';
 import { renderSignedIn, type Reply } from '../testing/fake-api';
 import { ReviewScreen } from './review-screen';
 
-const REVIEWER: Me = { name: 'Rita', role: 'reviewer' };
+const REVIEWER: Me = { keyId: 'k3y1d0000001', name: 'Rita', role: 'reviewer' };
 const REVIEW = {
   modelId: 'b2b',
   version: 3,
@@ -151,7 +151,7 @@ describe('threshold review: saving', () => {
   });
 
   it('lets marketing preview but not save', async () => {
-    const marketer: Me = { name: 'Mia', role: 'marketing' };
+    const marketer: Me = { keyId: 'k3y1d0000001', name: 'Mia', role: 'marketing' };
     renderSignedIn(<ReviewScreen me={marketer} whatIfDelayMs={0} />, marketer, ROUTES);
     await screen.findByTestId('whatif-summary');
     expect(screen.queryByTestId('review-save')).toBeNull();
@@ -159,7 +159,7 @@ describe('threshold review: saving', () => {
 });
 
 describe('threshold review: calibrating from LeadFlow’s history', () => {
-  const MARKETER: Me = { name: 'Mia', role: 'marketing' };
+  const MARKETER: Me = { keyId: 'k3y1d0000001', name: 'Mia', role: 'marketing' };
 
   it('starts a calibration over the chosen period for the model in review, then opens it', async () => {
     const started = { calibrationId: '4b1c9a52-1d1e-4a53-9f0e-2b7f2c0f7a11', status: 'queued', progress: '/api/calibrations/4b1c9a52-1d1e-4a53-9f0e-2b7f2c0f7a11' };

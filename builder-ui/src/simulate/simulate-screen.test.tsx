@@ -5,7 +5,7 @@ import type { Me } from '../api/client';
 import { renderSignedIn } from '../testing/fake-api';
 import { SimulateScreen } from './simulate-screen';
 
-const MIA: Me = { name: 'Mia', role: 'marketing' };
+const MIA: Me = { keyId: 'k3y1d0000001', name: 'Mia', role: 'marketing' };
 const MODEL = {
   modelId: 'web',
   name: 'Web model',

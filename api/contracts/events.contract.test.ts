@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_OUTCOMES } from '../../../engine/types';
-import { simulateBody } from '../simulations/simulations.schemas';
-import { batchResultSchema, leadEventSchemaFor } from './events.schemas';
+import { CRM_OUTCOMES } from '../../engine/types';
+import { simulateBody } from './simulations.contract';
+import { batchResultSchema, leadEventSchemaFor } from './events.contract';
 
 // A fixed clock a little before now, so that each check sees the same instant.
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
