@@ -105,7 +105,7 @@ async function benchRoundTrips(leads: number, perLead: number): Promise<void> {
         if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
         await leadRepository.writeProjection(write);
       },
-      writeLedger: (leadId, from, entries, revision) => leadRepository.writeLedger(leadId, from, entries, revision),
+      writeLedger: (leadId, from, entries, order) => leadRepository.writeLedger(leadId, from, entries, order),
       inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
       notify: async () => {},
       listLeadIds: (after, limit) => leadRepository.listLeadIds(after, limit),

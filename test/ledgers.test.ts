@@ -46,19 +46,19 @@ it('appends across segments and reads any page back in order', async () => {
   // Turn by turn, in uneven pieces that cross the segment boundary.
   for (let from = 0, revision = 1; from < size; revision++) {
     const count = Math.min(37, size - from);
-    await ledgers.write('lead-a', from, entries('lead-a', from, count), revision);
+    await ledgers.write('lead-a', from, entries('lead-a', from, count), { revision });
     from += count;
   }
   expect(await ledgers.read('lead-a', size, 0, size)).toEqual(entries('lead-a', 0, size));
   expect(await ledgers.read('lead-a', size, SEGMENT_ENTRIES - 5, 10)).toEqual(entries('lead-a', SEGMENT_ENTRIES - 5, 10));
   // A repeated write (a retried activity) changes nothing.
-  await ledgers.write('lead-a', size - 37, entries('lead-a', size - 37, 37), Math.ceil(size / 37));
+  await ledgers.write('lead-a', size - 37, entries('lead-a', size - 37, 37), { revision: Math.ceil(size / 37) });
   expect(await ledgers.read('lead-a', size, 0, size)).toEqual(entries('lead-a', 0, size));
 });
 
 it('rewrites from the middle, keeping what came before', async () => {
-  await ledgers.write('lead-b', 0, entries('lead-b', 0, 30), 1);
-  await ledgers.write('lead-b', 10, entries('lead-b', 10, 25, -1), 2, 30);
+  await ledgers.write('lead-b', 0, entries('lead-b', 0, 30), { revision: 1 });
+  await ledgers.write('lead-b', 10, entries('lead-b', 10, 25, -1), { revision: 2 }, 30);
   expect(await ledgers.read('lead-b', 35, 0, 100)).toEqual([...entries('lead-b', 0, 10), ...entries('lead-b', 10, 25, -1)]);
 });
 
@@ -81,8 +81,8 @@ it("never lets a rescoring's ledger, written as of the revision it read, undo wh
   // The workflow wrote revision 1, then revision 2 (a rewrite, two segments) while a rescoring
   // of revision 1 was between its snapshot write and its ledger write.
   const long = SEGMENT_ENTRIES + 5;
-  await ledgers.write('lead-e', 0, entries('lead-e', 0, 3), 1);
-  await ledgers.write('lead-e', 0, entries('lead-e', 0, long, 2), 2, 3);
+  await ledgers.write('lead-e', 0, entries('lead-e', 0, 3), { revision: 1 });
+  await ledgers.write('lead-e', 0, entries('lead-e', 0, long, 2), { revision: 2 }, 3);
   await ledgers.replaceMany([{ leadId: 'lead-e', entries: entries('lead-e', 0, 3, 7), revision: 1, previousSize: long }]);
   expect(await ledgers.read('lead-e', long, 0, long)).toEqual(entries('lead-e', 0, long, 2));
   // As of the revision it read, with nothing newer stored, the rescoring's ledger goes in.

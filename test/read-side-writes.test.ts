@@ -3,7 +3,7 @@
  * after writing, before Temporal heard the task was done, has the task done again by another
  * worker: the same revision number, over every input that arrived meanwhile. On the real
  * MongoDB-protocol server, that redone turn must be what the lead shows (its snapshot, ledger
- * and input log), and the lead's next turn must go on from it.
+ * and input log), a late write of the first attempt must not undo it, and the next turn goes on from it.
  */
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -83,7 +83,7 @@ async function shown() {
 
 const ids = (from: number, to: number) => range(from, to).map((i) => `e${i}`);
 
-it('shows a turn redone after its worker died, over the inputs that arrived meanwhile, and goes on from it', async () => {
+it('shows a turn redone after its worker died, over the inputs that arrived meanwhile, that a late first attempt does not undo, and goes on from it', async () => {
   await writeTurn(1, 0, 3);
   // Turn 2 folds two events and writes; its worker dies before Temporal hears the task was done.
   await writeTurn(2, 3, 5);
@@ -91,7 +91,14 @@ it('shows a turn redone after its worker died, over the inputs that arrived mean
   await writeTurn(2, 3, 9);
   expect(await shown()).toEqual({ revision: 2, eventCount: 9, total: 18, ledger: ids(0, 9), log: ids(0, 9) });
 
+  // The first attempt's write landing late (a worker cut off, not dead): nothing changes.
+  await writeTurn(2, 3, 5);
+  expect(await shown()).toEqual({ revision: 2, eventCount: 9, total: 18, ledger: ids(0, 9), log: ids(0, 9) });
+
   // The next turn goes on from the redone one.
   await writeTurn(3, 9, 10);
+  expect(await shown()).toEqual({ revision: 3, eventCount: 10, total: 20, ledger: ids(0, 10), log: ids(0, 10) });
+  // Nor does a write of an older revision.
+  await writeTurn(2, 3, 9);
   expect(await shown()).toEqual({ revision: 3, eventCount: 10, total: 20, ledger: ids(0, 10), log: ids(0, 10) });
 });

@@ -21,8 +21,11 @@ export interface LeadActivityDeps {
   roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
   /** Writes a lead's read side (and appends to its input log) idempotently: a repeated or older write changes nothing. */
   writeProjection(write: ProjectionWrite): Promise<void>;
-  /** Writes ledger entries from sequence `from` on, ahead of the projection write that follows (a long rewrite, in parts). */
-  writeLedger(leadId: string, from: number, entries: LedgerEntry[], revision: number): Promise<void>;
+  /**
+   * Writes ledger entries from sequence `from` on, ahead of the projection write that follows (a
+   * long rewrite, in parts), as read-side `revision` over `inputCount` inputs (the projection's).
+   */
+  writeLedger(leadId: string, from: number, entries: LedgerEntry[], order: { revision: number; inputCount?: number }): Promise<void>;
   /** A lead's stored input log, its first `count` inputs, or null when the store does not hold them all (yet). */
   inputLog(leadId: string, count: number): Promise<LeadInput[] | null>;
   /** Tells subscribers (webhooks) of a change; throws to be retried. */
@@ -115,8 +118,8 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       await deps.writeProjection(write);
     },
 
-    async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[]; revision: number }): Promise<void> {
-      await deps.writeLedger(part.leadId, part.from, part.entries, part.revision);
+    async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[]; revision: number; inputCount?: number }): Promise<void> {
+      await deps.writeLedger(part.leadId, part.from, part.entries, { revision: part.revision, ...(part.inputCount !== undefined && { inputCount: part.inputCount }) });
     },
 
     async notify(notification: Notification): Promise<void> {

@@ -222,7 +222,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       let from = ledgerFrom;
       let rest = ledger;
       while (rest.length > LEDGER_PER_WRITE) {
-        await writeLedgerPart({ leadId: input.leadId, from, entries: rest.slice(0, LEDGER_PER_WRITE), revision });
+        await writeLedgerPart({ leadId: input.leadId, from, entries: rest.slice(0, LEDGER_PER_WRITE), revision, inputCount: snapshot.inputCount });
         from += LEDGER_PER_WRITE;
         rest = rest.slice(LEDGER_PER_WRITE);
       }

@@ -46,7 +46,7 @@ const worker = await createLeadWorker({
       if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
       await leads.writeProjection(write);
     },
-    writeLedger: (leadId, from, entries, revision) => leads.writeLedger(leadId, from, entries, revision),
+    writeLedger: (leadId, from, entries, order) => leads.writeLedger(leadId, from, entries, order),
     inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers(), allowPrivate: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS }),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),

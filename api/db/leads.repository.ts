@@ -9,7 +9,7 @@ import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import type { HistoryLead } from '../../engine/calibration/leadflow-history';
 import { DUPLICATE_KEY, inCommands, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
-import { createLedgerRepository, SEGMENT_ENTRIES } from './ledgers.repository';
+import { createLedgerRepository, SEGMENT_ENTRIES, type WriteOrder } from './ledgers.repository';
 
 // Each collection's natural key is its `_id` (see natural-keys.ts): the one key FerretDB indexes.
 export type Keyed<T> = T & { _id: string };
@@ -124,8 +124,8 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     models: [Lead, ledgers.model, HandoffModel] as const,
 
     /** Writes a lead's ledger entries from sequence `from` on (a long rewrite, a part at a time, ahead of its projection write). */
-    async writeLedger(leadId: string, from: number, entries: readonly LedgerEntry[], revision: number): Promise<void> {
-      await ledgers.write(leadId, from, entries, revision);
+    async writeLedger(leadId: string, from: number, entries: readonly LedgerEntry[], order: WriteOrder): Promise<void> {
+      await ledgers.write(leadId, from, entries, order);
     },
 
     /**
@@ -143,7 +143,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
       // A rewrite may leave the ledger shorter, and open fewer handoffs: what the lead had tells.
       const previous = replace ? await Lead.findById(snapshot.leadId, { ledgerSize: 1, 'handoff.handoffId': 1 }).lean<{ ledgerSize: number; handoff: Pick<Handoff, 'handoffId'> | null }>() : null;
-      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, snapshot.revision, replace ? (previous?.ledgerSize ?? 0) : undefined);
+      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, { revision: snapshot.revision, ...(snapshot.inputCount !== undefined && { inputCount: snapshot.inputCount }) }, replace ? (previous?.ledgerSize ?? 0) : undefined);
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
       if (replace) await withdrawHandoffsAfter(HandoffModel, snapshot, previous?.handoff?.handoffId);
       // Supersedes an older revision, or the same one over fewer inputs.

@@ -36,6 +36,14 @@ interface LedgerSegment {
   entries: string[];
   /** The read-side revision that wrote the segment last (absent in segments of earlier releases: 0). */
   revision?: number;
+  /** How many inputs the lead had applied as of that write (absent when a rescoring or an earlier release wrote it). */
+  inputCount?: number;
+}
+
+/** Where a workflow's write stands among the lead's writes: its read-side revision, over how many inputs. */
+export interface WriteOrder {
+  revision: number;
+  inputCount?: number;
 }
 
 type PackedEntry = [sequence: number, eventId: string, eventType: string, ruleId: string, ruleName: string, score: string, points: number, occurredAt: string, reason: string, modelVersion: number, entryIdSuffix?: string];
@@ -67,6 +75,7 @@ const segmentSchema = new Schema<LedgerSegment>(
     count: { type: Number, required: true },
     entries: { type: Schema.Types.Mixed, required: true },
     revision: { type: Number },
+    inputCount: { type: Number },
   },
   { collection: 'lead_ledgers', versionKey: false, minimize: false },
 );
@@ -93,6 +102,15 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
       const part = entries.slice(k * SEGMENT_ENTRIES, (k + 1) * SEGMENT_ENTRIES);
       return { _id: segmentId(leadId, k), leadId, count: part.length, entries: encode(leadId, part), revision };
     });
+  /** Matches a segment that no write later than `order` made (see `write`). */
+  const writableBy = ({ revision, inputCount }: WriteOrder) => ({
+    $or: [
+      { revision: { $lt: revision } },
+      { revision: { $exists: false } },
+      { revision, inputCount: { $exists: false } },
+      ...(inputCount === undefined ? [{ revision }] : [{ revision, inputCount: { $lte: inputCount } }]),
+    ],
+  });
   /** Matches a segment no newer revision than `revision` wrote. */
   const notNewerThan = (revision: number) => ({ $or: [{ revision: { $lte: revision } }, { revision: { $exists: false } }] });
 
@@ -103,9 +121,14 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
      * Writes a lead's entries from sequence `from` on (`entries` are sequences from, from + 1, …),
      * keeping those before it; with `previousSize`, segments past the new end are removed (a
      * rewrite that made the ledger shorter). Safe to repeat: the result depends only on the call.
-     * The lead's workflow writes, as read-side `revision` (always its newest).
+     * The lead's workflow writes, as read-side `revision` (always its newest) over `inputCount`
+     * inputs: a segment a later write changed (a newer revision, or the same turn redone over
+     * more inputs after its worker died) is left as it is, so a slow first attempt never undoes
+     * its redone turn.
      */
-    async write(leadId: string, from: number, entries: readonly LedgerEntry[], revision: number, previousSize?: number): Promise<void> {
+    async write(leadId: string, from: number, entries: readonly LedgerEntry[], order: WriteOrder, previousSize?: number): Promise<void> {
+      const stamp = { revision: order.revision, ...(order.inputCount !== undefined && { inputCount: order.inputCount }) };
+      const mine = writableBy(order);
       const end = from + entries.length;
       for (let k = Math.floor(from / SEGMENT_ENTRIES); k * SEGMENT_ENTRIES < end; k++) {
         const start = k * SEGMENT_ENTRIES;
@@ -113,21 +136,25 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
         const offset = Math.max(from, start) - start;
         // An append to a segment as stored (the live path): one guarded update, no read.
         if (offset > 0 && previousSize === undefined) {
-          const appended = await Segment.updateOne({ _id: segmentId(leadId, k), count: offset }, { $push: { entries: { $each: encode(leadId, part) } }, $set: { count: offset + part.length, revision } });
+          const appended = await Segment.updateOne({ _id: segmentId(leadId, k), count: offset, ...mine }, { $push: { entries: { $each: encode(leadId, part) } }, $set: { count: offset + part.length, ...stamp } });
           if (appended.matchedCount === 1) continue;
         }
         let kept: LedgerEntry[] = [];
         if (offset > 0) {
           const stored = await Segment.findById(segmentId(leadId, k)).lean<LedgerSegment>();
+          if (stored && !isWritableBy(stored, order)) continue;
           kept = decode(stored ?? undefined).slice(0, offset);
           if (kept.length < offset) throw new Error(`ledger of lead ${leadId}: entries before ${start + offset} are missing`);
         }
         const all = [...kept, ...part];
-        await Segment.replaceOne({ _id: segmentId(leadId, k) }, { _id: segmentId(leadId, k), leadId, count: all.length, entries: encode(leadId, all), revision }, { upsert: true });
+        await Segment.replaceOne({ _id: segmentId(leadId, k), ...mine }, { _id: segmentId(leadId, k), leadId, count: all.length, entries: encode(leadId, all), ...stamp }, { upsert: true }).catch((err: unknown) => {
+          // The segment is there and a later write made it: it stands.
+          if (!onlyDuplicates(err)) throw err;
+        });
       }
       if (previousSize !== undefined && segmentsOf(previousSize) > segmentsOf(end)) {
         const gone = Array.from({ length: segmentsOf(previousSize) - segmentsOf(end) }, (_, i) => segmentId(leadId, segmentsOf(end) + i));
-        await Segment.deleteMany({ _id: { $in: gone } });
+        await Segment.deleteMany({ _id: { $in: gone }, ...mine });
       }
     },
 
@@ -182,3 +209,10 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
 }
 
 export type LedgerRepository = ReturnType<typeof createLedgerRepository>;
+
+/** `writableBy`, for a segment read already. */
+function isWritableBy(stored: LedgerSegment, { revision, inputCount }: WriteOrder): boolean {
+  if (stored.revision === undefined || stored.revision < revision) return true;
+  if (stored.revision > revision) return false;
+  return stored.inputCount === undefined || inputCount === undefined || stored.inputCount <= inputCount;
+}
