@@ -3,7 +3,7 @@
  * of round-robin handoffs), what a rescoring and a simulation of a real lead replay. The events
  * collection keeps one document per event (for deduplication and the API); reading 50 of those
  * per lead costs FerretDB about 6 ms, while one packed document of the same 50 costs about 0.4 ms
- * (measured on this machine; README "Rescoring"). So the lead's workflow appends the inputs it
+ * (measured on this machine; docs/performance.md "Rescoring with the lifecycle core"). So the lead's workflow appends the inputs it
  * applies here, in the order it applied them, with its read-side write.
  *
  * A lead's log is split into segments of SEGMENT_INPUTS inputs: document `<leadId>#<k>` holds
