@@ -7,21 +7,29 @@
 import {
   Background,
   Controls,
+  getNodesBounds,
   MiniMap,
+  Panel,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type RefObject } from 'react';
 import { connectionProblem } from '../../../rules/connections';
 import type { GraphNode, NodeKind } from '../../../rules/graph.schema';
 import type { GraphIssue } from '../../../rules/validate-graph';
+import { defaultViewport, READABLE_ZOOM } from './default-viewport';
 import { NODE_TYPES } from './flow-node';
+import { LANE_HEADER, LaneBands } from './lane-bands';
 import { DEFAULT_NODE_SIZE } from './layout';
+import { directionOf, nearestInDirection } from './node-navigation';
+import { NodeSearchBox } from './node-search-box';
 import { NODE_SPECS } from './nodes/registry';
 import { kindColour, toFlowEdges, toFlowNodes, type FlowNode } from './to-flow';
 import { useGraphActions, useGraphState, useStore } from './use-graph-store';
@@ -38,9 +46,13 @@ export interface CanvasProps {
   measured: Map<string, { width: number; height: number }>;
   /** Tells the user something: why a connection was refused. */
   onMessage: (message: string) => void;
+  /** The node search box, which Ctrl+F and / focus. */
+  searchRef: RefObject<HTMLInputElement | null>;
+  /** Enter on a node: edit it in the inspector. */
+  onEdit: () => void;
 }
 
-export function Canvas({ issues, readOnly, paneRef, measured, onMessage }: CanvasProps) {
+export function Canvas({ issues, readOnly, paneRef, measured, onMessage, searchRef, onEdit }: CanvasProps) {
   const graph = useGraphState((s) => s.graph);
   const selection = useGraphState((s) => s.selection);
   const actions = useGraphActions();
@@ -48,13 +60,25 @@ export function Canvas({ issues, readOnly, paneRef, measured, onMessage }: Canva
   const addNode = useAddNode(paneRef, measured);
   const [measureTick, setMeasureTick] = useState(0);
   const cache = useRef(new Map<string, FlowNode>());
-  // Fit a loaded graph into view once; an empty canvas keeps its viewport as nodes are dropped on it.
-  const [fitOnLoad] = useState(() => store.getState().graph.nodes.length > 0);
+  const showDefaultView = useDefaultView();
+  const focusNode = useFocusElement();
+  const { getInternalNode, getNodes } = useReactFlow();
+  // Tab stops at one node (the selected one, else the first); arrow keys go on from there.
+  const tabStop = selection.nodes[0] ?? graph.nodes[0]?.id;
+
+  // Open a loaded graph at its default view once; an empty canvas keeps its viewport as nodes are dropped on it.
+  const initialized = useNodesInitialized();
+  const [viewShown, setViewShown] = useState(() => store.getState().graph.nodes.length === 0);
+  useEffect(() => {
+    if (!initialized || viewShown) return;
+    setViewShown(true);
+    showDefaultView();
+  }, [initialized, showDefaultView, viewShown]);
 
   const nodes = useMemo(
-    () => toFlowNodes(graph, { selection, issues, measured }, cache.current),
+    () => toFlowNodes(graph, { selection, issues, measured, tabStop }, cache.current),
     // measureTick: React Flow measured a node; its size lives in `measured`.
-    [graph, selection, issues, measured, measureTick],
+    [graph, selection, issues, measured, measureTick, tabStop],
   );
   const edges = useMemo(() => toFlowEdges(graph, { selection, issues }), [graph, selection, issues]);
 
@@ -139,8 +163,39 @@ export function Canvas({ issues, readOnly, paneRef, measured, onMessage }: Canva
     [addNode, readOnly],
   );
 
+  // Arrow keys on a node move to the nearest node that way; Enter edits it. Caught before React
+  // Flow's own handler, which would move the node instead.
+  const onKeyDownCapture = useCallback(
+    (event: KeyboardEvent) => {
+      const element = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('.react-flow__node') : null;
+      const id = element?.dataset.id;
+      if (!id || event.target !== element || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        event.stopPropagation();
+        actions.select({ nodes: [id], edges: [] });
+        onEdit();
+        return;
+      }
+      const direction = directionOf(event.key);
+      if (!direction || event.shiftKey) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const boxes = getNodes().flatMap((node) => {
+        const internal = getInternalNode(node.id);
+        if (!internal) return [];
+        const { width = DEFAULT_NODE_SIZE.width, height = DEFAULT_NODE_SIZE.height } = internal.measured;
+        return [{ id: node.id, ...internal.internals.positionAbsolute, width, height }];
+      });
+      const from = boxes.find((box) => box.id === id);
+      const next = from && nearestInDirection(from, direction, boxes);
+      if (next) focusNode(next);
+    },
+    [actions, focusNode, getInternalNode, getNodes, onEdit],
+  );
+
   return (
-    <div className="lf-canvas" ref={paneRef} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="lf-canvas" ref={paneRef} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDownCapture={onKeyDownCapture}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
@@ -158,11 +213,15 @@ export function Canvas({ issues, readOnly, paneRef, measured, onMessage }: Canva
         nodesConnectable={!readOnly}
         // Deleting goes through the store (one undo step, connections with their nodes).
         deleteKeyCode={null}
-        fitView={fitOnLoad}
-        fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
-        minZoom={0.1}
+        // Connections are reached through their nodes, not one Tab stop each.
+        edgesFocusable={false}
+        minZoom={0.05}
         aria-label="Rule graph"
       >
+        <LaneBands graph={graph} measured={measured} />
+        <Panel position="top-left">
+          <NodeSearchBox ref={searchRef} onPick={(id) => focusNode(id)} onLeave={() => tabStop && focusNode(tabStop)} />
+        </Panel>
         <Background />
         <MiniMap pannable zoomable nodeColor={kindColour} ariaLabel="Overview of the rule graph" style={{ width: 160, height: 110 }} />
         <Controls showInteractive={false} />
@@ -211,9 +270,29 @@ function freeSpot(start: { x: number; y: number }, nodes: readonly GraphNode[], 
   return { x: start.x, y };
 }
 
-/** Selects a node or connection and brings it into view (an issue clicked in the list). */
+/**
+ * The view a graph opens at (default-viewport.ts): all of it if readable, else its start with the
+ * lane names, at a zoom where node names are readable; also after a layout or a reloaded draft.
+ */
+export function useDefaultView() {
+  const { getNodes, setViewport } = useReactFlow();
+  const flow = useStoreApi();
+  return useCallback(() => {
+    const nodes = getNodes();
+    if (nodes.length === 0) return;
+    const bounds = getNodesBounds(nodes);
+    const { width, height } = flow.getState();
+    void setViewport(defaultViewport({ ...bounds, y: bounds.y - LANE_HEADER, height: bounds.height + LANE_HEADER }, { width, height }));
+  }, [flow, getNodes, setViewport]);
+}
+
+/**
+ * Selects a node or connection and brings it into view at a readable zoom (an issue clicked in
+ * the list, a node found by search, an arrow key); a node also takes the keyboard focus.
+ */
 export function useFocusElement() {
-  const { getInternalNode, setCenter, getZoom } = useReactFlow();
+  const { getInternalNode, setCenter, getZoom, getViewport } = useReactFlow();
+  const flow = useStoreApi();
   const actions = useGraphActions();
   const store = useStore();
   return useCallback(
@@ -225,9 +304,16 @@ export function useFocusElement() {
       else if (graph.nodes.some((n) => n.id === id)) actions.select({ nodes: [id], edges: [] });
       const internal = getInternalNode(nodeId);
       if (!internal) return;
+      if (!edge) requestAnimationFrame(() => flow.getState().domNode?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`)?.focus({ preventScroll: true }));
       const { width = DEFAULT_NODE_SIZE.width, height = DEFAULT_NODE_SIZE.height } = internal.measured;
-      void setCenter(internal.internals.positionAbsolute.x + width / 2, internal.internals.positionAbsolute.y + height / 2, { zoom: Math.max(getZoom(), 0.9), duration: 250 });
+      const { x, y } = internal.internals.positionAbsolute;
+      // A node already in view at a readable zoom stays where it is: arrow keys should not jump the view.
+      const view = getViewport();
+      const pane = flow.getState();
+      const inView = x * view.zoom + view.x >= 0 && y * view.zoom + view.y >= 0 && (x + width) * view.zoom + view.x <= pane.width && (y + height) * view.zoom + view.y <= pane.height;
+      if (inView && view.zoom >= READABLE_ZOOM) return;
+      void setCenter(x + width / 2, y + height / 2, { zoom: Math.max(getZoom(), READABLE_ZOOM), duration: 250 });
     },
-    [actions, getInternalNode, getZoom, setCenter, store],
+    [actions, flow, getInternalNode, getViewport, getZoom, setCenter, store],
   );
 }

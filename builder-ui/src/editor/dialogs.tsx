@@ -1,8 +1,8 @@
-/** The editor's dialogs: publish with a change note, roll back, the compiled rules, the shortcuts. */
+/** The editor's dialogs: publish with a change note, roll back, the compiled rules, the shortcuts, leaving with unsaved changes. */
 import { useId, useState } from 'react';
 import type { CompiledModel } from '../../../engine/types';
 import { Modal } from '../shell/modal';
-import { SHORTCUTS } from './shortcuts';
+import { CANVAS_KEYS, SHORTCUTS } from './shortcuts';
 
 /** Asks for the change note that publishing (or rolling back) requires. */
 export function ChangeNoteDialog({
@@ -95,19 +95,41 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
           ))}
           <tr>
             <td>
-              <kbd>Tab</kbd>, <kbd>Enter</kbd>
+              <kbd>Tab</kbd>
             </td>
-            <td>Move to a node or a palette item; select the node, or add the item</td>
+            <td>Move to the canvas (one stop: the selected node), a palette item, the inspector</td>
           </tr>
-          <tr>
-            <td>
-              <kbd>Arrow keys</kbd>
-            </td>
-            <td>Move the selected nodes</td>
-          </tr>
+          {CANVAS_KEYS.map((entry) => (
+            <tr key={entry.keys}>
+              <td>
+                <kbd>{entry.keys}</kbd>
+              </td>
+              <td>{entry.description}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <p className="lf-muted">On a Mac, Cmd instead of Ctrl. Connect nodes from the keyboard with "Lead to" in the inspector.</p>
+    </Modal>
+  );
+}
+
+/** Asked before leaving the editor with unsaved changes (a link, the back button). */
+export function LeaveDialog({ busy, onStay, onDiscard, onSave }: { busy: boolean; onStay: () => void; onDiscard: () => void; onSave: () => void }) {
+  return (
+    <Modal title="Leave with unsaved changes?" onClose={onStay} testId="leave-dialog">
+      <p>This draft has changes that are not saved. Leaving without saving drops them.</p>
+      <div className="lf-row lf-row-end">
+        <button type="button" data-testid="leave-stay" onClick={onStay}>
+          Stay
+        </button>
+        <button type="button" data-testid="leave-discard" disabled={busy} onClick={onDiscard}>
+          Leave without saving
+        </button>
+        <button type="button" className="lf-primary" data-testid="leave-save" disabled={busy} onClick={onSave}>
+          {busy ? 'Saving…' : 'Save draft and leave'}
+        </button>
+      </div>
     </Modal>
   );
 }

@@ -4,15 +4,15 @@
  * the canvas. What it asks the API (save, compile, publish, diff, roll-back, conflicts) lives in
  * use-draft-commands.ts.
  */
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { validateGraph } from '../../../rules/validate-graph';
 import { ApiError, describeError, type ModelDetail } from '../api/client';
 import { LiveBadge } from '../models/models-screen';
-import { hrefOf } from '../shell/routes';
+import { guardLeaving, hrefOf, leaveTo } from '../shell/routes';
 import { useApi } from '../shell/session';
-import { Canvas, useAddNode, useFocusElement } from './canvas';
-import { ChangeNoteDialog, CompiledDialog, ShortcutsDialog } from './dialogs';
+import { Canvas, useAddNode, useDefaultView, useFocusElement } from './canvas';
+import { ChangeNoteDialog, CompiledDialog, LeaveDialog, ShortcutsDialog } from './dialogs';
 import { createGraphStore, type GraphStore } from './graph-store';
 import { DiffCanvas, HistoryPanel } from './history-panel';
 import { InspectorPanel } from './inspector-panel';
@@ -75,13 +75,15 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
   const canRedo = useGraphState((s) => s.future.length > 0);
   const hasSelection = useGraphState((s) => s.selection.nodes.length + s.selection.edges.length > 0);
   const canPaste = useGraphState((s) => (s.clipboard?.nodes.length ?? 0) > 0);
-  const { fitView } = useReactFlow();
+  const showDefaultView = useDefaultView();
   const focusElement = useFocusElement();
   const paneRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const sideRef = useRef<HTMLDivElement>(null);
   const [measured] = useState(() => new Map<string, { width: number; height: number }>());
   const addNode = useAddNode(paneRef, measured);
   const draft = useDraftCommands({ initial, store, graph, dropped });
-  const { model, shownRevision, savedGraph, serverIssues, conflict, error, setError, status, say, busy, dialog, setDialog, dialogError, setDialogError, diffView, setDiffView } = draft;
+  const { model, shownRevision, savedGraph, hasUnsavedChanges, serverIssues, conflict, error, setError, status, say, busy, dialog, setDialog, dialogError, setDialogError, diffView, setDiffView } = draft;
   const { save, compile, publish, rollback, showDiff, resolveConflict, simulate } = draft;
   const [tab, setTab] = useState<'inspect' | 'history'>('inspect');
 
@@ -96,9 +98,36 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
 
   const layout = useCallback(() => {
     actions.moveNodes(layoutGraph(store.getState().graph, measured));
-    requestAnimationFrame(() => void fitView({ maxZoom: 1, padding: 0.15, duration: 200 }));
+    requestAnimationFrame(showDefaultView);
     say('Laid out the graph.');
-  }, [actions, fitView, measured, say, store]);
+  }, [actions, measured, say, showDefaultView, store]);
+
+  // Leaving with unsaved changes asks first: in the app (a link, the back button) and on reload or close.
+  useEffect(
+    () =>
+      guardLeaving((to) => {
+        if (!hasUnsavedChanges()) return true;
+        setDialog({ kind: 'leave', to });
+        return false;
+      }),
+    [hasUnsavedChanges, setDialog],
+  );
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!hasUnsavedChanges()) return;
+      event.preventDefault();
+      // Older browsers ask only when returnValue is set.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [hasUnsavedChanges]);
+
+  /** Enter on a node: into its inspector's first field. */
+  const editSelected = useCallback(() => {
+    setTab('inspect');
+    requestAnimationFrame(() => sideRef.current?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])')?.focus());
+  }, []);
 
   const run = useCallback(
     (command: EditorCommand) => {
@@ -109,6 +138,7 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
         return;
       }
       if (command === 'selectAll') return actions.selectAll();
+      if (command === 'find') return searchRef.current?.focus();
       if (readOnly) return;
       switch (command) {
         case 'undo':
@@ -140,6 +170,8 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
       if (latest.current.dialog) return;
       const command = commandFor(event);
       if (!command || (command !== 'save' && belongsToTarget(event.target))) return;
+      // Find belongs to the canvas; elsewhere Ctrl+F is the browser's own.
+      if (command === 'find' && !(event.target === document.body || (event.target instanceof Node && paneRef.current?.contains(event.target)))) return;
       // Copying text the user selected on the page (an issue, a version note) is the browser's job.
       if ((command === 'copy' || command === 'cut') && (window.getSelection()?.toString() ?? '') !== '') return;
       event.preventDefault();
@@ -245,7 +277,7 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
         {diffView ? (
           <DiffCanvas graph={diffView.graph} diff={diffView.diff} />
         ) : (
-          <Canvas issues={issueMap} readOnly={readOnly} paneRef={paneRef} measured={measured} onMessage={say} />
+          <Canvas issues={issueMap} readOnly={readOnly} paneRef={paneRef} measured={measured} onMessage={say} searchRef={searchRef} onEdit={editSelected} />
         )}
         <aside className="lf-side" aria-label="Details">
           <div role="tablist" className="lf-tabs" aria-label="Side panel">
@@ -256,7 +288,20 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
               History ({model.versions.length})
             </button>
           </div>
-          <div role="tabpanel" id="panel-side" aria-labelledby={`tab-${tab}`} className="lf-side-panel">
+          <div
+            role="tabpanel"
+            id="panel-side"
+            aria-labelledby={`tab-${tab}`}
+            className="lf-side-panel"
+            ref={sideRef}
+            onKeyDown={(event) => {
+              // Escape from the inspector: back to the node on the canvas.
+              const node = store.getState().selection.nodes[0];
+              if (event.key !== 'Escape' || event.defaultPrevented || !node) return;
+              event.preventDefault();
+              focusElement(node);
+            }}
+          >
             {tab === 'inspect' ? (
               <InspectorPanel readOnly={readOnly || diffView !== null} onMessage={say} />
             ) : (
@@ -308,6 +353,19 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
       )}
       {dialog?.kind === 'compiled' && <CompiledDialog compiled={dialog.compiled} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'leave' && (
+        <LeaveDialog
+          busy={busy !== null}
+          onStay={() => setDialog(null)}
+          onDiscard={() => leaveTo(dialog.to)}
+          onSave={() =>
+            void save().then((revision) => {
+              if (revision === null) setDialog(null);
+              else leaveTo(dialog.to);
+            })
+          }
+        />
+      )}
     </main>
   );
 }

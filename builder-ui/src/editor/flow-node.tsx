@@ -5,6 +5,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { acceptsIncoming, leadsOnward } from '../../../rules/connections';
+import { NODE_NAME_PX } from './default-viewport';
 import { NODE_SPECS } from './nodes/registry';
 import { issueText, type FlowNode } from './to-flow';
 
@@ -33,7 +34,9 @@ export const RuleNode = memo(function RuleNode({ data, selected }: NodeProps<Flo
           </span>
         )}
       </div>
-      <div className="lf-node-name">{name}</div>
+      <div className="lf-node-name" style={{ fontSize: NODE_NAME_PX }}>
+        {name}
+      </div>
       {rest.length > 0 && <div className="lf-node-summary">{rest.join(' · ')}</div>}
       {errors[0] && <div className="lf-node-problem">{issueText(errors[0])}</div>}
       {leadsOnward(node.kind) && <Handle type="source" position={Position.Right} aria-label="output" />}

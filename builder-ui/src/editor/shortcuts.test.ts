@@ -17,6 +17,8 @@ describe('commandFor', () => {
     expect(commandFor(press('s', { ctrlKey: true }))).toBe('save');
     expect(commandFor(press('Delete'))).toBe('delete');
     expect(commandFor(press('Backspace'))).toBe('delete');
+    expect(commandFor(press('f', { ctrlKey: true }))).toBe('find');
+    expect(commandFor(press('/'))).toBe('find');
   });
 
   it('ignores plain typing and other combinations', () => {
@@ -25,6 +27,8 @@ describe('commandFor', () => {
     expect(commandFor(press('c', { ctrlKey: true, shiftKey: true }))).toBeUndefined();
     expect(commandFor(press('z', { ctrlKey: true, altKey: true }))).toBeUndefined();
     expect(commandFor(press('Delete', { shiftKey: true }))).toBeUndefined();
+    expect(commandFor(press('f'))).toBeUndefined();
+    expect(commandFor(press('F', { ctrlKey: true, shiftKey: true }))).toBeUndefined();
   });
 
   it('documents every command it knows', () => {

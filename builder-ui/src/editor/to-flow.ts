@@ -27,6 +27,8 @@ export interface FlowView {
   marks?: ReadonlyMap<string, DiffMark>;
   /** Sizes React Flow measured, so that a changed node is not hidden until measured again. */
   measured?: ReadonlyMap<string, { width: number; height: number }>;
+  /** The one node Tab stops at (arrow keys move on from it); no other node is a tab stop. */
+  tabStop?: string;
 }
 
 const NO_ISSUES: readonly GraphIssue[] = [];
@@ -39,11 +41,13 @@ export function toFlowNodes(graph: Pick<RuleGraph, 'nodes'>, view: FlowView = {}
     const mark = view.marks?.get(node.id);
     const measured = view.measured?.get(node.id);
     const isSelected = selected.has(node.id);
+    const focusable = view.tabStop === undefined || view.tabStop === node.id;
     const previous = cache?.get(node.id);
     if (
       previous &&
       previous.data.node === node &&
       previous.selected === isSelected &&
+      previous.focusable === focusable &&
       previous.data.mark === mark &&
       sameIssues(previous.data.issues, issues) &&
       previous.measured?.width === measured?.width &&
@@ -60,6 +64,7 @@ export function toFlowNodes(graph: Pick<RuleGraph, 'nodes'>, view: FlowView = {}
       position: node.position ?? { x: 0, y: index * 100 },
       data: { node, summary, issues, ...(mark && { mark }) },
       selected: isSelected,
+      focusable,
       ariaLabel: `${NODE_SPECS[node.kind].title} node: ${summary}${errors ? `, ${plural(errors, 'error')}` : ''}${warnings ? `, ${plural(warnings, 'warning')}` : ''}${mark ? `, ${mark} in this version` : ''}`,
       ...(measured && { measured }),
     };

@@ -4,20 +4,20 @@
  * and the ways out of a conflict; with the state the screen shows for them (revision, issues the
  * server found, errors, status line, busy button, open dialog).
  */
-import { useReactFlow } from '@xyflow/react';
 import { useCallback, useRef, useState } from 'react';
 import type { CompiledModel } from '../../../engine/types';
 import type { RuleGraph } from '../../../rules/graph.schema';
 import type { GraphIssue } from '../../../rules/validate-graph';
 import { ApiError, describeError, type ModelDetail, type ModelVersion, type ModelVersionSummary, type VersionDiff } from '../api/client';
-import { navigate } from '../shell/routes';
+import { navigate, type Route } from '../shell/routes';
 import { useApi } from '../shell/session';
+import { useDefaultView } from './canvas';
 import { loadDraft } from './draft';
 import type { GraphStore } from './graph-store';
 import { layoutGraph } from './layout';
 import { useGraphActions } from './use-graph-store';
 
-export type Dialog = { kind: 'publish' } | { kind: 'rollback'; version: number } | { kind: 'compiled'; compiled: CompiledModel } | { kind: 'shortcuts' } | null;
+export type Dialog = { kind: 'publish' } | { kind: 'leave'; to: Route } | { kind: 'rollback'; version: number } | { kind: 'compiled'; compiled: CompiledModel } | { kind: 'shortcuts' } | null;
 export type Busy = 'save' | 'compile' | 'publish' | 'history' | 'rollback' | 'reload' | null;
 
 /** The draft as the editor shows it: positions filled in by auto-layout where it had none. */
@@ -31,12 +31,20 @@ export function editableDraft(raw: unknown): { graph: RuleGraph; dropped: number
 export function useDraftCommands({ initial, store, graph, dropped }: { initial: ModelDetail; store: GraphStore; graph: RuleGraph; dropped: number }) {
   const client = useApi();
   const actions = useGraphActions();
-  const { fitView } = useReactFlow();
+  const showDefaultView = useDefaultView();
   const modelId = initial.modelId;
   const [model, setModel] = useState(initial);
   const revision = useRef(initial.draft.revision);
   const [shownRevision, setShownRevision] = useState(initial.draft.revision);
-  const [savedGraph, setSavedGraph] = useState(graph);
+  const [savedGraph, setSavedGraphState] = useState(graph);
+  // Read by the leave guard between renders (a save that finished just before navigating).
+  const saved = useRef(graph);
+  const setSavedGraph = useCallback((next: RuleGraph) => {
+    saved.current = next;
+    setSavedGraphState(next);
+  }, []);
+  /** True while the canvas holds changes the server does not have. */
+  const hasUnsavedChanges = useCallback(() => store.getState().graph !== saved.current, [store]);
   const [serverIssues, setServerIssues] = useState<{ when: string; issues: readonly GraphIssue[] } | null>(() => ({ when: 'last saved draft', issues: initial.issues }));
   const [conflict, setConflict] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(dropped > 0 ? `${dropped} part(s) of the saved draft could not be shown and will be left out when you save.` : null);
@@ -66,9 +74,9 @@ export function useDraftCommands({ initial, store, graph, dropped }: { initial: 
       revision.current = fresh.draft.revision;
       setShownRevision(fresh.draft.revision);
       setServerIssues({ when: 'last saved draft', issues: fresh.issues });
-      requestAnimationFrame(() => void fitView({ maxZoom: 1, padding: 0.15 }));
+      requestAnimationFrame(showDefaultView);
     },
-    [actions, fitView],
+    [actions, setSavedGraph, showDefaultView],
   );
 
   const save = useCallback(async (): Promise<number | null> => {
@@ -90,7 +98,7 @@ export function useDraftCommands({ initial, store, graph, dropped }: { initial: 
     } finally {
       setBusy(null);
     }
-  }, [client, fail, modelId, say, store]);
+  }, [client, fail, modelId, say, setSavedGraph, store]);
 
   const compile = useCallback(async () => {
     setBusy('compile');
@@ -199,14 +207,15 @@ export function useDraftCommands({ initial, store, graph, dropped }: { initial: 
 
   /** The Simulate screen runs the saved draft: save what is on the canvas first. */
   const simulate = useCallback(async () => {
-    if (store.getState().graph !== savedGraph && (await save()) === null) return;
+    if (hasUnsavedChanges() && (await save()) === null) return;
     navigate({ screen: 'simulate', modelId });
-  }, [modelId, save, savedGraph, store]);
+  }, [hasUnsavedChanges, modelId, save]);
 
   return {
     model,
     shownRevision,
     savedGraph,
+    hasUnsavedChanges,
     serverIssues,
     conflict,
     error,

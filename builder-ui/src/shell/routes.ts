@@ -55,13 +55,56 @@ export function navigate(route: Route): void {
   window.location.hash = hrefOf(route);
 }
 
-/** The current route, following hash changes. */
+/**
+ * Asked before the route changes (a link clicked, the back button, `navigate`): answers true to
+ * let it go ahead, or false to stay, and then asks the user itself (the editor with unsaved work).
+ */
+export type LeaveGuard = (to: Route) => boolean;
+let leaveGuard: LeaveGuard | null = null;
+
+/** Installs `guard` until the returned function removes it. One screen is shown, so one guard at a time. */
+export function guardLeaving(guard: LeaveGuard): () => void {
+  leaveGuard = guard;
+  return () => {
+    if (leaveGuard === guard) leaveGuard = null;
+  };
+}
+
+/** Goes to `route` without asking the guard: the user has answered it already. */
+export function leaveTo(route: Route): void {
+  leaveGuard = null;
+  navigate(route);
+}
+
+/** The current route, following hash changes that the leave guard lets through. */
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));
   useEffect(() => {
-    const follow = () => setRoute(parseHash(window.location.hash));
+    let shown = window.location.hash;
+    const follow = () => {
+      const next = parseHash(window.location.hash);
+      if (leaveGuard && window.location.hash !== shown && !leaveGuard(next)) {
+        // The back button has moved already: put the screen being left back on top.
+        window.history.pushState(null, '', shown || '#/');
+        return;
+      }
+      shown = window.location.hash;
+      setRoute(next);
+    };
+    // A link is stopped before it goes, so the history gets no entry the user did not keep.
+    const click = (event: MouseEvent) => {
+      if (!leaveGuard || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
+      const href = link?.getAttribute('href');
+      if (!href || href === window.location.hash || link?.getAttribute('target')) return;
+      if (!leaveGuard(parseHash(href))) event.preventDefault();
+    };
     window.addEventListener('hashchange', follow);
-    return () => window.removeEventListener('hashchange', follow);
+    document.addEventListener('click', click, true);
+    return () => {
+      window.removeEventListener('hashchange', follow);
+      document.removeEventListener('click', click, true);
+    };
   }, []);
   return route;
 }
