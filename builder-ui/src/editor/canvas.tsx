@@ -270,6 +270,11 @@ function freeSpot(start: { x: number; y: number }, nodes: readonly GraphNode[], 
   return { x: start.x, y };
 }
 
+/** Room above the lane names for the search box over the canvas's top left corner. */
+const SEARCH_ROOM = 40;
+/** A node this close to the canvas's edge (or under the minimap or zoom controls) is not in view enough. */
+const VIEW_MARGIN = 56;
+
 /**
  * The view a graph opens at (default-viewport.ts): all of it if readable, else its start with the
  * lane names, at a zoom where node names are readable; also after a layout or a reloaded draft.
@@ -282,7 +287,8 @@ export function useDefaultView() {
     if (nodes.length === 0) return;
     const bounds = getNodesBounds(nodes);
     const { width, height } = flow.getState();
-    void setViewport(defaultViewport({ ...bounds, y: bounds.y - LANE_HEADER, height: bounds.height + LANE_HEADER }, { width, height }));
+    const top = LANE_HEADER + SEARCH_ROOM;
+    void setViewport(defaultViewport({ ...bounds, y: bounds.y - top, height: bounds.height + top }, { width, height }));
   }, [flow, getNodes, setViewport]);
 }
 
@@ -310,7 +316,11 @@ export function useFocusElement() {
       // A node already in view at a readable zoom stays where it is: arrow keys should not jump the view.
       const view = getViewport();
       const pane = flow.getState();
-      const inView = x * view.zoom + view.x >= 0 && y * view.zoom + view.y >= 0 && (x + width) * view.zoom + view.x <= pane.width && (y + height) * view.zoom + view.y <= pane.height;
+      const inView =
+        x * view.zoom + view.x >= VIEW_MARGIN &&
+        y * view.zoom + view.y >= VIEW_MARGIN &&
+        (x + width) * view.zoom + view.x <= pane.width - VIEW_MARGIN &&
+        (y + height) * view.zoom + view.y <= pane.height - 2 * VIEW_MARGIN;
       if (inView && view.zoom >= READABLE_ZOOM) return;
       void setCenter(x + width / 2, y + height / 2, { zoom: Math.max(getZoom(), READABLE_ZOOM), duration: 250 });
     },
