@@ -70,8 +70,12 @@ describe('threshold review: the what-if preview', () => {
     expect(screen.getByTestId('whatif').dataset.pending).toBe('false');
     expect(screen.getByTestId('whatif-proposed').textContent).toBe('1');
     expect(screen.getByTestId('whatif-delta').textContent).toBe('-5 leads');
-    expect(screen.getByTestId('review-bands').querySelectorAll('tbody tr')).toHaveLength(3);
+    // Bands 70–80 and 80–90 hold no lead; they are on the table all the same, so the scores run without a gap.
+    expect([...screen.getByTestId('review-bands').querySelectorAll('tbody th')].map((th) => th.textContent)).toEqual(['50–60', '60–70', '70–80', '80–90', '90–100']);
+    expect(screen.getByTestId('review-band-80').textContent).toContain('0 / 0');
     expect(screen.getByTestId('review-band-90').className).toBe('lf-band-in');
+    expect(screen.getByTestId('review-histogram').dataset.bands).toBe('50,60,70,80,90');
+    expect(screen.getByTestId('review-histogram').dataset.proposed).toBe('90');
 
     // The slider moves the same value.
     fireEvent.change(screen.getByTestId('review-slider-mql-default'), { target: { value: '61' } });
@@ -134,6 +138,11 @@ describe('threshold review: saving', () => {
     });
     await waitFor(() => expect(screen.getByTestId('review-version').textContent).toContain('version 4'));
     expect(screen.queryByTestId('review-save-dialog')).toBeNull();
+    // The new version opens on the threshold just edited, not on the first of the list.
+    expect(screen.getByTestId('review-threshold-mql-default').dataset.selected).toBe('true');
+    expect(screen.getByTestId('review-threshold-mql-enterprise').dataset.selected).toBe('false');
+    // The confirmation sits under the title, above the thresholds, where it is seen.
+    expect(screen.getByTestId('review-status').compareDocumentPosition(screen.getByTestId('review-version')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('says so when another version was published since, and offers to load it', async () => {

@@ -9,6 +9,7 @@ import { ChangeNoteDialog } from '../editor/dialogs';
 import { percent } from '../shell/format';
 import { useApi } from '../shell/session';
 import { useLoad } from '../shell/use-load';
+import { bandsOnAxis, widthOf } from './bands-axis';
 import { BandsHistogram } from './bands-histogram';
 import { HistoryCalibration } from './history-calibration';
 import { useWhatIf } from './use-what-if';
@@ -20,10 +21,19 @@ export function ReviewScreen({ me, whatIfDelayMs }: { me: Me; whatIfDelayMs?: nu
   const client = useApi();
   const { load, reload } = useLoad(() => client.thresholds(), [client]);
   const [said, setSaid] = useState('');
+  // The threshold in view outlives a save: the new version's review opens on the one just edited.
+  const [selected, setSelected] = useState<string | null>(null);
+  const status = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (said !== '') status.current?.scrollIntoView({ block: 'nearest' });
+  }, [said]);
 
   return (
     <main className="lf-page" aria-labelledby="review-title">
       <h1 id="review-title">Threshold review</h1>
+      <p className={said === '' ? 'lf-status' : 'lf-status lf-banner lf-banner-info'} role="status" data-testid="review-status" ref={status}>
+        {said}
+      </p>
       {load.state === 'loading' && <p>Loading the thresholds…</p>}
       {load.state === 'failed' && (
         <p className="lf-error" role="alert" data-testid="review-error">
@@ -37,6 +47,8 @@ export function ReviewScreen({ me, whatIfDelayMs }: { me: Me; whatIfDelayMs?: nu
           me={me}
           canSave={SAVERS.includes(me.role)}
           whatIfDelayMs={whatIfDelayMs}
+          selected={selected}
+          onSelect={setSelected}
           onSaved={(version) => {
             setSaid(`Saved as version ${version} of ${load.value.modelId}. Running leads pick the new thresholds up with their next event.`);
             reload();
@@ -47,9 +59,6 @@ export function ReviewScreen({ me, whatIfDelayMs }: { me: Me; whatIfDelayMs?: nu
           }}
         />
       )}
-      <p className="lf-status" role="status" data-testid="review-status">
-        {said}
-      </p>
     </main>
   );
 }
@@ -59,6 +68,8 @@ function Review({
   me,
   canSave,
   whatIfDelayMs,
+  selected: chosen,
+  onSelect: setSelected,
   onSaved,
   onReload,
 }: {
@@ -66,13 +77,16 @@ function Review({
   me: Me;
   canSave: boolean;
   whatIfDelayMs: number | undefined;
+  /** The threshold in view (by node id); the first one when null or gone. */
+  selected: string | null;
+  onSelect: (nodeId: string) => void;
   onSaved: (version: number) => void;
   onReload: () => void;
 }) {
   const client = useApi();
   const bandWidthId = useId();
   const [proposed, setProposed] = useState<Record<string, string>>(() => Object.fromEntries(review.thresholds.map((t) => [t.nodeId, String(t.value)])));
-  const [selected, setSelected] = useState<string | null>(review.thresholds[0]?.nodeId ?? null);
+  const selected = review.thresholds.some((t) => t.nodeId === chosen) ? chosen : (review.thresholds[0]?.nodeId ?? null);
   const [bandWidth, setBandWidth] = useState(10);
   const [dialog, setDialog] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -318,7 +332,7 @@ function BandsTable({ result }: { result: NonNullable<ReturnType<typeof useWhatI
         </tr>
       </thead>
       <tbody>
-        {result.bands.map((band) => (
+        {bandsOnAxis(result.bands, widthOf(result.bands), [result.current.value, result.proposed.value]).map((band) => (
           <tr key={band.from} data-testid={`review-band-${band.from}`} className={band.from >= result.proposed.value ? 'lf-band-in' : undefined}>
             <th scope="row">
               {band.from}–{band.to}
