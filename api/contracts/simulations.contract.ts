@@ -60,6 +60,7 @@ export const simulationResultSchema = z.object({
   scores: z.array(z.string()).describe("The model's score ids, in its order"),
   steps: z.array(simulationStepSchema),
   truncated: z.boolean().describe('True when there were more deadline steps to `until` than a simulation shows; the tail is cut'),
+  until: instant.describe('The moment the simulation ran to: `until`, or the last input when later (a real lead: now). Steps are the moments something changed; the lead stays as the last step left it until then'),
 }) satisfies z.ZodType<Simulation>;
 export type SimulationResult = z.infer<typeof simulationResultSchema>;
 export type SimulationStep = z.infer<typeof simulationStepSchema>;
@@ -100,6 +101,7 @@ export const simulationsOperations = {
           },
         ],
         truncated: false,
+        until: '2026-03-01T08:00:00.000Z',
       },
     },
   }),

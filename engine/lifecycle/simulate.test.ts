@@ -42,6 +42,15 @@ describe('simulateLead (the default B2B model)', () => {
     expect(steps.at(-1)?.total).toBeLessThan(75);
   });
 
+  it('says how far it ran: to `until` though nothing changed after the SLA, or to the last event', async () => {
+    const events = [event('e1', 'page_view', { url: '/pricing' }, '2026-01-01T10:00:00.000Z'), event('e2', 'form_submit', { form: 'demo_request' }, '2026-01-01T10:05:00.000Z')];
+    const tenDays = await simulateLead(scorer, compiled, { leadId: 'sim', events, until: '2026-01-11T10:05:00.000Z' });
+    // Ten quiet days hold changes only in their first days (SLA escalations); the lead stays as it left it until the end.
+    expect(tenDays.steps.at(-1)?.at).toBe('2026-01-03T10:05:00.000Z');
+    expect(tenDays.until).toBe('2026-01-11T10:05:00.000Z');
+    expect((await simulateLead(scorer, compiled, { leadId: 'sim', events })).until).toBe('2026-01-01T10:05:00.000Z');
+  });
+
   it('scores a starting profile through attribute triggers', async () => {
     const { steps } = await simulateLead(scorer, compiled, { leadId: 'sim', attributes: { seniority: 'vp', companySize: 5000 }, events: [event('e1', 'page_view', { url: '/blog' }, '2026-01-01T10:00:00.000Z')] });
     expect(steps[0]?.event?.eventId).toBe('sim:profile');

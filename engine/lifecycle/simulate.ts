@@ -31,6 +31,11 @@ export interface Simulation {
   steps: SimulationStep[];
   /** True when the deadlines to `until` were more than the simulation shows; the tail is cut. */
   truncated: boolean;
+  /**
+   * The moment the simulation ran to: `until`, or the last input when that is later. Steps are
+   * only the moments something changed, so the lead stays as the last step left it until then.
+   */
+  until: string;
 }
 
 /** Deadline steps a simulation shows at most (decay steps, SLA escalations). */
@@ -67,7 +72,7 @@ export async function simulateLead(
     }
     steps.push(toStep(step));
   });
-  return { steps, truncated: timers > MAX_TIMER_STEPS };
+  return { steps, truncated: timers > MAX_TIMER_STEPS, until };
 }
 
 function toStep(step: FoldStep): SimulationStep {

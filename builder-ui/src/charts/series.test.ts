@@ -82,4 +82,13 @@ describe('simulation steps → chart points', () => {
       { [TIME]: t('2026-01-03T00:00:00Z'), fit: 20, engagement: 55, [TOTAL]: 75 },
     ]);
   });
+
+  it('reaches the moment the simulation ran to, the scores held from the last step', () => {
+    const steps = [step('2026-01-01T00:00:00Z', { fit: 20 }, 20), step('2026-01-01T17:00:00Z', { fit: 25 }, 25)];
+    const points = stepsToSeries(steps, ['fit'], '2026-01-11T00:00:00.000Z');
+    expect(points.at(-1)).toEqual({ [TIME]: t('2026-01-11T00:00:00Z'), fit: 25, [TOTAL]: 25 });
+    expect(points).toHaveLength(3);
+    // Nothing to add when the last step is the end.
+    expect(stepsToSeries(steps, ['fit'], '2026-01-01T17:00:00.000Z')).toHaveLength(2);
+  });
 });

@@ -6,8 +6,12 @@
 import type { LedgerEntry, SimulationStep } from '../api/client';
 import { TIME, TOTAL, type ScorePoint } from './score-chart';
 
-/** One point per simulation step (the scores after it), merged by instant. */
-export function stepsToSeries(steps: readonly SimulationStep[], scoreIds: readonly string[]): ScorePoint[] {
+/**
+ * One point per simulation step (the scores after it), merged by instant; with `until` (the
+ * moment the simulation ran to), a last point then, holding the last step's scores: steps are
+ * only the moments something changed, and the chart must reach the end of the time let pass.
+ */
+export function stepsToSeries(steps: readonly SimulationStep[], scoreIds: readonly string[], until?: string): ScorePoint[] {
   const points: ScorePoint[] = [];
   for (const step of steps) {
     const point: ScorePoint = { [TIME]: Date.parse(step.at) };
@@ -15,6 +19,9 @@ export function stepsToSeries(steps: readonly SimulationStep[], scoreIds: readon
     point[TOTAL] = step.total;
     push(points, point);
   }
+  const last = points.at(-1);
+  const end = until === undefined ? NaN : Date.parse(until);
+  if (last && end > (last[TIME] ?? end)) points.push({ ...last, [TIME]: end });
   return points;
 }
 

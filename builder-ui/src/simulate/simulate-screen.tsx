@@ -244,7 +244,7 @@ function SampleForm({ sample, problems, onChange }: { sample: SampleLead; proble
 function SimulationView({ result, outline }: { result: SimulationResult; outline: ReturnType<typeof draftOutline> }) {
   const labels = new Map(outline.scores.map((score) => [score.id, score.label]));
   const scores = result.scores.map((id) => ({ id, label: labels.get(id) ?? id }));
-  const points = useMemo(() => stepsToSeries(result.steps, result.scores), [result]);
+  const points = useMemo(() => stepsToSeries(result.steps, result.scores, result.until), [result]);
   const last = result.steps.at(-1);
   const decays = result.steps.filter((step) => step.kind === 'timer' && step.entries.some((entry) => entry.points < 0)).length;
   const stageChanges = result.steps.flatMap((step) => step.stageChanges);
