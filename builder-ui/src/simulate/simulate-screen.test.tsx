@@ -29,6 +29,7 @@ const RESULT = {
   events: 2,
   scores: ['fit', 'engagement'],
   truncated: false,
+  until: '2026-12-31T11:00:00.000Z',
   steps: [
     step('2026-11-01T10:00:00.000Z', { event: { eventId: 'sim-1', type: 'page_view' }, entries: [{ ruleId: 'p', ruleName: 'Pricing page', score: 'engagement', points: 30, reason: 'page view, url starts with /pricing: +30 engagement' }], scores: { fit: 0, engagement: 30 }, total: 30 }),
     step('2026-11-01T11:00:00.000Z', {
@@ -45,7 +46,10 @@ const RESULT = {
   ],
 };
 
-beforeEach(() => localStorage.clear());
+beforeEach(() => {
+  localStorage.clear();
+  sessionStorage.clear();
+});
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
@@ -81,7 +85,8 @@ describe('simulate', () => {
     expect(screen.getByTestId('sim-step-2').dataset.kind).toBe('decay');
     // A real lead's simulation replays sales' answers too.
     expect(screen.getByTestId('sim-step-3').textContent).toContain('sales: accept');
-    expect(screen.getByTestId('sim-chart').dataset.points).toBe('4');
+    // Four steps, and the end of the 30 days let pass: the chart runs to it though nothing changed after the last step.
+    expect(screen.getByTestId('sim-chart').dataset.points).toBe('5');
   });
 
   it('names what is wrong in the form, and the graph errors the API finds', async () => {
@@ -106,5 +111,40 @@ describe('simulate', () => {
     fireEvent.submit(screen.getByTestId('sim-lead-id'));
     await screen.findByTestId('sim-result');
     expect(calls.find((c) => c.request.startsWith('POST'))?.body).toEqual({ leadId: 'acme-1' });
+  });
+
+  it("says in plain words why a real lead's simulated score differs from its page", async () => {
+    renderSignedIn(<SimulateScreen modelId="web" />, MIA, {
+      'GET /api/models/web': { body: MODEL },
+      'POST /api/models/web/simulate': { body: { ...RESULT, leadId: 'acme-1' } },
+      'GET /api/leads/acme-1': { body: { leadId: 'acme-1', total: 120, stage: 'mql', modelVersion: 3 } },
+      'GET /api/live-model': { body: { modelId: 'web', name: 'Web model', version: 3, since: '2026-01-05T09:00:00.000Z', setBy: 'leadflow' } },
+    });
+    fireEvent.click(await screen.findByTestId('sim-mode-lead'));
+    fireEvent.change(screen.getByTestId('sim-lead-id'), { target: { value: 'acme-1' } });
+    fireEvent.click(screen.getByTestId('sim-run'));
+    expect((await screen.findByTestId('sim-difference-headline')).textContent).toBe('Its page shows 120 (MQL); this simulation gives 70, 50 points fewer.');
+    const reasons = screen.getByTestId('sim-difference').textContent ?? '';
+    expect(reasons).toContain('scores all 2 of its stored events');
+    expect(reasons).toContain('saved draft of "Web model" (revision 4)');
+    expect(reasons).toContain('last scored by version 3 of the live model "Web model"');
+  });
+
+  it('keeps the lead set up when one goes to the editor and comes back', async () => {
+    renderSignedIn(<SimulateScreen modelId="web" />, MIA, { 'GET /api/models/web': { body: MODEL } });
+    fireEvent.change(await screen.findByTestId('sim-event-0-properties'), { target: { value: 'url=/pricing/enterprise' } });
+    fireEvent.click(screen.getByTestId('sim-event-add'));
+    fireEvent.change(screen.getByTestId('sim-then-days'), { target: { value: '10' } });
+    cleanup();
+
+    renderSignedIn(<SimulateScreen modelId="web" />, MIA, { 'GET /api/models/web': { body: MODEL } });
+    expect(((await screen.findByTestId('sim-event-0-properties')) as HTMLInputElement).value).toBe('url=/pricing/enterprise');
+    expect(screen.getByTestId('sim-event-2')).toBeTruthy();
+    expect((screen.getByTestId('sim-then-days') as HTMLInputElement).value).toBe('10');
+    cleanup();
+
+    // Another model starts from the example.
+    renderSignedIn(<SimulateScreen modelId="other" />, MIA, { 'GET /api/models/other': { body: { ...MODEL, modelId: 'other' } } });
+    expect(((await screen.findByTestId('sim-event-0-properties')) as HTMLInputElement).value).toBe('url=/pricing');
   });
 });

@@ -3,7 +3,7 @@
  * real lead's stored events, before publishing. Shows each score over time, the rules that fired
  * at every step, decay, stage changes and the handoff. Nothing is stored.
  */
-import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { EVENT_TYPES, FACTS, type EventType } from '../../../rules/facts-catalogue';
 import type { GraphIssue } from '../../../rules/validate-graph';
 import { ApiError, describeError, type ModelDetail, type SimulationRequest, type SimulationResult } from '../api/client';
@@ -14,12 +14,14 @@ import { hrefOf } from '../shell/routes';
 import { useApi } from '../shell/session';
 import { useLoad } from '../shell/use-load';
 import { exampleLead, nextEvent, PROPERTY_HINTS, toRequest, type SampleLead, type SampleProblems } from './sample-lead';
+import { RealLeadDifference } from './real-lead-difference';
+import { rememberedSimulation, rememberSimulation } from './remembered';
 import { StepsTable } from './steps-table';
 
 type Run =
   | { state: 'idle' }
   | { state: 'running' }
-  | { state: 'done'; result: SimulationResult; at: number }
+  | { state: 'done'; result: SimulationResult; at: number; realLead: boolean }
   | { state: 'failed'; message: string; issues: GraphIssue[] };
 
 const LEAD_ATTRIBUTES = FACTS.filter((fact) => fact.source === 'lead').map((fact) => ({ id: fact.id.replace(/^lead\./, ''), label: fact.label }));
@@ -60,9 +62,12 @@ export function draftOutline(graph: unknown): { scores: Array<{ id: string; labe
 function Simulator({ model }: { model: ModelDetail }) {
   const client = useApi();
   const ids = { leadId: useId() };
-  const [mode, setMode] = useState<'sample' | 'lead'>('sample');
-  const [sample, setSample] = useState<SampleLead>(() => exampleLead(new Date()));
-  const [leadId, setLeadId] = useState('');
+  // The lead set up last for this model in this tab, so a trip to the editor and back keeps it.
+  const [remembered] = useState(() => rememberedSimulation(model.modelId));
+  const [mode, setMode] = useState<'sample' | 'lead'>(remembered?.mode ?? 'sample');
+  const [sample, setSample] = useState<SampleLead>(() => remembered?.sample ?? exampleLead(new Date()));
+  const [leadId, setLeadId] = useState(remembered?.leadId ?? '');
+  useEffect(() => rememberSimulation(model.modelId, { mode, sample, leadId }), [model.modelId, mode, sample, leadId]);
   const [problems, setProblems] = useState<SampleProblems>({});
   const [run, setRun] = useState<Run>({ state: 'idle' });
   const outline = useMemo(() => draftOutline(model.draft.graph), [model.draft.graph]);
@@ -87,7 +92,7 @@ function Simulator({ model }: { model: ModelDetail }) {
     setProblems({});
     setRun({ state: 'running' });
     try {
-      setRun({ state: 'done', result: await client.simulate(model.modelId, request), at: Date.now() });
+      setRun({ state: 'done', result: await client.simulate(model.modelId, request), at: Date.now(), realLead: request.leadId !== undefined });
     } catch (err) {
       setRun({ state: 'failed', message: describeError(err), issues: err instanceof ApiError ? err.issues : [] });
     }
@@ -160,7 +165,12 @@ function Simulator({ model }: { model: ModelDetail }) {
               )}
             </div>
           )}
-          {run.state === 'done' && <SimulationView result={run.result} outline={outline} key={run.at} />}
+          {run.state === 'done' && (
+            <>
+              {run.realLead && <RealLeadDifference model={model} result={run.result} key={`difference-${run.at}`} />}
+              <SimulationView result={run.result} outline={outline} key={run.at} />
+            </>
+          )}
         </section>
       </div>
     </main>
