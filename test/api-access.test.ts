@@ -23,6 +23,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/ready': 'public',
   'GET /api/me': ['marketing', 'reviewer', 'sales', 'ingest'],
   'GET /api/keys': [],
+  'GET /api/queues': ['marketing', 'reviewer'],
   'POST /api/keys': [],
   'DELETE /api/keys/{keyId}': [],
   'GET /api/models/current': ['marketing', 'reviewer'],
@@ -162,6 +163,21 @@ describe('API keys', () => {
     expect(other).toMatchObject({ status: 403, body: { error: { message: 'This key works the queues inbound-sales, not enterprise-sales' } } });
     const listed = await request(base, 'GET', '/api/sales/queues', undefined, ana);
     expect(listed.body.queues.every((q: any) => q.queue === 'inbound-sales')).toBe(true);
+  });
+
+  it('tell marketing which queues sales keys work, so a route to any other can be flagged', async () => {
+    const marketing = { authorization: `Bearer ${keys.marketing}` };
+    const before = (await request(base, 'GET', '/api/queues', undefined, marketing)).body.queues as Array<{ queue: string; keys: number }>;
+    const worked = (queue: string, list: Array<{ queue: string; keys: number }>) => list.find((q) => q.queue === queue)?.keys ?? 0;
+    const made = await request(base, 'POST', '/api/keys', { name: 'Pia', role: 'sales', queues: ['partner-sales', 'partner-sales', 'renewals'] });
+    const after = await request(base, 'GET', '/api/queues', undefined, marketing);
+    expect(after.status).toBe(200);
+    expect(worked('partner-sales', after.body.queues)).toBe(worked('partner-sales', before) + 1);
+    expect(worked('renewals', after.body.queues)).toBe(worked('renewals', before) + 1);
+    expect(after.body.queues.map((q: any) => q.queue)).toEqual([...after.body.queues.map((q: any) => q.queue)].sort());
+    // A revoked key works nothing.
+    await request(base, 'DELETE', `/api/keys/${made.body.keyId}`);
+    expect(worked('renewals', (await request(base, 'GET', '/api/queues', undefined, marketing)).body.queues)).toBe(worked('renewals', before));
   });
 });
 

@@ -290,6 +290,8 @@ export const calibrationsOperations = {
 export type MappingOverride = z.input<typeof mappingOverride>;
 /** An upload's choices, as its query string carries them. */
 export type CalibrationUpload = z.input<typeof calibrationQuery>;
+/** A calibration as the list shows it: no report. */
+export type CalibrationSummary = z.infer<typeof calibrationSummarySchema>;
 /** A re-run's choices; what is left out stays as the earlier run had it. */
 export type CalibrationChanges = z.input<typeof rerunBody>;
 /** A calibration from LeadFlow's own history: leads first seen in [from, to). */

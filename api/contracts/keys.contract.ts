@@ -1,6 +1,6 @@
 /** API keys and who holds them; the caller's own. */
 import { z } from 'zod';
-import { instant, slug } from './fields';
+import { count, instant, slug } from './fields';
 import { operation } from './operation';
 import { ROLES } from './roles';
 
@@ -39,6 +39,13 @@ export const keyViewSchema = meSchema.extend({
   revokedAt: instant.optional().describe('Set once revoked: the key no longer works'),
 });
 
+/** A queue that sales keys work. */
+export const workedQueueSchema = z.object({
+  queue: z.string().describe('The queue id, as routes name it'),
+  keys: count.describe('Active sales keys that work the queue'),
+});
+export type WorkedQueue = z.infer<typeof workedQueueSchema>;
+
 const exampleKey = { keyId: 'k3y1d0000001', name: 'EMEA sales team', role: 'sales' as const, queues: ['emea-enterprise'], createdAt: '2026-01-05T09:00:00.000Z', createdBy: 'admin' };
 
 export const keysOperations = {
@@ -52,6 +59,17 @@ export const keysOperations = {
     roles: ['marketing', 'reviewer', 'sales', 'ingest'],
     response: meSchema,
     examples: { response: { keyId: 'k3y1d0000001', name: 'EMEA sales team', role: 'sales', queues: ['emea-enterprise'] } },
+  }),
+  listWorkedQueues: operation({
+    operationId: 'listWorkedQueues',
+    method: 'get',
+    path: '/queues',
+    tag: 'Sales',
+    summary: 'The queues sales works',
+    description: 'Every queue at least one active sales key works, with how many keys, by queue id: a route to any other queue hands its leads to nobody. No key secrets or names.',
+    roles: ['marketing', 'reviewer'],
+    response: z.object({ queues: z.array(workedQueueSchema) }),
+    examples: { response: { queues: [{ queue: 'emea-enterprise', keys: 2 }] } },
   }),
   listKeys: operation({
     operationId: 'listKeys',

@@ -3,12 +3,14 @@ import { conflict, notFound } from '../../http/errors';
 import { handle } from '../../http/handler';
 import { documentedRouter, type DocumentedRouter } from '../../http/openapi';
 import { keysOperations as ops } from '../../contracts/keys.contract';
-import { createKey } from './keys.service';
+import { createKey, workedQueues } from './keys.service';
 
 export function keysRouter(keys: ApiKeyRepository): DocumentedRouter {
   const router = documentedRouter();
 
   router.serve(handle(ops.getMe, async ({ caller }) => ({ body: caller })));
+
+  router.serve(handle(ops.listWorkedQueues, async () => ({ body: { queues: await workedQueues(keys) } })));
 
   router.serve(handle(ops.listKeys, async () => ({ body: { keys: await keys.list() } })));
 

@@ -1,5 +1,6 @@
 import { generateKey, parseKey } from '../../auth/api-keys';
 import type { Role } from '../../contracts/roles';
+import type { WorkedQueue } from '../../contracts/keys.contract';
 import type { ApiKeyRepository, ApiKeyView } from '../../db/api-keys.repository';
 
 export interface KeyRequest {
@@ -35,4 +36,14 @@ export async function ensureAdminKey(keys: ApiKeyRepository, provided: string | 
   }
   if ((await keys.countActiveAdmins()) > 0) return undefined;
   return (await createKey(keys, { name: 'admin (first start)', role: 'admin' }, 'leadflow')).key;
+}
+
+/** The queues active sales keys work, each with how many keys work it, by queue id. */
+export async function workedQueues(keys: Pick<ApiKeyRepository, 'list'>): Promise<WorkedQueue[]> {
+  const counts = new Map<string, number>();
+  for (const key of await keys.list()) {
+    if (key.role !== 'sales' || key.revokedAt) continue;
+    for (const queue of new Set(key.queues ?? [])) counts.set(queue, (counts.get(queue) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([queue, n]) => ({ queue, keys: n }));
 }

@@ -5,8 +5,8 @@
  */
 import type { CompiledModel, FactValue, RejectReason } from '../../../engine/types';
 import type { GraphIssue } from '../../../rules/validate-graph';
-import type { Calibration, CalibrationChanges, CalibrationDraftInput, CalibrationStarted, CalibrationUpload, HistoryCalibrationInput } from '../../../api/contracts/calibrations.contract';
-import type { Me } from '../../../api/contracts/keys.contract';
+import type { Calibration, CalibrationChanges, CalibrationSummary, CalibrationDraftInput, CalibrationStarted, CalibrationUpload, HistoryCalibrationInput } from '../../../api/contracts/calibrations.contract';
+import type { Me, WorkedQueue } from '../../../api/contracts/keys.contract';
 import type { HandoffStatus, Lead, LeadSearch, LedgerEntryView as LedgerEntry } from '../../../api/contracts/leads.contract';
 import type { LiveModel } from '../../../api/contracts/live-model.contract';
 import type { CreateModelInput, ModelDetail, ModelSummary, ModelVersion, ModelVersionSummary, VersionDiff } from '../../../api/contracts/models.contract';
@@ -18,8 +18,8 @@ import type { QueuedHandoff } from '../../../api/contracts/handoffs.contract';
 // What the API takes and answers is its contract's (api/contracts): the screens use those types.
 export type { Role } from '../../../api/contracts/roles';
 export type { FactValue };
-export type { Calibration, CalibrationChanges, CalibrationDraftInput, CalibrationResult, CalibrationSettings, CalibrationStarted, CalibrationStatus, CalibrationUpload, HistoryCalibrationInput, MappingOverride } from '../../../api/contracts/calibrations.contract';
-export type { Me } from '../../../api/contracts/keys.contract';
+export type { Calibration, CalibrationChanges, CalibrationSummary, CalibrationDraftInput, CalibrationResult, CalibrationSettings, CalibrationStarted, CalibrationStatus, CalibrationUpload, HistoryCalibrationInput, MappingOverride } from '../../../api/contracts/calibrations.contract';
+export type { Me, WorkedQueue } from '../../../api/contracts/keys.contract';
 export type { Handoff, HandoffStatus, Lead, LeadSearch, LeadSort, LedgerEntryView as LedgerEntry } from '../../../api/contracts/leads.contract';
 export type { QueuedHandoff } from '../../../api/contracts/handoffs.contract';
 export type { LiveModel } from '../../../api/contracts/live-model.contract';
@@ -82,6 +82,8 @@ export function createApiClient(options: ApiClientOptions) {
 
   return {
     me: () => send<Me>('GET', '/api/me'),
+    /** The queues active sales keys work: a route to any other hands its leads to nobody. */
+    workedQueues: () => send<{ queues: WorkedQueue[] }>('GET', '/api/queues').then((r) => r.queues),
 
     /** The model version live events are scored with (404 while there is none). */
     liveModel: () => send<ModelVersion>('GET', '/api/models/current'),
@@ -137,6 +139,8 @@ export function createApiClient(options: ApiClientOptions) {
     /** Calibrates on the leads LeadFlow scored in a period, their outcomes from sales and the CRM; the live version is backtested beside the proposal. */
     calibrateFromHistory: (input: HistoryCalibrationInput) => send<CalibrationStarted>('POST', '/api/calibrations', { source: 'leadflow', ...input }),
     getCalibration: (calibrationId: string) => send<Calibration>('GET', calibration(calibrationId)),
+    /** Calibrations, newest first, without their reports. */
+    listCalibrations: (limit = 20) => send<{ calibrations: CalibrationSummary[] }>('GET', `/api/calibrations?limit=${limit}`).then((r) => r.calibrations),
     /** Calibrates again on the kept file with other choices: a new calibration. */
     rerunCalibration: (calibrationId: string, changes: CalibrationChanges) => send<CalibrationStarted>('POST', `${calibration(calibrationId)}/rerun`, changes),
     /** Saves the proposed graph as a new model (no revision) or over a draft at `revision` (409 when stale). */

@@ -6,6 +6,7 @@
 import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ScoreBacktest } from '../../../rules/calibration/calibrate-history';
 import { count, pct } from './format';
+import { aucInWords } from './glossary';
 
 export function BacktestPanel({ id, title, backtest }: { id: string; title: string; backtest: ScoreBacktest }) {
   const leads = backtest.bands.reduce((sum, band) => sum + band.leads, 0);
@@ -18,7 +19,10 @@ export function BacktestPanel({ id, title, backtest }: { id: string; title: stri
       <h3>{title}</h3>
       <p>
         ROC AUC <strong data-testid={`auc-${id}`}>{backtest.auc.toFixed(3)}</strong>
-        <span className="lf-muted lf-small"> (0.5 is chance, 1 a perfect ranking)</span>
+        <br />
+        <span className="lf-muted lf-small" data-testid={`auc-${id}-words`}>
+          {aucInWords(backtest.auc)}
+        </span>
       </p>
       <figure className="lf-cal-chart" data-testid={`bands-${id}`} data-bands={data.length} aria-label={`${title}: conversion by score band on the hold-out`}>
         <BarChart width={440} height={230} data={data} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>

@@ -235,6 +235,51 @@ describe('the calibration screen', () => {
     ]);
   });
 
+  it('explains its figures in plain words, and warns when the proposal routes to a queue no sales key works', async () => {
+    const report = await reportOf();
+    serve({ ...ME, 'GET /api/calibrations/c1': { body: calibration({ status: 'done', report }) }, 'GET /api/queues': { body: { queues: [{ queue: 'inbound-sales', keys: 2 }] } } });
+    window.location.hash = '#/calibration/c1';
+    render(<App />);
+    const warning = await screen.findByTestId('calibration-queue-warning', {}, { timeout: 5000 });
+    expect(warning.textContent).toContain('no sales key works: “sales” (its handoffs)');
+    expect(warning.textContent).toContain('route them to a queue sales works (inbound-sales)');
+    const glossary = screen.getByTestId('calibration-glossary');
+    expect(within(glossary).getByTestId('glossary-auc').textContent).toContain(`AUC ${report.predictive.auc.toFixed(2)}: given one lead that converted and one that did not`);
+    expect(within(glossary).getByTestId('glossary-iterations').textContent).toContain(`${report.fit.iterations} Newton iteration`);
+    expect(within(glossary).getByTestId('glossary-iv').textContent).toContain('(information value)');
+    expect(within(glossary).getByTestId('glossary-log-odds').textContent).toContain('× ');
+    expect(screen.getByTestId('auc-points-words').textContent).toContain(`${Math.round(report.points.auc * 100)} % of the time`);
+  });
+
+  it('says nothing about queues when sales works the proposal’s', async () => {
+    serve({ ...ME, 'GET /api/calibrations/c1': { body: calibration({ status: 'done', report: await reportOf() }) }, 'GET /api/queues': { body: { queues: [{ queue: 'sales', keys: 1 }] } } });
+    window.location.hash = '#/calibration/c1';
+    render(<App />);
+    await screen.findByTestId('calibration-glossary', {}, { timeout: 5000 });
+    await waitFor(() => expect(screen.queryByTestId('calibration-queues-unknown')).toBeNull());
+    expect(screen.queryByTestId('calibration-queue-warning')).toBeNull();
+  });
+
+  it('lists past calibrations, newest first, each opening its report', async () => {
+    const source = { kind: 'leadflow' as const, from: '2026-01-01', to: '2026-04-01', modelId: 'b2b', version: 3, leads: 1250, converted: 480, notConverted: 720, unknown: 50 };
+    const past = [
+      calibration({ calibrationId: 'c2', status: 'done', source, createdAt: '2026-03-02T10:00:00Z', drafts: [{ modelId: 'calibrated', revision: 0, savedBy: 'Mia', savedAt: '2026-03-02T11:00:00Z' }] }),
+      calibration({ calibrationId: 'c1', status: 'failed', rerunOf: 'c0' }),
+    ];
+    const calls = serve({ ...ME, 'GET /api/calibrations': { body: { calibrations: past } } });
+    window.location.hash = '#/calibration';
+    render(<App />);
+    const list = await screen.findByTestId('calibration-past', {}, { timeout: 5000 });
+    await waitFor(() => expect(within(list).getAllByRole('row')).toHaveLength(3));
+    const rows = within(list).getAllByRole('row').slice(1);
+    expect(rows[0]!.textContent).toContain('LeadFlow’s leads first seen 2026-01-01 to 2026-04-01 (1,250)');
+    expect(rows[0]!.textContent).toContain('calibrated');
+    expect(rows[1]!.textContent).toContain('A CSV export: 1,200 rows, 4 columns');
+    expect(rows[1]!.textContent).toContain('failed (a re-run)');
+    expect(within(rows[0]!).getByRole('link').getAttribute('href')).toBe('#/calibration/c2');
+    expect(calls.some((call) => call.method === 'GET' && call.url === '/api/calibrations?limit=20')).toBe(true);
+  });
+
   it('offers a failed calibration to run again', async () => {
     serve({
       ...ME,

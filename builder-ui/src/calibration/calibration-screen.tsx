@@ -11,6 +11,7 @@ import { hrefOf, navigate } from '../shell/routes';
 import { useApi } from '../shell/session';
 import type { Calibration, CalibrationUpload } from '../api/client';
 import { guessOutcome, readHeader, SEPARATORS, type CsvHeader } from './read-header';
+import { PastCalibrations } from './past-calibrations';
 import { ReportView } from './report-view';
 import './calibration.css';
 
@@ -29,7 +30,14 @@ export function CalibrationScreen({ calibrationId }: { calibrationId?: string | 
           </a>
         )}
       </div>
-      {calibrationId ? <CalibrationRun key={calibrationId} calibrationId={calibrationId} /> : <UploadForm />}
+      {calibrationId ? (
+        <CalibrationRun key={calibrationId} calibrationId={calibrationId} />
+      ) : (
+        <>
+          <UploadForm />
+          <PastCalibrations />
+        </>
+      )}
     </main>
   );
 }

@@ -10,6 +10,7 @@ import { useApi } from '../shell/session';
 import type { Calibration, CalibrationResult } from '../api/client';
 import { attributeProblem, changesOf, isLeftOut, setLeftOut, setMapping, slug, type Choices } from './choices';
 import { count, pct } from './format';
+import { aucInWords, ivInWords } from './glossary';
 
 export interface ChoiceProps {
   report: CalibrationResult;
@@ -40,7 +41,8 @@ export function Leakage({ report, choices, onChange }: ChoiceProps) {
                 <strong>{column.column}</strong>
                 <span className={`lf-severity ${column.flagged ? 'lf-severity-error' : 'lf-severity-warning'}`}>{column.flagged ? 'flagged' : 'note'}</span>
                 <span className="lf-muted lf-small">
-                  IV {column.informationValue.toFixed(2)} · alone AUC {column.holdoutAuc.toFixed(3)} · {pct(column.missingShare, 0)} empty
+                  <abbr title={ivInWords(column.informationValue)}>IV</abbr> {column.informationValue.toFixed(2)} · alone <abbr title={aucInWords(column.holdoutAuc)}>AUC</abbr>{' '}
+                  {column.holdoutAuc.toFixed(3)} · {pct(column.missingShare, 0)} empty
                 </span>
                 <span className="lf-spacer" />
                 <label className="lf-check">

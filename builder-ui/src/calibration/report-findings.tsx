@@ -5,6 +5,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { Calibration, CalibrationResult } from '../api/client';
 import { count, pct } from './format';
+import { iterationsInWords, logOddsInWords } from './glossary';
 
 export function Summary({ calibration, report }: { calibration: Calibration; report: CalibrationResult }) {
   const { file, settings } = calibration;
@@ -150,6 +151,8 @@ export function ProposedModel({ report }: { report: CalibrationResult }) {
             {report.fit.features} features, {report.fit.converged ? 'converged' : 'did not converge'} in {report.fit.iterations} Newton iterations (log-loss {report.fit.loss.toFixed(4)}). A score
             of its own from 0 to 100 against the average lead: 50 as likely to convert as it, 75 three times the odds, 25 a third.
           </p>
+          <p className="lf-muted lf-small">{iterationsInWords(report.fit.iterations, report.fit.converged)}</p>
+          {terms[0] && <p className="lf-muted lf-small">{logOddsInWords(terms[0].weight)}</p>}
           <table className="lf-table lf-compact" data-testid="model-terms">
             <thead>
               <tr>

@@ -8,7 +8,9 @@ import { useState } from 'react';
 import { BacktestPanel } from './backtest-panel';
 import type { Calibration, CalibrationResult } from '../api/client';
 import { choicesOf, type Choices } from './choices';
+import { FiguresInWords } from './figures-in-words';
 import { count } from './format';
+import { QueueWarning } from './queue-warning';
 import { Leakage, Mapping, Rerun } from './report-choices';
 import { CloseRates, LiveComparison, ProposedModel, Recommendation, Summary } from './report-findings';
 import { SaveDraft } from './save-draft';
@@ -18,6 +20,8 @@ export function ReportView({ calibration, report }: { calibration: Calibration; 
   return (
     <div className="lf-cal-report" data-testid="calibration-report" data-calibration-id={calibration.calibrationId}>
       <Summary calibration={calibration} report={report} />
+      <QueueWarning report={report} />
+      <FiguresInWords report={report} />
       <LiveComparison calibration={calibration} report={report} />
       <Leakage report={report} choices={choices} onChange={setChoices} />
       <Mapping calibration={calibration} report={report} choices={choices} onChange={setChoices} />
