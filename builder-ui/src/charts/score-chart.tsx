@@ -37,7 +37,7 @@ export function ScoreChart({
   const last = points.at(-1)?.[TIME] ?? 0;
   const withTime = last - first < 3 * DAY_MS;
   return (
-    <figure className="lf-chart" data-testid={testId} aria-label={label} data-points={points.length}>
+    <figure className="lf-chart" data-testid={testId} aria-label={label} data-points={points.length} data-start={first} data-end={last}>
       <ResponsiveContainer width="100%" height={height}>
         <LineChart data={points as ScorePoint[]} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e4e8ef" />

@@ -34,7 +34,7 @@ export function BandsHistogram({ bands, current, proposed }: { bands: readonly S
           <CartesianGrid strokeDasharray="3 3" stroke="#e4e8ef" vertical={false} />
           <XAxis xAxisId="band" dataKey="band" fontSize={11} interval="preserveStartEnd" />
           {/* The bands side by side span [low, high] evenly, so a score maps onto this hidden axis at its place among them. */}
-          <XAxis xAxisId="score" type="number" domain={[low, high]} hide allowDataOverflow />
+          <XAxis xAxisId="score" dataKey="from" type="number" domain={[low, high]} hide allowDataOverflow />
           <YAxis fontSize={11} width={36} allowDecimals={false} />
           <Tooltip />
           <Bar xAxisId="band" dataKey="leads" name="Leads" isAnimationActive={false}>
