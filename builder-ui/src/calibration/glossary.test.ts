@@ -9,7 +9,7 @@ describe('the calibration figures in plain words', () => {
   it('reads an IV from nothing to too good to be true', () => {
     expect(ivInWords(0.01)).toContain('says next to nothing');
     expect(ivInWords(0.2)).toContain('is a useful signal');
-    expect(ivInWords(1.4)).toContain('suspiciously strong');
+    expect(ivInWords(1.4)).toContain('a very strong signal: the leakage check says whether it looks filled in after the sale');
   });
 
   it('turns a log-odds weight into how many times likelier', () => {

@@ -11,8 +11,8 @@ export function aucInWords(auc: number): string {
 
 /** Information value of one column alone. */
 export function ivInWords(iv: number): string {
-  const reading = iv < 0.02 ? 'says next to nothing' : iv < 0.1 ? 'is a weak hint' : iv < 0.3 ? 'is a useful signal' : iv < 0.5 ? 'is a strong signal' : 'is suspiciously strong: check it was not filled in after the sale';
-  return `IV ${iv.toFixed(2)} (information value): how well this column alone tells converting leads from the rest; this one ${reading} (under 0.02 nothing, 0.1–0.3 useful, over 0.5 too good to be true).`;
+  const reading = iv < 0.02 ? 'says next to nothing' : iv < 0.1 ? 'is a weak hint' : iv < 0.3 ? 'is a useful signal' : iv < 0.5 ? 'is a strong signal' : 'is a very strong signal: the leakage check says whether it looks filled in after the sale';
+  return `IV ${iv.toFixed(2)} (information value): how well this column alone tells converting leads from the rest; this one ${reading} (under 0.02 nothing, 0.1–0.3 useful, over 0.5 very strong).`;
 }
 
 /** A weight of the predictive score, in log-odds. */
