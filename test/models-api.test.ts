@@ -170,6 +170,8 @@ describe('simulating a draft', () => {
     expect(events[1].entries).toContainEqual(expect.objectContaining({ ruleId: 'analytics-page-points', points: 25 }));
     expect(events[1].entries.every((e: any) => typeof e.reason === 'string' && e.reason.length > 0)).toBe(true);
     expect(simulated.body.steps.at(-1).at <= until).toBe(true);
+    // It says how far it ran, whether or not anything changed then: a chart of it ends there.
+    expect(simulated.body.until).toBe(new Date(until).toISOString());
   });
 
   it('refuses a graph with errors (422 with its issues) and a request with neither events nor a lead (400)', async () => {
