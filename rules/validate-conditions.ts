@@ -6,6 +6,7 @@
 import { RE2JS } from 're2js';
 import { FACTS_BY_ID, OPERATORS, type FactDefinition } from './facts-catalogue';
 import { isGroup, LIMITS, type ConditionGroup, type ConditionLeaf } from './graph.schema';
+import { operatorLabel } from './operator-words';
 
 /** Repetition counts above this make a pattern costly to compile (RE2 expands them). */
 const MAX_REPEAT = 100;
@@ -52,7 +53,7 @@ function checkLeaf(condition: ConditionLeaf, where: string, scope: Scope, declar
   }
   const operator = OPERATORS[condition.operator];
   if (!(operator.facts as readonly string[]).includes(fact.type)) {
-    return [{ code: 'operator_mismatch', message: `${where}: "${condition.operator}" does not apply to ${fact.label} (a ${fact.type}).` }];
+    return [{ code: 'operator_mismatch', message: `${where}: "${operatorLabel(condition.operator)}" does not apply to ${fact.label} (a ${fact.type}).` }];
   }
   if (fact.id === 'derived.eventCount' && !condition.params) {
     return [{ code: 'missing_params', message: `${where}: say which events to count (event type, optional URL prefix, days).` }];

@@ -6,6 +6,7 @@
 import { useEffect, useId, useState } from 'react';
 import { EVENT_TYPES, FACTS, FACTS_BY_ID, OPERATORS, type FactDefinition, type OperatorId } from '../../../../rules/facts-catalogue';
 import { isGroup, LIMITS, type ConditionGroup, type ConditionLeaf } from '../../../../rules/graph.schema';
+import { operatorLabel } from '../../../../rules/operator-words';
 import { NumberField, SelectField, TextField, type Option } from './fields';
 
 type Condition = ConditionLeaf | ConditionGroup;
@@ -139,7 +140,7 @@ function LeafEditor({ leaf, facts, testId, readOnly, onChange }: { leaf: Conditi
         label="Operator"
         testId={`${testId}-operator`}
         value={leaf.operator}
-        options={operators.map((op) => ({ value: op, label: op }))}
+        options={operators.map((op) => ({ value: op, label: operatorLabel(op) }))}
         disabled={readOnly}
         onChange={(operator) => onChange({ ...leaf, operator, value: coerceValue(leaf.value, operator, fact) })}
       />

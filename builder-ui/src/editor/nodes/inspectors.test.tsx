@@ -53,6 +53,8 @@ describe('node specifications', () => {
     const byId = new Map(model.nodes.map((n) => [n.id, n]));
     expect(summarize(byId.get('key-page-points')!)).toBe('Key page visit · +20 engagement');
     expect(summarize(byId.get('mql-enterprise')!)).toBe('Enterprise: qualified at 80 · total ≥ 80 → MQL (enterprise)');
+    expect(summarize(byId.get('key-page')!)).toBe('Pricing or demo page · Page URL starts with /pricing or Page URL starts with /demo');
+    expect(summarize(byId.get('frequent')!)).toBe('10+ page views in 30 days · Number of page view events in the last 30 days is at least 10');
     expect(summarize(byId.get('decay-web')!)).toBe('No website visit: -15 after 45 days · engagement, web channel, -15 after 45 days');
   });
 });
@@ -111,6 +113,9 @@ describe('node inspectors', () => {
     const operators = [...(field('conditions-0-operator') as HTMLSelectElement).options].map((o) => o.value);
     expect(operators).toContain('greaterThan');
     expect(operators).not.toContain('startsWith');
+    const shown = [...(field('conditions-0-operator') as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(shown).toEqual(expect.arrayContaining(['at least', 'more than', 'is filled in']));
+    expect(shown.join(' ')).not.toMatch(/greaterThan|isKnown/);
     await user.selectOptions(field('conditions-0-operator'), 'greaterThanInclusive');
     await user.clear(field('conditions-0-value'));
     await user.type(field('conditions-0-value'), '1000');
