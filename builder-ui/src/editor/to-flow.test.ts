@@ -22,7 +22,7 @@ group('toFlowNodes / toFlowEdges', () => {
     expect(say('key-page-points')).toBe('Key page visit · +20 engagement');
     expect(say('careers-points')).toBe('Job seeker or investor · -10 engagement');
     expect(say('mql')).toBe('Marketing-qualified at 60 · total ≥ 60 → MQL');
-    expect(say('key-page')).toBe('Pricing or demo page · any of 2 conditions');
+    expect(say('key-page')).toBe('Pricing or demo page · Page URL starts with /pricing or Page URL starts with /demo');
     expect(say('seniority-set')).toBe('Seniority known · on seniority change');
     expect(say('inbound')).toBe('Inbound sales · queue inbound-sales');
     expect(byId.get('key-page-points')?.ariaLabel).toBe('Points node: Key page visit · +20 engagement');
