@@ -10,6 +10,11 @@ export interface GraphIssue {
   message: string;
   nodeId?: string;
   edgeId?: string;
+  /**
+   * Within the node, the field to blame, e.g. `['conditions', 1, 'operator']` or `['queue']`, so
+   * the editor can mark the input itself and not only the node.
+   */
+  field?: Array<string | number>;
   /** Where in the submitted JSON, when no single node or edge is to blame. */
   path?: Array<string | number>;
 }

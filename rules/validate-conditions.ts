@@ -14,6 +14,8 @@ const MAX_REPEAT = 100;
 export interface ConditionProblem {
   code: string;
   message: string;
+  /** Where in the owner of the conditions, e.g. `['conditions', 1, 'conditions', 0, 'operator']`. */
+  path: Array<string | number>;
 }
 
 /**
@@ -24,45 +26,48 @@ export interface ConditionProblem {
  */
 export function checkConditions(group: ConditionGroup, scope: Scope, declared?: ReadonlyMap<string, FactDefinition>): ConditionProblem[] {
   const problems: ConditionProblem[] = [];
-  const visit = (conditions: ConditionGroup['conditions'], prefix: string, depth: number) => {
+  const visit = (conditions: ConditionGroup['conditions'], prefix: string, depth: number, path: Array<string | number>) => {
     if (depth > LIMITS.conditionDepth) {
-      problems.push({ code: 'too_deep', message: `Conditions are nested more than ${LIMITS.conditionDepth} groups deep.` });
+      problems.push({ code: 'too_deep', message: `Conditions are nested more than ${LIMITS.conditionDepth} groups deep.`, path });
       return;
     }
     conditions.forEach((condition, index) => {
       const where = `Condition ${prefix}${index + 1}`;
-      if (isGroup(condition)) visit(condition.conditions, `${prefix}${index + 1}.`, depth + 1);
-      else problems.push(...checkLeaf(condition, where, scope, declared));
+      const at = [...path, 'conditions', index];
+      if (isGroup(condition)) visit(condition.conditions, `${prefix}${index + 1}.`, depth + 1, at);
+      else problems.push(...checkLeaf(condition, where, scope, declared).map(({ field, ...problem }) => ({ ...problem, path: [...at, field] })));
     });
   };
-  visit(group.conditions, '', 1);
+  visit(group.conditions, '', 1, []);
   return problems;
 }
 
 export type Scope = 'scoring' | 'routing' | 'segment';
 
-function checkLeaf(condition: ConditionLeaf, where: string, scope: Scope, declared?: ReadonlyMap<string, FactDefinition>): ConditionProblem[] {
+type LeafProblem = Omit<ConditionProblem, 'path'> & { field: 'fact' | 'operator' | 'value' };
+
+function checkLeaf(condition: ConditionLeaf, where: string, scope: Scope, declared?: ReadonlyMap<string, FactDefinition>): LeafProblem[] {
   const fact = FACTS_BY_ID.get(condition.fact) ?? declared?.get(condition.fact);
-  if (!fact) return [{ code: 'unknown_fact', message: `${where} tests "${condition.fact}", which is not a known fact.` }];
+  if (!fact) return [{ field: 'fact', code: 'unknown_fact', message: `${where} tests "${condition.fact}", which is not a known fact.` }];
   const routingFact = fact.source === 'lead' || (scope === 'routing' && fact.id === 'derived.segment');
   if (scope !== 'scoring' && !routingFact) {
-    return [{ code: 'lead_fact_only', message: `${where} tests ${fact.label}; here only lead attributes can be tested, not events.` }];
+    return [{ field: 'fact', code: 'lead_fact_only', message: `${where} tests ${fact.label}; here only lead attributes can be tested, not events.` }];
   }
   if (scope === 'scoring' && fact.id === 'derived.segment') {
-    return [{ code: 'routing_fact_only', message: `${where}: the segment can be tested on routing paths only.` }];
+    return [{ field: 'fact', code: 'routing_fact_only', message: `${where}: the segment can be tested on routing paths only.` }];
   }
   const operator = OPERATORS[condition.operator];
   if (!(operator.facts as readonly string[]).includes(fact.type)) {
-    return [{ code: 'operator_mismatch', message: `${where}: "${operatorLabel(condition.operator)}" does not apply to ${fact.label} (a ${fact.type}).` }];
+    return [{ field: 'operator', code: 'operator_mismatch', message: `${where}: "${operatorLabel(condition.operator)}" does not apply to ${fact.label} (a ${fact.type}).` }];
   }
   if (fact.id === 'derived.eventCount' && !condition.params) {
-    return [{ code: 'missing_params', message: `${where}: say which events to count (event type, optional URL prefix, days).` }];
+    return [{ field: 'fact', code: 'missing_params', message: `${where}: say which events to count (event type, optional URL prefix, days).` }];
   }
   if (condition.params && fact.id !== 'derived.eventCount') {
-    return [{ code: 'unexpected_params', message: `${where}: ${fact.label} takes no event type or days.` }];
+    return [{ field: 'fact', code: 'unexpected_params', message: `${where}: ${fact.label} takes no event type or days.` }];
   }
   const valueProblem = checkValue(condition, fact, operator.value);
-  return valueProblem ? [{ code: 'value_type', message: `${where}: ${valueProblem}` }] : [];
+  return valueProblem ? [{ field: 'value', code: 'value_type', message: `${where}: ${valueProblem}` }] : [];
 }
 
 function checkValue(condition: ConditionLeaf, fact: FactDefinition, kind: (typeof OPERATORS)[keyof typeof OPERATORS]['value']): string | undefined {

@@ -148,6 +148,53 @@ describe('validateGraph', () => {
   });
 });
 
+describe('validateGraph: the field to blame', () => {
+  it('names the field inside the node, as the inspector lays it out, for shape and meaning alike', () => {
+    const input = graph({
+      nodes: [
+        { id: 't', kind: 'trigger', eventTypes: ['page_view'] },
+        {
+          id: 'c',
+          kind: 'condition',
+          match: 'all',
+          conditions: [
+            { fact: 'event.url', operator: 'startsWith', value: '/pricing' },
+            { match: 'any', conditions: [{ fact: 'lead.companySize', operator: 'startsWith', value: 'big' }] },
+            { fact: 'lead.companySize', operator: 'greaterThan', value: 'ten' },
+          ],
+        },
+        { id: 'p', kind: 'points', score: 'nope', points: 5, limits: { windowDays: 30 } },
+        { id: 'th', kind: 'threshold', score: 'total', value: 60, stage: 'mql', segment: 'ghost' },
+        { id: 'r', kind: 'route', team: 'Sales', queue: 'sales', strategy: 'weighted' },
+      ],
+      edges: [
+        { id: 'e1', source: 't', target: 'c' },
+        { id: 'e2', source: 'c', target: 'p' },
+        { id: 'e3', source: 'th', target: 'r' },
+      ],
+    });
+    const fields = validateGraph(input).issues.map((issue) => [issue.code, issue.nodeId, issue.field]);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        ['operator_mismatch', 'c', ['conditions', 1, 'conditions', 0, 'operator']],
+        ['value_type', 'c', ['conditions', 2, 'value']],
+        ['unknown_score', 'p', ['score']],
+        ['invalid_limit', 'p', ['limits', 'maxTimes']],
+        ['unknown_segment', 'th', ['segment']],
+        ['no_owners', 'r', ['strategy']],
+      ]),
+    );
+    const message = validateGraph(input).issues.find((issue) => issue.code === 'operator_mismatch')?.message;
+    expect(message).toBe('Condition 2.1: "starts with" does not apply to Company size (employees) (a number).');
+  });
+
+  it('names the field of a shape problem: a queue id with a space', () => {
+    const input = structuredClone(base);
+    (input.nodes[3] as { queue: string }).queue = 'inbound sales';
+    expect(validateGraph(input).issues[0]).toMatchObject({ code: 'invalid_shape', nodeId: 'r', field: ['queue'], path: ['nodes', 3, 'queue'] });
+  });
+});
+
 describe('patterns and operators', () => {
   const withCondition = (conditions: any[]) =>
     graph({

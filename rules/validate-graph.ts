@@ -77,7 +77,10 @@ function shapeIssue(input: unknown, path: Array<string | number>, message: strin
   if (list && typeof path[1] === 'number' && isRecord(input)) {
     const items = input[path[0] as string];
     const item = Array.isArray(items) ? items[path[1]] : undefined;
-    if (isRecord(item) && typeof item.id === 'string') issue[list] = item.id;
+    if (isRecord(item) && typeof item.id === 'string') {
+      issue[list] = item.id;
+      if (list === 'nodeId' && path.length > 2) issue.field = path.slice(2);
+    }
   }
   return issue;
 }
@@ -131,8 +134,8 @@ function checkNodes(graph: RuleGraph, declared: ReadonlyMap<string, FactDefiniti
   const scores = new Set(graph.scores.map((score) => score.id));
   const segments = new Set(graph.segments.map((segment) => segment.id));
   const connected = new Set(graph.edges.flatMap((edge) => [edge.source, edge.target]));
-  const unknownScore = (node: GraphNode, id: string, role: string) =>
-    issues.push(error('unknown_score', `${role} the score "${id}", which this model does not define.`, { nodeId: node.id }));
+  const unknownScore = (node: GraphNode, id: string, role: string, field: string) =>
+    issues.push(error('unknown_score', `${role} the score "${id}", which this model does not define.`, { nodeId: node.id, field: [field] }));
 
   graph.recycle.resetScores.forEach((id, index) => {
     if (!scores.has(id)) issues.push(error('unknown_score', `Recycling resets the score "${id}", which this model does not define.`, { path: ['recycle', 'resetScores', index] }));
@@ -150,42 +153,42 @@ function checkNodes(graph: RuleGraph, declared: ReadonlyMap<string, FactDefiniti
       case 'trigger':
         for (const attribute of node.attributes) {
           if (FACTS_BY_ID.get(attribute)?.source !== 'lead' && !declared.has(attribute)) {
-            issues.push(error('unknown_attribute', `The trigger watches "${attribute}", which is neither a lead attribute of the catalogue nor one this model declares.`, { nodeId: node.id }));
+            issues.push(error('unknown_attribute', `The trigger watches "${attribute}", which is neither a lead attribute of the catalogue nor one this model declares.`, { nodeId: node.id, field: ['attributes'] }));
           }
         }
         break;
       case 'condition':
         for (const problem of checkConditions(node, 'scoring', declared)) {
-          if (problem.code !== 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+          if (problem.code !== 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id, field: problem.path }));
         }
         break;
       case 'points':
-        if (!scores.has(node.score)) unknownScore(node, node.score, 'Points go to');
+        if (!scores.has(node.score)) unknownScore(node, node.score, 'Points go to', 'score');
         if (node.limits?.windowDays !== undefined && node.limits.maxTimes === undefined) {
-          issues.push(error('invalid_limit', 'A window needs "at most K times" to limit anything.', { nodeId: node.id }));
+          issues.push(error('invalid_limit', 'A window needs "at most K times" to limit anything.', { nodeId: node.id, field: ['limits', 'maxTimes'] }));
         }
         break;
       case 'decay':
-        if (!scores.has(node.score)) unknownScore(node, node.score, 'The decay takes from');
+        if (!scores.has(node.score)) unknownScore(node, node.score, 'The decay takes from', 'score');
         break;
       case 'threshold': {
         const watched = node.score === 'total' ? [] : typeof node.score === 'string' ? [node.score] : node.score;
-        for (const id of watched) if (!scores.has(id)) unknownScore(node, id, 'The threshold watches');
+        for (const id of watched) if (!scores.has(id)) unknownScore(node, id, 'The threshold watches', 'score');
         if (node.segment !== undefined && !segments.has(node.segment)) {
-          issues.push(error('unknown_segment', `The threshold is for the segment "${node.segment}", which this model does not define.`, { nodeId: node.id }));
+          issues.push(error('unknown_segment', `The threshold is for the segment "${node.segment}", which this model does not define.`, { nodeId: node.id, field: ['segment'] }));
         }
         break;
       }
       case 'grade':
-        if (!scores.has(node.fitScore)) unknownScore(node, node.fitScore, 'The grade reads fit from');
-        if (!scores.has(node.engagementScore)) unknownScore(node, node.engagementScore, 'The grade reads engagement from');
-        if (!descending(node.fitBands) || !descending(node.engagementBands)) {
-          issues.push(error('invalid_bands', 'Grade bands must go down: A above B above C, 1 above 2 above 3.', { nodeId: node.id }));
+        if (!scores.has(node.fitScore)) unknownScore(node, node.fitScore, 'The grade reads fit from', 'fitScore');
+        if (!scores.has(node.engagementScore)) unknownScore(node, node.engagementScore, 'The grade reads engagement from', 'engagementScore');
+        for (const bands of ['fitBands', 'engagementBands'] as const) {
+          if (!descending(node[bands])) issues.push(error('invalid_bands', 'Grade bands must go down: A above B above C, 1 above 2 above 3.', { nodeId: node.id, field: [bands] }));
         }
         break;
       case 'route':
         if (node.strategy !== 'queue' && node.owners.length === 0) {
-          issues.push(error('no_owners', `Add the owners to share leads between (${node.strategy.replace('_', '-')}).`, { nodeId: node.id }));
+          issues.push(error('no_owners', `Add the owners to share leads between (${node.strategy.replace('_', '-')}).`, { nodeId: node.id, field: ['strategy'] }));
         }
         break;
     }
@@ -204,7 +207,7 @@ function checkSegments(graph: RuleGraph, declared: ReadonlyMap<string, FactDefin
   const issues: GraphIssue[] = [];
   graph.segments.forEach((segment, index) => {
     for (const problem of checkConditions(segment, 'segment', declared)) {
-      issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`, { path: ['segments', index] }));
+      issues.push(error(problem.code, `Segment "${segment.label}": ${problem.message}`, { path: ['segments', index, ...problem.path] }));
     }
   });
   const thresholds = graph.nodes.filter((node): node is NodeOfKind<'threshold'> => node.kind === 'threshold');
@@ -256,12 +259,12 @@ function checkPaths(graph: RuleGraph, declared: ReadonlyMap<string, FactDefiniti
     }
     if (node.kind === 'condition' && qualifying.has(node.id) && !scoring.has(node.id)) {
       for (const problem of checkConditions(node, 'routing', declared)) {
-        if (problem.code === 'lead_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+        if (problem.code === 'lead_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id, field: problem.path }));
       }
     }
     if (node.kind === 'condition' && scoring.has(node.id)) {
       for (const problem of checkConditions(node, 'scoring', declared)) {
-        if (problem.code === 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id }));
+        if (problem.code === 'routing_fact_only') issues.push(error(problem.code, problem.message, { nodeId: node.id, field: problem.path }));
       }
     }
     if (node.kind === 'route' && !qualifying.has(node.id)) {
@@ -392,7 +395,7 @@ const descending = (bands: readonly number[]) => bands.every((value, i) => i ===
 const isError = (issue: GraphIssue) => issue.severity === 'error';
 const nodeName = (node: GraphNode) => node.label ?? node.id;
 
-function error(code: string, message: string, where: { nodeId?: string; edgeId?: string; path?: Array<string | number> } = {}): GraphIssue {
+function error(code: string, message: string, where: Pick<GraphIssue, 'nodeId' | 'edgeId' | 'path' | 'field'> = {}): GraphIssue {
   return { severity: 'error', code, message, ...where };
 }
 
