@@ -184,6 +184,8 @@ describe('validateGraph: the field to blame', () => {
         ['no_owners', 'r', ['strategy']],
       ]),
     );
+    const grade = graph({ nodes: [...base.nodes, { id: 'g', kind: 'grade', fitScore: 'engagement', engagementScore: 'engagement', fitBands: [80, 50, 60], engagementBands: [60, 40, 20] }] });
+    expect(validateGraph(grade).issues.filter((issue) => issue.code === 'invalid_bands').map((issue) => issue.field)).toEqual([['fitBands', 2]]);
     const message = validateGraph(input).issues.find((issue) => issue.code === 'operator_mismatch')?.message;
     expect(message).toBe('Condition 2.1: "starts with" does not apply to Company size (employees) (a number).');
   });

@@ -183,7 +183,8 @@ function checkNodes(graph: RuleGraph, declared: ReadonlyMap<string, FactDefiniti
         if (!scores.has(node.fitScore)) unknownScore(node, node.fitScore, 'The grade reads fit from', 'fitScore');
         if (!scores.has(node.engagementScore)) unknownScore(node, node.engagementScore, 'The grade reads engagement from', 'engagementScore');
         for (const bands of ['fitBands', 'engagementBands'] as const) {
-          if (!descending(node[bands])) issues.push(error('invalid_bands', 'Grade bands must go down: A above B above C, 1 above 2 above 3.', { nodeId: node.id, field: [bands] }));
+          const wrong = firstNotDescending(node[bands]);
+          if (wrong !== undefined) issues.push(error('invalid_bands', 'Grade bands must go down: A above B above C, 1 above 2 above 3.', { nodeId: node.id, field: [bands, wrong] }));
         }
         break;
       case 'route':
@@ -391,7 +392,11 @@ export function adjacency(graph: Pick<RuleGraph, 'edges'>): Map<string, string[]
   return next;
 }
 
-const descending = (bands: readonly number[]) => bands.every((value, i) => i === 0 || value < (bands[i - 1] as number));
+/** The index of the first band not below the one before it, if any. */
+function firstNotDescending(bands: readonly number[]): number | undefined {
+  const index = bands.findIndex((value, i) => i > 0 && value >= (bands[i - 1] as number));
+  return index < 0 ? undefined : index;
+}
 const isError = (issue: GraphIssue) => issue.severity === 'error';
 const nodeName = (node: GraphNode) => node.label ?? node.id;
 

@@ -303,7 +303,7 @@ function EditorBody({ initial, store, canEdit, dropped, liveModelId }: { initial
             }}
           >
             {tab === 'inspect' ? (
-              <InspectorPanel readOnly={readOnly || diffView !== null} onMessage={say} />
+              <InspectorPanel readOnly={readOnly || diffView !== null} onMessage={say} issues={validation.issues} />
             ) : (
               <HistoryPanel
                 key={model.versions[0]?.version ?? 0}

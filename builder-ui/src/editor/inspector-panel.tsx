@@ -4,12 +4,18 @@
  */
 import { useId, useMemo, useState } from 'react';
 import { acceptsIncoming, connectionProblem, leadsOnward } from '../../../rules/connections';
+import type { GraphIssue } from '../../../rules/graph-issue';
 import type { GraphNode, RuleGraph } from '../../../rules/graph.schema';
 import { ModelSettings } from './model-settings';
 import { NODE_SPECS, NodeInspector } from './nodes/registry';
 import { useGraphActions, useGraphState } from './use-graph-store';
 
-export function InspectorPanel({ readOnly, onMessage }: { readOnly?: boolean; onMessage: (message: string) => void }) {
+export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
+  readOnly?: boolean;
+  onMessage: (message: string) => void;
+  /** The validator's issues; the selected node's fields are marked with theirs. */
+  issues?: readonly GraphIssue[];
+}) {
   const graph = useGraphState((s) => s.graph);
   const selection = useGraphState((s) => s.selection);
   const actions = useGraphActions();
@@ -26,7 +32,13 @@ export function InspectorPanel({ readOnly, onMessage }: { readOnly?: boolean; on
     const node = nodes[0] as GraphNode;
     return (
       <div className="lf-panel-body">
-        <NodeInspector node={node} context={context} readOnly={readOnly} onChange={(next) => actions.updateNode(node.id, next)} />
+        <NodeInspector
+          node={node}
+          context={context}
+          readOnly={readOnly}
+          issues={issues.filter((issue) => issue.nodeId === node.id)}
+          onChange={(next) => actions.updateNode(node.id, next)}
+        />
         <Connections graph={graph} node={node} readOnly={readOnly} onMessage={onMessage} />
         {!readOnly && (
           <button type="button" className="lf-danger" data-testid="inspector-delete" onClick={() => actions.remove({ nodes: [node.id], edges: [] })}>

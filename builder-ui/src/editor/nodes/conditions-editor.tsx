@@ -7,6 +7,7 @@ import { useEffect, useId, useState } from 'react';
 import { EVENT_TYPES, FACTS, FACTS_BY_ID, OPERATORS, type FactDefinition, type OperatorId } from '../../../../rules/facts-catalogue';
 import { isGroup, LIMITS, type ConditionGroup, type ConditionLeaf } from '../../../../rules/graph.schema';
 import { operatorLabel } from '../../../../rules/operator-words';
+import { useFieldProblem } from './field-issues';
 import { NumberField, SelectField, TextField, type Option } from './fields';
 
 type Condition = ConditionLeaf | ConditionGroup;
@@ -195,6 +196,7 @@ export function ListField({ value, numbers, testId, readOnly, onChange }: { valu
   const id = useId();
   const items = Array.isArray(value) ? value : [];
   const [text, setText] = useState(items.join(', '));
+  const problem = useFieldProblem(testId, id);
   useEffect(() => {
     setText((current) => (JSON.stringify(parseList(current, numbers)) === JSON.stringify(items) ? current : items.join(', ')));
   }, [JSON.stringify(items), numbers]);
@@ -207,11 +209,13 @@ export function ListField({ value, numbers, testId, readOnly, onChange }: { valu
         data-testid={`field-${testId}`}
         value={text}
         disabled={readOnly}
+        {...problem.inputProps}
         onChange={(event) => {
           setText(event.target.value);
           onChange(parseList(event.target.value, numbers));
         }}
       />
+      {problem.note}
     </div>
   );
 }

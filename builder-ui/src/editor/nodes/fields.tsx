@@ -4,6 +4,7 @@
  * so a marketer can clear a field and type a new value.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useFieldProblem } from './field-issues';
 
 interface FieldBase {
   label: string;
@@ -21,6 +22,7 @@ export function TextField({ label, testId, hint, disabled, value, onChange, opti
   placeholder?: string;
 }) {
   const id = useId();
+  const problem = useFieldProblem(testId, id);
   return (
     <div className="lf-field">
       <label htmlFor={id}>{label}</label>
@@ -31,8 +33,10 @@ export function TextField({ label, testId, hint, disabled, value, onChange, opti
         value={value ?? ''}
         placeholder={placeholder}
         disabled={disabled}
+        {...problem.inputProps}
         onChange={(event) => onChange(optional && event.target.value === '' ? undefined : event.target.value)}
       />
+      {problem.note}
       {hint && <small>{hint}</small>}
     </div>
   );
@@ -50,6 +54,7 @@ export function NumberField({ label, testId, hint, disabled, value, onChange, op
 }) {
   const id = useId();
   const [text, setText] = useState(value === undefined ? '' : String(value));
+  const problem = useFieldProblem(testId, id);
   // Follow changes made elsewhere (undo, another field), but not our own half-typed text.
   useEffect(() => {
     setText((current) => (parseNumber(current, integer) === value ? current : value === undefined ? '' : String(value)));
@@ -67,6 +72,7 @@ export function NumberField({ label, testId, hint, disabled, value, onChange, op
         max={max}
         step={step ?? (integer ? 1 : 'any')}
         disabled={disabled}
+        {...problem.inputProps}
         onChange={(event) => {
           setText(event.target.value);
           if (event.target.value.trim() === '') {
@@ -77,6 +83,7 @@ export function NumberField({ label, testId, hint, disabled, value, onChange, op
           if (parsed !== undefined) onChange(parsed);
         }}
       />
+      {problem.note}
       {hint && <small>{hint}</small>}
     </div>
   );
@@ -94,10 +101,11 @@ export function SelectField<T extends string>({ label, testId, hint, disabled, v
 }) {
   const id = useId();
   const known = options.some((option) => option.value === value);
+  const problem = useFieldProblem(testId, id);
   return (
     <div className="lf-field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} data-testid={`field-${testId}`} value={value} disabled={disabled} onChange={(event) => onChange(event.target.value as T)}>
+      <select id={id} data-testid={`field-${testId}`} value={value} disabled={disabled} {...problem.inputProps} onChange={(event) => onChange(event.target.value as T)}>
         {/* A draft may name something that no longer exists (a deleted score); show it rather than hide it. */}
         {!known && <option value={value}>{value === '' ? '(choose)' : `${value} (unknown)`}</option>}
         {options.map((option) => (
@@ -106,6 +114,7 @@ export function SelectField<T extends string>({ label, testId, hint, disabled, v
           </option>
         ))}
       </select>
+      {problem.note}
       {hint && <small>{hint}</small>}
     </div>
   );

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeSchema, ruleGraphSchema, type GraphNode, type NodeKind, type NodeOfKind } from '../../../../rules/graph.schema';
 import { b2bDefaultGraph } from '../../../../rules/templates';
 import { checkConditions } from '../../../../rules/validate-conditions';
+import { validateGraph } from '../../../../rules/validate-graph';
 import { ModelSettings } from '../model-settings';
 import { NODE_KINDS, NODE_SPECS, NodeInspector, summarize } from './registry';
 import type { SpecContext } from './specification';
@@ -285,5 +286,29 @@ describe('model settings', () => {
       recycle: { resetScores: ['engagement'], coolDownDays: 30 },
       valueMaps: [{ attribute: 'lead.seniority', values: [{ from: ['C - Level', 'CXO'], to: 'c_level' }, { from: ['Vorstand'], to: 'c_level' }] }],
     });
+  });
+});
+
+describe('issues on their field', () => {
+  it("marks the input the validator blames, with its message under it, and leaves the others alone", () => {
+    const condition: GraphNode = {
+      id: 'size',
+      kind: 'condition',
+      match: 'all',
+      conditions: [
+        { fact: 'event.url', operator: 'startsWith', value: '/pricing' },
+        { fact: 'lead.companySize', operator: 'startsWith', value: 'big' },
+      ],
+    };
+    const input = { ...model, nodes: [...model.nodes, condition], edges: [...model.edges, { id: 'to-size', source: model.nodes.find((n) => n.kind === 'trigger')!.id, target: 'size' }] };
+    const issues = validateGraph(input).issues.filter((issue) => issue.nodeId === 'size');
+    render(<NodeInspector node={condition} context={context} issues={issues} onChange={() => undefined} />);
+    const operator = screen.getByTestId('field-conditions-1-operator');
+    expect(operator.getAttribute('aria-invalid')).toBe('true');
+    const note = screen.getByTestId('field-conditions-1-operator-problem');
+    expect(note.textContent).toBe('Condition 2: "starts with" does not apply to Company size (employees) (a number).');
+    expect(operator.getAttribute('aria-describedby')).toBe(note.id);
+    expect(screen.getByTestId('field-conditions-0-operator').hasAttribute('aria-invalid')).toBe(false);
+    expect(screen.getByTestId('field-conditions-1-value').hasAttribute('aria-invalid')).toBe(false);
   });
 });

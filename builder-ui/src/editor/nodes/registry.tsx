@@ -3,9 +3,11 @@
  * adding a kind to the schema fails to compile here until it has a specification.
  */
 import { useId } from 'react';
+import type { GraphIssue } from '../../../../rules/graph-issue';
 import type { GraphNode, NodeKind } from '../../../../rules/graph.schema';
 import { conditionSpecification } from './condition.spec';
 import { decaySpecification } from './decay.spec';
+import { FieldIssuesProvider } from './field-issues';
 import { TextField } from './fields';
 import { gradeSpecification } from './grade.spec';
 import { pointsSpecification } from './points.spec';
@@ -37,8 +39,17 @@ export function summarize(node: GraphNode): string {
   return specOf(node).summary(node);
 }
 
-/** The inspector of any node: its id, its label, then the form of its kind. */
-export function NodeInspector({ node, onChange, context, readOnly }: { node: GraphNode; onChange: (node: GraphNode) => void; context: SpecContext; readOnly?: boolean }) {
+const NO_ISSUES: readonly GraphIssue[] = [];
+
+/** The inspector of any node: its id, its label, then the form of its kind, each field marked with the issues that name it. */
+export function NodeInspector({ node, onChange, context, readOnly, issues = NO_ISSUES }: {
+  node: GraphNode;
+  onChange: (node: GraphNode) => void;
+  context: SpecContext;
+  readOnly?: boolean;
+  /** The validator's issues about this node. */
+  issues?: readonly GraphIssue[];
+}) {
   const spec = specOf(node);
   const headingId = useId();
   return (
@@ -58,7 +69,9 @@ export function NodeInspector({ node, onChange, context, readOnly }: { node: Gra
           onChange((label === undefined ? rest : { ...rest, label }) as GraphNode);
         }}
       />
-      <spec.Inspector node={node} onChange={onChange} context={context} readOnly={readOnly} />
+      <FieldIssuesProvider issues={issues}>
+        <spec.Inspector node={node} onChange={onChange} context={context} readOnly={readOnly} />
+      </FieldIssuesProvider>
     </section>
   );
 }
