@@ -2,12 +2,14 @@
  * The side panel for what is selected: a node's form and its connections, a connection, several
  * nodes, or (nothing selected) the model's settings.
  */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { acceptsIncoming, connectionProblem, leadsOnward } from '../../../rules/connections';
 import type { GraphIssue } from '../../../rules/graph-issue';
 import type { GraphNode, RuleGraph } from '../../../rules/graph.schema';
 import { ModelSettings } from './model-settings';
 import { NODE_SPECS, NodeInspector } from './nodes/registry';
+import type { QueueChoices } from './nodes/specification';
+import { useApi } from '../shell/session';
 import { useGraphActions, useGraphState } from './use-graph-store';
 
 export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
@@ -19,9 +21,15 @@ export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
   const graph = useGraphState((s) => s.graph);
   const selection = useGraphState((s) => s.selection);
   const actions = useGraphActions();
-  const context = useMemo(() => ({ scores: graph.scores, segments: graph.segments }), [graph.scores, graph.segments]);
-
+  const watched = useWatchedQueues();
   const nodes = graph.nodes.filter((node) => selection.nodes.includes(node.id));
+  const edited = nodes.length === 1 ? nodes[0]?.id : undefined;
+  const queues = useMemo<QueueChoices>(() => {
+    const inModel = graph.nodes.flatMap((node) => (node.kind === 'route' && node.id !== edited ? [node.queue, ...(node.escalateTo ? [node.escalateTo] : [])] : []));
+    return { inModel: [...new Set(inModel)], watched };
+  }, [graph.nodes, edited, watched]);
+  const context = useMemo(() => ({ scores: graph.scores, segments: graph.segments, queues }), [graph.scores, graph.segments, queues]);
+
   const edges = graph.edges.filter((edge) => selection.edges.includes(edge.id));
   const name = (id: string) => {
     const node = graph.nodes.find((n) => n.id === id);
@@ -88,6 +96,24 @@ export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
       <ModelSettings graph={graph} readOnly={readOnly} onChange={actions.updateSettings} />
     </div>
   );
+}
+
+/** Queue → how many active sales keys work it, once loaded; undefined before, or when the API refuses. */
+function useWatchedQueues(): ReadonlyMap<string, number> | undefined {
+  const client = useApi();
+  const [watched, setWatched] = useState<ReadonlyMap<string, number>>();
+  useEffect(() => {
+    let current = true;
+    client
+      .listWatchedQueues()
+      .then((queues) => current && setWatched(new Map(queues.map((q) => [q.queue, q.keys]))))
+      // Without the list the picklist still offers the model's queues; it only cannot warn.
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [client]);
+  return watched;
 }
 
 /** A node's connections, and a keyboard way to add one: choose among the nodes it may lead to. */

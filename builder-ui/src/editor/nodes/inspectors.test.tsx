@@ -17,14 +17,14 @@ const model = ruleGraphSchema.parse(b2bDefaultGraph);
 const context: SpecContext = { scores: model.scores, segments: model.segments };
 
 /** Renders the inspector of a fresh `kind` node, as the palette would drop it, and keeps its latest edit. */
-function inspect<K extends NodeKind>(kind: K) {
-  let latest = { id: `${kind}-1`, position: { x: 0, y: 0 }, ...NODE_SPECS[kind].create(context) } as unknown as NodeOfKind<K>;
+function inspect<K extends NodeKind>(kind: K, given: SpecContext = context) {
+  let latest = { id: `${kind}-1`, position: { x: 0, y: 0 }, ...NODE_SPECS[kind].create(given) } as unknown as NodeOfKind<K>;
   function Harness() {
     const [node, setNode] = useState<GraphNode>(latest);
     return (
       <NodeInspector
         node={node}
-        context={context}
+        context={given}
         onChange={(next) => {
           latest = next as NodeOfKind<K>;
           setNode(next);
@@ -194,8 +194,9 @@ describe('node inspectors', () => {
     const { user, node, field } = inspect('route');
     await user.clear(field('team'));
     await user.type(field('team'), 'Enterprise');
-    await user.clear(field('queue'));
-    await user.type(field('queue'), 'enterprise');
+    await user.selectOptions(field('queue'), 'Another queue…');
+    await user.clear(field('queue-new'));
+    await user.type(field('queue-new'), 'enterprise');
     await user.selectOptions(field('strategy'), 'weighted');
     await user.click(field('owners-add'));
     await user.type(field('owners-0-id'), 'ana');
@@ -207,7 +208,8 @@ describe('node inspectors', () => {
     await user.click(field('owners-2-remove'));
     await user.clear(field('slaHours'));
     await user.type(field('slaHours'), '8');
-    await user.type(field('escalateTo'), 'inbound-sales');
+    await user.selectOptions(field('escalateTo'), 'Another queue…');
+    await user.type(field('escalateTo-new'), 'inbound-sales');
     expect(parsed(node())).toEqual({
       id: 'route-1',
       position: { x: 0, y: 0 },
@@ -224,6 +226,27 @@ describe('node inspectors', () => {
       escalateTo: 'inbound-sales',
       maxEscalations: 1,
     });
+  });
+
+  it("route: picks queues from the model's routes and the sales keys', and warns about one nobody works", async () => {
+    const queues = { inModel: ['enterprise-sales'], watched: new Map([['inbound-sales', 2], ['enterprise-sales', 1], ['emea', 1]]) };
+    const { user, node, field } = inspect('route', { ...context, queues });
+    const shown = [...(field('queue') as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(shown).toEqual(['emea · 1 sales key', 'enterprise-sales · 1 sales key', 'inbound-sales · 2 sales keys', 'Another queue…']);
+    expect(screen.queryByTestId('field-queue-unwatched')).toBeNull();
+    await user.selectOptions(field('queue'), 'Another queue…');
+    await user.clear(field('queue-new'));
+    await user.type(field('queue-new'), 'inboud-sales');
+    expect(node()).toMatchObject({ queue: 'inboud-sales' });
+    expect(screen.getByTestId('field-queue-unwatched').textContent).toContain('No sales key works the queue "inboud-sales"');
+    await user.selectOptions(field('queue'), 'enterprise-sales');
+    expect(node()).toMatchObject({ queue: 'enterprise-sales' });
+    expect(screen.queryByTestId('field-queue-new')).toBeNull();
+    expect(screen.queryByTestId('field-queue-unwatched')).toBeNull();
+    await user.selectOptions(field('escalateTo'), 'emea');
+    expect(node()).toMatchObject({ escalateTo: 'emea' });
+    await user.selectOptions(field('escalateTo'), '(none)');
+    expect(node()).not.toHaveProperty('escalateTo');
   });
 
   it('every kind: a dropped node (with its trigger events chosen) is schema-valid, and read-only forms cannot edit', () => {

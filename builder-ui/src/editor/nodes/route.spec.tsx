@@ -1,5 +1,6 @@
 import { LIMITS } from '../../../../rules/graph.schema';
 import { NumberField, Section, SelectField, TextField } from './fields';
+import { QueueField } from './queue-field';
 import type { NodeSpecification } from './specification';
 
 const STRATEGIES = [
@@ -16,12 +17,12 @@ export const routeSpecification: NodeSpecification<'route'> = {
   colour: '#6a3fc2',
   create: () => ({ kind: 'route', label: 'New route', team: 'Inbound sales', queue: 'inbound-sales', owners: [], strategy: 'queue', slaHours: 24, maxEscalations: 1 }),
   summary: (node) => `${node.label ?? node.id} · queue ${node.queue}`,
-  Inspector: ({ node, onChange, readOnly }) => {
+  Inspector: ({ node, onChange, context, readOnly }) => {
     const setOwner = (index: number, owner: (typeof node.owners)[number]) => onChange({ ...node, owners: node.owners.map((o, i) => (i === index ? owner : o)) });
     return (
       <>
         <TextField label="Team" testId="team" value={node.team} disabled={readOnly} onChange={(team) => onChange({ ...node, team: team ?? '' })} />
-        <TextField label="Queue id" testId="queue" value={node.queue} hint='Letters, digits, "_" and "-".' disabled={readOnly} onChange={(queue) => onChange({ ...node, queue: queue ?? '' })} />
+        <QueueField label="Queue" testId="queue" value={node.queue} choices={context.queues} disabled={readOnly} onChange={(queue) => onChange({ ...node, queue: queue ?? '' })} />
         <SelectField label="Assign" testId="strategy" value={node.strategy} options={STRATEGIES} disabled={readOnly} onChange={(strategy) => onChange({ ...node, strategy })} />
         <Section title="Owners">
           {node.owners.length === 0 && <p className="lf-muted">No owners: the handoff waits in the queue.</p>}
@@ -46,12 +47,12 @@ export const routeSpecification: NodeSpecification<'route'> = {
           <NumberField label="SLA (hours)" testId="slaHours" value={node.slaHours} min={0} disabled={readOnly} onChange={(slaHours) => slaHours !== undefined && onChange({ ...node, slaHours })} />
           <NumberField label="Escalations at most" testId="maxEscalations" value={node.maxEscalations} integer min={0} max={5} disabled={readOnly} onChange={(maxEscalations) => maxEscalations !== undefined && onChange({ ...node, maxEscalations })} />
         </div>
-        <TextField
+        <QueueField
           label="Escalate to queue"
           testId="escalateTo"
           value={node.escalateTo}
+          choices={context.queues}
           optional
-          placeholder="(none)"
           disabled={readOnly}
           onChange={(escalateTo) => {
             const { escalateTo: _old, ...rest } = node;

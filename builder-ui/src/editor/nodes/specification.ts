@@ -6,8 +6,16 @@
 import type { ComponentType } from 'react';
 import type { NodeKind, NodeOfKind, RuleGraph } from '../../../../rules/graph.schema';
 
-/** The parts of the model a node's form offers choices from. */
-export type SpecContext = Pick<RuleGraph, 'scores' | 'segments'>;
+/** The parts of the model a node's form offers choices from, and the queues in use. */
+export type SpecContext = Pick<RuleGraph, 'scores' | 'segments'> & { queues?: QueueChoices };
+
+/** The queues a route may name: those of the model's other routes, and those sales keys work. */
+export interface QueueChoices {
+  /** Queues and escalation targets of the model's routes, the edited one left out. */
+  inModel: readonly string[];
+  /** Queue → how many active sales keys work it; undefined while unknown (not loaded, or not allowed). */
+  watched?: ReadonlyMap<string, number>;
+}
 
 export interface InspectorProps<K extends NodeKind> {
   node: NodeOfKind<K>;
