@@ -78,6 +78,26 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * The event properties each event type usually carries (`event.<property>` facts), besides when it
+ * happened: what the editor offers first for a condition after a trigger on that type. Advice, not
+ * a rule: an event may carry any property the sender puts in.
+ */
+export const EVENT_PROPERTIES: { readonly [T in EventType]: readonly string[] } = {
+  page_view: ['event.url', 'event.referrer', 'event.campaign', 'event.product'],
+  form_submit: ['event.form', 'event.url', 'event.campaign', 'event.product'],
+  email_open: ['event.campaign', 'event.product'],
+  email_click: ['event.campaign', 'event.url', 'event.product'],
+  email_bounce: ['event.campaign'],
+  content_download: ['event.asset', 'event.assetType', 'event.url', 'event.product'],
+  webinar_registered: ['event.webinar', 'event.product'],
+  webinar_attended: ['event.webinar', 'event.product'],
+  social_interaction: ['event.network', 'event.action', 'event.url'],
+  unsubscribe: ['event.campaign'],
+  crm_outcome: ['event.outcome', 'event.product'],
+  custom: ['event.name'],
+};
+
 /** Attributes whose change can trigger rules (fit scoring when a CRM sync fills them in). */
 export const TRIGGER_ATTRIBUTES = FACTS.filter((fact) => fact.source === 'lead').map((fact) => fact.id);
 

@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import { acceptsIncoming, connectionProblem, leadsOnward } from '../../../rules/connections';
+import { EVENT_TYPES, type EventType } from '../../../rules/facts-catalogue';
 import type { GraphIssue } from '../../../rules/graph-issue';
 import type { GraphNode, RuleGraph } from '../../../rules/graph.schema';
 import { ModelSettings } from './model-settings';
@@ -28,7 +29,8 @@ export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
     const inModel = graph.nodes.flatMap((node) => (node.kind === 'route' && node.id !== edited ? [node.queue, ...(node.escalateTo ? [node.escalateTo] : [])] : []));
     return { inModel: [...new Set(inModel)], watched };
   }, [graph.nodes, edited, watched]);
-  const context = useMemo(() => ({ scores: graph.scores, segments: graph.segments, queues }), [graph.scores, graph.segments, queues]);
+  const events = useMemo(() => (edited ? eventsBefore(graph, edited) : undefined), [graph.nodes, graph.edges, edited]);
+  const context = useMemo(() => ({ scores: graph.scores, segments: graph.segments, queues, events }), [graph.scores, graph.segments, queues, events]);
 
   const edges = graph.edges.filter((edge) => selection.edges.includes(edge.id));
   const name = (id: string) => {
@@ -96,6 +98,27 @@ export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
       <ModelSettings graph={graph} readOnly={readOnly} onChange={actions.updateSettings} />
     </div>
   );
+}
+
+/** The event types of the triggers from which a path leads to `nodeId`, in the catalogue's order. */
+export function eventsBefore(graph: Pick<RuleGraph, 'nodes' | 'edges'>, nodeId: string): EventType[] {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const sources = new Map<string, string[]>();
+  for (const edge of graph.edges) sources.set(edge.target, [...(sources.get(edge.target) ?? []), edge.source]);
+  const seen = new Set<string>([nodeId]);
+  const stack = [nodeId];
+  const types = new Set<EventType>();
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    const node = byId.get(id);
+    if (node?.kind === 'trigger') node.eventTypes.forEach((type) => types.add(type));
+    for (const source of sources.get(id) ?? []) {
+      if (seen.has(source)) continue;
+      seen.add(source);
+      stack.push(source);
+    }
+  }
+  return EVENT_TYPES.filter((type) => types.has(type));
 }
 
 /** Queue → how many active sales keys work it, once loaded; undefined before, or when the API refuses. */

@@ -23,10 +23,10 @@ export const conditionSpecification: NodeSpecification<'condition'> = {
     }
     return `${node.label ?? node.id} · ${MATCH_WORDS[node.match]} ${node.conditions.length} condition${node.conditions.length === 1 ? '' : 's'}`;
   },
-  Inspector: ({ node, onChange, readOnly }) => (
+  Inspector: ({ node, onChange, context, readOnly }) => (
     <>
       <SelectField label="Match" testId="match" value={node.match} options={MATCH_OPTIONS} disabled={readOnly} onChange={(match) => onChange({ ...node, match })} />
-      <ConditionsEditor conditions={node.conditions} testId="conditions" readOnly={readOnly} onChange={(conditions) => onChange({ ...node, conditions })} />
+      <ConditionsEditor conditions={node.conditions} events={context.events} testId="conditions" readOnly={readOnly} onChange={(conditions) => onChange({ ...node, conditions })} />
     </>
   ),
 };

@@ -3,8 +3,8 @@
  * catalogue: facts grouped by where they come from, only the operators that apply to the chosen
  * fact's type, and a value control that fits the operator.
  */
-import { useEffect, useId, useState } from 'react';
-import { EVENT_TYPES, FACTS, FACTS_BY_ID, OPERATORS, type FactDefinition, type OperatorId } from '../../../../rules/facts-catalogue';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { EVENT_PROPERTIES, EVENT_TYPES, FACTS, FACTS_BY_ID, OPERATORS, type EventType, type FactDefinition, type OperatorId } from '../../../../rules/facts-catalogue';
 import { isGroup, LIMITS, type ConditionGroup, type ConditionLeaf } from '../../../../rules/graph.schema';
 import { operatorLabel } from '../../../../rules/operator-words';
 import { useFieldProblem } from './field-issues';
@@ -26,13 +26,16 @@ export interface ConditionsEditorProps {
   onChange: (conditions: Condition[]) => void;
   /** Segments test lead attributes only; nodes may test anything the catalogue has. */
   leadOnly?: boolean;
+  /** The event types of the triggers before these conditions: their properties are offered first. */
+  events?: readonly EventType[];
   testId: string;
   readOnly?: boolean;
   depth?: number;
 }
 
-export function ConditionsEditor({ conditions, onChange, leadOnly, testId, readOnly, depth = 1 }: ConditionsEditorProps) {
-  const facts = leadOnly ? FACTS.filter((fact) => fact.source === 'lead') : FACTS;
+export function ConditionsEditor({ conditions, onChange, leadOnly, events, testId, readOnly, depth = 1 }: ConditionsEditorProps) {
+  const facts = useMemo(() => (leadOnly ? FACTS.filter((fact) => fact.source === 'lead') : FACTS), [leadOnly]);
+  const factOptions = useMemo(() => factChoices(facts, events), [facts, events]);
   const replace = (index: number, next: Condition) => onChange(conditions.map((c, i) => (i === index ? next : c)));
   const remove = (index: number) => onChange(conditions.filter((_, i) => i !== index));
   const firstFact = facts[0] as FactDefinition;
@@ -58,13 +61,14 @@ export function ConditionsEditor({ conditions, onChange, leadOnly, testId, readO
                   conditions={condition.conditions}
                   onChange={(inner) => replace(index, { ...condition, conditions: inner })}
                   leadOnly={leadOnly}
+                  events={events}
                   testId={`${rowId}-conditions`}
                   readOnly={readOnly}
                   depth={depth + 1}
                 />
               </>
             ) : (
-              <LeafEditor leaf={condition} facts={facts} testId={rowId} readOnly={readOnly} onChange={(leaf) => replace(index, leaf)} />
+              <LeafEditor leaf={condition} factOptions={factOptions} testId={rowId} readOnly={readOnly} onChange={(leaf) => replace(index, leaf)} />
             )}
           </div>
         );
@@ -90,10 +94,23 @@ export function ConditionsEditor({ conditions, onChange, leadOnly, testId, readO
   );
 }
 
-function LeafEditor({ leaf, facts, testId, readOnly, onChange }: { leaf: ConditionLeaf; facts: readonly FactDefinition[]; testId: string; readOnly?: boolean; onChange: (leaf: ConditionLeaf) => void }) {
+/**
+ * The facts to choose from, grouped: after triggers on some event types, the properties those
+ * events carry come first ("Sent with page view events"), the other event properties after them.
+ */
+export function factChoices(facts: readonly FactDefinition[], events: readonly EventType[] = []): Array<Option<string>> {
+  const sent = new Set(events.flatMap((type) => [...EVENT_PROPERTIES[type], 'event.occurredAt']));
+  const sentTitle = `Sent with ${events.map((type) => type.replace(/_/g, ' ')).join(', ')} events`;
+  const groupOf = (fact: FactDefinition) => (fact.source !== 'event' || events.length === 0 ? SOURCE_TITLES[fact.source] : sent.has(fact.id) ? sentTitle : 'Other event properties');
+  const order = [SOURCE_TITLES.lead, sentTitle, SOURCE_TITLES.event, 'Other event properties', SOURCE_TITLES.derived];
+  return facts
+    .map((fact) => ({ value: fact.id, label: fact.label, group: groupOf(fact) }))
+    .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
+}
+
+function LeafEditor({ leaf, factOptions, testId, readOnly, onChange }: { leaf: ConditionLeaf; factOptions: ReadonlyArray<Option<string>>; testId: string; readOnly?: boolean; onChange: (leaf: ConditionLeaf) => void }) {
   const fact = FACTS_BY_ID.get(leaf.fact);
   const operators = operatorsFor(fact);
-  const factOptions = facts.map((f) => ({ value: f.id, label: `${SOURCE_TITLES[f.source]}: ${f.label}` }));
 
   const changeFact = (id: string) => {
     const next = FACTS_BY_ID.get(id);

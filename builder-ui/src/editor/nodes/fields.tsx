@@ -92,6 +92,8 @@ export function NumberField({ label, testId, hint, disabled, value, onChange, op
 export interface Option<T extends string> {
   value: T;
   label: string;
+  /** Options with a group are shown under its heading, groups in the order they first appear. */
+  group?: string;
 }
 
 export function SelectField<T extends string>({ label, testId, hint, disabled, value, options, onChange }: FieldBase & {
@@ -108,11 +110,14 @@ export function SelectField<T extends string>({ label, testId, hint, disabled, v
       <select id={id} data-testid={`field-${testId}`} value={value} disabled={disabled} {...problem.inputProps} onChange={(event) => onChange(event.target.value as T)}>
         {/* A draft may name something that no longer exists (a deleted score); show it rather than hide it. */}
         {!known && <option value={value}>{value === '' ? '(choose)' : `${value} (unknown)`}</option>}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        {grouped(options).map(([group, inGroup]) => {
+          const items = inGroup.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ));
+          return group === undefined ? items : <optgroup key={group} label={group}>{items}</optgroup>;
+        })}
       </select>
       {problem.note}
       {hint && <small>{hint}</small>}
@@ -169,6 +174,13 @@ export function Section({ title, children }: { title: string; children: ReactNod
       {children}
     </fieldset>
   );
+}
+
+/** Options by group, groups in order of first appearance; ungrouped ones form a group of their own. */
+function grouped<T extends string>(options: ReadonlyArray<Option<T>>): Array<[string | undefined, Array<Option<T>>]> {
+  const groups = new Map<string | undefined, Array<Option<T>>>();
+  for (const option of options) groups.set(option.group, [...(groups.get(option.group) ?? []), option]);
+  return [...groups];
 }
 
 function parseNumber(text: string, integer?: boolean): number | undefined {

@@ -249,6 +249,18 @@ describe('node inspectors', () => {
     expect(node()).not.toHaveProperty('escalateTo');
   });
 
+  it('condition: after a page view trigger, offers the properties page views carry first', async () => {
+    const { field } = inspect('condition', { ...context, events: ['page_view'] });
+    const groups = [...(field('conditions-0-fact') as HTMLSelectElement).querySelectorAll('optgroup')].map((group) => [
+      group.label,
+      [...group.querySelectorAll('option')].map((option) => option.value),
+    ]);
+    expect(groups.map(([label]) => label)).toEqual(['Lead attributes', 'Sent with page view events', 'Other event properties', 'Derived']);
+    expect(groups[1]![1]).toEqual(['event.url', 'event.referrer', 'event.campaign', 'event.product', 'event.occurredAt']);
+    expect(groups[2]![1]).toContain('event.form');
+    expect((field('conditions-0-fact') as HTMLSelectElement).selectedOptions[0]?.textContent).toBe('Page URL (path)');
+  });
+
   it('every kind: a dropped node (with its trigger events chosen) is schema-valid, and read-only forms cannot edit', () => {
     for (const kind of NODE_KINDS) {
       const node = { id: `${kind}-1`, ...NODE_SPECS[kind].create(context), ...(kind === 'trigger' && { eventTypes: ['page_view'] }) };

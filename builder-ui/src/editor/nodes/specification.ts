@@ -4,10 +4,15 @@
  * per kind in a record typed over every kind, so a kind without a specification does not compile.
  */
 import type { ComponentType } from 'react';
+import type { EventType } from '../../../../rules/facts-catalogue';
 import type { NodeKind, NodeOfKind, RuleGraph } from '../../../../rules/graph.schema';
 
 /** The parts of the model a node's form offers choices from, and the queues in use. */
-export type SpecContext = Pick<RuleGraph, 'scores' | 'segments'> & { queues?: QueueChoices };
+export type SpecContext = Pick<RuleGraph, 'scores' | 'segments'> & {
+  queues?: QueueChoices;
+  /** The event types of the triggers that lead to the edited node, when any do. */
+  events?: readonly EventType[];
+};
 
 /** The queues a route may name: those of the model's other routes, and those sales keys work. */
 export interface QueueChoices {
