@@ -3,6 +3,7 @@
  * added, removed and changed, points changed, thresholds changed.
  */
 import type { GraphNode, RuleGraph } from './graph.schema';
+import { describeConditions } from './operator-words';
 
 export interface GraphDiff {
   added: string[];
@@ -10,6 +11,8 @@ export interface GraphDiff {
   changed: string[];
   points: Array<{ nodeId: string; name: string; from: number; to: number }>;
   thresholds: Array<{ nodeId: string; name: string; segment?: string; from: number; to: number }>;
+  /** Condition nodes whose conditions changed, before and after, in words. */
+  conditions: Array<{ nodeId: string; name: string; from: string; to: string }>;
   edges: { added: string[]; removed: string[] };
 }
 
@@ -17,7 +20,7 @@ export interface GraphDiff {
 export function diffGraphs(before: RuleGraph, after: RuleGraph): GraphDiff {
   const old = new Map(before.nodes.map((node) => [node.id, node]));
   const now = new Map(after.nodes.map((node) => [node.id, node]));
-  const diff: GraphDiff = { added: [], removed: [], changed: [], points: [], thresholds: [], edges: { added: [], removed: [] } };
+  const diff: GraphDiff = { added: [], removed: [], changed: [], points: [], thresholds: [], conditions: [], edges: { added: [], removed: [] } };
   for (const [id, node] of now) {
     const previous = old.get(id);
     if (!previous) diff.added.push(id);
@@ -28,6 +31,10 @@ export function diffGraphs(before: RuleGraph, after: RuleGraph): GraphDiff {
       }
       if (previous.kind === 'threshold' && node.kind === 'threshold' && previous.value !== node.value) {
         diff.thresholds.push({ nodeId: id, name: nameOf(node), ...(node.segment && { segment: node.segment }), from: previous.value, to: node.value });
+      }
+      if (previous.kind === 'condition' && node.kind === 'condition') {
+        const [from, to] = [describeConditions(previous), describeConditions(node)];
+        if (from !== to) diff.conditions.push({ nodeId: id, name: nameOf(node), from, to });
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPERATOR_IDS } from './facts-catalogue';
-import { describeCondition, OPERATOR_WORDS, operatorLabel } from './operator-words';
+import { describeCondition, describeConditions, OPERATOR_WORDS, operatorLabel } from './operator-words';
 
 describe('operator words', () => {
   it('names every operator of the catalogue in words, never in its code name', () => {
@@ -31,6 +31,14 @@ describe('operator words', () => {
     expect(
       describeCondition({ fact: 'derived.eventCount', operator: 'greaterThanInclusive', value: 3, params: { eventType: 'page_view', urlPrefix: '/pricing', days: 30 } }),
     ).toBe('Number of page view events on /pricing… in the last 30 days is at least 3');
+  });
+
+  it('says a list of conditions as one sentence, groups in brackets', () => {
+    const url = (value: string) => ({ fact: 'event.url', operator: 'startsWith' as const, value });
+    expect(describeConditions({ match: 'any', conditions: [url('/pricing'), url('/demo')] })).toBe('Page URL starts with /pricing or Page URL starts with /demo');
+    expect(describeConditions({ match: 'all', conditions: [url('/pricing'), { match: 'none', conditions: [url('/careers'), url('/jobs')] }] })).toBe(
+      'Page URL starts with /pricing and (none of: Page URL starts with /careers; Page URL starts with /jobs)',
+    );
   });
 
   it('uses the label a model gives its own attribute', () => {

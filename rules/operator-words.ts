@@ -4,7 +4,7 @@
  * read them from here, so an operator has one name wherever the UI shows it. Browser-safe.
  */
 import { FACTS_BY_ID, OPERATORS, type FactDefinition, type OperatorId } from './facts-catalogue';
-import type { ConditionLeaf } from './graph.schema';
+import { isGroup, type ConditionGroup, type ConditionLeaf } from './graph.schema';
 
 export interface OperatorWords {
   /** The name in a list of operators: "starts with", "within the last … days". */
@@ -56,6 +56,16 @@ export function describeCondition(leaf: ConditionLeaf, declared?: ReadonlyMap<st
   const words = OPERATOR_WORDS[leaf.operator];
   if (OPERATORS[leaf.operator].value === 'boolean') return `${subject} ${leaf.value === false && words.negated ? words.negated : words.phrase}`;
   return `${subject} ${words.phrase.replace('{value}', sayValue(leaf.value))}`;
+}
+
+/**
+ * A list of conditions as one sentence: "A and B", "A or B", "none of: A; B", groups in brackets.
+ * @param declared - facts the model declares beyond the catalogue (`lead.<id>` → definition).
+ */
+export function describeConditions(group: ConditionGroup, declared?: ReadonlyMap<string, FactDefinition>): string {
+  const said = group.conditions.map((condition) => (isGroup(condition) ? `(${describeConditions(condition, declared)})` : describeCondition(condition, declared)));
+  if (group.match === 'none') return `none of: ${said.join('; ')}`;
+  return said.join(group.match === 'all' ? ' and ' : ' or ');
 }
 
 /** A fact's label without its explanation in brackets: "Seniority (e.g. c_level…)" → "Seniority". */

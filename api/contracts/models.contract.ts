@@ -198,6 +198,7 @@ export const graphDiffSchema = z.object({
   changed: z.array(z.string()).describe('Node ids changed'),
   points: z.array(z.object({ nodeId: z.string(), name: z.string(), from: z.number(), to: z.number() })).describe('Points nodes whose points changed'),
   thresholds: z.array(z.object({ nodeId: z.string(), name: z.string(), segment: z.string().optional(), from: z.number(), to: z.number() })).describe('Thresholds whose value changed'),
+  conditions: z.array(z.object({ nodeId: z.string(), name: z.string(), from: z.string(), to: z.string() })).describe('Condition nodes whose conditions changed, before and after in words'),
   edges: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
 }) satisfies z.ZodType<GraphDiff & { from: number; to: number }>;
 export type VersionDiff = z.infer<typeof graphDiffSchema>;
@@ -390,7 +391,7 @@ export const modelsOperations = {
     query: diffQuery,
     response: graphDiffSchema,
     errors: { 404: 'No such version' },
-    examples: { response: { from: 2, to: 3, added: [], removed: [], changed: ['pricing-visit'], points: [{ nodeId: 'pricing-visit', name: 'Pricing page', from: 15, to: 20 }], thresholds: [], edges: { added: [], removed: [] } } },
+    examples: { response: { from: 2, to: 3, added: [], removed: [], changed: ['pricing-visit'], points: [{ nodeId: 'pricing-visit', name: 'Pricing page', from: 15, to: 20 }], thresholds: [], conditions: [], edges: { added: [], removed: [] } } },
   }),
   getModelAudit: operation({
     operationId: 'getModelAudit',

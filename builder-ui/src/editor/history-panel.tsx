@@ -116,6 +116,11 @@ function DiffSummary({ diff }: { diff: VersionDiff }) {
           Points <strong>{p.name}</strong>: {p.from} → {p.to}
         </p>
       ))}
+      {diff.conditions.map((c) => (
+        <p key={c.nodeId} data-testid={`diff-condition-${c.nodeId}`}>
+          Condition <strong>{c.name}</strong>: “{c.from}” → “{c.to}”
+        </p>
+      ))}
       <DiffList title="Added" ids={diff.added} className="lf-diff-added" />
       <DiffList title="Changed" ids={diff.changed} className="lf-diff-changed" />
       <DiffList title="Removed" ids={diff.removed} className="lf-diff-removed" />

@@ -1,10 +1,9 @@
-import { isGroup, type ConditionLeaf } from '../../../../rules/graph.schema';
-import { describeCondition } from '../../../../rules/operator-words';
+import { isGroup } from '../../../../rules/graph.schema';
+import { describeConditions } from '../../../../rules/operator-words';
 import { ConditionsEditor, MATCH_OPTIONS } from './conditions-editor';
 import { SelectField } from './fields';
 import type { NodeSpecification } from './specification';
 
-const JOINS = { all: ' and ', any: ' or ', none: ' or ' } as const;
 const MATCH_WORDS = { all: 'all of', any: 'any of', none: 'none of' } as const;
 
 /** A filter on a path: the rule goes on only when these conditions hold. */
@@ -16,11 +15,7 @@ export const conditionSpecification: NodeSpecification<'condition'> = {
   create: () => ({ kind: 'condition', label: 'New condition', match: 'all', conditions: [{ fact: 'event.url', operator: 'startsWith', value: '' }] }),
   summary: (node) => {
     // One or two conditions are said in full; more are too long for a card, so they are counted.
-    const leaves = node.conditions.filter((c) => !isGroup(c)) as ConditionLeaf[];
-    if (leaves.length === node.conditions.length && leaves.length <= 2) {
-      const said = leaves.map((leaf) => describeCondition(leaf)).join(JOINS[node.match]);
-      return `${node.label ?? node.id} · ${node.match === 'none' ? `not: ${said}` : said}`;
-    }
+    if (node.conditions.length <= 2 && !node.conditions.some(isGroup)) return `${node.label ?? node.id} · ${describeConditions(node)}`;
     return `${node.label ?? node.id} · ${MATCH_WORDS[node.match]} ${node.conditions.length} condition${node.conditions.length === 1 ? '' : 's'}`;
   },
   Inspector: ({ node, onChange, context, readOnly }) => (
