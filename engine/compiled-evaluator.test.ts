@@ -190,7 +190,7 @@ describe('predictive scores: compiled evaluator vs json-rules-engine', () => {
       // z = -0.5 + 0.4 · (7 - 3) / 2 + 0.2 = 0.5
       expect(de).toMatchObject({ score: 'predictive', value: 62 });
       expect(de!.probability).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 12);
-      expect(de!.terms.map((t) => t.name)).toEqual(['companySize', 'country is DE']);
+      expect(de!.terms.map((t) => t.name)).toEqual(['companySize', 'Country is DE']);
       expect((await scorer.predict({ companySize: '7', country: 'DE' }))[0]!.value).toBe(62);
       // Clamped at 20: z = -0.5 + 0.4 · 17 / 2 = 2.9
       expect((await scorer.predict({ companySize: 1e6 }))[0]!.value).toBe(Math.round(100 / (1 + Math.exp(-2.9))));

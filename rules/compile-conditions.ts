@@ -1,6 +1,6 @@
 /**
- * Condition trees of a rule graph → json-rules-engine conditions, and into words for the
- * reasons a lead's ledger shows ("url starts with /pricing").
+ * Condition trees of a rule graph → json-rules-engine conditions. Their words (the reasons a
+ * lead's ledger shows) come from operator-words.ts.
  */
 import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
 import { isGroup, type ConditionGroup, type ConditionLeaf } from './graph.schema';
@@ -24,53 +24,6 @@ export function toEngineGroup(group: ConditionGroup): TopLevelCondition {
   if (group.match === 'all') return { all: parts };
   if (group.match === 'any') return { any: parts };
   return { not: { any: parts } };
-}
-
-/** The condition in a marketer's words. */
-export function describeCondition(condition: Condition): string {
-  if (isGroup(condition)) {
-    const parts = condition.conditions.map(describeCondition);
-    if (parts.length === 1 && condition.match !== 'none') return parts[0] as string;
-    if (condition.match === 'none') return `not (${parts.join(' or ')})`;
-    return `(${parts.join(condition.match === 'all' ? ' and ' : ' or ')})`;
-  }
-  return describeLeaf(condition);
-}
-
-const OPERATOR_WORDS: Record<ConditionLeaf['operator'], string> = {
-  equal: 'is',
-  notEqual: 'is not',
-  in: 'is one of',
-  notIn: 'is none of',
-  lessThan: '<',
-  lessThanInclusive: '≤',
-  greaterThan: '>',
-  greaterThanInclusive: '≥',
-  containsText: 'contains',
-  startsWith: 'starts with',
-  endsWith: 'ends with',
-  matchesPattern: 'matches',
-  emailDomainIn: 'has its domain in',
-  keyboardMash: 'looks keyboard-mashed',
-  notCapitalised: 'is not capitalised',
-  withinDays: 'is within days:',
-  olderThanDays: 'is more than days ago:',
-  isKnown: 'is known',
-};
-
-function describeLeaf({ fact, operator, value, params }: ConditionLeaf): string {
-  const name = fact.replace(/^(lead|event|derived)\./, '');
-  if (fact === 'derived.eventCount' && params) {
-    const where = params.urlPrefix ? ` under ${params.urlPrefix}` : '';
-    return `${params.eventType}${where} in ${params.days} days ${OPERATOR_WORDS[operator]} ${String(value)}`;
-  }
-  if (operator === 'keyboardMash' || operator === 'notCapitalised' || operator === 'isKnown') {
-    return value === true ? `${name} ${OPERATOR_WORDS[operator]}` : `not: ${name} ${OPERATOR_WORDS[operator]}`;
-  }
-  if (operator === 'withinDays') return `${name} within ${String(value)} days`;
-  if (operator === 'olderThanDays') return `${name} more than ${String(value)} days ago`;
-  const shown = Array.isArray(value) ? value.join(', ') : String(value);
-  return `${name} ${OPERATOR_WORDS[operator]} ${shown}`;
 }
 
 /** Leaf conditions in a tree; a graph's rule size is measured in these. */

@@ -97,7 +97,7 @@ describe("DOMAIN.md's points table, through the compiled B2B template", () => {
         ruleName: 'Key page visit',
         score: 'engagement',
         points: 20,
-        reason: 'page view, (url starts with /pricing or url starts with /demo): +20 engagement',
+        reason: 'page view, (Page URL starts with /pricing or Page URL starts with /demo): +20 engagement',
       },
     ]);
   });
@@ -234,7 +234,7 @@ describe('predictive scores and declared attributes', () => {
         },
       ],
     });
-    expect(model.rules.map((rule) => [rule.id, rule.triggers, rule.event.params.reason])).toEqual([['many-points', ['attribute:lead.totalVisits'], 'totalVisits changed, totalVisits ≥ 5: +4 close_rate']]);
+    expect(model.rules.map((rule) => [rule.id, rule.triggers, rule.event.params.reason])).toEqual([['many-points', ['attribute:lead.totalVisits'], 'totalVisits changed, TotalVisits is at least 5: +4 close_rate']]);
     expect(model.predictive).toEqual([
       {
         score: 'predictive',

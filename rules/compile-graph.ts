@@ -16,8 +16,9 @@ import type {
   RoutingChoice,
 } from '../engine/types';
 import { foldText } from '../engine/normalise-attributes';
-import { CHANNELS } from './facts-catalogue';
-import { countLeaves, describeCondition, toEngineGroup } from './compile-conditions';
+import { CHANNELS, type FactDefinition } from './facts-catalogue';
+import { countLeaves, toEngineGroup } from './compile-conditions';
+import { describeConditions } from './operator-words';
 import type { GraphNode, NodeOfKind, PredictiveScore, ValueMap } from './graph.schema';
 import { validateGraph, type GraphIssue } from './validate-graph';
 
@@ -50,7 +51,11 @@ export function compileGraph(graph: unknown): CompiledModel {
     predecessors.set(edge.target, [...(predecessors.get(edge.target) ?? []), byId.get(edge.source) as GraphNode]);
     successors.set(edge.source, [...(successors.get(edge.source) ?? []), byId.get(edge.target) as GraphNode]);
   }
-  const reach = memoReach(predecessors);
+  // Reasons name a model's own attributes by their labels, as the editor does.
+  const declared: ReadonlyMap<string, FactDefinition> = new Map(
+    (valid.attributes ?? []).map((attribute) => [`lead.${attribute.id}`, { id: `lead.${attribute.id}`, label: attribute.label, type: attribute.type, source: 'lead' as const }]),
+  );
+  const reach = memoReach(predecessors, declared);
   const ofKind = <K extends GraphNode['kind']>(kind: K) => valid.nodes.filter((node): node is NodeOfKind<K> => node.kind === kind);
   const routing = (sourceId: string) => routingChoices(sourceId, successors);
   const grade = ofKind('grade')[0];
@@ -74,7 +79,7 @@ export function compileGraph(graph: unknown): CompiledModel {
     routes: ofKind('route').map(compileRoute),
     recycle: { resetScores: [...valid.recycle.resetScores], coolDownDays: valid.recycle.coolDownDays },
     // Absent rather than empty, so models without one compile exactly as before.
-    ...(valid.predictive && valid.predictive.length > 0 && { predictive: valid.predictive.map(compilePredictive) }),
+    ...(valid.predictive && valid.predictive.length > 0 && { predictive: valid.predictive.map((predictive) => compilePredictive(predictive, declared)) }),
     ...(valid.valueMaps && valid.valueMaps.length > 0 && { valueMaps: valid.valueMaps.map(compileValueMap) }),
   };
 }
@@ -87,7 +92,7 @@ function compileValueMap(map: ValueMap): CompiledValueMap {
   return { attribute: map.attribute.replace(/^lead\./, ''), values: Object.fromEntries(values) };
 }
 
-function compilePredictive(predictive: PredictiveScore): CompiledPredictive {
+function compilePredictive(predictive: PredictiveScore, declared: ReadonlyMap<string, FactDefinition>): CompiledPredictive {
   return {
     score: predictive.score,
     name: predictive.label ?? predictive.score,
@@ -95,7 +100,7 @@ function compilePredictive(predictive: PredictiveScore): CompiledPredictive {
     ...(predictive.baseline !== undefined && { baseline: predictive.baseline }),
     terms: predictive.terms.map((term) =>
       term.kind === 'when'
-        ? { kind: 'when', name: term.label ?? describeCondition(term), weight: term.weight, conditions: toEngineGroup(term) }
+        ? { kind: 'when', name: term.label ?? describeConditions(term, declared), weight: term.weight, conditions: toEngineGroup(term) }
         : {
             kind: 'linear',
             name: term.label ?? term.fact.replace(/^lead\./, ''),
@@ -145,7 +150,7 @@ function compileRule(node: NodeOfKind<'points'>, reach: Reach): CompiledRule {
 }
 
 /** For each node: the condition under which an event reaches it from some trigger. */
-function memoReach(predecessors: Map<string, GraphNode[]>): (node: GraphNode) => Reach {
+function memoReach(predecessors: Map<string, GraphNode[]>, declared: ReadonlyMap<string, FactDefinition>): (node: GraphNode) => Reach {
   const memo = new Map<string, Reach>();
   const reach = (node: GraphNode): Reach => {
     const known = memo.get(node.id);
@@ -160,7 +165,8 @@ function memoReach(predecessors: Map<string, GraphNode[]>): (node: GraphNode) =>
       let size = incoming.reduce((sum, r) => sum + r.size, 0);
       if (node.kind === 'condition') {
         condition = and(condition, toEngineGroup(node));
-        words = `${words}, ${describeCondition(node)}`;
+        const said = describeConditions(node, declared);
+        words = `${words}, ${node.conditions.length > 1 ? `(${said})` : said}`;
         size += countLeaves(node);
       }
       result = { condition, triggers, words, size };

@@ -1,7 +1,8 @@
 /**
  * The words a marketer reads for each operator of the facts catalogue, and a condition said as a
- * sentence ("Page URL starts with /pricing"). The editor's operator lists, node cards and issues
- * read them from here, so an operator has one name wherever the UI shows it. Browser-safe.
+ * sentence ("Page URL starts with /pricing"). The editor's operator lists, node cards, issues and
+ * version diff, and the reasons compiled into rules (a ledger's and a simulation's explanations),
+ * read them from here, so an operator has one name wherever it is shown. Browser-safe.
  */
 import { FACTS_BY_ID, OPERATORS, type FactDefinition, type OperatorId } from './facts-catalogue';
 import { isGroup, type ConditionGroup, type ConditionLeaf } from './graph.schema';
@@ -52,7 +53,7 @@ export function describeCondition(leaf: ConditionLeaf, declared?: ReadonlyMap<st
     ? `Number of ${params.eventType.replace(/_/g, ' ')} events${params.urlPrefix ? ` on ${params.urlPrefix}…` : ''} in the last ${params.days} days`
     : fact
       ? shortLabel(fact.label)
-      : leaf.fact;
+      : leaf.fact.replace(/^(lead|event|derived)\./, '');
   const words = OPERATOR_WORDS[leaf.operator];
   if (OPERATORS[leaf.operator].value === 'boolean') return `${subject} ${leaf.value === false && words.negated ? words.negated : words.phrase}`;
   return `${subject} ${words.phrase.replace('{value}', sayValue(leaf.value))}`;

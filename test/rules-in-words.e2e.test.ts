@@ -89,14 +89,14 @@ beforeAll(async () => {
   const created = await request(base, 'POST', '/api/models', { modelId, name: graph.name, graph });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const first = await request(base, 'POST', `/api/models/${modelId}/publish`, { revision: created.body.draft.revision, changeNote: 'first version' });
-  expect(first.status, JSON.stringify(first.body)).toBe(200);
+  expect(first.status, JSON.stringify(first.body)).toBe(201);
   const second = structuredClone(graph);
   const keyPage = second.nodes.find((node) => node.id === 'key-page');
   if (keyPage?.kind === 'condition') keyPage.conditions = [{ fact: 'event.url', operator: 'containsText', value: 'pricing' }, url('/demo')];
   const current = await request(base, 'GET', `/api/models/${modelId}`);
   const saved = await request(base, 'PUT', `/api/models/${modelId}/draft`, { revision: current.body.draft.revision, graph: second });
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  expect((await request(base, 'POST', `/api/models/${modelId}/publish`, { revision: saved.body.revision, changeNote: 'pricing anywhere in the path' })).status).toBe(200);
+  expect((await request(base, 'POST', `/api/models/${modelId}/publish`, { revision: saved.body.revision, changeNote: 'pricing anywhere in the path' })).status).toBe(201);
 
   browser = await chromium.launch({
     executablePath: await ensureChromium(),

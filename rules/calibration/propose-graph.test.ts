@@ -82,7 +82,7 @@ describe('proposeGraph', () => {
     const event = { eventId: 'e', leadId: 'l', type: 'custom', properties: { name: 'crm_sync' }, attributes: { leadSource: 'Referral' }, occurredAt: '2026-01-01T00:00:00Z' };
     const hits = await scorer.score(event, { attributes: { leadSource: 'Referral' }, changedAttributes: ['lead.leadSource'], history: [], lastActivityAt: null });
     expect(hits).toHaveLength(1);
-    expect(hits[0]!.reason).toBe(`leadSource changed, leadSource is Referral: +${pointsFor(table.columns[0]!.levels.find((l) => l.label === 'Referral')!.ratio)} close_rate`);
+    expect(hits[0]!.reason).toBe(`leadSource changed, Lead source is Referral: +${pointsFor(table.columns[0]!.levels.find((l) => l.label === 'Referral')!.ratio)} close_rate`);
   });
 
   it('has points only when no model is given, and no threshold unless asked', () => {

@@ -68,7 +68,7 @@ function leadPath(stack: LeadPathStack): void {
       const ledger = await request(base, 'GET', `/api/leads/${leadId}/ledger`);
       expect(ledger.body.entries.map((e: any) => [e.ruleName, e.points, e.modelVersion, e.reason])).toEqual([
         ['Website visit', 5, 1, 'page view: +5 engagement'],
-        ['Key page visit', 20, 1, 'page view, (url starts with /pricing or url starts with /demo): +20 engagement'],
+        ['Key page visit', 20, 1, 'page view, (Page URL starts with /pricing or Page URL starts with /demo): +20 engagement'],
       ]);
     });
 
@@ -172,8 +172,8 @@ function leadPath(stack: LeadPathStack): void {
       expect(lead.scores.fit).toBe(20);
       const ledger = await request(base, 'GET', `/api/leads/${leadId}/ledger`);
       expect(ledger.body.entries.map((e: any) => [e.eventId, e.points, e.reason])).toEqual([
-        [`${leadId}-e1`, 20, 'seniority changed, seniority is one of c_level, vp, director: +20 fit'],
-        [`${leadId}-e2`, 0, 'seniority changed, seniority is one of c_level, vp, director: +20 fit (already given once)'],
+        [`${leadId}-e1`, 20, 'seniority changed, Seniority is one of "c_level", "vp", "director": +20 fit'],
+        [`${leadId}-e2`, 0, 'seniority changed, Seniority is one of "c_level", "vp", "director": +20 fit (already given once)'],
       ]);
     });
   });

@@ -8,12 +8,13 @@ import { EVENT_TYPES, type EventType } from '../../../rules/facts-catalogue';
 import type { GraphIssue } from '../../../rules/graph-issue';
 import type { GraphNode, RuleGraph } from '../../../rules/graph.schema';
 import { ModelSettings } from './model-settings';
+import { FieldIssuesProvider } from './nodes/field-issues';
 import { NODE_SPECS, NodeInspector } from './nodes/registry';
 import type { QueueChoices } from './nodes/specification';
 import { useApi } from '../shell/session';
 import { useGraphActions, useGraphState } from './use-graph-store';
 
-export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
+export function InspectorPanel({ readOnly, onMessage, issues = NO_ISSUES }: {
   readOnly?: boolean;
   onMessage: (message: string) => void;
   /** The validator's issues; the selected node's fields are marked with theirs. */
@@ -29,6 +30,7 @@ export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
     const inModel = graph.nodes.flatMap((node) => (node.kind === 'route' && node.id !== edited ? [node.queue, ...(node.escalateTo ? [node.escalateTo] : [])] : []));
     return { inModel: [...new Set(inModel)], watched };
   }, [graph.nodes, edited, watched]);
+  const settingsIssues = useMemo(() => settingsFieldIssues(issues), [issues]);
   const events = useMemo(() => (edited ? eventsBefore(graph, edited) : undefined), [graph.nodes, graph.edges, edited]);
   const context = useMemo(() => ({ scores: graph.scores, segments: graph.segments, queues, events }), [graph.scores, graph.segments, queues, events]);
 
@@ -95,9 +97,18 @@ export function InspectorPanel({ readOnly, onMessage, issues = [] }: {
   }
   return (
     <div className="lf-panel-body">
-      <ModelSettings graph={graph} readOnly={readOnly} onChange={actions.updateSettings} />
+      <FieldIssuesProvider issues={settingsIssues}>
+        <ModelSettings graph={graph} readOnly={readOnly} onChange={actions.updateSettings} />
+      </FieldIssuesProvider>
     </div>
   );
+}
+
+const NO_ISSUES: readonly GraphIssue[] = [];
+
+/** Issues of the model's own settings (scores, segments, recycling), their path in the graph as the field to mark. */
+export function settingsFieldIssues(issues: readonly GraphIssue[]): GraphIssue[] {
+  return issues.filter((issue) => !issue.nodeId && !issue.edgeId && issue.path).map((issue) => ({ ...issue, field: issue.path }));
 }
 
 /** The event types of the triggers from which a path leads to `nodeId`, in the catalogue's order. */

@@ -7,7 +7,9 @@ import { nodeSchema, ruleGraphSchema, type GraphNode, type NodeKind, type NodeOf
 import { b2bDefaultGraph } from '../../../../rules/templates';
 import { checkConditions } from '../../../../rules/validate-conditions';
 import { validateGraph } from '../../../../rules/validate-graph';
+import { settingsFieldIssues } from '../inspector-panel';
 import { ModelSettings } from '../model-settings';
+import { FieldIssuesProvider } from './field-issues';
 import { NODE_KINDS, NODE_SPECS, NodeInspector, summarize } from './registry';
 import type { SpecContext } from './specification';
 
@@ -345,5 +347,22 @@ describe('issues on their field', () => {
     expect(operator.getAttribute('aria-describedby')).toBe(note.id);
     expect(screen.getByTestId('field-conditions-0-operator').hasAttribute('aria-invalid')).toBe(false);
     expect(screen.getByTestId('field-conditions-1-value').hasAttribute('aria-invalid')).toBe(false);
+  });
+});
+
+describe("issues on the model's settings", () => {
+  it("marks a segment condition's input by the issue's path", () => {
+    const graph = ruleGraphSchema.parse({
+      ...b2bDefaultGraph,
+      segments: [{ id: 'enterprise', label: 'Enterprise', match: 'all', conditions: [{ fact: 'lead.companySize', operator: 'greaterThanInclusive', value: 'huge' }] }],
+    });
+    const issues = settingsFieldIssues(validateGraph(graph).issues);
+    render(
+      <FieldIssuesProvider issues={issues}>
+        <ModelSettings graph={graph} onChange={() => undefined} />
+      </FieldIssuesProvider>,
+    );
+    expect(screen.getByTestId('field-segments-0-conditions-0-value').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('field-segments-0-conditions-0-value-problem').textContent).toBe('Segment "Enterprise": Condition 1: Company size (employees) needs a number.');
   });
 });
