@@ -203,6 +203,7 @@ describe('rules in the words of the people who write them', () => {
     await typed.fill('inboud-sales');
     await expect.poll(() => typed.getAttribute('aria-invalid'), WAIT).toBeNull();
     expect(await textOf(byId(page, 'field-queue-unwatched'))).toContain('No sales key works the queue "inboud-sales"');
+    await expect.poll(() => textOf(byId(page, 'node-inbound')), WAIT).toContain('queue inboud-sales');
     await shot(page, '23-words-queue-nobody-works');
 
     await queue.selectOption('inbound-sales');
