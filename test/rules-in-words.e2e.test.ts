@@ -191,9 +191,9 @@ describe('rules in the words of the people who write them', () => {
     await select(page, 'inbound', 'route');
     const queue = byId(page, 'field-queue');
     expect(await selectedText(queue)).toBe('inbound-sales · 1 sales key');
-    expect(await byId(page, 'field-queue-unwatched').count()).toBe(0);
+    expect(await byId(page, 'field-queue-unworked').count()).toBe(0);
     expect(await selectedText(byId(page, 'field-escalateTo'))).toBe('sales-managers · no sales key works it');
-    expect(await textOf(byId(page, 'field-escalateTo-unwatched'))).toContain('No sales key works the queue "sales-managers"');
+    expect(await textOf(byId(page, 'field-escalateTo-unworked'))).toContain('No sales key works the queue "sales-managers"');
 
     await queue.selectOption({ label: 'Another queue…' });
     const typed = byId(page, 'field-queue-new');
@@ -202,15 +202,15 @@ describe('rules in the words of the people who write them', () => {
     expect(await textOf(byId(page, 'field-queue-problem'))).toContain('use letters, digits, "_" and "-" only');
     await typed.fill('inboud-sales');
     await expect.poll(() => typed.getAttribute('aria-invalid'), WAIT).toBeNull();
-    expect(await textOf(byId(page, 'field-queue-unwatched'))).toContain('No sales key works the queue "inboud-sales"');
+    expect(await textOf(byId(page, 'field-queue-unworked'))).toContain('No sales key works the queue "inboud-sales"');
     await expect.poll(() => textOf(byId(page, 'node-inbound')), WAIT).toContain('queue inboud-sales');
     await shot(page, '23-words-queue-nobody-works');
 
     await queue.selectOption('inbound-sales');
     expect(await byId(page, 'field-queue-new').count()).toBe(0);
-    expect(await byId(page, 'field-queue-unwatched').count()).toBe(0);
+    expect(await byId(page, 'field-queue-unworked').count()).toBe(0);
     await byId(page, 'field-escalateTo').selectOption('(none)');
-    expect(await byId(page, 'field-escalateTo-unwatched').count()).toBe(0);
+    expect(await byId(page, 'field-escalateTo-unworked').count()).toBe(0);
     await expect.poll(() => textOf(byId(page, 'node-inbound')), WAIT).toContain('queue inbound-sales');
   });
 

@@ -23,13 +23,13 @@ export function InspectorPanel({ readOnly, onMessage, issues = NO_ISSUES }: {
   const graph = useGraphState((s) => s.graph);
   const selection = useGraphState((s) => s.selection);
   const actions = useGraphActions();
-  const watched = useWatchedQueues();
+  const worked = useWorkedQueues();
   const nodes = graph.nodes.filter((node) => selection.nodes.includes(node.id));
   const edited = nodes.length === 1 ? nodes[0]?.id : undefined;
   const queues = useMemo<QueueChoices>(() => {
     const inModel = graph.nodes.flatMap((node) => (node.kind === 'route' && node.id !== edited ? [node.queue, ...(node.escalateTo ? [node.escalateTo] : [])] : []));
-    return { inModel: [...new Set(inModel)], watched };
-  }, [graph.nodes, edited, watched]);
+    return { inModel: [...new Set(inModel)], worked };
+  }, [graph.nodes, edited, worked]);
   const settingsIssues = useMemo(() => settingsFieldIssues(issues), [issues]);
   const events = useMemo(() => (edited ? eventsBefore(graph, edited) : undefined), [graph.nodes, graph.edges, edited]);
   const context = useMemo(() => ({ scores: graph.scores, segments: graph.segments, queues, events }), [graph.scores, graph.segments, queues, events]);
@@ -133,21 +133,21 @@ export function eventsBefore(graph: Pick<RuleGraph, 'nodes' | 'edges'>, nodeId: 
 }
 
 /** Queue → how many active sales keys work it, once loaded; undefined before, or when the API refuses. */
-function useWatchedQueues(): ReadonlyMap<string, number> | undefined {
+function useWorkedQueues(): ReadonlyMap<string, number> | undefined {
   const client = useApi();
-  const [watched, setWatched] = useState<ReadonlyMap<string, number>>();
+  const [worked, setWorked] = useState<ReadonlyMap<string, number>>();
   useEffect(() => {
     let current = true;
     client
-      .listWatchedQueues()
-      .then((queues) => current && setWatched(new Map(queues.map((q) => [q.queue, q.keys]))))
+      .workedQueues()
+      .then((queues) => current && setWorked(new Map(queues.filter((q) => q.keys > 0).map((q) => [q.queue, q.keys]))))
       // Without the list the picklist still offers the model's queues; it only cannot warn.
       .catch(() => undefined);
     return () => {
       current = false;
     };
   }, [client]);
-  return watched;
+  return worked;
 }
 
 /** A node's connections, and a keyboard way to add one: choose among the nodes it may lead to. */

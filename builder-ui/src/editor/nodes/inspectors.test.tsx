@@ -231,20 +231,20 @@ describe('node inspectors', () => {
   });
 
   it("route: picks queues from the model's routes and the sales keys', and warns about one nobody works", async () => {
-    const queues = { inModel: ['enterprise-sales'], watched: new Map([['inbound-sales', 2], ['enterprise-sales', 1], ['emea', 1]]) };
+    const queues = { inModel: ['enterprise-sales'], worked: new Map([['inbound-sales', 2], ['enterprise-sales', 1], ['emea', 1]]) };
     const { user, node, field } = inspect('route', { ...context, queues });
     const shown = [...(field('queue') as HTMLSelectElement).options].map((o) => o.textContent);
     expect(shown).toEqual(['emea · 1 sales key', 'enterprise-sales · 1 sales key', 'inbound-sales · 2 sales keys', 'Another queue…']);
-    expect(screen.queryByTestId('field-queue-unwatched')).toBeNull();
+    expect(screen.queryByTestId('field-queue-unworked')).toBeNull();
     await user.selectOptions(field('queue'), 'Another queue…');
     await user.clear(field('queue-new'));
     await user.type(field('queue-new'), 'inboud-sales');
     expect(node()).toMatchObject({ queue: 'inboud-sales' });
-    expect(screen.getByTestId('field-queue-unwatched').textContent).toContain('No sales key works the queue "inboud-sales"');
+    expect(screen.getByTestId('field-queue-unworked').textContent).toContain('No sales key works the queue "inboud-sales"');
     await user.selectOptions(field('queue'), 'enterprise-sales');
     expect(node()).toMatchObject({ queue: 'enterprise-sales' });
     expect(screen.queryByTestId('field-queue-new')).toBeNull();
-    expect(screen.queryByTestId('field-queue-unwatched')).toBeNull();
+    expect(screen.queryByTestId('field-queue-unworked')).toBeNull();
     await user.selectOptions(field('escalateTo'), 'emea');
     expect(node()).toMatchObject({ escalateTo: 'emea' });
     await user.selectOptions(field('escalateTo'), '(none)');

@@ -27,14 +27,14 @@ export function QueueField({ label, testId, value, choices, optional, disabled, 
   const id = useId();
   const [typing, setTyping] = useState(false);
   const problem = useFieldProblem(testId, id);
-  const watched = choices?.watched;
-  const queues = [...new Set([...(choices?.inModel ?? []), ...(watched?.keys() ?? []), ...(value ? [value] : [])])].sort((a, b) => a.localeCompare(b));
+  const worked = choices?.worked;
+  const queues = [...new Set([...(choices?.inModel ?? []), ...(worked?.keys() ?? []), ...(value ? [value] : [])])].sort((a, b) => a.localeCompare(b));
   const describe = (queue: string) => {
-    if (!watched) return queue;
-    const keys = watched.get(queue) ?? 0;
+    if (!worked) return queue;
+    const keys = worked.get(queue) ?? 0;
     return keys === 0 ? `${queue} · no sales key works it` : `${queue} · ${keys} sales key${keys === 1 ? '' : 's'}`;
   };
-  const unwatched = value !== undefined && value !== '' && watched !== undefined && !watched.has(value);
+  const unworked = value !== undefined && value !== '' && worked !== undefined && !worked.has(value);
   const textId = `${id}-new`;
 
   return (
@@ -77,8 +77,8 @@ export function QueueField({ label, testId, value, choices, optional, disabled, 
         </>
       )}
       {problem.note}
-      {unwatched && (
-        <small className="lf-field-warning" data-testid={`field-${testId}-unwatched`}>
+      {unworked && (
+        <small className="lf-field-warning" data-testid={`field-${testId}-unworked`}>
           No sales key works the queue "{value}": leads routed here would wait unseen. Give a sales key this queue (an admin does, under API keys), or choose another.
         </small>
       )}

@@ -19,7 +19,7 @@ export interface QueueChoices {
   /** Queues and escalation targets of the model's routes, the edited one left out. */
   inModel: readonly string[];
   /** Queue → how many active sales keys work it; undefined while unknown (not loaded, or not allowed). */
-  watched?: ReadonlyMap<string, number>;
+  worked?: ReadonlyMap<string, number>;
 }
 
 export interface InspectorProps<K extends NodeKind> {
