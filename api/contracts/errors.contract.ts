@@ -54,6 +54,7 @@ export const graphIssueSchema = z.object({
   nodeId: z.string().optional().describe('The node to blame'),
   edgeId: z.string().optional().describe('The edge to blame'),
   path: z.array(z.union([z.string(), z.number()])).optional().describe('Where in the submitted JSON, when no node or edge is to blame'),
+  field: z.array(z.union([z.string(), z.number()])).optional().describe("Within the node, the field to blame, e.g. ['conditions', 1, 'value']"),
 }) satisfies z.ZodType<GraphIssue>;
 
 export const errorBodySchema = z

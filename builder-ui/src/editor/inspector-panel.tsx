@@ -45,6 +45,8 @@ export function InspectorPanel({ readOnly, onMessage, issues = NO_ISSUES }: {
     return (
       <div className="lf-panel-body">
         <NodeInspector
+          // A form's own state (a half-typed number, a queue being typed) belongs to one node.
+          key={node.id}
           node={node}
           context={context}
           readOnly={readOnly}

@@ -8,6 +8,7 @@ import type { GraphDiff } from '../../../rules/diff-graphs';
 import type { GraphNode, RuleGraph } from '../../../rules/graph.schema';
 import type { GraphIssue } from '../../../rules/validate-graph';
 import { NODE_SPECS, summarize } from './nodes/registry';
+import { issueText } from './issue-text';
 
 /** How a version diff marks a node or connection on the canvas. */
 export type DiffMark = 'added' | 'changed';
@@ -116,10 +117,7 @@ export function diffMarks(diff: Pick<GraphDiff, 'added' | 'changed' | 'edges'>):
   return marks;
 }
 
-/** An issue as a marketer reads it: a shape problem on a named node without the JSON path the validator prefixes it with. */
-export function issueText(issue: GraphIssue): string {
-  return issue.code === 'invalid_shape' && (issue.nodeId || issue.edgeId) ? issue.message.replace(/^[\w.]+: /, '') : issue.message;
-}
+export { issueText };
 
 /** Node colours by kind, shared by the canvas and the minimap. */
 export const kindColour = (node: Node) => NODE_SPECS[(node.data as FlowNodeData).node.kind].colour;

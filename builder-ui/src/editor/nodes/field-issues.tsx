@@ -5,6 +5,7 @@
  */
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { GraphIssue } from '../../../../rules/graph-issue';
+import { issueText } from '../issue-text';
 
 const FieldIssues = createContext<ReadonlyMap<string, readonly GraphIssue[]>>(new Map());
 
@@ -39,7 +40,7 @@ export function useFieldProblem(testId: string, inputId: string): FieldProblem {
     inputProps: { ...(error && { 'aria-invalid': true as const }), 'aria-describedby': noteId },
     note: (
       <small id={noteId} className={error ? 'lf-field-error' : 'lf-field-warning'} data-testid={`field-${testId}-problem`}>
-        {issues.map((issue) => issue.message).join(' ')}
+        {issues.map(issueText).join(' ')}
       </small>
     ),
   };
