@@ -75,9 +75,7 @@ describe('the OpenAPI document generated from the contract', () => {
   });
 
   it('describes parameters and the fields of request bodies', () => {
-    // Calibrations' request fields carry JSDoc, not descriptions, yet: they are being reworked
-    // beside this contract (api/features/calibrations), and get theirs with that work.
-    for (const { where, op } of operations.filter(({ op }) => op.tags[0] !== 'Calibrations')) {
+    for (const { where, op } of operations) {
       for (const parameter of op.parameters) expect(parameter.description, `${where} ${parameter.name}`).toEqual(expect.any(String));
       const json = op.requestBody?.content['application/json']?.schema;
       for (const [name, field] of Object.entries<any>(json?.properties ?? {})) {
