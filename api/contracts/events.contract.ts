@@ -73,8 +73,10 @@ export function withCrmOutcomeRule<T extends z.ZodType<{ type: string; propertie
       const given = (issue.input as { properties?: Record<string, unknown> } | undefined)?.properties?.outcome;
       return `a crm_outcome event needs properties.outcome, one of ${CRM_OUTCOMES.join(', ')}; got ${given === undefined ? 'none' : JSON.stringify(given)}`;
     },
-    // Checked whenever type and properties are themselves valid, so it is named with other fields' problems.
-    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'type' && issue.path?.[0] !== 'properties'),
+    // Checked whenever type and properties are themselves valid, so it is named with other fields' problems;
+    // never on what is not an object at all (a batch's `null` item), which has no fields to read.
+    when: (payload) =>
+      typeof payload.value === 'object' && payload.value !== null && payload.issues.every((issue) => issue.path?.[0] !== 'type' && issue.path?.[0] !== 'properties'),
   });
 }
 
