@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
+import { answerClientError } from './http/client-error';
 import { openRepositories } from './db/repositories';
 import { FIRST_ADMIN_KEY_LINE, parseEnv } from './env';
 import { ensureAdminKey } from './features/keys/keys.service';
@@ -41,6 +42,8 @@ const server = app.listen(env.API_PORT, env.API_HOST, () => {
 // by default): no limit on a whole request; its headers still have to come within a minute, and
 // every other body is small and size-limited.
 server.requestTimeout = 0;
+// What Node's parser refuses itself (headers over 16 KB) is answered in the one error shape too.
+server.on('clientError', answerClientError);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
