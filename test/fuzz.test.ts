@@ -10,6 +10,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
 import { startApi, startWorker, type AppProcess } from '../scripts/stack';
@@ -44,10 +46,12 @@ beforeAll(async () => {
   schemathesis = await ensureSchemathesis((line) => console.log(`[fuzz] ${line}`));
   const env = {
     temporalAddress: inject('temporalAddress'),
-    // A database of its own: the fuzzer creates models, keys and leads other tests must not see.
+    // A database and a Temporal namespace of its own: the fuzzer creates models, keys, leads and
+    // their workflows, which no other test's worker or database may meet.
     mongoUri: ownDatabase(inject('mongoUri'), `fuzz_${Date.now().toString(36)}`),
     logDir: runDir,
     extra: {
+      TEMPORAL_NAMESPACE: await ownNamespace(inject('temporalAddress'), 'leadflow-fuzz'),
       // Schemathesis checks every operation with a missing and a wrong key (ignored_auth), and all
       // its requests come from one address: at the default of 10 a minute, the rest of the run
       // would be answered 429 and test nothing. The limit itself is tested in api-access.test.ts.
@@ -96,6 +100,29 @@ describe('the API under schemathesis', () => {
     ROLE_BUDGET_MS + 30_000,
   );
 });
+
+/** Registers `namespace` (once per server) and waits until the server's frontend knows it. */
+async function ownNamespace(address: string, namespace: string): Promise<string> {
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') }).catch((err: { code?: number }) => {
+      // 6: ALREADY_EXISTS, from an earlier run against the same server.
+      if (err.code !== 6) throw err;
+    });
+    // A new namespace reaches the frontend's cache within seconds; a worker started before then fails.
+    for (let tries = 0; ; tries++) {
+      try {
+        await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+        return namespace;
+      } catch (err) {
+        if (tries >= 100) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
 
 interface SchemathesisReport {
   operations: { total: number; selected: number; tested: number };
