@@ -8,6 +8,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { authenticate } from './auth/authenticate';
+import { AUTH_FAILURE_LIMIT, createFailedAuthLimiter } from './auth/failed-auth-limiter';
 import type { ApiKeyRepository } from './db/api-keys.repository';
 import type { CalibrationRepository } from './db/calibrations.repository';
 import type { ImportRepository } from './db/imports.repository';
@@ -64,6 +65,8 @@ export interface AppDeps {
   /** Event deliveries in flight before new events get 503 (LEADFLOW_MAX_DELIVERIES_IN_FLIGHT). */
   maxDeliveriesInFlight?: number;
   logger?: Logger;
+  /** Keys that do not work one client may present within a minute before 429 (LEADFLOW_AUTH_FAILURES_PER_MINUTE). */
+  authFailuresPerMinute?: number;
   /** Let webhooks be registered at loopback, private and link-local addresses (LEADFLOW_ALLOW_PRIVATE_WEBHOOKS). */
   allowPrivateWebhooks?: boolean;
 }
@@ -75,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger ?? createLogger()));
   // Callers are known before their bodies are read: each route parses its body only after its
   // guard let the caller through (documentedRouter), so a stranger's body is never parsed.
-  app.use(authenticate(deps.keys));
+  app.use(authenticate(deps.keys, createFailedAuthLimiter({ ...AUTH_FAILURE_LIMIT, failures: deps.authFailuresPerMinute ?? AUTH_FAILURE_LIMIT.failures })));
   const clock: EventClock = { maxFutureSkewSeconds: deps.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS };
   // Every way events come in (single, batch, a lead's page, imports) shares one backpressure gate.
   const gate = createIngestGate(deps.maxDeliveriesInFlight);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUTH_FAILURE_LIMIT } from './auth/failed-auth-limiter';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './contracts/events.contract';
 import { DEFAULT_MAX_DELIVERIES_IN_FLIGHT } from './features/events/ingest-gate';
 
@@ -24,6 +25,8 @@ export const envSchema = z.object({
   LEADFLOW_MAX_FUTURE_SKEW_SECONDS: z.coerce.number().int().min(0).max(86_400, 'at most a day (86400)').default(DEFAULT_MAX_FUTURE_SKEW_SECONDS),
   /** Event deliveries (one per lead per request) in flight before new events get 503 with Retry-After. */
   LEADFLOW_MAX_DELIVERIES_IN_FLIGHT: z.coerce.number().int().min(1).default(DEFAULT_MAX_DELIVERIES_IN_FLIGHT),
+  /** Keys that do not work one client may present within a minute before its requests get 429 with Retry-After. */
+  LEADFLOW_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(AUTH_FAILURE_LIMIT.failures),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
+import { answerClientError } from './http/client-error';
 import { openRepositories } from './db/repositories';
 import { FIRST_ADMIN_KEY_LINE, parseEnv } from './env';
 import { ensureAdminKey } from './features/keys/keys.service';
@@ -32,7 +33,7 @@ if (firstAdminKey) {
 
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, interceptors: temporalInterceptors() });
 const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, settings, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS });
+const app = createApp({ temporal, events, histories, leads, keys, imports, webhooks, calibrations, counters, ...(env.LEADFLOW_WEBHOOK_URL && { webhookUrl: env.LEADFLOW_WEBHOOK_URL }), models: { models, versions, audit }, settings, maxFutureSkewSeconds: env.LEADFLOW_MAX_FUTURE_SKEW_SECONDS, maxDeliveriesInFlight: env.LEADFLOW_MAX_DELIVERIES_IN_FLIGHT, allowPrivateWebhooks: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS, authFailuresPerMinute: env.LEADFLOW_AUTH_FAILURES_PER_MINUTE });
 
 const server = app.listen(env.API_PORT, env.API_HOST, () => {
   console.log(`api: listening on http://${env.API_HOST}:${env.API_PORT}/api (live model "${live.modelId}"${model ? ` v${model.version}` : ', nothing published'})`);
@@ -41,6 +42,8 @@ const server = app.listen(env.API_PORT, env.API_HOST, () => {
 // by default): no limit on a whole request; its headers still have to come within a minute, and
 // every other body is small and size-limited.
 server.requestTimeout = 0;
+// What Node's parser refuses itself (headers over 16 KB) is answered in the one error shape too.
+server.on('clientError', answerClientError);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

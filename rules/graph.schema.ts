@@ -92,6 +92,13 @@ export const triggerNodeSchema = z
   .refine((node) => node.eventTypes.length + node.attributes.length > 0, {
     message: 'choose at least one event type or attribute',
     path: ['eventTypes'],
+  })
+  // The same rule in JSON Schema, for the API's document and the clients generated from it.
+  .meta({
+    anyOf: [
+      { properties: { eventTypes: { minItems: 1 } }, required: ['eventTypes'] },
+      { properties: { attributes: { minItems: 1 } }, required: ['attributes'] },
+    ],
   });
 
 export const conditionNodeSchema = z.object({
@@ -158,15 +165,23 @@ export const thresholdNodeSchema = z.object({
 export const GRADES = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'C4', 'D1', 'D2', 'D3', 'D4'] as const;
 export type Grade = (typeof GRADES)[number];
 
+/**
+ * A grade's three band bounds (for A, B, C or 1, 2, 3). An array of exactly three numbers rather
+ * than a tuple: the same JSON constraint, spelt `items` rather than `prefixItems`, which
+ * schemathesis 4.32 rewrites into draft-7 `items: [...]` and then refuses as an invalid OpenAPI
+ * 3.1 schema, leaving every operation that answers a graph unchecked.
+ */
+export const bandBounds = z.array(z.number()).length(3) as unknown as z.ZodType<[number, number, number]>;
+
 export const gradeNodeSchema = z.object({
   ...nodeBase,
   kind: z.literal('grade'),
   fitScore: scoreId,
   engagementScore: scoreId,
   /** Lowest fit score for A, B and C (below C is D); must go down. */
-  fitBands: z.tuple([z.number(), z.number(), z.number()]),
+  fitBands: bandBounds,
   /** Lowest engagement score for 1, 2 and 3 (below 3 is 4); must go down. */
-  engagementBands: z.tuple([z.number(), z.number(), z.number()]),
+  engagementBands: bandBounds,
   /** Grades that are handed to sales. */
   salesReady: z.array(z.enum(GRADES)).max(GRADES.length).default([]),
 });

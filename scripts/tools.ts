@@ -1,6 +1,7 @@
 /**
  * Obtaining the binaries LeadFlow runs on: the Temporal CLI, FerretDB, Temporal's Java
- * time-skipping test server and Chromium, shared by `npm start`, the test suite and CI.
+ * time-skipping test server and Chromium, shared by `npm start`, the test suite and CI; and the
+ * tests' API fuzzer, schemathesis, in a Python virtual environment of its own.
  *
  * Each is found in this order (../shared/DESIGN.md): a binary cached under `.tools/`; a build
  * from its Go module, or its jars from Maven Central; the Temporal SDK's own download (needs the
@@ -26,6 +27,8 @@ const FERRETDB_VERSION = 'v1.24.2';
 /** LeadFlow's patches to FerretDB's source (see ferretdb-patches.ts). */
 export const FERRETDB_PATCH_DIR = path.join(ROOT, 'tools', 'ferretdb');
 const CHROMIUM_PATH = '/usr/bin/chromium';
+// Pinned: its checks and their names are part of what the fuzz test asserts.
+const SCHEMATHESIS_VERSION = '4.32.5';
 
 export type Log = (line: string) => void;
 export const defaultLog: Log = (line) => console.log(`[services] ${line}`);
@@ -134,6 +137,31 @@ export async function ensureTestServer(log: Log = defaultLog): Promise<string | 
   return exe;
 }
 
+/**
+ * Path of the schemathesis command (the API fuzzer of test/fuzz.test.ts), installing the pinned
+ * version from PyPI into a virtual environment under the tools folder on first use.
+ * Throws, saying how, without a Python 3 that can make virtual environments.
+ */
+export async function ensureSchemathesis(log: Log = defaultLog): Promise<string> {
+  const venv = path.join(TOOLS_DIR, `schemathesis-${SCHEMATHESIS_VERSION}`);
+  const exe = path.join(venv, 'bin', 'schemathesis');
+  // Written last: a venv whose install was cut short has none and is made again.
+  const stamp = path.join(venv, 'installed');
+  if (existsSync(stamp)) return exe;
+  if (!(await hasCommand('python3'))) {
+    throw new ServiceError(`No python3 to install schemathesis ${SCHEMATHESIS_VERSION} with. Install Python 3 with venv (Debian/Ubuntu: \`sudo apt-get install python3-venv\`).`);
+  }
+  log(`installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into ${venv} (first time only)`);
+  await rm(venv, { recursive: true, force: true });
+  await withProgress(log, 'schemathesis install', async () => {
+    await run('python3', ['-m', 'venv', venv]);
+    await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`]);
+  });
+  await writeFile(stamp, `${SCHEMATHESIS_VERSION}\n`);
+  log(`schemathesis cached at ${venv}`);
+  return exe;
+}
+
 /** Path of Debian's Chromium, installing the package when running as root with apt-get. */
 export function ensureChromium(log: Log = defaultLog): Promise<string> {
   return ensureDebianFile(log, { pkg: 'chromium', file: CHROMIUM_PATH, override: 'CHROMIUM_PATH', what: 'a Chromium or Chrome executable' });
@@ -174,6 +202,7 @@ export async function ensureAllTools(log: Log = defaultLog): Promise<void> {
   await ensureTestServer(log);
   await ensureChromium(log);
   await ensureFaketime(log);
+  await ensureSchemathesis(log);
 }
 
 /**

@@ -241,3 +241,18 @@ describe('repeated failed authentication', () => {
     expect((await request(base, 'GET', '/api/health', undefined, { authorization: '' })).status).toBe(200);
   });
 });
+
+describe('the failed-authentication limit', () => {
+  it('is the operator’s to set (LEADFLOW_AUTH_FAILURES_PER_MINUTE): 3 keys that do not work, then 429', async () => {
+    const env = { temporalAddress: inject('temporalAddress'), mongoUri: inject('mongoUri'), logDir: path.join(inject('runDir'), 'api-access-limit'), extra: { LEADFLOW_AUTH_FAILURES_PER_MINUTE: '3' } };
+    const strict = await startApi(env, await freePort());
+    try {
+      const wrong = { authorization: `Bearer lf_aaaaaaaaaaaa_${'z'.repeat(43)}` };
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await request(strict.url as string, 'GET', '/api/models', undefined, wrong)).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await strict.stop();
+    }
+  });
+});

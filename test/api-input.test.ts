@@ -61,6 +61,37 @@ describe('MongoDB operators in input', () => {
   });
 });
 
+describe('input found by fuzzing (test/fuzz.test.ts)', () => {
+  it('a score band narrower than 0.01 points is refused naming bandWidth, not answered with bands JSON cannot carry', async () => {
+    const tiny = await request(base, 'GET', '/api/reports/scores?bandWidth=5e-324');
+    expect(tiny).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', fields: [{ path: 'query.bandWidth', message: 'at least 0.01 points' }] } } });
+    expect((await request(base, 'GET', '/api/reports/scores?bandWidth=0.01')).status).toBe(200);
+  });
+
+  it('an event import without a body is refused naming the body; no import is recorded', async () => {
+    const importId = `empty-${Date.now().toString(36)}`;
+    const response = await fetch(`${base}/api/imports/events?format=ndjson&importId=${importId}`, { method: 'POST', headers: admin() });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'invalid_request', fields: [{ path: 'body', message: expect.stringMatching(/^send the events as the body/) }] });
+    expect((await request(base, 'GET', `/api/imports/${importId}`)).status).toBe(404);
+  });
+
+  it('a query string over 16 KB gets 431 in the one error shape, not an empty answer', async () => {
+    const response = await fetch(`${base}/api/calibrations?exclude=${'x'.repeat(200)}${'&exclude=y'.repeat(2_000)}`, { method: 'POST', headers: { ...admin(), 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' });
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ error: { status: 431, code: 'headers_too_large', message: expect.stringMatching(/larger than 16 KB/) } });
+  });
+
+  it('a batch item or a simulated event that is not an object is refused as it is, not answered 500', async () => {
+    const batch = await request(base, 'POST', '/api/events/batch', { events: [null] });
+    expect(batch.status).toBeLessThan(500);
+    expect(batch.body.results).toEqual([expect.objectContaining({ index: 0, status: 'rejected', code: 'invalid_request' })]);
+    const simulated = await request(base, 'POST', '/api/models/default/simulate', { events: [null] });
+    expect(simulated).toMatchObject({ status: 400, body: { error: { fields: [{ path: 'body.events.0' }] } } });
+  });
+});
+
 describe('unknown query parameters', () => {
   it('are refused with 400 naming each, on routes with a query and on routes without one', async () => {
     const misspelt = await request(base, 'GET', '/api/leads?stages=lead&pagesize=5&page=1');

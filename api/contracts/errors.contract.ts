@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   rescore_ended: 'The rescoring ended without finishing (409)',
   gone: 'What the request needs is no longer kept (410)',
   too_large: 'The body is larger than the operation takes (413)',
+  headers_too_large: 'The request line and headers are larger than 16 KB, e.g. a query string of hundreds of values (431)',
   unsupported_media_type: 'The body is in a media type the operation does not take (415)',
   invalid_graph: 'The rule graph has errors; `issues` names each node or edge (422)',
   not_usable: 'The model version cannot score events (422)',

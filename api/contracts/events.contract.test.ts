@@ -51,6 +51,12 @@ describe('CRM outcomes', () => {
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['events.0.properties.outcome']);
     expect(simulateBody.safeParse({ events: [{ type: 'crm_outcome', properties: { outcome: 'won' }, occurredAt: at(86_400_000) }] }).success).toBe(true);
   });
+
+  it('is not asked of what is not an event at all: null or a number is refused as it is, not thrown on', () => {
+    for (const input of [null, 7, 'page_view', []]) expect(problems(input)).toEqual([{ path: '', message: expect.stringMatching(/expected object/) }]);
+    const result = simulateBody.safeParse({ events: [null] });
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['events.0']);
+  });
 });
 
 describe('future dates', () => {

@@ -67,14 +67,21 @@ export type LeadEventInput = z.infer<LeadEventSchema>;
  * reported at `properties.outcome` with the allowed values, alongside other fields' problems.
  */
 export function withCrmOutcomeRule<T extends z.ZodType<{ type: string; properties: Record<string, unknown> }>>(schema: T): T {
-  return schema.refine((event) => event.type !== 'crm_outcome' || (CRM_OUTCOMES as readonly unknown[]).includes(event.properties?.outcome), {
+  // The same rule in the document, for clients and generators (zod cannot write a refinement there).
+  const documented = {
+    if: { properties: { type: { const: 'crm_outcome' } }, required: ['type'] },
+    then: { properties: { properties: { properties: { outcome: { enum: [...CRM_OUTCOMES] } }, required: ['outcome'] } }, required: ['properties'] },
+  };
+  return schema.meta(documented).refine((event) => event.type !== 'crm_outcome' || (CRM_OUTCOMES as readonly unknown[]).includes(event.properties?.outcome), {
     path: ['properties', 'outcome'],
     error: (issue) => {
       const given = (issue.input as { properties?: Record<string, unknown> } | undefined)?.properties?.outcome;
       return `a crm_outcome event needs properties.outcome, one of ${CRM_OUTCOMES.join(', ')}; got ${given === undefined ? 'none' : JSON.stringify(given)}`;
     },
-    // Checked whenever type and properties are themselves valid, so it is named with other fields' problems.
-    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'type' && issue.path?.[0] !== 'properties'),
+    // Checked whenever type and properties are themselves valid, so it is named with other fields' problems;
+    // never on what is not an object at all (a batch's `null` item), which has no fields to read.
+    when: (payload) =>
+      typeof payload.value === 'object' && payload.value !== null && payload.issues.every((issue) => issue.path?.[0] !== 'type' && issue.path?.[0] !== 'properties'),
   });
 }
 

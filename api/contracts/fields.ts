@@ -11,6 +11,12 @@ export const instant = z.iso.datetime({ offset: true });
 export const factKey = z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'keys are letters, digits and "_", starting with a letter');
 export const factValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
 
+/**
+ * The width of a report's score bands. Narrower than a hundredth of a point says nothing, and a
+ * width near zero (5e-324) divides scores into infinities that JSON cannot carry.
+ */
+export const BAND_WIDTH = { min: 0.01, max: 10_000, message: 'at least 0.01 points' } as const;
+
 /** A count of things. */
 export const count = z.number().int().nonnegative();
 

@@ -16,6 +16,12 @@ export const createKeyBody = z
     if (body.role !== 'sales' && (body.queues || body.owner)) {
       ctx.addIssue({ code: 'custom', path: [body.queues ? 'queues' : 'owner'], message: 'only sales keys are scoped to queues and an owner' });
     }
+  })
+  // The same rule in the document, for clients and generators (zod cannot write a refinement there).
+  .meta({
+    if: { properties: { role: { const: 'sales' } }, required: ['role'] },
+    then: { required: ['queues'] },
+    else: { not: { anyOf: [{ required: ['queues'] }, { required: ['owner'] }] } },
   });
 
 export const keyParams = z.object({

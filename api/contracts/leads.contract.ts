@@ -152,7 +152,7 @@ const exampleLead: Lead = {
     maxEscalations: 1,
     escalations: 0,
     score: 75,
-    qualifiedBy: 'mql-threshold',
+    qualifiedBy: 'mql',
     modelVersion: 3,
   },
   stageHistory: [

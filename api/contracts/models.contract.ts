@@ -7,7 +7,7 @@ import type { CompiledModel } from '../../engine/types';
 import { compileGraph } from '../../rules/compile-graph';
 import type { GraphDiff } from '../../rules/diff-graphs';
 import { guardInput } from '../../rules/guard-input';
-import { ruleGraphSchema } from '../../rules/graph.schema';
+import { bandBounds, ruleGraphSchema } from '../../rules/graph.schema';
 import { b2bDefaultGraph, TEMPLATES } from '../../rules/templates';
 import { graphIssueSchema } from './errors.contract';
 import { count, instant, slug } from './fields';
@@ -38,7 +38,9 @@ export const createModelBody = z
     template: z.enum(Object.keys(TEMPLATES) as [string, ...string[]]).optional().describe('A shipped template to start from'),
     graph: storedGraph.optional().describe('A graph to start from; checked like any draft'),
   })
-  .refine((body) => !(body.template && body.graph !== undefined), { message: 'give a template or a graph, not both', path: ['template'] });
+  .refine((body) => !(body.template && body.graph !== undefined), { message: 'give a template or a graph, not both', path: ['template'] })
+  // The same rule in the document, for clients and generators.
+  .meta({ not: { required: ['template', 'graph'] } });
 
 export const saveDraftBody = z.strictObject({
   revision: z.number().int().min(0).describe('The draft revision this edit started from: a stale one gets 409'),
@@ -104,8 +106,8 @@ export const compiledModelSchema = z.object({
       id: z.string(),
       fitScore: z.string(),
       engagementScore: z.string(),
-      fitBands: z.tuple([z.number(), z.number(), z.number()]),
-      engagementBands: z.tuple([z.number(), z.number(), z.number()]),
+      fitBands: bandBounds,
+      engagementBands: bandBounds,
       salesReady: z.array(z.string()),
       routing,
     })

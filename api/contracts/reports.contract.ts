@@ -1,6 +1,6 @@
 /** Funnel, score and grade reports over today's leads. */
 import { z } from 'zod';
-import { count, rate, slug } from './fields';
+import { BAND_WIDTH, count, rate, slug } from './fields';
 import { operation } from './operation';
 
 /** How the funnel report groups leads. */
@@ -21,7 +21,7 @@ export const funnelQuery = z
   });
 export const scoresQuery = z.object({
   score: slug.default('total').describe('A score of the model, or "total"'),
-  bandWidth: z.coerce.number().positive().max(10_000).default(10).describe('The width of the bands'),
+  bandWidth: z.coerce.number().min(BAND_WIDTH.min, BAND_WIDTH.message).max(BAND_WIDTH.max).default(10).describe('The width of the bands, in points'),
   segment: slug.optional().describe('Only leads of this segment'),
 });
 export const gradesQuery = z.object({ segment: slug.optional().describe('Only leads of this segment') });

@@ -1,7 +1,7 @@
 /** Quarterly threshold reviews: each segment's thresholds, what a proposed value would do, and saving reviewed values. */
 import { z } from 'zod';
 import { segmentSchema } from '../../rules/graph.schema';
-import { count, rate, slug } from './fields';
+import { BAND_WIDTH, count, rate, slug } from './fields';
 import { modelExamples, modelVersionSchema } from './models.contract';
 import { operation } from './operation';
 
@@ -13,7 +13,7 @@ export const whatIfBody = z.strictObject({
   modelId: id.optional().describe('The model under review; the live one unless named'),
   nodeId: id.describe('The threshold node under review'),
   value: z.number().finite().describe('The value proposed for it'),
-  bandWidth: z.number().positive().max(10_000).default(10).describe('The width of the score bands'),
+  bandWidth: z.number().min(BAND_WIDTH.min, BAND_WIDTH.message).max(BAND_WIDTH.max).default(10).describe('The width of the score bands, in points'),
 });
 
 export const saveThresholdsBody = z.strictObject({
@@ -85,7 +85,7 @@ export const reviewsOperations = {
     response: thresholdReviewSchema,
     errors: { 404: 'The model has no published version', 409: 'The newest version cannot be scored by this release' },
     examples: {
-      response: { modelId: 'default', version: 3, segments: [], thresholds: [{ nodeId: 'mql-threshold', name: 'MQL', scores: 'total', value: 60, segment: null }] },
+      response: { modelId: 'default', version: 3, segments: [], thresholds: [{ nodeId: 'mql', name: 'MQL', scores: 'total', value: 60, segment: null }] },
     },
   }),
   whatIf: operation({
@@ -100,11 +100,11 @@ export const reviewsOperations = {
     response: whatIfSchema,
     errors: { 404: modelMissing, 409: 'The newest version cannot be scored by this release' },
     examples: {
-      request: { nodeId: 'mql-threshold', value: 70 },
+      request: { nodeId: 'mql', value: 70 },
       response: {
         modelId: 'default',
         version: 3,
-        nodeId: 'mql-threshold',
+        nodeId: 'mql',
         segment: null,
         scores: 'total',
         leads: 120,
@@ -127,6 +127,6 @@ export const reviewsOperations = {
     response: modelVersionSchema,
     location: { operationId: 'getModelVersion', path: '/models/:modelId/versions/:version' },
     errors: { 404: modelMissing, 409: 'Another version was published since baseVersion' },
-    examples: { request: { baseVersion: 3, thresholds: [{ nodeId: 'mql-threshold', value: 70 }], changeNote: 'Q1 review: fewer, better MQLs' }, response: modelExamples.version },
+    examples: { request: { baseVersion: 3, thresholds: [{ nodeId: 'mql', value: 70 }], changeNote: 'Q1 review: fewer, better MQLs' }, response: modelExamples.version },
   }),
 };

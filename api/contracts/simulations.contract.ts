@@ -35,7 +35,9 @@ export const simulateBody = z
     leadId: leadIdSchema.optional().describe('Or a real lead: its whole input log (events, sales answers) up to now'),
     until: z.iso.datetime({ offset: true }).optional().describe('Let decay and SLA timers run until then (at most a year after the last event)'),
   })
-  .refine((body) => (body.events === undefined) !== (body.leadId === undefined), { message: 'give events (a made-up lead) or leadId (a real one), one of them', path: ['events'] });
+  .refine((body) => (body.events === undefined) !== (body.leadId === undefined), { message: 'give events (a made-up lead) or leadId (a real one), one of them', path: ['events'] })
+  // The same rule in the document, for clients and generators.
+  .meta({ oneOf: [{ required: ['events'] }, { required: ['leadId'] }] });
 export type SimulationRequest = z.input<typeof simulateBody>;
 
 export const simulationStepSchema = z.object({

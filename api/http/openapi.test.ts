@@ -1,4 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,10 @@ describe('the OpenAPI document generated from the contract', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
     expect(operations).toHaveLength(OPERATIONS.length);
+  });
+
+  it('spells no tuple as prefixItems: schemathesis 4.32 misreads it and leaves the operation unchecked (rules/graph.schema.ts bandBounds)', () => {
+    expect(JSON.stringify(document)).not.toContain('prefixItems');
   });
 
   it('gives every operation a tag, a description naming its roles, x-roles, and a real schema and example for its success answer', () => {
@@ -75,15 +80,56 @@ describe('the OpenAPI document generated from the contract', () => {
   });
 
   it('describes parameters and the fields of request bodies', () => {
-    // Calibrations' request fields carry JSDoc, not descriptions, yet: they are being reworked
-    // beside this contract (api/features/calibrations), and get theirs with that work.
-    for (const { where, op } of operations.filter(({ op }) => op.tags[0] !== 'Calibrations')) {
+    for (const { where, op } of operations) {
       for (const parameter of op.parameters) expect(parameter.description, `${where} ${parameter.name}`).toEqual(expect.any(String));
       const json = op.requestBody?.content['application/json']?.schema;
       for (const [name, field] of Object.entries<any>(json?.properties ?? {})) {
         expect(field.description ?? field.anyOf?.[0]?.description, `${where} body.${name}`).toEqual(expect.any(String));
       }
     }
+  });
+});
+
+describe('rules that span fields', () => {
+  // Ajv reads the request schemas as a client's generator would: JSON Schema 2020-12, with the
+  // document's components to resolve references against.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const accepts = (route: string, method: string) => {
+    const schema = document.paths[route][method].requestBody.content['application/json'].schema;
+    return ajv.compile({ ...schema, components: document.components });
+  };
+  const soon = new Date(Date.now() - 60_000).toISOString();
+  const cases: Array<[route: string, method: string, operationId: string, bodies: unknown[]]> = [
+    ['/api/events', 'post', 'sendEvent', [
+      { eventId: 'e1', leadId: 'l1', type: 'crm_outcome', properties: { outcome: 'won' }, occurredAt: soon },
+      { eventId: 'e1', leadId: 'l1', type: 'crm_outcome', properties: {}, occurredAt: soon },
+      { eventId: 'e1', leadId: 'l1', type: 'crm_outcome', occurredAt: soon },
+      { eventId: 'e1', leadId: 'l1', type: 'page_view', occurredAt: soon },
+    ]],
+    ['/api/keys', 'post', 'createKey', [
+      { name: 'a', role: 'sales', queues: ['q'] },
+      { name: 'a', role: 'sales' },
+      { name: 'a', role: 'ingest', queues: ['q'] },
+      { name: 'a', role: 'ingest', owner: 'rep' },
+      { name: 'a', role: 'ingest' },
+    ]],
+    ['/api/models', 'post', 'createModel', [
+      { modelId: 'm', name: 'M', template: 'b2b-default' },
+      { modelId: 'm', name: 'M', template: 'b2b-default', graph: {} },
+    ]],
+    ['/api/models/{modelId}/simulate', 'post', 'simulate', [
+      { leadId: 'lead-1' },
+      { events: [] },
+      { events: [], leadId: 'lead-1' },
+      {},
+      { events: [{ type: 'crm_outcome', properties: {}, occurredAt: soon }] },
+    ]],
+  ];
+
+  it.each(cases)('%s %s: the document refuses what the API refuses', (route, method, operationId, bodies) => {
+    const validate = accepts(route, method);
+    const op = OPERATIONS.find((o) => o.operationId === operationId)!;
+    for (const body of bodies) expect(validate(body), JSON.stringify(body)).toBe(op.body!.safeParse(body).success);
   });
 });
 

@@ -30,6 +30,11 @@ export function importsRouter(deps: ImportDeps & { imports: ImportRepository }):
           req.resume();
           throw new HttpError(400, 'invalid_request', `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
         }
+        // A request with no body at all is a mistake, not an empty history: it would answer "done, 0 imported".
+        if (req.headers['content-length'] === '0' || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)) {
+          req.resume();
+          throw new HttpError(400, 'invalid_request', 'Invalid request: body: send the events as the body, NDJSON (one event per line) or CSV', [{ path: 'body', message: 'send the events as the body, NDJSON (one event per line) or CSV' }]);
+        }
         const type = req.headers['content-type'] ?? '';
         const format = parsed.data.format ?? (/csv/.test(type) ? 'csv' : /ndjson|jsonl|x-json-stream/.test(type) ? 'ndjson' : undefined);
         if (!format) {
