@@ -70,6 +70,8 @@ afterAll(async () => {
   await Promise.all([designUi?.stop(), designApi?.stop(), liveUi?.stop(), liveWorker?.stop(), liveApi?.stop()]);
 });
 
+let signInShot: Buffer | undefined;
+
 /** A browser window of its own (its own signed-in key) at 1280×800, its errors collected. */
 async function openAs(who: string, url: string, key: string): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT });
@@ -78,6 +80,9 @@ async function openAs(who: string, url: string, key: string): Promise<Page> {
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(`${who}: ${message.text()}`));
   page.on('pageerror', (error) => consoleErrors.push(`${who}: ${error.message}`));
   await page.goto(url);
+  await page.getByTestId('signin-key').waitFor(WAIT);
+  // The first screen anyone sees, once.
+  if (!signInShot) signInShot = await page.screenshot({ path: path.join(SHOTS, '00-sign-in.png') });
   await page.getByTestId('signin-key').fill(key);
   await page.getByTestId('signin-key').press('Enter');
   await page.getByTestId('whoami').waitFor(WAIT);

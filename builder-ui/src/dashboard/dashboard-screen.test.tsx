@@ -59,4 +59,15 @@ describe('dashboard', () => {
     renderSignedIn(<DashboardScreen />, RITA, { 'GET /api/reports/funnel?by=none': funnel(12), 'GET /api/reports/grades': GRADES, 'GET /api/models/current': live(null) });
     expect(await screen.findByTestId('grade-none')).toBeTruthy();
   });
+
+  it("says why sales' answers need not add up to the leads that reached SAL", async () => {
+    const answered = { ...group(7), reached: { mql: 7, sal: 5, sql: 2, won: 1 }, acceptance: { accepted: 4, rejected: 3, rate: 4 / 7 } };
+    renderSignedIn(<DashboardScreen />, RITA, {
+      'GET /api/reports/funnel?by=none': { body: { by: 'none', from: null, to: null, generatedAt: '2026-01-01T00:00:00.000Z', groups: [answered] } },
+      'GET /api/reports/grades': GRADES,
+    });
+    const said = (await screen.findByTestId('acceptance-answers')).textContent ?? '';
+    expect(said).toContain('4 accepted, 3 rejected');
+    expect(said).toMatch(/answers to handoffs.*counts leads.*handed off more than once/s);
+  });
 });

@@ -156,8 +156,9 @@ function Headlines({ group }: { group: FunnelGroup | undefined }) {
       <div>
         <dt>Acceptance rate</dt>
         <dd data-testid="acceptance-rate">{percent(group?.acceptance.rate)}</dd>
-        <small className="lf-muted">
-          {group?.acceptance.accepted ?? 0} accepted, {group?.acceptance.rejected ?? 0} rejected
+        <small className="lf-muted" data-testid="acceptance-answers">
+          {group?.acceptance.accepted ?? 0} accepted, {group?.acceptance.rejected ?? 0} rejected: sales' answers to handoffs. The funnel counts leads, and a lead
+          can be handed off more than once (or reach SAL from the CRM without an answer), so these need not add up to SAL.
         </small>
       </div>
       <div>
