@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CalibrationReport } from '../../rules/calibration/calibrate-history';
 import { CSV_DELIMITERS as DELIMITERS } from '../../rules/csv-header';
 import { graphIssueSchema } from './errors.contract';
-import { count, instant as writtenAt } from './fields';
+import { count, slug, instant as writtenAt } from './fields';
 import { operation } from './operation';
 
 const column = z.string().min(1).max(200);
@@ -81,11 +81,7 @@ export const leadflowCalibrationBody = z
       .describe('"leadflow": calibrate from the leads LeadFlow scored'),
     from: instant.describe('The first day of the period (leads first seen on or after it)'),
     to: instant.describe('The end of the period, not included: 2026-04-01 ends it with 31 March'),
-    modelId: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" and "-" only')
+    modelId: slug
       .optional()
       .describe('The model whose live version the proposal is compared with; the live model when absent'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('Seed of the split into training and hold-out leads; default 42'),
@@ -109,7 +105,7 @@ export type RerunBody = z.output<typeof rerunBody>;
 
 export const calibrationParams = z.object({ calibrationId: z.uuid().describe('The calibration, as its start answered it').meta({ examples: ['2f6c1e9a-3b7d-4c2e-8a1f-5d6e7f809a1b'] }) });
 
-const modelId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" and "-" only');
+const modelId = slug;
 
 export const draftBody = z.strictObject({
   modelId: modelId.describe("A new model's id, or an existing model's, whose draft the proposed graph replaces"),
