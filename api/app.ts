@@ -22,12 +22,13 @@ import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock, type LeadEventInput } from './contracts/events.contract';
-import { createFirstLives, liveModelOf } from './features/events/first-lives';
+import { createFirstLives, liveModelOf, liveStateOf } from './features/events/first-lives';
 import { createIngestGate } from './features/events/ingest-gate';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
 import { importsRouter } from './features/imports/imports.router';
 import { webhooksRouter } from './features/webhooks/webhooks.router';
+import { createListeningCheck } from './webhooks/webhook-notifier';
 import { keysRouter } from './features/keys/keys.router';
 import { leadsRouter } from './features/leads/leads.router';
 import { liveModelRouter } from './features/live-model/live-model.router';
@@ -84,14 +85,16 @@ export function createApp(deps: AppDeps): Express {
   const gate = createIngestGate(deps.maxDeliveriesInFlight);
   // Every reader of the live model asks through one short cache, as the worker does.
   const liveModelId = cachedLiveModelId(deps.settings);
+  const liveState = liveStateOf(deps.models.versions, liveModelId);
   // New leads in a batch or an import are started in bulk (first-lives.ts).
   const firstLives = createFirstLives({
     temporal: deps.temporal,
     leads: deps.leads,
     histories: deps.histories,
-    liveModel: liveModelOf(deps.models.versions, liveModelId),
+    liveModel: liveModelOf(deps.models.versions, liveState),
+    liveState,
     roundRobinPosition: (routeId, handoffId) => deps.counters.roundRobinPosition(routeId, handoffId),
-    listening: async () => Boolean(deps.webhookUrl) || (await deps.webhooks.subscribers()).length > 0,
+    listening: createListeningCheck(deps.webhookUrl, () => deps.webhooks.subscribers()),
   });
   const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event, firstLives));
 

@@ -107,6 +107,7 @@ async function benchRoundTrips(leads: number, perLead: number): Promise<void> {
       },
       writeLedger: (leadId, from, entries, order) => leadRepository.writeLedger(leadId, from, entries, order),
       inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
+      listening: async () => false,
       notify: async () => {},
       listLeadIds: (after, limit) => leadRepository.listLeadIds(after, limit),
       countLeads: () => leadRepository.countLeads(),

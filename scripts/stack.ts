@@ -24,7 +24,8 @@ export interface StackEnv {
   extra?: Record<string, string>;
 }
 
-const TSX = ['--import', 'tsx'];
+// LEADFLOW_CPU_PROFILE_DIR: the API and worker write V8 CPU profiles there when they stop (docs/performance.md).
+const TSX = ['--import', 'tsx', ...(process.env.LEADFLOW_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LEADFLOW_CPU_PROFILE_DIR}`] : [])];
 
 /** Starts the API on `port` and waits until /api/health answers 200. */
 export async function startApi(env: StackEnv, port: number, host = '127.0.0.1'): Promise<AppProcess> {

@@ -66,6 +66,7 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
       writeProjection: async (write) => void writes.push(write),
       // A part of a long ledger rewrite: as a write of its own, carrying the last snapshot written.
       writeLedger: async (_leadId, from, entries) => void writes.push({ ...(writes.at(-1) as ProjectionWrite), ledgerFrom: from, ledger: entries, handoffs: [], applied: undefined }),
+      listening: async () => false,
       notify: async () => {},
     },
   });

@@ -7,6 +7,7 @@ function activities(state: ModelState) {
   const deps = {
     modelState: async () => state,
     modelVersion: async (modelId: string, version: number) => ({ version, compiled: { modelId } as unknown as CompiledModel }),
+    listening: async () => false,
   } as unknown as LeadActivityDeps;
   return createLeadActivities(deps);
 }
@@ -14,15 +15,15 @@ function activities(state: ModelState) {
 describe('modelNews', () => {
   it('sends the compiled model of another live model though the workflow has a version of the same number', async () => {
     const news = await activities({ modelId: 'b', latest: 1 }).modelNews({ modelId: 'a', version: 1, rescoredUnder: null });
-    expect(news).toEqual({ modelId: 'b', version: 1, compiled: { modelId: 'b' } });
+    expect(news).toEqual({ modelId: 'b', version: 1, compiled: { modelId: 'b' }, listening: false });
   });
 
   it('sends nothing to compile when the workflow has the live version of the live model', async () => {
-    expect(await activities({ modelId: 'b', latest: 2 }).modelNews({ modelId: 'b', version: 2, rescoredUnder: null })).toEqual({ modelId: 'b', version: 2 });
+    expect(await activities({ modelId: 'b', latest: 2 }).modelNews({ modelId: 'b', version: 2, rescoredUnder: null })).toEqual({ modelId: 'b', version: 2, listening: false });
   });
 
   it('sends the compiled model once to a workflow that names no model (it ran before the live model could change)', async () => {
-    expect(await activities({ modelId: 'a', latest: 1 }).modelNews({ version: 1, rescoredUnder: null })).toEqual({ modelId: 'a', version: 1, compiled: { modelId: 'a' } });
+    expect(await activities({ modelId: 'a', latest: 1 }).modelNews({ version: 1, rescoredUnder: null })).toEqual({ modelId: 'a', version: 1, compiled: { modelId: 'a' }, listening: false });
   });
 
   it('asks for a rescoring under a version of the same number of another model; one done before the live model could change counts as the live one', async () => {

@@ -28,6 +28,8 @@ export interface LeadActivityDeps {
   writeLedger(leadId: string, from: number, entries: LedgerEntry[], order: { revision: number; inputCount?: number }): Promise<void>;
   /** A lead's stored input log, its first `count` inputs, or null when the store does not hold them all (yet). */
   inputLog(leadId: string, count: number): Promise<LeadInput[] | null>;
+  /** Whether anyone listens to webhooks now (a lead nobody listens to announces nothing). */
+  listening(): Promise<boolean>;
   /** Tells subscribers (webhooks) of a change; throws to be retried. */
   notify(notification: Notification): Promise<void>;
   /** Lead ids after `after` in id order, at most `limit`; and how many leads there are. */
@@ -77,7 +79,8 @@ export function createLeadActivities(deps: LeadActivityDeps) {
      * The version that scores a lead's new inputs, and the rescoring it must replay its log under,
      * if any; a compiled model only where the workflow lacks it (`modelId` and `version`: the one
      * it has; `rescoredUnder` and `rescoredIn`: the rescoring it has done; `rescore`: the one that
-     * woke it). The live model may have changed since: a version of another model is news.
+     * woke it). The live model may have changed since: a version of another model is news. Also
+     * whether anyone listens to webhooks.
      */
     async modelNews(input: { modelId?: string; version: number | null; rescoredUnder: number | null; rescoredIn?: string; rescore?: number }): Promise<ModelNews> {
       const state = await modelState();
@@ -86,7 +89,7 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       const rescore = input.rescore ?? state.rescore;
       // A workflow that names no model has run since before the live model could change: it is sent the compiled model once.
       const has = input.modelId === modelId && input.version === latest;
-      const news: ModelNews = { modelId, version: latest, ...(!has && { compiled: (await modelVersion(modelId, latest)).compiled }) };
+      const news: ModelNews = { modelId, version: latest, ...(!has && { compiled: (await modelVersion(modelId, latest)).compiled }), listening: await deps.listening() };
       // A rescoring done before the live model could change was done under the first live model.
       const rescored = rescore === input.rescoredUnder && (input.rescoredIn ?? modelId) === modelId;
       if (rescore !== undefined && !rescored) {

@@ -61,6 +61,23 @@ export interface ModelNews {
   version: number;
   compiled?: CompiledModel;
   rescore?: { version: number; compiled?: CompiledModel };
+  /** Whether anyone listens to webhooks now (absent in histories recorded before it was told: announce). */
+  listening?: boolean;
+}
+
+/**
+ * What the API tells a lead's workflow with its events: the live model as it saw it when it sent
+ * them (read at most a second earlier) and whether anyone listens to webhooks. A turn whose inputs
+ * all came with what the workflow has already asks the worker nothing: no local activity, no
+ * marker in the lead's history.
+ */
+export interface DeliveryStamp {
+  modelId: string;
+  /** The live model's newest published version. */
+  version: number;
+  /** The version whose rescoring was asked for last, if any. */
+  rescore?: number;
+  listening: boolean;
 }
 
 /** One turn's read-side write. */
@@ -101,7 +118,7 @@ export type RouteForOwner = Pick<CompiledRoute, 'id' | 'owners' | 'strategy'>;
 
 export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
 /** One lead's events of a batch, in the order sent: one signal, however many events. */
-export const leadEventsSignal = defineSignal<[LeadEvent[]]>('leadEvents');
+export const leadEventsSignal = defineSignal<[LeadEvent[], DeliveryStamp?]>('leadEvents');
 /** Asks a lead for a turn now: a rescoring changed its stage or handoff, which its workflow acts on. */
 export const wakeSignal = defineSignal<[{ rescore: number }]>('wake');
 

@@ -9,12 +9,14 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import { recordStageChanges } from '../engine/lead-records';
@@ -32,10 +34,12 @@ import {
   takeHandoffUpdate,
   wakeSignal,
   type CarriedLead,
+  type DeliveryStamp,
   type Handoff,
   type LeadSnapshot,
   type LeadWorkflowInput,
   type LedgerEntry,
+  type ModelNews,
   type Notification,
 } from './lead.definitions';
 
@@ -61,6 +65,8 @@ const scheduled = proxyActivities<LeadActivities>({
 });
 /** The patch that made the read-side write a local activity. */
 const LOCAL_READ_SIDE_WRITE = 'local-read-side-write';
+/** The patch that keeps one timer for the next deadline across turns (lastingAlarm) instead of one per wait. */
+const LASTING_ALARM = 'lasting-alarm';
 // A webhook receiver that stays down must not hold the lead up: a bounded number of tries.
 const { notify } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '15 seconds',
@@ -102,6 +108,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let modelOf: string | undefined;
 
   let signals = 0;
+  // What the API told with the inputs queued since the last turn; `untold` once any came without
+  // it (a sales answer, an event of an older API) or told something else than the last.
+  let told: DeliveryStamp | undefined;
+  let untold = true;
+  const hear = (stamp: DeliveryStamp | undefined) => {
+    if (!stamp || (told !== undefined && !sameStamp(told, stamp))) untold = true;
+    told = stamp;
+  };
   const receive = (event: LeadEvent) => {
     const queued: LeadInput = { kind: 'event', event };
     // A duplicate event id has no effect, within this run and across continue-as-new.
@@ -111,10 +125,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   };
   setHandler(leadEventSignal, (event) => {
     signals += 1;
+    hear(undefined);
     receive(event);
   });
-  setHandler(leadEventsSignal, (events) => {
+  setHandler(leadEventsSignal, (events, stamp) => {
     signals += 1;
+    hear(stamp);
     events.forEach(receive);
   });
 
@@ -131,6 +147,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const applySalesInput = async (queued: LeadInput): Promise<LeadSnapshot> => {
     const id = inputId(queued);
     known.add(id);
+    hear(undefined);
     pending.push(queued);
     await condition(() => answered.has(id));
     const outcome = answered.get(id);
@@ -157,27 +174,48 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     },
   });
 
+  /** Whether `stamp` tells nothing this lead lacks: the version it scores under, and any rescoring asked for done. */
+  const knows = (stamp: DeliveryStamp) =>
+    stamp.modelId === modelOf && stamp.version === model?.version && (stamp.rescore === undefined || (stamp.rescore === rescoredUnder && (rescoredIn ?? stamp.modelId) === stamp.modelId));
   const timeToContinue = () => workflowInfo().continueAsNewSuggested || signals >= SIGNALS_PER_RUN;
   // Notifications on their way: the loop never waits for slow receivers; those still on their
   // way at continue-as-new are sent again by the next run (receivers drop repeats by key).
   const delivering = new Map<string, Notification>();
+  // Whether anyone listens to webhooks, as last heard: histories recorded before it was told announce.
+  let listening = true;
   const deliver = (notification: Notification) => {
     delivering.set(notification.key, notification);
+    if (!listening) return;
     void notify(notification)
       .catch(() => undefined)
       .finally(() => delivering.delete(notification.key));
   };
   for (const notification of carried.undelivered ?? []) deliver(notification);
 
+  const alarm = lastingAlarm();
   for (;;) {
     const deadline = nextDeadline(lifecycle.settled, lifecycle.settled.asOf ?? now());
     const waitMs = deadline === undefined ? undefined : Math.max(0, Date.parse(deadline) - Date.now());
     if (pending.length === 0 && (waitMs === undefined || waitMs > 0)) {
-      await condition(() => pending.length > 0 || woken || timeToContinue(), waitMs);
+      if (patched(LASTING_ALARM)) {
+        if (waitMs !== undefined) alarm.ringBy(Date.now() + waitMs);
+        await condition(() => pending.length > 0 || woken || timeToContinue() || alarm.rang);
+        if (alarm.rang) {
+          alarm.clear();
+          // Rung alone: the loop's top takes the deadline if it is due, or sets the alarm again
+          // if the deadline has moved later since.
+          if (pending.length === 0 && !woken && !timeToContinue()) continue;
+        }
+      } else {
+        await condition(() => pending.length > 0 || woken || timeToContinue(), waitMs);
+      }
     }
-    woken = false;
 
-    const news = await modelNews({
+    // Inputs that all came with the live model this lead scores under already need no question to
+    // the worker; a deadline's turn, a wake, a sales answer or news of another version asks.
+    const settled = !untold && !woken && pending.length > 0 && told !== undefined && model !== undefined && knows(told);
+    woken = false;
+    const news: ModelNews = settled ? { modelId: (told as DeliveryStamp).modelId, version: (told as DeliveryStamp).version } : await modelNews({
       version: model?.version ?? null,
       ...(modelOf !== undefined && { modelId: modelOf }),
       rescoredUnder: rescoredUnder ?? null,
@@ -185,10 +223,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       ...(askedRescore !== undefined && { rescore: askedRescore }),
     });
     askedRescore = undefined;
+    listening = settled ? (told as DeliveryStamp).listening : (news.listening ?? true);
     if (news.compiled || !model) model = buildModel(news.version, news.compiled as CompiledModel);
     if (news.modelId !== undefined) modelOf = news.modelId;
     const before = lifecycle;
     const inputs = pending.splice(0, MAX_BATCH);
+    if (pending.length === 0) untold = false;
     const rescoring = news.rescore !== undefined && (news.rescore.version !== rescoredUnder || isOtherModel(news.modelId, rescoredIn));
     // An input older than what the lifecycle keeps, or a rescoring: the whole log, from the store.
     if (lifecycle.base && (rescoring || needsWholeLog(lifecycle, inputs))) lifecycle = { settled: lifecycle.settled, log: await wholeLog(input.leadId, logged) };
@@ -256,6 +296,40 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       });
     }
   }
+}
+
+/** Whether two deliveries told the same. */
+function sameStamp(a: DeliveryStamp, b: DeliveryStamp): boolean {
+  return a.modelId === b.modelId && a.version === b.version && a.rescore === b.rescore && a.listening === b.listening;
+}
+
+/**
+ * One durable timer for the lead's next deadline, kept across turns: a deadline that moves later
+ * (each event puts off decay) keeps the timer, which then rings early and is set again, instead
+ * of a timer cancelled and started at every turn (two history events and two timer tasks on the
+ * server for each). Only an earlier deadline replaces it.
+ */
+function lastingAlarm() {
+  let set: { at: number; rang: boolean; scope: CancellationScope } | undefined;
+  return {
+    get rang() {
+      return set?.rang === true;
+    },
+    /** Rings at `at` or earlier. */
+    ringBy(at: number) {
+      if (set && !set.rang && set.at <= at) return;
+      set?.scope.cancel();
+      const timer = { at, rang: false, scope: new CancellationScope() };
+      set = timer;
+      timer.scope.run(() => sleep(at - Date.now())).then(
+        () => void (timer.rang = true),
+        () => undefined,
+      );
+    },
+    clear() {
+      set = undefined;
+    },
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { openRepositories } from '../api/db/repositories';
 import { parseEnv } from '../api/env';
 import { cachedLiveModelId } from '../api/db/settings.repository';
-import { createWebhookNotifier } from '../api/webhooks/webhook-notifier';
+import { createListeningCheck, createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
 import { leadWorkflowId, wakeSignal } from './lead.definitions';
 
@@ -48,6 +48,7 @@ const worker = await createLeadWorker({
     },
     writeLedger: (leadId, from, entries, order) => leads.writeLedger(leadId, from, entries, order),
     inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
+    listening: createListeningCheck(env.LEADFLOW_WEBHOOK_URL, () => webhooks.subscribers()),
     notify: createWebhookNotifier({ url: env.LEADFLOW_WEBHOOK_URL, secret: env.LEADFLOW_WEBHOOK_SECRET, registered: () => webhooks.subscribers(), allowPrivate: env.LEADFLOW_ALLOW_PRIVATE_WEBHOOKS }),
     listLeadIds: (after, limit) => leads.listLeadIds(after, limit),
     countLeads: () => leads.countLeads(),

@@ -98,3 +98,21 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
 export function sign(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
+
+/**
+ * Whether anyone listens to webhooks: the receiver in LEADFLOW_WEBHOOK_URL, or any registered one,
+ * read again at most every `refreshMs` as the notifier reads them. Leads tell whether to announce
+ * their changes from it: nobody listening, no notification activity is scheduled at all.
+ */
+export function createListeningCheck(url: string | undefined, registered: () => Promise<readonly unknown[]>, refreshMs = WEBHOOK_REFRESH_MS): () => Promise<boolean> {
+  let cached: { value: Promise<boolean>; until: number } | undefined;
+  return () => {
+    if (url) return Promise.resolve(true);
+    if (!cached || cached.until < Date.now()) {
+      const value = registered().then((found) => found.length > 0);
+      cached = { value, until: Date.now() + refreshMs };
+      value.catch(() => (cached = undefined));
+    }
+    return cached.value;
+  };
+}

@@ -16,7 +16,7 @@ import { b2bDefaultGraph } from '../../rules/templates';
 import { timeSkippingServerOption } from '../../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from '../../workflows/create-worker';
 import type { Notification, ProjectionWrite } from '../../workflows/lead.activities';
-import { leadEventSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type LeadInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
+import { leadEventSignal, leadEventsSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type DeliveryStamp, type LeadInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
 import { leadWorkflow } from '../../workflows/lead.workflow';
 import { ledgerOf } from './ledger';
 
@@ -49,6 +49,8 @@ const otherModel = { version: 1, compiled: model2.compiled };
 export const rescoreListings: number[] = [];
 /** The model's state as the store would give it: the newest version, and the one to rescore under. */
 export const modelState: { modelId: string; latest: number; rescore?: number } = { modelId: 'default', latest: 1 };
+/** Whether anyone listens to webhooks, as the worker tells its leads (on unless a test turns it off). */
+export const listeners = { on: true };
 /** Events each test lead was sent, as the API's event store would hold them. */
 export const stored = new Map<string, LeadEvent[]>();
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
@@ -101,6 +103,7 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
   modelState.modelId = 'default';
   modelState.latest = 1;
   delete modelState.rescore;
+  listeners.on = true;
   const lastWrite = (id: string) => writes.filter((write) => write.snapshot.leadId === id).at(-1);
   const worker = await createLeadWorker({
     connection: env.nativeConnection,
@@ -124,6 +127,7 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
       writeLedger: async (id, from, entries) => {
         writes.push(structuredClone({ ...(lastWrite(id) as ProjectionWrite), ledgerFrom: from, ledger: entries, handoffs: [], applied: undefined }));
       },
+      listening: async () => listeners.on,
       notify: async (notification) => {
         notifications.push(structuredClone(notification));
       },
@@ -202,8 +206,13 @@ export class Lead {
     await this.sendAt(type, new Date(await env.currentTimeMs()).toISOString(), properties, attributes, eventId);
   }
 
-  /** Sends an event that happened at `occurredAt` (a backfill sends the past). */
-  async sendAt(type: string, occurredAt: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string): Promise<void> {
+  /** Sends an event that happens now as the API does: in a batch's signal, with what the API knows of the live model. */
+  async sendStamped(type: string, stamp: DeliveryStamp, properties: LeadEvent['properties'] = {}): Promise<void> {
+    await this.sendAt(type, new Date(await env.currentTimeMs()).toISOString(), properties, undefined, undefined, stamp);
+  }
+
+  /** Sends an event that happened at `occurredAt` (a backfill sends the past); with a stamp, as the API sends it. */
+  async sendAt(type: string, occurredAt: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string, stamp?: DeliveryStamp): Promise<void> {
     const event: LeadEvent = {
       eventId: eventId ?? `${this.leadId}-e${++this.count}`,
       leadId: this.leadId,
@@ -215,15 +224,13 @@ export class Lead {
     stored.set(this.leadId, [...(stored.get(this.leadId) ?? []).filter((e) => e.eventId !== event.eventId), event]);
     // Events sent at once: the first starts the workflow, the others wait for it and signal.
     if (!this.starting) {
-      this.starting = env.client.workflow.signalWithStart(leadWorkflow, {
-        taskQueue: this.taskQueue,
-        workflowId: leadWorkflowId(this.leadId),
-        args: [{ leadId: this.leadId }],
-        signal: leadEventSignal,
-        signalArgs: [event],
-      });
+      const start = { taskQueue: this.taskQueue, workflowId: leadWorkflowId(this.leadId), args: [{ leadId: this.leadId }] as [{ leadId: string }] };
+      this.starting = stamp
+        ? env.client.workflow.signalWithStart(leadWorkflow, { ...start, signal: leadEventsSignal, signalArgs: [[event], stamp] })
+        : env.client.workflow.signalWithStart(leadWorkflow, { ...start, signal: leadEventSignal, signalArgs: [event] });
       this.handle = await this.starting;
-    } else await (await this.starting).signal(leadEventSignal, event);
+    } else if (stamp) await (await this.starting).signal(leadEventsSignal, [event], stamp);
+    else await (await this.starting).signal(leadEventSignal, event);
   }
 
   /** Another lead on the same worker, whose writes land in the same list. */

@@ -4,7 +4,9 @@ import type { LeadEvent } from '../../../engine/types';
 import type { EventRepository } from '../../db/events.repository';
 import { HttpError } from '../../http/errors';
 import { leadEventSchemaFor } from '../../contracts/events.contract';
+import type { DeliveryStamp } from '../../../workflows/lead.definitions';
 import { ingestBatch, ingestEvent } from './events.service';
+import type { FirstLives } from './first-lives';
 
 const schema = leadEventSchemaFor({ maxFutureSkewSeconds: 300 });
 const past = new Date(Date.now() - 60_000).toISOString();
@@ -15,7 +17,7 @@ function fakes(stored: Record<string, string> = {}) {
   const held = new Map(Object.entries(stored));
   const delivered: Array<{ workflowId: string; eventId: string }> = [];
   /** Each signal's events, as one lead's workflow receives them. */
-  const signals: Array<{ workflowId: string; eventIds: string[] }> = [];
+  const signals: Array<{ workflowId: string; eventIds: string[]; stamp?: DeliveryStamp }> = [];
   const record = async (e: LeadEvent) => {
     const holder = held.get(e.eventId);
     if (holder === undefined) {
@@ -37,9 +39,9 @@ function fakes(stored: Record<string, string> = {}) {
   } as unknown as EventRepository;
   const temporal = {
     workflow: {
-      async signalWithStart(_name: string, options: { workflowId: string; signalArgs: [LeadEvent[]] }) {
+      async signalWithStart(_name: string, options: { workflowId: string; signalArgs: [LeadEvent[], DeliveryStamp?] }) {
         for (const e of options.signalArgs[0]) delivered.push({ workflowId: options.workflowId, eventId: e.eventId });
-        signals.push({ workflowId: options.workflowId, eventIds: options.signalArgs[0].map((e) => e.eventId) });
+        signals.push({ workflowId: options.workflowId, eventIds: options.signalArgs[0].map((e) => e.eventId), ...(options.signalArgs[1] && { stamp: options.signalArgs[1] }) });
       },
     },
   } as unknown as Client;
@@ -138,5 +140,27 @@ describe('a batch', () => {
       ['rejected', 'conflict', 'events.1.eventId'],
     ]);
     expect(delivered).toEqual([]);
+  });
+});
+
+describe('what a delivery tells the lead', () => {
+  it('carries the live model and whether anyone listens with each lead’s events, so its turn need not ask', async () => {
+    const { events, temporal, signals } = fakes();
+    const stamp: DeliveryStamp = { modelId: 'b2b', version: 3, rescore: 2, listening: false };
+    const firstLives: FirstLives = { start: async () => new Set(), beforeDelivery: async () => undefined, stamp: async () => stamp };
+    await ingestBatch(temporal, events, [event('a1', 'lead-a'), event('b1', 'lead-b'), event('a2', 'lead-a')], schema, firstLives);
+    await ingestEvent(temporal, events, schema.parse(event('c1', 'lead-c')), firstLives);
+    expect(signals).toEqual([
+      { workflowId: 'lead:lead-a', eventIds: ['a1', 'a2'], stamp },
+      { workflowId: 'lead:lead-b', eventIds: ['b1'], stamp },
+      { workflowId: 'lead:lead-c', eventIds: ['c1'], stamp },
+    ]);
+  });
+
+  it('carries nothing when the API does not know the live model: the lead’s turn asks its worker', async () => {
+    const { events, temporal, signals } = fakes();
+    const firstLives: FirstLives = { start: async () => new Set(), beforeDelivery: async () => undefined, stamp: async () => undefined };
+    await ingestEvent(temporal, events, schema.parse(event('d1', 'lead-d')), firstLives);
+    expect(signals).toEqual([{ workflowId: 'lead:lead-d', eventIds: ['d1'] }]);
   });
 });

@@ -1,7 +1,7 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import { HttpError } from '../../http/errors';
 import type { LeadEvent } from '../../../engine/types';
-import { leadEventsSignal, leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import { leadEventsSignal, leadWorkflowId, TASK_QUEUE, type DeliveryStamp } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
 import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from '../../contracts/events.contract';
@@ -46,13 +46,15 @@ async function recordEvent(events: EventRepository, input: LeadEventInput): Prom
  */
 async function deliverToLead(temporal: Client, leadId: string, batch: LeadEvent[], firstLives?: FirstLives): Promise<void> {
   await firstLives?.beforeDelivery(leadId);
+  // What the API knows of the live model travels with the events: the lead's turn need not ask.
+  const stamp = await firstLives?.stamp();
   try {
-    await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent[]]>('leadWorkflow', {
+    await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent[], DeliveryStamp?]>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: leadWorkflowId(leadId),
       args: [{ leadId }],
       signal: leadEventsSignal,
-      signalArgs: [batch],
+      signalArgs: stamp ? [batch, stamp] : [batch],
     });
   } catch (err) {
     // Nothing was delivered: a retry of the same events is safe.

@@ -19,7 +19,7 @@ import { lifecycleModel, type LeadInput, type LifecycleModel } from '../../../en
 import { createScorer } from '../../../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../../../engine/types';
 import { firstLife, type FirstLife } from '../../../workflows/first-life';
-import { leadWorkflowId, TASK_QUEUE } from '../../../workflows/lead.definitions';
+import { leadWorkflowId, TASK_QUEUE, type DeliveryStamp } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { LeadHistoryRepository } from '../../db/lead-histories.repository';
 import type { LeadRepository } from '../../db/leads.repository';
@@ -44,6 +44,8 @@ export interface FirstLivesDeps {
    * workflows then take the leads one by one.
    */
   liveModel(): Promise<LiveModel | undefined>;
+  /** The live model's id, newest version and the rescoring asked for last (cached briefly), or undefined when unknown. */
+  liveState(): Promise<LiveState | undefined>;
   /** The round-robin position of `handoffId` on route `routeId` (the route's running count). */
   roundRobinPosition(routeId: string, handoffId: string): Promise<number>;
   /** Whether anyone listens to webhooks: a first life started with nobody listening announces nothing. */
@@ -61,6 +63,19 @@ export interface FirstLives {
    * and leaves the lead to its workflow from then on.
    */
   beforeDelivery(leadId: string): Promise<void>;
+  /**
+   * What a live delivery tells the lead's workflow: the live model and whether anyone listens, as
+   * this API knows them (read at most a second ago); undefined when it does not know (the workflow
+   * then asks its worker).
+   */
+  stamp(): Promise<DeliveryStamp | undefined>;
+}
+
+/** The live model's state as the lead workflows' worker reads it (lead.activities.ts ModelState). */
+export interface LiveState {
+  modelId: string;
+  latest: number;
+  rescore?: number;
 }
 
 /** How long a lead delivered to live is kept from being started in bulk: its first turn has long been written by then. */
@@ -94,6 +109,15 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
   };
 
   return {
+    async stamp() {
+      try {
+        const [state, listening] = await Promise.all([deps.liveState(), deps.listening()]);
+        return state && { modelId: state.modelId, version: state.latest, ...(state.rescore !== undefined && { rescore: state.rescore }), listening };
+      } catch {
+        return undefined;
+      }
+    },
+
     async beforeDelivery(leadId) {
       deliveredAt.delete(leadId);
       deliveredAt.set(leadId, Date.now());
@@ -174,16 +198,29 @@ const MODEL_STATE_TTL_MS = 1_000;
  * at most once a second; undefined while it cannot score (nothing usable published) or while a
  * rescoring under another version is asked for.
  */
-export function liveModelOf(versions: Pick<ModelVersionRepository, 'state' | 'get'>, liveModelId: () => Promise<string>): () => Promise<LiveModel | undefined> {
+export function liveModelOf(versions: Pick<ModelVersionRepository, 'get'>, liveState: () => Promise<LiveState | undefined>): () => Promise<LiveModel | undefined> {
   let cached: { at: number; value: Promise<LiveModel | undefined> } | undefined;
   const read = async (): Promise<LiveModel | undefined> => {
+    const state = await liveState();
+    if (!state || (state.rescore !== undefined && state.rescore !== state.latest)) return undefined;
+    const found = await versions.get(state.modelId, state.latest);
+    if (!found || found.problem) return undefined;
+    return { modelId: state.modelId, version: found.version, compiled: found.compiled, ...(state.rescore !== undefined && { rescoredUnder: state.rescore }) };
+  };
+  return () => {
+    if (!cached || Date.now() - cached.at > MODEL_STATE_TTL_MS) cached = { at: Date.now(), value: read() };
+    return cached.value;
+  };
+}
+
+/** The live model's state, read at most once a second; undefined while it cannot be read (no live model, nothing published). */
+export function liveStateOf(versions: Pick<ModelVersionRepository, 'state'>, liveModelId: () => Promise<string>): () => Promise<LiveState | undefined> {
+  let cached: { at: number; value: Promise<LiveState | undefined> } | undefined;
+  const read = async (): Promise<LiveState | undefined> => {
     const modelId = await liveModelId().catch(() => undefined);
     if (modelId === undefined) return undefined;
     const state = await versions.state(modelId).catch(() => undefined);
-    if (!state || (state.rescore !== undefined && state.rescore !== state.latest)) return undefined;
-    const found = await versions.get(modelId, state.latest);
-    if (!found || found.problem) return undefined;
-    return { modelId, version: found.version, compiled: found.compiled, ...(state.rescore !== undefined && { rescoredUnder: state.rescore }) };
+    return state && { modelId, ...state };
   };
   return () => {
     if (!cached || Date.now() - cached.at > MODEL_STATE_TTL_MS) cached = { at: Date.now(), value: read() };
