@@ -5,12 +5,17 @@
  * `createScorer` builds the engines for a compiled model once; reuse it for every event of that
  * model version. Rules are indexed by trigger: an event only meets the rules its type (or the
  * attributes it changed) can fire.
+ *
+ * Its answers are plain values on the compiled path and promises only where json-rules-engine
+ * has to run (a rule outside the compiled subset, or the reference evaluator): the lifecycle
+ * core runs in Temporal's workflow sandbox, where every promise costs a stack capture (steps.ts).
  */
 import { Almanac, Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { compileCondition, type OperatorFunction, type Predicate } from './compiled-evaluator';
 import { DERIVED_FACTS, type DerivedInputs } from './derived-facts';
 import { normaliseConditionValues } from './normalise-attributes';
 import { addOperators } from './operators';
+import { settle, wait, type MaybePromise, type Steps } from './steps';
 import type {
   CompiledModel,
   CompiledPredictive,
@@ -25,23 +30,27 @@ import type {
   ScoringContext,
 } from './types';
 
+/**
+ * Every answer is a plain value when only compiled closures ran, and a promise when
+ * json-rules-engine had to: `await` takes either; the lifecycle core takes them with `wait`.
+ */
 export interface Scorer {
   /** Rules that fire for `event`, in model order, each with its reason; [] when none listens. */
-  score(event: LeadEvent, context: ScoringContext): Promise<RuleHit[]>;
+  score(event: LeadEvent, context: ScoringContext): MaybePromise<RuleHit[]>;
   /** The first of the model's segments whose conditions the lead's attributes meet. */
-  segmentOf(attributes: Record<string, FactValue>): Promise<string | undefined>;
+  segmentOf(attributes: Record<string, FactValue>): MaybePromise<string | undefined>;
   /**
    * Where a lead that qualified through `sourceId` (a threshold or the grade) goes: the first of
    * that source's routing choices whose conditions the lead meets; undefined if none does.
    */
-  route(sourceId: string, attributes: Record<string, FactValue>): Promise<CompiledRoute | undefined>;
+  route(sourceId: string, attributes: Record<string, FactValue>): MaybePromise<CompiledRoute | undefined>;
   /**
    * The model's predictive scores for a lead with these attributes, in model order; [] when the
    * model has none. They are set, not added: each is the lead's score from the fitted model.
    * @param at - the instant the lead is scored at (its event's time): a term on the age of a
    *   date attribute ("within 30 days") measures it to then; without it such a term never holds.
    */
-  predict(attributes: Record<string, FactValue>, at?: string): Promise<PredictedScore[]>;
+  predict(attributes: Record<string, FactValue>, at?: string): MaybePromise<PredictedScore[]>;
   /** How the model's rules are evaluated: as compiled closures, or on json-rules-engine (fallback). */
   readonly stats: {
     rules: number;
@@ -107,7 +116,7 @@ export function createScorer(compiledModel: CompiledModel, options: ScorerOption
   const eventKeys = new Map([...groups.keys()].filter((key) => key.startsWith('event:')).map((key) => [key.slice('event:'.length), key]));
   const matcher = (conditions: TopLevelCondition): Matcher => {
     const predicate = compile(conditions);
-    return predicate ? async (facts) => predicate(facts) : matcherFor(conditions);
+    return predicate ?? matcherFor(conditions);
   };
   const segments = model.segments.map((segment) => ({ id: segment.id, matcher: matcher(segment.conditions) }));
   const routes = new Map(model.routes.map((route) => [route.id, route]));
@@ -122,14 +131,62 @@ export function createScorer(compiledModel: CompiledModel, options: ScorerOption
     );
   }
 
-  const segmentOf = async (attributes: Record<string, FactValue>) => {
+  function* segmentSteps(attributes: Record<string, FactValue>): Steps<string | undefined> {
     const facts = leadFacts(attributes);
-    for (const segment of segments) if (await segment.matcher(facts)) return segment.id;
+    for (const segment of segments) if (yield* wait(segment.matcher(facts))) return segment.id;
     return undefined;
-  };
+  }
+
+  function* predictSteps(attributes: Record<string, FactValue>, at: string | undefined): Steps<PredictedScore[]> {
+    if (predictive.length === 0) return [];
+    const facts = leadFacts(attributes);
+    if (at !== undefined) facts['event.occurredAt'] = at;
+    const scores: PredictedScore[] = [];
+    for (const evaluator of predictive) scores.push(predictScore(evaluator.section, yield* wait(evaluator.holds(facts)), facts));
+    return scores;
+  }
+
+  function* scoreSteps(event: LeadEvent, context: ScoringContext): Steps<RuleHit[]> {
+    const first = groups.get(eventKeys.get(event.type) ?? `event:${event.type}`);
+    const changed = context.changedAttributes;
+    if (!first && changed.length === 0) return [];
+    const facts = toFacts(event, context);
+    const hits: RuleHit[] = [];
+    // Plain loops, and a promise only where json-rules-engine runs: this runs for every event.
+    function* collect(group: TriggerGroup | undefined): Steps<void> {
+      if (!group) return;
+      for (const { params, predicate } of group.compiled) {
+        if (predicate(facts) && (changed.length === 0 || !hits.some((hit) => hit.ruleId === params.ruleId))) hits.push({ ...params });
+      }
+      if (group.fallback) {
+        for (const { params } of (yield* wait(group.fallback.run(facts))).events as PointsRuleEvent[]) {
+          // A rule listening to both the event and a changed attribute still fires once.
+          if (!hits.some((hit) => hit.ruleId === params.ruleId)) hits.push({ ...params });
+        }
+      }
+    }
+    if (first) {
+      if (first.fallback || changed.length > 0) yield* collect(first);
+      else for (const { params, predicate } of first.compiled) if (predicate(facts)) hits.push({ ...params });
+    }
+    for (const name of changed) yield* collect(groups.get(`attribute:${name}`));
+    if (hits.length > 1) hits.sort((x, y) => (order.get(x.ruleId) ?? 0) - (order.get(y.ruleId) ?? 0));
+    return hits;
+  }
+
+  function* routeSteps(sourceId: string, attributes: Record<string, FactValue>): Steps<CompiledRoute | undefined> {
+    const facts = leadFacts(attributes);
+    // Routes may go "by segment": the lead's segment is a routing fact.
+    const segment = yield* segmentSteps(attributes);
+    if (segment !== undefined) facts['derived.segment'] = segment;
+    for (const choice of routingBySource.get(sourceId) ?? []) {
+      if (!choice.matcher || (yield* wait(choice.matcher(facts)))) return choice.route;
+    }
+    return undefined;
+  }
 
   return {
-    segmentOf,
+    segmentOf: (attributes) => settle(segmentSteps(attributes)),
 
     stats: {
       rules: model.rules.length,
@@ -139,53 +196,9 @@ export function createScorer(compiledModel: CompiledModel, options: ScorerOption
       fallbackPredictive,
     },
 
-    async predict(attributes, at) {
-      if (predictive.length === 0) return [];
-      const facts = leadFacts(attributes);
-      if (at !== undefined) facts['event.occurredAt'] = at;
-      const scores: PredictedScore[] = [];
-      for (const evaluator of predictive) scores.push(predictScore(evaluator.section, await evaluator.holds(facts), facts));
-      return scores;
-    },
-
-    async score(event, context) {
-      const first = groups.get(eventKeys.get(event.type) ?? `event:${event.type}`);
-      const changed = context.changedAttributes;
-      if (!first && changed.length === 0) return [];
-      const facts = toFacts(event, context);
-      const hits: RuleHit[] = [];
-      // Plain loops and no promises on the compiled path: this runs for every event.
-      const collect = async (group: TriggerGroup | undefined) => {
-        if (!group) return;
-        for (const { params, predicate } of group.compiled) {
-          if (predicate(facts) && (changed.length === 0 || !hits.some((hit) => hit.ruleId === params.ruleId))) hits.push({ ...params });
-        }
-        if (group.fallback) {
-          for (const { params } of (await group.fallback.run(facts)).events as PointsRuleEvent[]) {
-            // A rule listening to both the event and a changed attribute still fires once.
-            if (!hits.some((hit) => hit.ruleId === params.ruleId)) hits.push({ ...params });
-          }
-        }
-      };
-      if (first) {
-        if (first.fallback || changed.length > 0) await collect(first);
-        else for (const { params, predicate } of first.compiled) if (predicate(facts)) hits.push({ ...params });
-      }
-      for (const name of changed) await collect(groups.get(`attribute:${name}`));
-      if (hits.length > 1) hits.sort((x, y) => (order.get(x.ruleId) ?? 0) - (order.get(y.ruleId) ?? 0));
-      return hits;
-    },
-
-    async route(sourceId, attributes) {
-      const facts = leadFacts(attributes);
-      // Routes may go "by segment": the lead's segment is a routing fact.
-      const segment = await segmentOf(attributes);
-      if (segment !== undefined) facts['derived.segment'] = segment;
-      for (const choice of routingBySource.get(sourceId) ?? []) {
-        if (!choice.matcher || (await choice.matcher(facts))) return choice.route;
-      }
-      return undefined;
-    },
+    predict: (attributes, at) => settle(predictSteps(attributes, at)),
+    score: (event, context) => settle(scoreSteps(event, context)),
+    route: (sourceId, attributes) => settle(routeSteps(sourceId, attributes)),
   };
 }
 
@@ -227,7 +240,7 @@ export function toFacts(event: LeadEvent, context: ScoringContext): Record<strin
 interface PredictiveEvaluator {
   section: CompiledPredictive;
   /** For each term, whether its condition holds ('linear' terms: unused). */
-  holds(facts: Record<string, unknown>): Promise<boolean[]> | boolean[];
+  holds(facts: Record<string, unknown>): MaybePromise<boolean[]>;
   fallback: boolean;
 }
 
@@ -314,7 +327,8 @@ async function derivedInputs(almanac: Almanac, params: Record<string, unknown>):
   return inputs;
 }
 
-type Matcher = (facts: Record<string, unknown>) => Promise<boolean>;
+/** A compiled predicate (a plain answer), or an engine's run (a promise). */
+type Matcher = (facts: Record<string, unknown>) => MaybePromise<boolean>;
 
 /** A reusable test of one condition tree: an engine holding a single rule, built once. */
 function matcherFor(conditions: TopLevelCondition): Matcher {

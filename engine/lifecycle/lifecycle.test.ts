@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileGraph } from '../../rules/compile-graph';
-import { TEMPLATES } from '../../rules/templates';
+import { b2bDefaultGraph, TEMPLATES } from '../../rules/templates';
 import type { LedgerEntry } from '../lead-records';
 import { createScorer } from '../score-event';
-import type { LeadEvent } from '../types';
+import type { CompiledModel, LeadEvent } from '../types';
 import { compareInputs, emptyLifecycle, lifecycleModel, needsWholeLog, replay, takeProblem, turn, type LeadInput, type Lifecycle, type LifecycleModel } from './lifecycle';
 import type { LeadState } from './lead-state';
 
@@ -234,5 +234,70 @@ describe('the lifecycle core', () => {
     expect(entry?.points).toBe(0);
     expect(entry?.reason).toMatch(/owed/);
     expect(ledger.some((e) => /paid toward/.test(e.reason))).toBe(true);
+  });
+});
+
+describe('the lifecycle core on json-rules-engine', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /**
+   * b2b-default with its page-view rule, its enterprise segment and its enterprise routing each
+   * given a condition outside the compiled subset (a fact-valued right-hand side, true whenever
+   * the fact is known), so those run on json-rules-engine and answer with promises.
+   */
+  function withFallbacks(model: CompiledModel): CompiledModel {
+    const known = (fact: string, operator: string) => ({ fact, operator, value: { fact } });
+    const enterprise = { all: [{ fact: 'lead.companySize', operator: 'greaterThanInclusive', value: 1000 }, known('lead.companySize', 'greaterThanInclusive')] };
+    return {
+      ...model,
+      rules: model.rules.map((rule) => (rule.id === 'visit-points' ? { ...rule, conditions: { all: [rule.conditions, known('event.type', 'equal')] } } : rule)),
+      segments: model.segments.map((segment) => (segment.id === 'enterprise' ? { ...segment, conditions: enterprise } : segment)),
+      thresholds: model.thresholds.map((threshold) => ({ ...threshold, routing: threshold.routing.map((choice) => (choice.routeId === 'enterprise-team' ? { ...choice, conditions: enterprise } : choice)) })),
+    };
+  }
+
+  it('scores, segments and routes through turn with rules outside the compiled subset, as the compiled model does', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const compiled = compileGraph(b2bDefaultGraph);
+    const fallback = withFallbacks(compiled);
+    const mixed = lifecycleModel(1, fallback, createScorer(fallback));
+    expect(mixed.scorer.stats).toMatchObject({ fallback: 1, fallbackRuleIds: ['visit-points'] });
+    // Plain answers from compiled closures, promises where json-rules-engine runs.
+    expect(models['b2b-default']?.scorer.segmentOf({ companySize: 1500 })).toBe('enterprise');
+    const segment = mixed.scorer.segmentOf({ companySize: 1500 });
+    expect(segment).toBeInstanceOf(Promise);
+    expect(await segment).toBe('enterprise');
+
+    const at = (minute: number) => iso(T0 + minute * MINUTE);
+    const inputs: LeadInput[] = [
+      { kind: 'event', event: { eventId: 'sync', leadId: 'p', type: 'custom', properties: { name: 'crm_sync' }, attributes: { companySize: 1500, seniority: 'vp', industry: 'software', country: 'US' }, occurredAt: at(0) } },
+      { kind: 'event', event: { eventId: 'blog', leadId: 'p', type: 'page_view', properties: { url: '/blog/post' }, occurredAt: at(1) } },
+      { kind: 'event', event: { eventId: 'pricing', leadId: 'p', type: 'page_view', properties: { url: '/pricing' }, occurredAt: at(2) } },
+      { kind: 'event', event: { eventId: 'demo', leadId: 'p', type: 'form_submit', properties: { form: 'demo_request' }, occurredAt: at(3) } },
+    ];
+    const now = at(60);
+    const expected = await live([inputs], now, models['b2b-default'] as LifecycleModel);
+    expect(expected.snapshot.segment).toBe('enterprise');
+    expect(expected.snapshot.handoff?.routeId).toBe('enterprise-team');
+    expect(expected.ledger.filter((entry) => entry.ruleId === 'visit-points')).toHaveLength(2);
+    expect(await live([inputs], now, mixed)).toEqual(expected);
+    expect(await live(inputs.map((input) => [input]), now, mixed)).toEqual(expected);
+    expect(await replayed(inputs, now, mixed)).toEqual(expected);
+  });
+
+  it('gives the same lead on json-rules-engine alone as compiled, whatever the history and its batches', async () => {
+    const compiled = compileGraph(b2bDefaultGraph);
+    const reference = lifecycleModel(1, compiled, createScorer(compiled, { evaluator: 'json-rules-engine' }));
+    const model = models['b2b-default'] as LifecycleModel;
+    await fc.assert(
+      fc.asyncProperty(historyArb, fc.integer({ min: 1, max: 4 }), async (inputs, batchCount) => {
+        const now = iso(T0 + 220 * DAY);
+        const expected = await replayed(inputs, now, model);
+        const batches: LeadInput[][] = Array.from({ length: batchCount }, () => []);
+        inputs.forEach((input, i) => batches[i % batchCount]?.push(input));
+        expect(await live(batches.filter((b) => b.length > 0), now, reference)).toEqual(expected);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -5,14 +5,17 @@
  * deadline (decay, SLA, cool-down) taken at its own instant between them. So the result depends
  * only on which inputs there are and on T, never on the order or the batches they arrived in.
  *
- * Pure: no I/O, no clock. Asynchronous only because json-rules-engine (the scorer's fallback for
- * rules outside the compiled subset) is promise based.
+ * Pure: no I/O, no clock. Its entry points are asynchronous only because json-rules-engine (the
+ * scorer's fallback for rules outside the compiled subset) is promise based; inside, the steps
+ * are generators that wait only where the scorer hands back a promise (steps.ts), so a fully
+ * compiled model folds any number of inputs without creating a promise for each.
  */
 import { assignOwner } from '../assign-owner';
 import { advance } from '../lead-context';
 import { normaliseAttributes } from '../normalise-attributes';
 import type { Handoff, LedgerEntry, StageChange } from '../lead-records';
 import type { Scorer } from '../score-event';
+import { settle, wait, type Steps } from '../steps';
 import type { CompiledModel, CompiledRoute, LeadEvent, PointsLimits } from '../types';
 import {
   applyDecay,
@@ -174,6 +177,11 @@ export function compareInputs(a: LeadInput, b: LeadInput): number {
  * @param keep inputs to keep beyond the base (tests make it small)
  */
 export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel, keep = RECENT_INPUTS): Promise<TurnResult> {
+  return settle(turnSteps(lifecycle, inputs, now, model, keep));
+}
+
+/** turn's work as steps: synchronous unless the scorer hands back a promise (steps.ts). */
+function* turnSteps(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel, keep: number): Steps<TurnResult> {
   const seen = new Set(foldedIds(lifecycle));
   const fresh: LeadInput[] = [];
   for (const input of inputs) {
@@ -195,7 +203,7 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
   const refolded = late || (last === undefined && first !== undefined);
   const lateAt = late ? log.indexOf(first as LeadInput) : 0;
   const origin = () => (base ? clone(base.state) : startOf(lifecycle.settled.snapshot.leadId, log));
-  const start = refolded ? await fold(origin(), log.slice(0, lateAt), model) : clone(lifecycle.settled);
+  const start = refolded ? yield* fold(origin(), log.slice(0, lateAt), model) : clone(lifecycle.settled);
   const ledgerFrom = start.snapshot.ledgerSize;
   const ledger: LedgerEntry[] = [];
   const handoffs = new Map<string, Handoff>();
@@ -205,11 +213,11 @@ export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], n
     if (step.handoff) handoffs.set(step.handoff.handoffId, step.handoff);
     if (step.ignored && step.input) ignored.set(inputId(step.input), step.ignored);
   };
-  const folded = await fold(start, refolded ? log.slice(lateAt) : fresh, model, collect);
-  const view = log.length > 0 || base ? await runDeadlines(folded, now, model, collect) : folded;
+  const folded = yield* fold(start, refolded ? log.slice(lateAt) : fresh, model, collect);
+  const view = log.length > 0 || base ? yield* runDeadlines(folded, now, model, collect) : folded;
   const needsOwner = ownerNeeded(view, model);
   return {
-    lifecycle: await bounded({ settled: view, log, ...(base && { base }) }, model, keep),
+    lifecycle: yield* boundedSteps({ settled: view, log, ...(base && { base }) }, model, keep),
     view: clone(view),
     ledgerFrom,
     ledger,
@@ -251,11 +259,15 @@ export async function withOwner(result: TurnResult, now: string, model: Lifecycl
  * all but the last `keep` (a fold of the inputs it passes, once every `keep` inputs).
  */
 export async function bounded(lifecycle: Lifecycle, model: LifecycleModel, keep = RECENT_INPUTS): Promise<Lifecycle> {
+  return settle(boundedSteps(lifecycle, model, keep));
+}
+
+function* boundedSteps(lifecycle: Lifecycle, model: LifecycleModel, keep: number): Steps<Lifecycle> {
   const { base, log } = lifecycle;
   if (log.length <= 2 * keep) return lifecycle;
   const cut = log.length - keep;
   const passed = log.slice(0, cut);
-  const state = await fold(base ? clone(base.state) : startOf(lifecycle.settled.snapshot.leadId, log), passed, model);
+  const state = yield* fold(base ? clone(base.state) : startOf(lifecycle.settled.snapshot.leadId, log), passed, model);
   return { settled: lifecycle.settled, log: log.slice(cut), base: { state, last: passed.at(-1) as LeadInput, seen: [...(base?.seen ?? []), ...passed.map(inputId)] } };
 }
 
@@ -264,9 +276,13 @@ export async function bounded(lifecycle: Lifecycle, model: LifecycleModel, keep 
  * a simulation shows. `observe` sees every step.
  */
 export async function replay(leadId: string, inputs: readonly LeadInput[], now: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<{ lifecycle: Lifecycle; view: LeadState }> {
+  return settle(replaySteps(leadId, inputs, now, model, observe));
+}
+
+function* replaySteps(leadId: string, inputs: readonly LeadInput[], now: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Steps<{ lifecycle: Lifecycle; view: LeadState }> {
   const log = dedupe(inputs).sort(compareInputs);
-  const folded = await fold(startOf(leadId, log), log, model, observe);
-  const view = log.length > 0 ? await runDeadlines(folded, now, model, observe) : folded;
+  const folded = yield* fold(startOf(leadId, log), log, model, observe);
+  const view = log.length > 0 ? yield* runDeadlines(folded, now, model, observe) : folded;
   return { lifecycle: { settled: view, log }, view: clone(view) };
 }
 
@@ -293,14 +309,14 @@ export function takeProblem(view: LeadState, handoffId: string): string | undefi
   return takingProblem(view, handoffId);
 }
 
-async function fold(state: LeadState, inputs: readonly LeadInput[], model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<LeadState> {
+function* fold(state: LeadState, inputs: readonly LeadInput[], model: LifecycleModel, observe?: (step: FoldStep) => void): Steps<LeadState> {
   for (const input of inputs) {
     const at = inputAt(input);
-    await runDeadlines(state, at, model, observe);
+    yield* runDeadlines(state, at, model, observe);
     const before = mark(state);
     const ledger: LedgerEntry[] = [];
     let ignored: string | undefined;
-    if (input.kind === 'event') ledger.push(...(await applyScored(state, input.event, model)));
+    if (input.kind === 'event') ledger.push(...(yield* applyScored(state, input.event, model)));
     else if (input.kind === 'answer') {
       ignored = decisionProblem(state, input.answer);
       if (!ignored) ledger.push(...applyDecision(state, input.answer, at));
@@ -313,7 +329,7 @@ async function fold(state: LeadState, inputs: readonly LeadInput[], model: Lifec
     applySla(state, at);
     // Sales can take a lead only once LeadFlow has it: the SLA of a handoff that a late-arriving
     // event opens counts from its arrival.
-    await qualify(state, at, model, input.kind === 'event' ? input.event.receivedAt : undefined);
+    yield* qualify(state, at, model, input.kind === 'event' ? input.event.receivedAt : undefined);
     state.asOf = maxTime(state.asOf, at);
     observe?.(step(state, before, 'input', at, ledger, input, ignored));
   }
@@ -321,7 +337,7 @@ async function fold(state: LeadState, inputs: readonly LeadInput[], model: Lifec
 }
 
 /** Takes every deadline up to `until`, each at its own instant. */
-async function runDeadlines(state: LeadState, until: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Promise<LeadState> {
+function* runDeadlines(state: LeadState, until: string, model: LifecycleModel, observe?: (step: FoldStep) => void): Steps<LeadState> {
   let previous: string | undefined;
   for (;;) {
     const due = nextDeadline(state, state.asOf ?? until);
@@ -332,23 +348,23 @@ async function runDeadlines(state: LeadState, until: string, model: LifecycleMod
     const before = mark(state);
     const ledger = applyDecay(state, at);
     applySla(state, at);
-    await qualify(state, at, model);
+    yield* qualify(state, at, model);
     state.asOf = at;
     observe?.(step(state, before, 'deadline', at, ledger));
   }
   return state;
 }
 
-async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleModel): Promise<LedgerEntry[]> {
+function* applyScored(state: LeadState, event: LeadEvent, model: LifecycleModel): Steps<LedgerEntry[]> {
   const { context, next } = advance(state.memory, event, model.compiled.valueMaps);
   const newVersion = state.policies?.modelVersion !== model.version;
   if (newVersion) state.policies = modelPolicies(model);
   const changed = context.changedAttributes.length > 0;
-  const hits = await model.scorer.score(event, context);
+  const hits = yield* wait(model.scorer.score(event, context));
   // The segment follows the lead's attributes, as of this event.
-  const segment = changed || newVersion ? await model.scorer.segmentOf(context.attributes) : (state.snapshot.segment ?? undefined);
+  const segment = changed || newVersion ? yield* wait(model.scorer.segmentOf(context.attributes)) : (state.snapshot.segment ?? undefined);
   // Set as of this event: the age of a date attribute is measured to the event's time, as rules measure it.
-  const predicted = changed ? await model.scorer.predict(context.attributes, event.occurredAt) : [];
+  const predicted = changed ? yield* wait(model.scorer.predict(context.attributes, event.occurredAt)) : [];
   const limits: Record<string, PointsLimits> = {};
   for (const hit of hits) {
     const ruleLimits = model.limits.get(hit.ruleId);
@@ -357,10 +373,10 @@ async function applyScored(state: LeadState, event: LeadEvent, model: LifecycleM
   return applyEvent(state, event, { hits, segment, limits, predicted, memory: next });
 }
 
-async function qualify(state: LeadState, at: string, model: LifecycleModel, receivedAt?: string): Promise<void> {
+function* qualify(state: LeadState, at: string, model: LifecycleModel, receivedAt?: string): Steps<void> {
   const source = qualification(state, at);
   if (!source) return;
-  const route = (await model.scorer.route(source.sourceId, normaliseAttributes(state.snapshot.attributes, model.compiled.valueMaps))) ?? null;
+  const route = (yield* wait(model.scorer.route(source.sourceId, normaliseAttributes(state.snapshot.attributes, model.compiled.valueMaps)))) ?? null;
   const handoffId = nextHandoffId(state.snapshot);
   const owner = !route ? undefined : route.strategy === 'round_robin' ? (state.owners[handoffId] ?? model.roundRobinOwner?.(route, handoffId)) : assignOwner(route, 0, handoffId);
   openHandoff(state, source, route, owner, at, receivedAt);
