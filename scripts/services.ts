@@ -39,6 +39,14 @@ export interface TemporalOptions {
 }
 
 /** Starts the Temporal CLI dev server, or returns the one `TEMPORAL_ADDRESS` names. */
+/**
+ * The embedded Temporal server's SQLite: WAL lets the UI and history readers work while the server
+ * writes; synchronous=normal syncs the log at checkpoints instead of at every commit, so a commit
+ * survives a process crash (only a power loss can take the last ones), as FerretDB's does below.
+ * Every signal and workflow task is a commit: this is most of what a lead's turn waits for.
+ */
+const TEMPORAL_SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+
 export async function startTemporal(options: TemporalOptions): Promise<RunningService> {
   const log = options.log ?? defaultLog;
   const external = process.env.TEMPORAL_ADDRESS;
@@ -57,8 +65,7 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningSe
   else args.push('--headless');
   if (options.dbFile) {
     await mkdir(path.dirname(options.dbFile), { recursive: true });
-    // WAL lets the UI and history readers work while the server writes.
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal');
+    args.push('--db-filename', options.dbFile, ...TEMPORAL_SQLITE_PRAGMAS);
   }
   const child = await spawnService('temporal', bin, args, options.logFile);
   await waitForPort('127.0.0.1', port, 60_000, 'Temporal dev server', child, options.logFile).catch(stopAndThrow(child));
@@ -129,7 +136,7 @@ async function startTemporalFromSdkDownload(options: TemporalOptions, log: Log):
         ui: Boolean(options.uiPort),
         uiPort: options.uiPort,
         dbFilename: options.dbFile,
-        extraArgs: options.dbFile ? ['--sqlite-pragma', 'journal_mode=wal'] : [],
+        extraArgs: options.dbFile ? TEMPORAL_SQLITE_PRAGMAS : [],
       },
     });
     return {
