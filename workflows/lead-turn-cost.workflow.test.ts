@@ -89,6 +89,24 @@ describe('the cost of a lead turn', () => {
     expect(notifications.map((n) => n.type).sort()).toEqual(['handoff.answered', 'stage.changed']);
   });
 
+  it('announces when the worker has a receiver of its own, though the API’s deliveries say nobody listens', RETRY, async () => {
+    const apiUnaware: DeliveryStamp = { modelId: 'default', version: 1, listening: false };
+    const { notifications } = await withLead('worker-heard', async (lead) => {
+      // The worker's LEADFLOW_WEBHOOK_URL, unknown to the API: its answer to the first turn counts on later turns.
+      listeners.on = true;
+      await lead.sendStamped('page_view', apiUnaware, { url: '/pricing' });
+      await lead.until((s) => s.eventCount === 1, 'the first event');
+      await lead.sendStamped('form_submit', apiUnaware, { form: 'demo_request' });
+      await lead.until((s) => s.stage === 'mql', 'MQL');
+      for (let tries = 0; count((await historyOf(lead)).types, 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED') < 2; tries++) {
+        if (tries > 100) throw new Error('the handoff was not announced');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(count((await historyOf(lead)).localActivities, 'modelNews')).toBe(1);
+    });
+    expect(notifications.map((n) => n.type).sort()).toEqual(['handoff.created', 'stage.changed']);
+  });
+
   it('keeps one timer while each event puts the lead’s deadline off, and still takes the deadline when it comes', RETRY, async () => {
     const live: DeliveryStamp = { modelId: 'default', version: 1, listening: false };
     await withLead('alarm', async (lead) => {

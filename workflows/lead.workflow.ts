@@ -183,6 +183,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const delivering = new Map<string, Notification>();
   // Whether anyone listens to webhooks, as last heard: histories recorded before it was told announce.
   let listening = true;
+  // As the worker said when last asked: it also counts its own fixed receiver (LEADFLOW_WEBHOOK_URL),
+  // which the API may not know of; the API's stamp only adds receivers registered since.
+  let workerListens = false;
   const deliver = (notification: Notification) => {
     delivering.set(notification.key, notification);
     if (!listening) return;
@@ -223,7 +226,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       ...(askedRescore !== undefined && { rescore: askedRescore }),
     });
     askedRescore = undefined;
-    listening = settled ? (told as DeliveryStamp).listening : (news.listening ?? true);
+    if (!settled) workerListens = news.listening ?? true;
+    listening = settled ? (told as DeliveryStamp).listening || workerListens : workerListens;
     if (news.compiled || !model) model = buildModel(news.version, news.compiled as CompiledModel);
     if (news.modelId !== undefined) modelOf = news.modelId;
     const before = lifecycle;
