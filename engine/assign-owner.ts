@@ -18,6 +18,23 @@ export function assignOwner(route: CompiledRoute, roundRobinCount: number, seed:
   return route.owners.at(-1)?.id;
 }
 
+/**
+ * The owner that route `routeId` of a model gives `handoffId`, its round-robin position read by
+ * `positionOf` (the route's running count: the shell's I/O, the same position for the same handoff
+ * however often asked); undefined when the model has no such route or the route names nobody.
+ * The one way a lead's workflow and a first life started in bulk give a handoff its owner.
+ */
+export async function ownerOnRoute(
+  routes: readonly CompiledRoute[],
+  routeId: string,
+  handoffId: string,
+  positionOf: (routeId: string, handoffId: string) => Promise<number>,
+): Promise<string | undefined> {
+  const route = routes.find((r) => r.id === routeId);
+  if (!route) return undefined;
+  return assignOwner(route, await positionOf(route.id, handoffId), handoffId);
+}
+
 /** FNV-1a: small, stable across runtimes, good enough to spread owners. */
 function hash(text: string): number {
   let h = 0x811c9dc5;

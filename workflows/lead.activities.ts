@@ -3,7 +3,7 @@
  * handoff, the read-side write, and webhooks. Built by a factory so the worker hands in real
  * repositories and tests plain fakes.
  */
-import { assignOwner } from '../engine/assign-owner';
+import { ownerOnRoute } from '../engine/assign-owner';
 import type { LedgerEntry } from '../engine/lead-records';
 import type { LeadInput, ModelNews, Notification, OwnerRequest, ProjectionWrite, PublishedModel } from './lead.definitions';
 
@@ -101,10 +101,7 @@ export function createLeadActivities(deps: LeadActivityDeps) {
     /** The owner a round-robin route gives a handoff (undefined when the route has none). */
     async ownerFor(input: OwnerRequest): Promise<string | undefined> {
       const model = await modelVersion(input.modelId ?? (await modelState()).modelId, input.modelVersion);
-      const route = model.compiled.routes.find((r) => r.id === input.routeId);
-      if (!route) return undefined;
-      const position = await deps.roundRobinPosition(route.id, input.handoffId);
-      return assignOwner(route, position, input.handoffId);
+      return ownerOnRoute(model.compiled.routes, input.routeId, input.handoffId, deps.roundRobinPosition);
     },
 
     /**

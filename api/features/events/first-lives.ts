@@ -14,7 +14,7 @@
  * is not guarded (see docs/performance.md, "History imports").
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { assignOwner } from '../../../engine/assign-owner';
+import { ownerOnRoute } from '../../../engine/assign-owner';
 import { lifecycleModel, type LeadInput, type LifecycleModel } from '../../../engine/lifecycle/lifecycle';
 import { createScorer } from '../../../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../../../engine/types';
@@ -139,10 +139,7 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
       for (const { leadId } of fresh) starting.set(leadId, finished);
       try {
         const model = modelFor(live);
-        const ownerFor = async ({ routeId, handoffId }: { routeId: string; handoffId: string }) => {
-          const route = live.compiled.routes.find((r) => r.id === routeId);
-          return route && assignOwner(route, await deps.roundRobinPosition(route.id, handoffId), handoffId);
-        };
+        const ownerFor = ({ routeId, handoffId }: { routeId: string; handoffId: string }) => ownerOnRoute(live.compiled.routes, routeId, handoffId, deps.roundRobinPosition);
         const announce = await deps.listening();
         const now = new Date().toISOString();
         // Several at once: a lead that qualifies waits for its route's counter (a database round
