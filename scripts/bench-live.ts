@@ -13,7 +13,7 @@
  */
 import os from 'node:os';
 import mongoose from 'mongoose';
-import { measureBareCeiling, type CeilingResult } from './bench-live/bare-ceiling';
+import { openBareCeiling, type BareLatencyResult, type CeilingResult } from './bench-live/bare-ceiling';
 import { benchEvent } from './bench-live/bench-events';
 import { sleep } from './bench-live/pool';
 import { log, ms3, percent, table, whole } from './bench-live/report';
@@ -38,7 +38,8 @@ Phases, in order, on one Temporal dev server and one FerretDB started for this r
   3. LeadFlow grouped: each lead's events together in a batch, 2 requests in flight
   4. latency from the API's 202 to the read side of single events (POST /api/events) to the
      running leads: at 2 events/s (a nearly idle stack, for reference), then at about 1/2 and 9/10
-     of the interleaved capacity measured in phase 2 (p50 / p95 / p99)
+     of the interleaved capacity measured in phase 2 (p50 / p95 / p99); each rate then goes to
+     the bare local-activity workflows of phase 1 as single signals, timed the same way, beside it
 
 TEMPORAL_ADDRESS / MONGODB_URI name running services instead (a MongoDB gets a database of its
 own). KEEP_BENCH_DIR=1 keeps the run's folder (logs, data); it is kept anyway when the run fails.`;
@@ -88,27 +89,36 @@ async function main(): Promise<void> {
     const api: LeadFlowApi = { url: stack.apiUrl, adminKey: stack.adminKey, leads: (stack.db.db as mongoose.mongo.Db).collection('leads') };
     await warmUp(api, tag);
 
-    const bare = await measureBareCeiling({ temporalAddress: stack.temporalAddress, leads: options.leads, perLead: options.events, tag, log });
-    await sleep(2_000);
-    const interleaved = await measureThroughput(api, { delivery: 'interleaved', leads: options.leads, perLead: options.events, tag, log });
-    await sleep(2_000);
-    const grouped = await measureThroughput(api, { delivery: 'grouped', leads: options.leads, perLead: options.events, tag, log });
-    const latency: Array<LatencyResult & { label: string }> = [];
-    // Each latency phase sends to the running leads of a throughput phase, after the events they
-    // show. The first, at 2 events/s, is the reference of a nearly idle stack.
-    const sent = (phase: ThroughputResult) => new Map(phase.leads.map((leadId) => [leadId, phase.perLead]));
-    const [interleavedLeads, groupedLeads] = [sent(interleaved), sent(grouped)];
-    const phases = [
-      { label: 'nearly idle: 2 events/s', rate: 2, seconds: Math.max(5, Math.round(options.latencySeconds / 2)), leads: interleavedLeads },
-      { label: 'about 1/2 of the interleaved capacity', rate: Math.max(1, interleaved.perSecond * 0.5), seconds: options.latencySeconds, leads: groupedLeads },
-      { label: 'about 9/10 of the interleaved capacity', rate: Math.max(1, interleaved.perSecond * 0.9), seconds: options.latencySeconds, leads: interleavedLeads },
-    ];
-    for (const phase of phases) {
+    const ceiling = await openBareCeiling({ temporalAddress: stack.temporalAddress, leads: options.leads, perLead: options.events, tag, log });
+    try {
+      const bare = await ceiling.throughput();
       await sleep(2_000);
-      const result = await measureLatency(api, { rate: phase.rate, seconds: phase.seconds, leads: phase.leads, log });
-      latency.push({ ...result, label: phase.label });
+      const interleaved = await measureThroughput(api, { delivery: 'interleaved', leads: options.leads, perLead: options.events, tag, log });
+      await sleep(2_000);
+      const grouped = await measureThroughput(api, { delivery: 'grouped', leads: options.leads, perLead: options.events, tag, log });
+      const latency: LatencyPhase[] = [];
+      // Each latency phase sends to the running leads of a throughput phase, after the events they
+      // show. The first, at 2 events/s, is the reference of a nearly idle stack. Each rate is then
+      // sent to the bare ceiling's workflows too, in the same way: the same server's latency for a
+      // workflow that does nothing, beside LeadFlow's.
+      const sent = (phase: ThroughputResult) => new Map(phase.leads.map((leadId) => [leadId, phase.perLead]));
+      const [interleavedLeads, groupedLeads] = [sent(interleaved), sent(grouped)];
+      const phases = [
+        { label: 'nearly idle: 2 events/s', rate: 2, seconds: Math.max(5, Math.round(options.latencySeconds / 2)), leads: interleavedLeads },
+        { label: 'about 1/2 of the interleaved capacity', rate: Math.max(1, interleaved.perSecond * 0.5), seconds: options.latencySeconds, leads: groupedLeads },
+        { label: 'about 9/10 of the interleaved capacity', rate: Math.max(1, interleaved.perSecond * 0.9), seconds: options.latencySeconds, leads: interleavedLeads },
+      ];
+      for (const phase of phases) {
+        await sleep(2_000);
+        const result = await measureLatency(api, { rate: phase.rate, seconds: phase.seconds, leads: phase.leads, log });
+        await sleep(2_000);
+        const bareLatency = await ceiling.latency(phase.rate, phase.seconds);
+        latency.push({ ...result, label: phase.label, bare: bareLatency });
+      }
+      printSummary({ options, cpu, bare, interleaved, grouped, latency });
+    } finally {
+      await ceiling.close();
     }
-    printSummary({ options, cpu, bare, interleaved, grouped, latency });
   });
 }
 
@@ -132,13 +142,15 @@ async function warmUp(api: LeadFlowApi, tag: string): Promise<void> {
   log(`the worker applied a first event ${((performance.now() - started) / 1000).toFixed(1)} s after the API took it (its start; not measured)`);
 }
 
+type LatencyPhase = LatencyResult & { label: string; bare: BareLatencyResult };
+
 interface Summary {
   options: Options;
   cpu: string;
   bare: { signalsOnly: CeilingResult; localActivity: CeilingResult };
   interleaved: ThroughputResult;
   grouped: ThroughputResult;
-  latency: Array<LatencyResult & { label: string }>;
+  latency: LatencyPhase[];
 }
 
 function printSummary({ options, cpu, bare, interleaved, grouped, latency }: Summary): void {
@@ -174,18 +186,19 @@ ${table(
 )}
 
 ${table(
-  ['single events (POST /api/events), leads already running', 'sent', 'visible', '202 → visible p50 / p95 / p99 ms', 'send → visible p50 / p95 / p99 ms', 'send → 202 p50 / p95 / p99 ms', 'read-side reads while waiting, ms each'],
+  ['single events (POST /api/events), leads already running', 'sent', 'visible', '202 → visible p50 / p95 / p99 ms', 'bare + local activity: signal → counted p50 / p95 / p99 ms', 'send → visible p50 / p95 / p99 ms', 'send → 202 p50 / p95 / p99 ms', 'read-side reads while waiting, ms each'],
   latency.map((l) => [
     `${l.label}: ${l.rate.toFixed(1)} events/s asked, ${l.sentRate.toFixed(1)} sent`,
     whole(l.sent),
     whole(l.visible),
     ms3(l.ackToVisible),
+    `${ms3(l.bare.ackToCounted)}${l.bare.counted < l.bare.sent ? ` (${whole(l.bare.sent - l.bare.counted)} not counted)` : ''}`,
     ms3(l.sendToVisible),
     ms3(l.sendToAck),
     `${whole(l.polls)}, ${l.pollMs.toFixed(1)}`,
   ]),
 )}
-(Latency: the waiting leads are read by _id every 25 ms, or four times as long as a read took under a backlog, and a sample is stamped when the read that showed it returned. Throughput: the incomplete leads are read every 250 ms or more, pausing ten times as long as a read took.${
+(Latency: the bare column sends the same rate of single signalWithStart calls to the bare local-activity workflows, each timed from the call's return to the workflow counting it. The waiting leads are read by _id every 25 ms, or four times as long as a read took under a backlog, and a sample is stamped when the read that showed it returned. Throughput: the incomplete leads are read every 250 ms or more, pausing ten times as long as a read took.${
     latency.some((l) => l.visibleBeforeAck > 0) ? ` ${latency.map((l) => l.visibleBeforeAck).reduce((a, b) => a + b, 0)} events were visible before their 202 arrived; their 202 → visible counts as 0.` : ''
   })
 

@@ -12,7 +12,7 @@ import { createScorer } from '../engine/score-event';
 import { compileGraph } from '../rules/compile-graph';
 import { b2bDefaultGraph } from '../rules/templates';
 import { ledgerOf, listeners, modelState, RETRY, testEnv, useTimeSkippingServer, withLead, type Lead } from '../test/support/lead-workflow-harness';
-import type { DeliveryStamp } from './lead.definitions';
+import type { DeliveryStamp, LeadSnapshot } from './lead.definitions';
 
 useTimeSkippingServer();
 
@@ -64,6 +64,39 @@ describe('the cost of a lead turn', () => {
       await lead.until((s) => s.eventCount === 5, 'the unstamped event');
       expect(count((await historyOf(lead)).localActivities, 'modelNews')).toBe(3);
       await lead.saveHistory('stamped-deliveries');
+    });
+  });
+
+  it('records no patch marker and writes no search attribute in a run the current API started, and still asks in a run an older API started', RETRY, async () => {
+    const live: DeliveryStamp = { modelId: 'default', version: 1, listening: false };
+    const patchesAsked = (types: readonly string[]) => count(types, 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES');
+    let coded: LeadSnapshot | undefined;
+    await withLead('coded', async (lead) => {
+      // Started as the current API starts a lead (stamped): the run knows its code's patches.
+      await lead.sendStamped('page_view', live, { url: '/pricing' });
+      await lead.until((s) => s.eventCount === 1, 'the first event');
+      await lead.sendStamped('email_click', live);
+      coded = await lead.until((s) => s.eventCount === 2, 'the second event');
+      const { types, localActivities } = await historyOf(lead);
+      expect(patchesAsked(types)).toBe(0);
+      expect(count(types, 'EVENT_TYPE_MARKER_RECORDED')).toBe(localActivities.length);
+      // Each turn still writes its read side in a local activity and keeps one timer (the patches' behaviour).
+      expect(count(localActivities, 'writeProjection')).toBe(2);
+      expect(count(types, 'EVENT_TYPE_TIMER_CANCELED')).toBe(0);
+      await lead.saveHistory('coded-run');
+    });
+    await withLead('uncoded', async (lead) => {
+      // Started as an older API did (no code): the same journey, asking patched() as runs of those days do.
+      await lead.send('page_view', { url: '/pricing' });
+      await lead.until((s) => s.eventCount === 1, 'the first event');
+      await lead.send('email_click');
+      const uncoded = await lead.until((s) => s.eventCount === 2, 'the second event');
+      expect(uncoded.total).toBe(coded?.total);
+      expect(uncoded.total).toBeGreaterThan(0);
+      const { types, localActivities } = await historyOf(lead);
+      expect(patchesAsked(types)).toBeGreaterThan(0);
+      expect(count(types, 'EVENT_TYPE_MARKER_RECORDED')).toBeGreaterThan(localActivities.length);
+      expect(count(localActivities, 'writeProjection')).toBe(2);
     });
   });
 

@@ -25,7 +25,19 @@ export interface LeadWorkflowInput {
   leadId: string;
   /** State carried over by continue-as-new. */
   carried?: CarriedLead;
+  /**
+   * The lead workflow code this run was started by (LEAD_CODE when it started). A run knows the
+   * patches of that code without asking `patched()`, so it records no patch marker for them and
+   * Temporal writes no search attribute; a run started without it (before it existed) asks.
+   */
+  code?: number;
 }
+
+/**
+ * The lead workflow code that starts runs now: every patch it has is one a run started with it
+ * takes without asking. Count it up when a patch is added (workflows/lead.workflow.ts CODE_PATCHES).
+ */
+export const LEAD_CODE = 1;
 
 /** Everything a run hands to the next on continue-as-new. */
 export interface CarriedLead {

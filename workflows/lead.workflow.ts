@@ -27,6 +27,7 @@ import type { CompiledModel, LeadEvent } from '../engine/types';
 import { announce } from './first-life';
 import type { LeadActivities } from './lead.activities';
 import {
+  LEAD_CODE,
   leadEventSignal,
   leadEventsSignal,
   leadStateQuery,
@@ -67,6 +68,8 @@ const scheduled = proxyActivities<LeadActivities>({
 const LOCAL_READ_SIDE_WRITE = 'local-read-side-write';
 /** The patch that keeps one timer for the next deadline across turns (lastingAlarm) instead of one per wait. */
 const LASTING_ALARM = 'lasting-alarm';
+/** The workflow code (LeadWorkflowInput.code) from which on a run has each patch without asking. */
+const CODE_PATCHES: Record<string, number> = { [LOCAL_READ_SIDE_WRITE]: 1, [LASTING_ALARM]: 1 };
 // A webhook receiver that stays down must not hold the lead up: a bounded number of tries.
 const { notify } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '15 seconds',
@@ -92,6 +95,8 @@ const SIGNALS_PER_RUN = 3_000;
 const LOG_PAGE = 1_000;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
+  // A run started by code that has a patch takes it as given: no marker, no search-attribute write.
+  const has = (patch: string) => (input.code ?? 0) >= (CODE_PATCHES[patch] ?? Infinity) || patched(patch);
   const carried: CarriedLead = input.carried ?? { lifecycle: emptyLifecycle(input.leadId), pending: [], revision: 0, logged: 0 };
   let lifecycle: Lifecycle = carried.lifecycle;
   const pending: LeadInput[] = carried.pending;
@@ -200,7 +205,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const deadline = nextDeadline(lifecycle.settled, lifecycle.settled.asOf ?? now());
     const waitMs = deadline === undefined ? undefined : Math.max(0, Date.parse(deadline) - Date.now());
     if (pending.length === 0 && (waitMs === undefined || waitMs > 0)) {
-      if (patched(LASTING_ALARM)) {
+      if (has(LASTING_ALARM)) {
         if (waitMs !== undefined) alarm.ringBy(Date.now() + waitMs);
         await condition(() => pending.length > 0 || woken || timeToContinue() || alarm.rang);
         if (alarm.rang) {
@@ -262,7 +267,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       lifecycle.settled.snapshot.stageHistory = recordStageChanges(view.stageHistory, lifecycle.settled.snapshot.stageHistory, now());
       const snapshot = { ...lifecycle.settled.snapshot, revision, inputCount: logged + result.applied.length };
       const replace = ledgerFrom < before.settled.snapshot.ledgerSize;
-      const { writeProjection, writeLedgerPart } = patched(LOCAL_READ_SIDE_WRITE) ? local : scheduled;
+      const { writeProjection, writeLedgerPart } = has(LOCAL_READ_SIDE_WRITE) ? local : scheduled;
       let from = ledgerFrom;
       let rest = ledger;
       while (rest.length > LEDGER_PER_WRITE) {
@@ -288,6 +293,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       // Inputs not yet folded travel with the state (a bounded lifecycle); none is lost or counted twice.
       await continueAsNew<typeof leadWorkflow>({
         leadId: input.leadId,
+        // The next run starts on this code, which has every patch.
+        code: LEAD_CODE,
         carried: {
           lifecycle,
           pending: [...pending],

@@ -9,9 +9,9 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type InjectedSinks } 
 import { fileURLToPath } from 'node:url';
 import type { BareActivities, BareSinks } from './bare.workflow';
 import { countedQuery, countSignal } from './bare.workflow';
-import { interleavedStream, leadIds } from './bench-events';
+import { benchEvent, interleavedStream, leadIds } from './bench-events';
 import { every, forEachConcurrently, sleep } from './pool';
-import { whole, type Log } from './report';
+import { percentiles, whole, type Log, type Percentiles } from './report';
 
 export interface CeilingResult {
   events: number;
@@ -39,8 +39,31 @@ const TASK_QUEUE = 'bench-live-bare';
 const WORKFLOWS_PATH = fileURLToPath(new URL('./bare.workflow.ts', import.meta.url));
 const PROGRESS_MS = 3_000;
 
-/** Measures the signals-only workflow, then the one with a local activity per turn. */
-export async function measureBareCeiling(options: CeilingOptions): Promise<{ signalsOnly: CeilingResult; localActivity: CeilingResult }> {
+/** The bare ceiling's latency at one rate: single signals to its running local-activity workflows. */
+export interface BareLatencyResult {
+  rate: number;
+  sent: number;
+  counted: number;
+  /** From the signalWithStart's return (the server has the event: the API's 202) to the workflow counting it after its local activity. */
+  ackToCounted: Percentiles | undefined;
+}
+
+/** The bare ceiling's worker, kept running across the benchmark's phases. */
+export interface BareCeiling {
+  /** The signals-only workflow, then the one with a local activity per turn. */
+  throughput(): Promise<{ signalsOnly: CeilingResult; localActivity: CeilingResult }>;
+  /**
+   * Single signals at `rate` per second for `seconds` to the local-activity workflows the
+   * throughput phase left running, open loop, each timed from its signalWithStart's return to the
+   * workflow's count after the local activity: what LeadFlow's latency phases measure, for a
+   * workflow that does nothing.
+   */
+  latency(rate: number, seconds: number): Promise<BareLatencyResult>;
+  close(): Promise<void>;
+}
+
+/** Starts the bare ceiling's worker on a task queue of its own. */
+export async function openBareCeiling(options: CeilingOptions): Promise<BareCeiling> {
   const { log } = options;
   // The SDK's INFO lines (bundle sizes, worker state) would drown the progress lines.
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -49,34 +72,91 @@ export async function measureBareCeiling(options: CeilingOptions): Promise<{ sig
   const client = new Client({ connection: clientConnection });
   /** Each workflow's highest reported count, by workflow id. */
   const totals = new Map<string, number>();
+  /** Latency samples waiting for their workflow's count, by workflow id. */
+  const waiting = new Map<string, LatencySample[]>();
   const activities: BareActivities = { turn: async () => undefined };
   const sinks = {
     bench: {
       counted: {
         fn: (info: { workflowId: string }, total: number) => {
           totals.set(info.workflowId, Math.max(total, totals.get(info.workflowId) ?? 0));
+          const samples = waiting.get(info.workflowId);
+          if (!samples) return;
+          const now = performance.now();
+          for (const sample of samples.filter((s) => s.expected <= total)) sample.countedAt ??= now;
+          waiting.set(info.workflowId, samples.filter((s) => s.countedAt === undefined));
         },
       },
     },
   } satisfies InjectedSinks<BareSinks>;
+  let running: Promise<void> | undefined;
+  let worker: Worker | undefined;
+  let laLeads: string[] = [];
   try {
     log('bare ceiling: bundling the bare workflows for a worker of the benchmark’s own…');
-    const worker = await Worker.create({ connection, taskQueue: TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, activities, sinks });
-    let signalsOnly: CeilingResult | undefined;
-    let localActivity: CeilingResult | undefined;
-    await worker.runUntil(async () => {
+    worker = await Worker.create({ connection, taskQueue: TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, activities, sinks });
+    running = worker.run();
+  } catch (err) {
+    await clientConnection.close();
+    await connection.close();
+    throw err;
+  }
+  return {
+    async throughput() {
       // A few workflows of each kind first, unmeasured: the first phase must not pay for warming up the client and the worker.
       for (const workflowType of ['signalsOnlyWorkflow', 'localActivityWorkflow'] as const) {
         await measureOne(client, totals, workflowType, 'warm-up', { ...options, leads: 16, perLead: 2, tag: `${options.tag}-warm`, log: () => undefined });
       }
-      signalsOnly = await measureOne(client, totals, 'signalsOnlyWorkflow', 'signals only', options);
-      localActivity = await measureOne(client, totals, 'localActivityWorkflow', '+ local activity', options);
-    });
-    return { signalsOnly: signalsOnly as CeilingResult, localActivity: localActivity as CeilingResult };
-  } finally {
-    await clientConnection.close();
-    await connection.close();
-  }
+      const signalsOnly = await measureOne(client, totals, 'signalsOnlyWorkflow', 'signals only', options);
+      const localActivity = await measureOne(client, totals, 'localActivityWorkflow', '+ local activity', options);
+      laLeads = leadIds('bare-la', options.tag, options.leads);
+      return { signalsOnly, localActivity };
+    },
+    async latency(rate: number, seconds: number) {
+      if (laLeads.length === 0) throw new Error('bench:live: the bare latency phase needs the throughput phase first (its workflows)');
+      const count = Math.max(1, Math.round(rate * seconds));
+      log(`bare + local activity at ${rate.toFixed(1)} events/s: ${whole(count)} single signals over ${seconds} s to ${whole(laLeads.length)} running workflows in turn`);
+      const samples: LatencySample[] = [];
+      const sends: Array<Promise<void>> = [];
+      const started = performance.now();
+      for (let i = 0; i < count; i++) {
+        const wait = started + (i * 1000) / rate - performance.now();
+        if (wait > 1) await sleep(wait);
+        const workflowId = laLeads[i % laLeads.length] as string;
+        const expected = (totals.get(workflowId) ?? 0) + 1 + (waiting.get(workflowId)?.length ?? 0);
+        const sample: LatencySample = { expected };
+        samples.push(sample);
+        waiting.set(workflowId, [...(waiting.get(workflowId) ?? []), sample]);
+        const event = benchEvent(workflowId, i % laLeads.length, expected - 1, expected, Date.now());
+        sends.push(
+          client.workflow.signalWithStart('localActivityWorkflow', { taskQueue: TASK_QUEUE, workflowId, signal: countSignal, signalArgs: [event] }).then(() => {
+            sample.ackAt = performance.now();
+          }),
+        );
+      }
+      await Promise.all(sends);
+      const drainUntil = performance.now() + 60_000;
+      while (samples.some((s) => s.countedAt === undefined) && performance.now() < drainUntil) await sleep(20);
+      const counted = samples.filter((s) => s.countedAt !== undefined && s.ackAt !== undefined);
+      const result = { rate, sent: samples.length, counted: counted.length, ackToCounted: percentiles(counted.map((s) => Math.max(0, (s.countedAt as number) - (s.ackAt as number)))) };
+      const p = result.ackToCounted;
+      log(`bare + local activity at ${rate.toFixed(1)} events/s: ${whole(result.counted)} of ${whole(result.sent)} counted; signal → counted p50 ${p ? Math.round(p.p50) : '-'} ms, p95 ${p ? Math.round(p.p95) : '-'} ms, p99 ${p ? Math.round(p.p99) : '-'} ms`);
+      return result;
+    },
+    async close() {
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      await clientConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+interface LatencySample {
+  /** The workflow's count once this signal is counted. */
+  expected: number;
+  ackAt?: number;
+  countedAt?: number;
 }
 
 async function measureOne(

@@ -16,7 +16,7 @@ import { b2bDefaultGraph } from '../../rules/templates';
 import { timeSkippingServerOption } from '../../scripts/tools';
 import { createLeadWorker, WORKFLOWS_PATH } from '../../workflows/create-worker';
 import type { Notification, ProjectionWrite } from '../../workflows/lead.activities';
-import { leadEventSignal, leadEventsSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type DeliveryStamp, type LeadInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
+import { LEAD_CODE, leadEventSignal, leadEventsSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type DeliveryStamp, type LeadInput, type LeadWorkflowInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
 import { leadWorkflow } from '../../workflows/lead.workflow';
 import { ledgerOf } from './ledger';
 
@@ -224,7 +224,9 @@ export class Lead {
     stored.set(this.leadId, [...(stored.get(this.leadId) ?? []).filter((e) => e.eventId !== event.eventId), event]);
     // Events sent at once: the first starts the workflow, the others wait for it and signal.
     if (!this.starting) {
-      const start = { taskQueue: this.taskQueue, workflowId: leadWorkflowId(this.leadId), args: [{ leadId: this.leadId }] as [{ leadId: string }] };
+      // Stamped, as the current API sends: it starts runs with the code they run (no patch asked);
+      // unstamped, as an older API did: without it.
+      const start = { taskQueue: this.taskQueue, workflowId: leadWorkflowId(this.leadId), args: [{ leadId: this.leadId, ...(stamp && { code: LEAD_CODE }) }] as [LeadWorkflowInput] };
       this.starting = stamp
         ? env.client.workflow.signalWithStart(leadWorkflow, { ...start, signal: leadEventsSignal, signalArgs: [[event], stamp] })
         : env.client.workflow.signalWithStart(leadWorkflow, { ...start, signal: leadEventSignal, signalArgs: [event] });

@@ -1,7 +1,7 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import { HttpError } from '../../http/errors';
 import type { LeadEvent } from '../../../engine/types';
-import { leadEventsSignal, leadWorkflowId, TASK_QUEUE, type DeliveryStamp } from '../../../workflows/lead.definitions';
+import { LEAD_CODE, leadEventsSignal, leadWorkflowId, TASK_QUEUE, type DeliveryStamp } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { EventRepository } from '../../db/events.repository';
 import type { BatchItemResult, BatchResult, LeadEventInput, LeadEventSchema } from '../../contracts/events.contract';
@@ -52,7 +52,7 @@ async function deliverToLead(temporal: Client, leadId: string, batch: LeadEvent[
     await temporal.workflow.signalWithStart<typeof leadWorkflow, [LeadEvent[], DeliveryStamp?]>('leadWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: leadWorkflowId(leadId),
-      args: [{ leadId }],
+      args: [{ leadId, code: LEAD_CODE }],
       signal: leadEventsSignal,
       signalArgs: stamp ? [batch, stamp] : [batch],
     });

@@ -19,7 +19,7 @@ import { lifecycleModel, type LeadInput, type LifecycleModel } from '../../../en
 import { createScorer } from '../../../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../../../engine/types';
 import { firstLife, type FirstLife } from '../../../workflows/first-life';
-import { leadWorkflowId, TASK_QUEUE, type DeliveryStamp } from '../../../workflows/lead.definitions';
+import { LEAD_CODE, leadWorkflowId, TASK_QUEUE, type DeliveryStamp } from '../../../workflows/lead.definitions';
 import type { leadWorkflow } from '../../../workflows/lead.workflow';
 import type { LeadHistoryRepository } from '../../db/lead-histories.repository';
 import type { LeadRepository } from '../../db/leads.repository';
@@ -167,7 +167,7 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
               await deps.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
                 taskQueue: TASK_QUEUE,
                 workflowId: leadWorkflowId(snapshot.leadId),
-                args: [{ leadId: snapshot.leadId, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder, rescoredIn: live.modelId }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
+                args: [{ leadId: snapshot.leadId, code: LEAD_CODE, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder, rescoredIn: live.modelId }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
               });
               started.add(snapshot.leadId);
             } catch (err) {
