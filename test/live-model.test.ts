@@ -4,6 +4,7 @@
  * score), and the next event is scored by the new model's newest version, in the worker and in
  * the API's bulk start of new leads alike.
  */
+import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { b2bDefaultGraph } from '../rules/templates';
@@ -100,5 +101,32 @@ describe('the live model', () => {
     ]);
     await eventually(() => ledger(fresh), (entries) => keyPagePoints(entries).length === 1, 'the new lead to be scored', 60_000);
     expect(keyPagePoints(await ledger(fresh))).toEqual([[`${fresh}-1`, 40, 1]]);
+  });
+
+  it('starts a new lead of a batch with the model its first turn was scored under: its next event is scored under it without asking the worker', async () => {
+    const fresh = `live-started-${run}`;
+    const event = (n: number, ago: number) => ({ eventId: `${fresh}-${n}`, leadId: fresh, type: 'page_view', properties: { url: '/pricing' }, occurredAt: minutesAgo(ago) });
+    expect((await request(base, 'POST', '/api/events/batch', { events: [event(1, 5)] }, as.ingest)).status).toBeLessThan(300);
+    await eventually(() => ledger(fresh), (entries) => keyPagePoints(entries).length === 1, 'the new lead to be scored', 60_000);
+    expect((await request(base, 'POST', '/api/events', event(2, 1), as.ingest)).status).toBe(202);
+    await eventually(() => ledger(fresh), (entries) => keyPagePoints(entries).length === 2, 'the next visit to be scored', 60_000);
+    // The live model's version 1: 40 for each visit, and the key page's repeat bonus of 5 for the second.
+    expect(keyPagePoints(await ledger(fresh))).toEqual([
+      [`${fresh}-1`, 40, 1],
+      [`${fresh}-2`, 45, 1],
+    ]);
+    // Its workflow came with the model: no turn asked the worker for it.
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const { events } = await new Client({ connection }).workflow.getHandle(`lead:${fresh}`).fetchHistory();
+      const asked = (events ?? []).filter((e) => {
+        const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+        return data !== undefined && data !== null && (JSON.parse(new TextDecoder().decode(data)) as { activity_type?: string }).activity_type === 'modelNews';
+      });
+      expect(asked).toEqual([]);
+      expect((events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+    } finally {
+      await connection.close();
+    }
   });
 });

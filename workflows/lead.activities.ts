@@ -122,6 +122,9 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       await deps.writeLedger(part.leadId, part.from, part.entries, { revision: part.revision, ...(part.inputCount !== undefined && { inputCount: part.inputCount }) });
     },
 
+    /** Whether anyone listens to webhooks, the worker's own receiver included. */
+    listening: () => deps.listening(),
+
     async notify(notification: Notification): Promise<void> {
       await deps.notify(notification);
     },

@@ -31,6 +31,12 @@ export interface LeadWorkflowInput {
    * Temporal writes no search attribute; a run started without it (before it existed) asks.
    */
   code?: number;
+  /**
+   * The model version the run's carried state was scored under, as the API that started it had
+   * it (a first life): the run's turns score under it without asking the worker for it, so the
+   * compiled model enters the history once, with the start, instead of in the first turn's answer.
+   */
+  model?: { modelId: string; version: number; compiled: CompiledModel };
 }
 
 /**

@@ -116,7 +116,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   // What the API told with the inputs queued since the last turn; `untold` once any came without
   // it (a sales answer, an event of an older API) or told something else than the last.
   let told: DeliveryStamp | undefined;
-  let untold = true;
+  // A run started with its model (a first life) has nothing untold yet; any other run's first turn asks.
+  let untold = !(input.model && carried.pending.length === 0);
   const hear = (stamp: DeliveryStamp | undefined) => {
     if (!stamp || (told !== undefined && !sameStamp(told, stamp))) untold = true;
     told = stamp;
@@ -190,7 +191,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let listening = true;
   // As the worker said when last asked: it also counts its own fixed receiver (LEADFLOW_WEBHOOK_URL),
   // which the API may not know of; the API's stamp only adds receivers registered since.
-  let workerListens = false;
+  // Unknown in a run started with its model until a turn asks the worker: asked when there is something to announce.
+  let workerListens: boolean | undefined = input.model ? undefined : false;
   const deliver = (notification: Notification) => {
     delivering.set(notification.key, notification);
     if (!listening) return;
@@ -221,6 +223,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
     // Inputs that all came with the live model this lead scores under already need no question to
     // the worker; a deadline's turn, a wake, a sales answer or news of another version asks.
+    // The model the run was started with (a first life's), built once it has a turn to score.
+    if (!model && input.model) {
+      model = buildModel(input.model.version, input.model.compiled);
+      modelOf = input.model.modelId;
+    }
     const settled = !untold && !woken && pending.length > 0 && told !== undefined && model !== undefined && knows(told);
     woken = false;
     const news: ModelNews = settled ? { modelId: (told as DeliveryStamp).modelId, version: (told as DeliveryStamp).version } : await modelNews({
@@ -232,7 +239,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     });
     askedRescore = undefined;
     if (!settled) workerListens = news.listening ?? true;
-    listening = settled ? (told as DeliveryStamp).listening || workerListens : workerListens;
+    listening = settled ? (told as DeliveryStamp).listening || workerListens === true : workerListens === true;
     if (news.compiled || !model) model = buildModel(news.version, news.compiled as CompiledModel);
     if (news.modelId !== undefined) modelOf = news.modelId;
     const before = lifecycle;
@@ -278,7 +285,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       await writeProjection({ snapshot, ledgerFrom: from, ledger: rest, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });
       logged += result.applied.length;
       view = snapshot;
-      for (const notification of announce(before.settled.snapshot, snapshot, handoffs)) deliver(notification);
+      const announcements = announce(before.settled.snapshot, snapshot, handoffs);
+      // Nobody the API knows of listens, and the worker was never asked about its own receiver: ask it now.
+      if (announcements.length > 0 && !listening && workerListens === undefined) {
+        workerListens = await local.listening();
+        listening = workerListens;
+      }
+      for (const notification of announcements) deliver(notification);
     }
     // Sales hears back once its answer is written.
     for (const queued of inputs) {

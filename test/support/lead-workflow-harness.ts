@@ -235,6 +235,13 @@ export class Lead {
     else await (await this.starting).signal(leadEventSignal, event);
   }
 
+  /** Starts the lead as the API starts a new lead of a batch (a first life, here with no events yet): with the live model version 1. */
+  async startWithModel(): Promise<void> {
+    const args: [LeadWorkflowInput] = [{ leadId: this.leadId, code: LEAD_CODE, model: { modelId: 'default', version: 1, compiled: model.compiled } }];
+    this.starting = env.client.workflow.start(leadWorkflow, { taskQueue: this.taskQueue, workflowId: leadWorkflowId(this.leadId), args });
+    this.handle = await this.starting;
+  }
+
   /** Another lead on the same worker, whose writes land in the same list. */
   sibling(leadId: string): Lead {
     return new Lead(leadId, this.taskQueue, this.writes);

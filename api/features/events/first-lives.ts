@@ -167,7 +167,7 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
               await deps.temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
                 taskQueue: TASK_QUEUE,
                 workflowId: leadWorkflowId(snapshot.leadId),
-                args: [{ leadId: snapshot.leadId, code: LEAD_CODE, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder, rescoredIn: live.modelId }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
+                args: [{ leadId: snapshot.leadId, code: LEAD_CODE, model: { modelId: live.modelId, version: live.version, compiled: live.compiled }, carried: { ...carried, ...(live.rescoredUnder !== undefined && { rescoredUnder: live.rescoredUnder, rescoredIn: live.modelId }), ...(announce && notifications.length > 0 && { undelivered: notifications }) } }],
               });
               started.add(snapshot.leadId);
             } catch (err) {
