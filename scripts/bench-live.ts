@@ -19,6 +19,7 @@ import { sleep } from './bench-live/pool';
 import { log, ms3, percent, table, whole } from './bench-live/report';
 import { API_MAX_BATCH, measureLatency, measureThroughput, type LatencyResult, type LeadFlowApi, type ThroughputResult } from './bench-live/through-api';
 import { withBenchStack } from './bench-live/bench-stack';
+import { waitUntilSettled } from './bench-live/settle';
 
 const USAGE = `Live throughput benchmark: the bare Temporal ceiling and LeadFlow end to end through its API, in one run.
 
@@ -37,7 +38,8 @@ Phases, in order, on one Temporal dev server and one FerretDB started for this r
      batch, 2 requests in flight, until every lead's read side shows all its events
   3. LeadFlow grouped: each lead's events together in a batch, 2 requests in flight
   4. latency from the API's 202 to the read side of single events (POST /api/events) to the
-     running leads: at 2 events/s (a nearly idle stack, for reference), then at about 1/2 and 9/10
+     running leads, each once their workflows have no task pending (the grouped phase's starts
+     take their first task after their leads are visible): at 2 events/s (a nearly idle stack, for reference), then at about 1/2 and 9/10
      of the interleaved capacity measured in phase 2 (p50 / p95 / p99); each rate then goes to
      the bare local-activity workflows of phase 1 as single signals, timed the same way, beside it
 
@@ -110,10 +112,12 @@ async function main(): Promise<void> {
       ];
       for (const phase of phases) {
         await sleep(2_000);
+        // Starts the phase on a quiet stack: the leads it sends to have taken every task before.
+        const settledAfter = await waitUntilSettled(stack.temporalAddress, [...phase.leads.keys()], log);
         const result = await measureLatency(api, { rate: phase.rate, seconds: phase.seconds, leads: phase.leads, log });
         await sleep(2_000);
         const bareLatency = await ceiling.latency(phase.rate, phase.seconds);
-        latency.push({ ...result, label: phase.label, bare: bareLatency });
+        latency.push({ ...result, label: phase.label, bare: bareLatency, settledAfter });
       }
       printSummary({ options, cpu, bare, interleaved, grouped, latency });
     } finally {
@@ -142,7 +146,7 @@ async function warmUp(api: LeadFlowApi, tag: string): Promise<void> {
   log(`the worker applied a first event ${((performance.now() - started) / 1000).toFixed(1)} s after the API took it (its start; not measured)`);
 }
 
-type LatencyPhase = LatencyResult & { label: string; bare: BareLatencyResult };
+type LatencyPhase = LatencyResult & { label: string; bare: BareLatencyResult; settledAfter: number };
 
 interface Summary {
   options: Options;
@@ -186,9 +190,10 @@ ${table(
 )}
 
 ${table(
-  ['single events (POST /api/events), leads already running', 'sent', 'visible', '202 → visible p50 / p95 / p99 ms', 'bare + local activity: signal → counted p50 / p95 / p99 ms', 'send → visible p50 / p95 / p99 ms', 'send → 202 p50 / p95 / p99 ms', 'read-side reads while waiting, ms each'],
+  ['single events (POST /api/events), leads already running', 'waited for their workflows to be idle, s', 'sent', 'visible', '202 → visible p50 / p95 / p99 ms', 'bare + local activity: signal → counted p50 / p95 / p99 ms', 'send → visible p50 / p95 / p99 ms', 'send → 202 p50 / p95 / p99 ms', 'read-side reads while waiting, ms each'],
   latency.map((l) => [
     `${l.label}: ${l.rate.toFixed(1)} events/s asked, ${l.sentRate.toFixed(1)} sent`,
+    l.settledAfter.toFixed(1),
     whole(l.sent),
     whole(l.visible),
     ms3(l.ackToVisible),

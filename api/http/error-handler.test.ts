@@ -35,3 +35,21 @@ describe('an error the database driver raises when the database goes away mid-re
     expect(answer(new Error('boom')).status).toBe(500);
   });
 });
+
+describe('an error the Temporal client raises when the server cannot take a call now', () => {
+  const serviceError = (code: number, message: string) => Object.assign(new Error(`Failed to signalWithStart Workflow: ${message}`), { name: 'ServiceError', cause: Object.assign(new Error(message), { code }) });
+  it.each([
+    ['no answer in time', serviceError(4, '4 DEADLINE_EXCEEDED: Deadline exceeded after 1.061s')],
+    ['no server', serviceError(14, '14 UNAVAILABLE: No connection established')],
+    ['too busy (a rate limit, a busy workflow)', serviceError(8, '8 RESOURCE_EXHAUSTED: namespace rate limit exceeded')],
+  ])('is a 503 the client may retry: %s', (_, err) => {
+    const sent = answer(err);
+    expect(sent.status).toBe(503);
+    expect(sent.body?.error.code).toBe('temporal_unavailable');
+    expect(Number(sent.headers['Retry-After'])).toBeGreaterThan(0);
+  });
+
+  it('leaves a refusal that a retry cannot fix a 500', () => {
+    expect(answer(serviceError(3, '3 INVALID_ARGUMENT: bad input')).status).toBe(500);
+  });
+});

@@ -77,8 +77,12 @@ function isDatabaseUnavailable(err: unknown): boolean {
 
 const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET']);
 
-/** The Temporal client's way of saying the server did not answer in time or cannot be reached (gRPC 4, 14). */
+/**
+ * The Temporal client's way of saying the server did not answer in time, cannot be reached, or
+ * is too busy to take the call now (gRPC 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE, 8 RESOURCE_EXHAUSTED:
+ * a rate limit, a busy workflow): a retry later is the answer, not a failure.
+ */
 function isTemporalUnavailable(err: unknown): boolean {
   const e = err as { name?: string; cause?: { code?: unknown } } | undefined;
-  return e?.name === 'ServiceError' && (e.cause?.code === 4 || e.cause?.code === 14);
+  return e?.name === 'ServiceError' && (e.cause?.code === 4 || e.cause?.code === 8 || e.cause?.code === 14);
 }
