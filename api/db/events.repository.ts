@@ -56,12 +56,14 @@ export function createEventRepository(connection: Connection = mongoose.connecti
      * cannot both win (no transaction needed).
      */
     async record(event: LeadEvent): Promise<{ duplicate: boolean; heldBy?: string }> {
+      // A plain insert: the id is unique, so a known id is refused (an insert-if-absent would cost
+      // FerretDB a read first, on every event, for the rare repeat).
       try {
-        const result = await Event.updateOne({ _id: event.eventId }, { $setOnInsert: { ...event, receivedAt: new Date() } }, { upsert: true });
-        if (result.upsertedCount > 0) return { duplicate: false };
+        await Event.insertMany([{ ...event, _id: event.eventId, receivedAt: new Date() }], { lean: true });
+        return { duplicate: false };
       } catch (err) {
-        // Two deliveries of one event at the same moment: the other one stored it.
-        if ((err as { code?: number }).code !== 11000) throw err;
+        // Known already, or two deliveries of one event at the same moment: the other one stored it.
+        if (!onlyDuplicates(err)) throw err;
       }
       // Known already: a retry of this lead's event, or another lead's id (a read only on this rare path).
       const holder = await holderOf(event.eventId);
