@@ -203,7 +203,7 @@ ${table(
     `${whole(l.polls)}, ${l.pollMs.toFixed(1)}`,
   ]),
 )}
-(Latency: the bare column sends the same rate of single signalWithStart calls to the bare local-activity workflows, each timed from the call's return to the workflow counting it. The waiting leads are read by _id every 25 ms, or four times as long as a read took under a backlog, and a sample is stamped when the read that showed it returned. Throughput: the incomplete leads are read every 250 ms or more, pausing ten times as long as a read took.${
+(Latency: the bare column sends the same rate of single signalWithStart calls to the bare local-activity workflows, each timed from the call's return to the workflow counting it. The waiting leads are read by _id every 25 ms, or four times as long as a read took under a backlog, and a sample is stamped when the read that showed it returned. Throughput: the incomplete leads are read every 100 ms or more, pausing ten times as long as a read took; a phase ends when the read that shows it complete returns.${
     latency.some((l) => l.visibleBeforeAck > 0) ? ` ${latency.map((l) => l.visibleBeforeAck).reduce((a, b) => a + b, 0)} events were visible before their 202 arrived; their 202 → visible counts as 0.` : ''
   })
 

@@ -56,7 +56,7 @@ const PROGRESS_MS = 3_000;
  * within this. FerretDB decodes every document it returns (about 0.15 ms each on this machine),
  * so the pause grows with the read, to keep watching below a tenth of its time.
  */
-const THROUGHPUT_POLL_MS = 250;
+const THROUGHPUT_POLL_MS = 100;
 const WATCH_SHARE = 0.1;
 /**
  * The pause between reads of the leads waiting for a latency sample: adds up to this (and one
