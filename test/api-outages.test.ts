@@ -70,6 +70,8 @@ describe('while the database is down', () => {
         ['GET', '/api/models', undefined],
         ['GET', '/api/leads?pageSize=1', undefined],
         ['POST', '/api/keys', { name: 'during the outage', role: 'reviewer' }],
+        // An event: its insert fails as a whole (the driver's bulk error, no document refused), an outage too.
+        ['POST', '/api/events', { eventId: 'outage-db-1', leadId: 'outage-db', type: 'email_open', properties: {}, occurredAt: new Date(Date.now() - 60_000).toISOString() }],
       ] as const) {
         const answer = await timed(method, route, body);
         expect(answer, `${method} ${route}`).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'database_unavailable' } } });

@@ -24,6 +24,8 @@ describe('an error the database driver raises when the database goes away mid-re
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoNetworkError' })],
     ['a write to a connection the server closed', socketError('EPIPE', 'This socket has been ended by the other party')],
     ['a connection reset', socketError('ECONNRESET', 'read ECONNRESET')],
+    // What an insert (insertMany) throws when the server is down: a bulk error with no document refused.
+    ['an insert that could not connect', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoBulkWriteError', writeErrors: [], errorLabelSet: new Set(['SystemOverloadedError', 'RetryableError']) })],
   ])('is a 503 the client may retry: %s', (_, err) => {
     const sent = answer(err);
     expect(sent.status).toBe(503);
@@ -33,6 +35,11 @@ describe('an error the database driver raises when the database goes away mid-re
 
   it('leaves any other error a 500', () => {
     expect(answer(new Error('boom')).status).toBe(500);
+  });
+
+  it('leaves a bulk write that refused documents to its caller: not an outage', () => {
+    const refused = Object.assign(new Error('E11000 duplicate key error'), { name: 'MongoBulkWriteError', writeErrors: [{ code: 11000 }], errorLabelSet: new Set<string>() });
+    expect(answer(refused).status).toBe(500);
   });
 });
 

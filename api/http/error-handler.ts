@@ -71,11 +71,27 @@ function isDatabaseUnavailable(err: unknown): boolean {
     // socket error, unwrapped: the database going away mid-request. (Temporal's client wraps its
     // errors in ServiceError, so a bare socket error here is the database's.)
     if (SOCKET_GONE.has((e as { code?: string }).code ?? '')) return true;
+    // A bulk write (an insert of one or many) that could not reach the server at all: no document
+    // was refused, the whole command failed on the connection, and the driver says to retry.
+    if (/^Mongo/.test(e.name ?? '') && noDocumentRefused(e) && (retryable(e) || CONNECTION_FAILED.test(e.message ?? ''))) return true;
   }
   return false;
 }
 
 const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET']);
+const CONNECTION_FAILED = /ECONNREFUSED|ECONNRESET|EPIPE|connection .*closed/i;
+const RETRY_LABELS = ['RetryableError', 'RetryableWriteError', 'SystemOverloadedError', 'ResetPool'];
+
+function noDocumentRefused(err: object): boolean {
+  const failures = (err as { writeErrors?: unknown }).writeErrors;
+  return !Array.isArray(failures) || failures.length === 0;
+}
+
+/** The driver's labels for a failure a retry may get past (a network error, a pool reset). */
+function retryable(err: object): boolean {
+  const labels = (err as { errorLabelSet?: Set<string>; errorLabels?: string[] }).errorLabelSet ?? new Set((err as { errorLabels?: string[] }).errorLabels ?? []);
+  return RETRY_LABELS.some((label) => labels.has(label));
+}
 
 /**
  * The Temporal client's way of saying the server did not answer in time, cannot be reached, or
