@@ -66,6 +66,12 @@ describe('a database written before natural keys', () => {
     // What the earlier release wrote: ObjectId ids and a unique index on each natural id.
     await raw.collection('leads').createIndex({ leadId: 1 }, { unique: true });
     await raw.collection('events').createIndex({ eventId: 1 }, { unique: true });
+    await raw.collection('route_assignments').createIndex({ handoffId: 1 }, { unique: true });
+    await raw.collection('route_assignments').insertMany([
+      { handoffId: 'old-0001/mql', routeId: 'route-west', position: 6 },
+      { handoffId: 'old-0002/mql', routeId: 'route-west', position: 7 },
+    ]);
+    await raw.collection('route_counters').insertOne({ routeId: 'route-west', next: 8 });
     await raw.collection('leads').insertMany(Array.from({ length: 1_200 }, (_, i) => snapshot(`old-${String(i).padStart(4, '0')}`, 3, i)));
     await raw.collection('events').insertMany([
       { eventId: 'e-1', leadId: 'old-0001', type: 'page_view', properties: { url: '/pricing' }, occurredAt: daysAgo(300), receivedAt: new Date() },
@@ -90,11 +96,35 @@ describe('a database written before natural keys', () => {
       expect(await raw.collection('leads').countDocuments({ leadId: 'old-0042' })).toBe(1);
       expect(await repositories.events.record({ eventId: 'e-2', leadId: 'old-0001', type: 'email_open', properties: {}, occurredAt: daysAgo(299) })).toEqual({ duplicate: true });
 
+      // A round-robin handoff asked again keeps the position it was given; a new one takes the next.
+      expect(await raw.collection('route_assignments').findOne({ _id: 'old-0002/mql' } as never)).toMatchObject({ handoffId: 'old-0002/mql', position: 7 });
+      expect(await repositories.counters.roundRobinPosition('route-west', 'old-0002/mql')).toBe(7);
+      expect(await repositories.counters.roundRobinPosition('route-west', 'new-0001/mql')).toBe(8);
+      expect(await repositories.counters.roundRobinPosition('route-west', 'new-0001/mql')).toBe(8);
+      expect(await raw.collection('route_assignments').countDocuments()).toBe(3);
+
       // A second start finds the marker and moves nothing.
       expect(await migrateToNaturalKeys(db.connection())).toEqual({ moved: 0 });
     } finally {
       await repositories.close();
     }
+  });
+});
+
+describe('a database moved to natural keys before round-robin positions were', () => {
+  const db = ownDatabase('step1');
+
+  it('moves only what the first move left: the recorded round-robin positions', async () => {
+    const raw = db.raw();
+    await raw.collection('leadflow_meta').insertOne({ _id: 'natural-keys', at: new Date(), moved: 0 } as never);
+    await raw.collection('route_assignments').createIndex({ handoffId: 1 }, { unique: true });
+    await raw.collection('route_assignments').insertOne({ handoffId: 'lead-9/mql', routeId: 'route-east', position: 3 });
+    await raw.collection('leads').insertOne({ _id: 'lead-9', ...snapshot('lead-9', 2, 9) } as never);
+
+    expect(await migrateToNaturalKeys(db.connection())).toEqual({ moved: 1 });
+    expect(await raw.collection('route_assignments').find({}).toArray()).toEqual([{ _id: 'lead-9/mql', handoffId: 'lead-9/mql', routeId: 'route-east', position: 3 }]);
+    expect(await raw.collection('leads').countDocuments({ _id: 'lead-9' } as never)).toBe(1);
+    expect(await migrateToNaturalKeys(db.connection())).toEqual({ moved: 0 });
   });
 });
 

@@ -15,14 +15,21 @@
  */
 import type { Connection } from 'mongoose';
 
-/** The collections keyed by a natural id, and that id's field. */
+/**
+ * The collections keyed by a natural id, that id's field, and the step that re-keyed them (a
+ * database whose marker records an earlier step is moved on from there).
+ */
 export const NATURAL_KEYS = [
-  { collection: 'leads', key: 'leadId' },
-  { collection: 'events', key: 'eventId' },
-  { collection: 'score_ledger', key: 'entryId' },
-  { collection: 'handoffs', key: 'handoffId' },
+  { collection: 'leads', key: 'leadId', step: 1 },
+  { collection: 'events', key: 'eventId', step: 1 },
+  { collection: 'score_ledger', key: 'entryId', step: 1 },
+  { collection: 'handoffs', key: 'handoffId', step: 1 },
+  // A round-robin handoff's recorded position: looked up at every such handoff.
+  { collection: 'route_assignments', key: 'handoffId', step: 2 },
 ] as const;
 
+/** The last step: what the marker of a database moved by this code records. */
+const STEP = Math.max(...NATURAL_KEYS.map(({ step }) => step));
 const META = 'leadflow_meta';
 const MARKER = 'natural-keys';
 /** Documents copied per step: one insert and one delete by `_id` each. */
@@ -33,12 +40,15 @@ type Log = (line: string) => void;
 export async function migrateToNaturalKeys(connection: Connection, log: Log = () => {}): Promise<{ moved: number }> {
   const db = connection.db;
   if (!db) throw new Error('migrateToNaturalKeys needs an open connection');
-  const meta = db.collection<{ _id: string; at: Date; moved: number }>(META);
-  if (await meta.findOne({ _id: MARKER })) return { moved: 0 };
+  const meta = db.collection<{ _id: string; at: Date; moved: number; step?: number }>(META);
+  const marker = await meta.findOne({ _id: MARKER });
+  // A marker without a step was written by the first step.
+  const done = marker ? (marker.step ?? 1) : 0;
+  if (done >= STEP) return { moved: 0 };
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   let moved = 0;
-  for (const { collection, key } of NATURAL_KEYS) {
-    if (!existing.has(collection)) continue;
+  for (const { collection, key, step } of NATURAL_KEYS) {
+    if (step <= done || !existing.has(collection)) continue;
     const target = db.collection(collection);
     // The old unique index would refuse the copy while the original still exists.
     await target.dropIndex(`${key}_1`).catch(() => undefined);
@@ -63,6 +73,6 @@ export async function migrateToNaturalKeys(connection: Connection, log: Log = ()
     }
   }
   if (moved > 0) log(`storage: ${moved} documents re-keyed by their natural id`);
-  await meta.updateOne({ _id: MARKER }, { $setOnInsert: { at: new Date(), moved } }, { upsert: true });
+  await meta.updateOne({ _id: MARKER }, { $set: { at: new Date(), step: STEP }, $inc: { moved } }, { upsert: true });
   return { moved };
 }

@@ -11,6 +11,8 @@ interface RouteCounter {
 }
 
 interface RouteAssignment {
+  /** The handoff's id: looked up by the key every MongoDB-protocol server indexes (natural-keys.ts). */
+  _id: string;
   handoffId: string;
   routeId: string;
   position: number;
@@ -22,7 +24,8 @@ const counterSchema = new Schema<RouteCounter>(
 );
 const assignmentSchema = new Schema<RouteAssignment>(
   {
-    handoffId: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
+    handoffId: { type: String, required: true },
     routeId: { type: String, required: true },
     position: { type: Number, required: true },
   },
@@ -37,17 +40,17 @@ export function createRouteCounterRepository(connection: Connection = mongoose.c
     models: [Counter, Assignment],
 
     async roundRobinPosition(routeId: string, handoffId: string): Promise<number> {
-      const known = await Assignment.findOne({ handoffId }).lean<RouteAssignment>();
+      const known = await Assignment.findById(handoffId).lean<RouteAssignment>();
       if (known) return known.position;
       const counter = await Counter.findOneAndUpdate({ routeId }, { $inc: { next: 1 } }, { upsert: true, returnDocument: 'after' }).lean<RouteCounter>();
       const position = (counter?.next ?? 1) - 1;
       try {
-        await Assignment.create({ handoffId, routeId, position });
+        await Assignment.create({ _id: handoffId, handoffId, routeId, position });
         return position;
       } catch (err) {
         // A concurrent retry recorded it first: use theirs.
         if ((err as { code?: number }).code !== 11000) throw err;
-        return ((await Assignment.findOne({ handoffId }).lean<RouteAssignment>()) as RouteAssignment).position;
+        return ((await Assignment.findById(handoffId).lean<RouteAssignment>()) as RouteAssignment).position;
       }
     },
   };
