@@ -22,7 +22,7 @@ import type { ModelDeps } from './features/models/models.service';
 import { calibrationsRouter } from './features/calibrations/calibrations.router';
 import { eventsRouter } from './features/events/events.router';
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS, type EventClock, type LeadEventInput } from './contracts/events.contract';
-import { createFirstLives, liveModelOf, liveStateOf } from './features/events/first-lives';
+import { createFirstLives, liveModelOf, liveStateOf, type FirstLives } from './features/events/first-lives';
 import { createIngestGate } from './features/events/ingest-gate';
 import { ingestEvent } from './features/events/events.service';
 import { handoffsRouter } from './features/handoffs/handoffs.router';
@@ -97,6 +97,8 @@ export function createApp(deps: AppDeps): Express {
     listening: createListeningCheck(deps.webhookUrl, () => deps.webhooks.subscribers()),
   });
   const ingestOne = (event: LeadEventInput) => gate.run(1, () => ingestEvent(deps.temporal, deps.events, event, firstLives));
+  // An import's new leads start without the model: a backfill's leads mostly take no event soon.
+  const backfillLives: FirstLives = { ...firstLives, start: (groups) => firstLives.start(groups, { carryModel: false }) };
 
   const routers = [
     healthRouter(deps.temporal),
@@ -110,7 +112,7 @@ export function createApp(deps: AppDeps): Express {
     rescoresRouter(deps.temporal, deps.models.versions, liveModelId),
     reviewsRouter(deps.models, deps.leads, liveModelId),
     reportsRouter(deps.leads),
-    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives }),
+    importsRouter({ temporal: deps.temporal, events: deps.events, imports: deps.imports, clock, gate, firstLives: backfillLives }),
     webhooksRouter(deps.webhooks, { allowPrivate: deps.allowPrivateWebhooks ?? false }),
     calibrationsRouter({
       calibrations: deps.calibrations,

@@ -116,17 +116,59 @@ describe('the live model', () => {
       [`${fresh}-2`, 45, 1],
     ]);
     // Its workflow came with the model: no turn asked the worker for it.
-    const connection = await Connection.connect({ address: inject('temporalAddress') });
-    try {
-      const { events } = await new Client({ connection }).workflow.getHandle(`lead:${fresh}`).fetchHistory();
-      const asked = (events ?? []).filter((e) => {
-        const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
-        return data !== undefined && data !== null && (JSON.parse(new TextDecoder().decode(data)) as { activity_type?: string }).activity_type === 'modelNews';
-      });
-      expect(asked).toEqual([]);
-      expect((events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
-    } finally {
-      await connection.close();
-    }
+    const { modelAsked, localActivities, startedWithModel } = await workflowHistory(fresh);
+    expect(modelAsked).toBe(0);
+    expect(localActivities).toBeGreaterThan(0);
+    expect(startedWithModel).toBe(true);
+  });
+
+  it('starts a new lead of an import without the model (a backfill): its next event asks the worker for it once and is scored under it', async () => {
+    const imported = `live-imported-${run}`;
+    const row = (n: number, ago: number) => JSON.stringify({ eventId: `${imported}-${n}`, leadId: imported, type: 'page_view', properties: { url: '/pricing' }, occurredAt: minutesAgo(ago) });
+    const answer = await fetch(`${base}/api/imports/events?format=ndjson&importId=${imported}`, { method: 'POST', headers: { ...as.ingest, 'content-type': 'application/x-ndjson' }, body: `${row(1, 6)}\n` });
+    expect(answer.status).toBe(200);
+    await eventually(() => ledger(imported), (entries) => keyPagePoints(entries).length === 1, 'the imported lead to be scored', 60_000);
+    expect((await startedInput(imported)).model).toBeUndefined();
+
+    expect((await request(base, 'POST', '/api/events', { ...JSON.parse(row(2, 1)) }, as.ingest)).status).toBe(202);
+    expect((await request(base, 'POST', '/api/events', { ...JSON.parse(row(3, 0.5)) }, as.ingest)).status).toBe(202);
+    await eventually(() => ledger(imported), (entries) => keyPagePoints(entries).length === 3, 'the live visits to be scored', 60_000);
+    // The live model's version 1: 40 for each visit, plus the key page's repeat bonus of 5 a repeat (at most 10).
+    expect(keyPagePoints(await ledger(imported))).toEqual([
+      [`${imported}-1`, 40, 1],
+      [`${imported}-2`, 45, 1],
+      [`${imported}-3`, 50, 1],
+    ]);
+    const { modelAsked, startedWithModel } = await workflowHistory(imported);
+    expect(startedWithModel).toBe(false);
+    expect(modelAsked).toBe(1);
   });
 });
+
+/** The input a lead's workflow was started with. */
+async function startedInput(leadId: string): Promise<{ model?: unknown }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    const { events } = await new Client({ connection }).workflow.getHandle(`lead:${leadId}`).fetchHistory();
+    const data = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    return JSON.parse(new TextDecoder().decode(data as Uint8Array)) as { model?: unknown };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** From a lead's workflow history: how many turns asked the worker for the model, how many local activities ran, whether it started with the model. */
+async function workflowHistory(leadId: string): Promise<{ modelAsked: number; localActivities: number; startedWithModel: boolean }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    const { events } = await new Client({ connection }).workflow.getHandle(`lead:${leadId}`).fetchHistory();
+    const markers = (events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const modelAsked = markers.filter((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data !== undefined && data !== null && (JSON.parse(new TextDecoder().decode(data)) as { activity_type?: string }).activity_type === 'modelNews';
+    }).length;
+    return { modelAsked, localActivities: markers.length, startedWithModel: (await startedInput(leadId)).model !== undefined };
+  } finally {
+    await connection.close();
+  }
+}
