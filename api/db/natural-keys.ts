@@ -1,5 +1,6 @@
 /**
- * Leads, events, ledger entries and handoffs are stored under their natural id as `_id`.
+ * Leads, events, ledger entries, handoffs and round-robin positions are stored under their
+ * natural id as `_id`.
  *
  * Why: `_id` is the one key FerretDB v1 (the embedded default) looks up through an index; every
  * other filter scans the whole collection. A lead's projection write, an event's duplicate check
