@@ -114,8 +114,13 @@ export function createLeadActivities(deps: LeadActivityDeps) {
       return log.slice(input.from, input.from + input.count);
     },
 
-    async writeProjection(write: ProjectionWrite): Promise<void> {
+    /**
+     * Writes the read side; answers whether anyone listens to webhooks as the worker knows it (its
+     * own receiver included), so that a lead started with its model need not ask in a turn of its own.
+     */
+    async writeProjection(write: ProjectionWrite): Promise<{ listening: boolean }> {
       await deps.writeProjection(write);
+      return { listening: await deps.listening() };
     },
 
     async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[]; revision: number; inputCount?: number }): Promise<void> {

@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 describe('recorded lead journeys', () => {
   it('are there to replay', () => {
-    const journeys = ['bulk-rescore-mql', 'coded-run', 'journey-180-days', 'lasting-alarm', 'late-event-refold', 'live-model-switch', 'mql-handoff', 'reject-cool-down-mql', 'sla-expiry', 'stamped-deliveries', 'started-with-model'];
+    const journeys = ['bulk-rescore-mql', 'coded-run', 'journey-180-days', 'lasting-alarm', 'late-event-refold', 'live-model-switch', 'mql-handoff', 'reject-cool-down-mql', 'sla-expiry', 'stamped-deliveries', 'started-with-model-told', 'started-with-model'];
     expect(files.sort()).toEqual(journeys.map((name) => `${name}.history.bin`));
   });
 

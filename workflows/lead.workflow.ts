@@ -282,9 +282,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         from += LEDGER_PER_WRITE;
         rest = rest.slice(LEDGER_PER_WRITE);
       }
-      await writeProjection({ snapshot, ledgerFrom: from, ledger: rest, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });
+      const written = await writeProjection({ snapshot, ledgerFrom: from, ledger: rest, handoffs, ...(replace && { replace }), ...(result.applied.length > 0 && { applied: { from: logged, inputs: result.applied } }) });
       logged += result.applied.length;
       view = snapshot;
+      // The write also says whether the worker has a receiver of its own (writes recorded before it said so answer nothing).
+      if (workerListens === undefined && written?.listening !== undefined) {
+        workerListens = written.listening;
+        listening ||= workerListens;
+      }
       const announcements = announce(before.settled.snapshot, snapshot, handoffs);
       // Nobody the API knows of listens, and the worker was never asked about its own receiver: ask it now.
       if (announcements.length > 0 && !listening && workerListens === undefined) {
