@@ -33,3 +33,21 @@ describe('modelNews', () => {
     expect((await live.modelNews({ modelId: 'b', version: 1, rescoredUnder: 1 })).rescore).toBeUndefined();
   });
 });
+
+describe('writeProjection', () => {
+  const write = { snapshot: { leadId: 'lead-1' }, ledgerFrom: 0, ledger: [], handoffs: [] } as never;
+
+  it('writes the read side and says whether anyone listens, the worker’s own receiver included', async () => {
+    const written: unknown[] = [];
+    const deps = { writeProjection: async (w: unknown) => void written.push(w), listening: async () => true } as unknown as LeadActivityDeps;
+    expect(await createLeadActivities(deps).writeProjection(write)).toEqual({ listening: true });
+    expect(written).toEqual([write]);
+  });
+
+  it('stands when the receivers cannot be read: it answers nothing about them instead of failing the write', async () => {
+    const written: unknown[] = [];
+    const deps = { writeProjection: async (w: unknown) => void written.push(w), listening: async () => Promise.reject(new Error('database unavailable')) } as unknown as LeadActivityDeps;
+    expect(await createLeadActivities(deps).writeProjection(write)).toEqual({});
+    expect(written).toEqual([write]);
+  });
+});

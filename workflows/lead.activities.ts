@@ -116,11 +116,13 @@ export function createLeadActivities(deps: LeadActivityDeps) {
 
     /**
      * Writes the read side; answers whether anyone listens to webhooks as the worker knows it (its
-     * own receiver included), so that a lead started with its model need not ask in a turn of its own.
+     * own receiver included), so that a lead started with its model need not ask in a turn of its
+     * own. A receiver list that cannot be read answers nothing: the write stands, not retried for it.
      */
-    async writeProjection(write: ProjectionWrite): Promise<{ listening: boolean }> {
+    async writeProjection(write: ProjectionWrite): Promise<{ listening?: boolean }> {
       await deps.writeProjection(write);
-      return { listening: await deps.listening() };
+      const listening = await deps.listening().catch(() => undefined);
+      return listening === undefined ? {} : { listening };
     },
 
     async writeLedgerPart(part: { leadId: string; from: number; entries: LedgerEntry[]; revision: number; inputCount?: number }): Promise<void> {
