@@ -6,6 +6,7 @@
  * the same event id, and send some events twice on purpose. Nothing is restarted by hand but the
  * stopped services; at the end every acknowledged event is applied exactly once.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort, startMongo, startTemporal, type RunningService } from '../scripts/services';
@@ -35,6 +36,16 @@ beforeAll(async () => {
   const env = { temporalAddress: temporal.address, mongoUri: mongo.address, logDir: dir() };
   api = await startApi(env, await freePort());
   worker = await supervise('worker', () => startWorker(env), { log: (line) => supervisorLog.push(line) });
+  // The faults are for a running worker. One still starting (bundling its workflows takes seconds
+  // on a busy machine) when Temporal goes down gives up connecting and exits, and its supervisor
+  // restarts it: the stack survives, but the test would not be about the worker it kills.
+  await eventually(
+    () => readFile(worker.current().logFile as string, 'utf8').catch(() => ''),
+    (log) => log.includes('worker: polling task queue'),
+    'the worker to poll its task queue',
+    120_000,
+  );
+  expect(supervisorLog).toEqual([]);
 });
 
 afterAll(async () => {
