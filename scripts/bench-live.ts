@@ -1,9 +1,10 @@
 /**
  * Live throughput benchmark, end to end (not a test): in one run, on one Temporal server, the
  * bare ceiling (workflows that only count signals, then the same with one local activity per
- * turn), LeadFlow through its real API for an interleaved stream and for grouped histories, and
- * the latency from the API's 202 to the lead's read side at about half and nine tenths of the
- * interleaved capacity it measured. Prints progress while it runs and a summary at the end.
+ * turn), LeadFlow through its real API for an interleaved stream and for grouped histories, the
+ * latency from the API's 202 to the lead's read side at about half and nine tenths of the
+ * interleaved capacity it measured, and last LeadFlow with one event a request as the bare
+ * ceiling sends its signals. Prints progress while it runs and a summary at the end.
  *
  *   npm run bench:live -- [--leads N] [--events M] [--latency-seconds S] [--quick]
  *
@@ -42,6 +43,8 @@ Phases, in order, on one Temporal dev server and one FerretDB started for this r
      take their first task after their leads are visible): at 2 events/s (a nearly idle stack, for reference), then at about 1/2 and 9/10
      of the interleaved capacity measured in phase 2 (p50 / p95 / p99); each rate then goes to
      the bare local-activity workflows of phase 1 as single signals, timed the same way, beside it
+  5. LeadFlow single events: N new leads, one event a request (POST /api/events), 16 in flight,
+     in the interleaved order, as phase 1 sends its signals: what a webhook per event costs
 
 TEMPORAL_ADDRESS / MONGODB_URI name running services instead (a MongoDB gets a database of its
 own). KEEP_BENCH_DIR=1 keeps the run's folder (logs, data); it is kept anyway when the run fails.`;
@@ -119,7 +122,11 @@ async function main(): Promise<void> {
         const bareLatency = await ceiling.latency(phase.rate, phase.seconds);
         latency.push({ ...result, label: phase.label, bare: bareLatency, settledAfter });
       }
-      printSummary({ options, cpu, bare, interleaved, grouped, latency });
+      // Last, so that the phases above run as they always did: new leads again, one event a
+      // request, 16 in flight, as the bare ceiling sends its signals (what a webhook per event costs).
+      await sleep(2_000);
+      const single = await measureThroughput(api, { delivery: 'single', leads: options.leads, perLead: options.events, tag, log });
+      printSummary({ options, cpu, bare, interleaved, grouped, single, latency });
     } finally {
       await ceiling.close();
     }
@@ -154,10 +161,11 @@ interface Summary {
   bare: { signalsOnly: CeilingResult; localActivity: CeilingResult };
   interleaved: ThroughputResult;
   grouped: ThroughputResult;
+  single: ThroughputResult;
   latency: LatencyPhase[];
 }
 
-function printSummary({ options, cpu, bare, interleaved, grouped, latency }: Summary): void {
+function printSummary({ options, cpu, bare, interleaved, grouped, single, latency }: Summary): void {
   const ceiling = bare.signalsOnly.perSecond;
   const { leads, events } = options;
   const leadsPerGroupedBatch = Math.max(1, Math.floor(API_MAX_BATCH / events));
@@ -185,6 +193,13 @@ ${table(
       grouped.seconds.toFixed(1),
       `${whole(grouped.perSecond)} (the API acknowledged ${whole(grouped.ackPerSecond)}/s)`,
       percent(grouped.perSecond, ceiling),
+    ],
+    [
+      'LeadFlow single events: POST /api/events, one event a request, 16 in flight (measured last)',
+      whole(single.events),
+      single.seconds.toFixed(1),
+      `${whole(single.perSecond)} (the API acknowledged ${whole(single.ackPerSecond)}/s)`,
+      percent(single.perSecond, ceiling),
     ],
   ],
 )}

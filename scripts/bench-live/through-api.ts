@@ -37,12 +37,17 @@ export interface ThroughputResult {
 }
 
 export interface ThroughputOptions {
-  delivery: 'interleaved' | 'grouped';
+  /**
+   * `interleaved`: batches of one event per lead; `grouped`: batches of each lead's events
+   * together; `single`: one event a request (`POST /api/events`), in the interleaved order, as the
+   * bare ceiling sends its signals.
+   */
+  delivery: 'interleaved' | 'grouped' | 'single';
   leads: number;
   perLead: number;
   tag: string;
   log: Log;
-  /** Batch requests in flight. */
+  /** Requests in flight (default 2 batches, or 16 single events as the bare ceiling's signals). */
   inFlight?: number;
   maxBatch?: number;
   stallMs?: number;
@@ -70,18 +75,25 @@ const LATENCY_WATCH_SHARE = 0.2;
 /** Sends `leads` x `perLead` events in batches, `inFlight` requests at a time, and waits until all are visible. */
 export async function measureThroughput(api: LeadFlowApi, options: ThroughputOptions): Promise<ThroughputResult> {
   const { log, leads: leadCount, perLead, delivery } = options;
-  const inFlight = options.inFlight ?? 2;
+  const single = delivery === 'single';
+  const inFlight = options.inFlight ?? (single ? 16 : 2);
   const maxBatch = options.maxBatch ?? API_MAX_BATCH;
-  const prefix = delivery === 'interleaved' ? 'lf-i' : 'lf-g';
+  const prefix = { interleaved: 'lf-i', grouped: 'lf-g', single: 'lf-s' }[delivery];
   const leads = leadIds(prefix, options.tag, leadCount);
   const startedAt = Date.now();
-  const batches = delivery === 'interleaved' ? interleavedBatches(leads, perLead, startedAt, maxBatch) : groupedBatches(leads, perLead, startedAt, maxBatch);
+  const batches =
+    delivery === 'grouped'
+      ? groupedBatches(leads, perLead, startedAt, maxBatch)
+      : single
+        ? interleavedBatches(leads, perLead, startedAt, maxBatch).flatMap((batch) => batch.map((event) => [event]))
+        : interleavedBatches(leads, perLead, startedAt, maxBatch);
   const total = leadCount * perLead;
-  const shape =
-    delivery === 'interleaved'
-      ? `one event per lead per batch, ${whole(Math.min(maxBatch, leadCount))} events a batch`
-      : `each lead's ${perLead} events together, ${whole(Math.min(leadCount, Math.max(1, Math.floor(maxBatch / perLead))))} leads a batch`;
-  log(`LeadFlow ${delivery}: ${whole(leadCount)} leads x ${perLead} events, POST /api/events/batch, ${shape}, ${inFlight} requests in flight`);
+  const shape = {
+    interleaved: `POST /api/events/batch, one event per lead per batch, ${whole(Math.min(maxBatch, leadCount))} events a batch`,
+    grouped: `POST /api/events/batch, each lead's ${perLead} events together, ${whole(Math.min(leadCount, Math.max(1, Math.floor(maxBatch / perLead))))} leads a batch`,
+    single: `POST /api/events, one event a request, each lead's next after every lead's previous one`,
+  }[delivery];
+  log(`LeadFlow ${delivery}: ${whole(leadCount)} leads x ${perLead} events, ${shape}, ${inFlight} requests in flight`);
 
   const started = performance.now();
   let acknowledged = 0;
@@ -94,7 +106,7 @@ export async function measureThroughput(api: LeadFlowApi, options: ThroughputOpt
   });
   try {
     const sending = forEachConcurrently(batches, inFlight, async (batch) => {
-      await deliverBatch(api, batch, counters);
+      await (single ? sendOne(api, batch[0] as BenchEvent) : deliverBatch(api, batch, counters));
       acknowledged += batch.length;
     }).then(() => {
       ackedAt = performance.now();
