@@ -72,6 +72,7 @@ describe('supervise', () => {
       'worker is running again (restart 4)',
     ]);
     // The process's own log tells the same story.
+    await supervised.logged();
     expect(await readFile(path.join(dir, 'job.log'), 'utf8')).toMatch(/\[leadflow\] \S+ worker is running again \(restart 4\)\n$/);
     expect(supervised.current().child?.exitCode).toBeNull();
   });

@@ -21,6 +21,8 @@ export interface Supervised<T extends Started> {
   current(): T;
   /** How many times it was started again. */
   restarts(): number;
+  /** Settles once every line said so far is in the process's log file. */
+  logged(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,9 +53,13 @@ export async function supervise<T extends Started>(name: string, start: () => Pr
   let pause: { timer: NodeJS.Timeout; done: () => void } | undefined;
   let restarting: Promise<void> | undefined;
 
+  // Lines reach the process's log file one after another, in the order they were said.
+  let written = Promise.resolve();
   const say = (line: string, logFile = current.logFile) => {
     options.log(line);
-    if (logFile) void appendFile(logFile, `[leadflow] ${new Date().toISOString()} ${line}\n`).catch(() => {});
+    if (!logFile) return;
+    const text = `[leadflow] ${new Date().toISOString()} ${line}\n`;
+    written = written.then(() => appendFile(logFile, text)).catch(() => {});
   };
 
   const watch = (started: T) => {
@@ -102,6 +108,7 @@ export async function supervise<T extends Started>(name: string, start: () => Pr
     name,
     current: () => current,
     restarts: () => restarts,
+    logged: () => written,
     async stop() {
       stopped = true;
       if (pause) {
@@ -110,6 +117,7 @@ export async function supervise<T extends Started>(name: string, start: () => Pr
       }
       await restarting;
       await current.stop();
+      await written;
     },
   };
 }
