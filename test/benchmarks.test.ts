@@ -28,7 +28,7 @@ function runBenchmark(script: string, args: string[]): Promise<{ code: number | 
 /** The number in a markdown table row's cell `column` (0-based), thousands separators allowed. */
 const cell = (row: string, column: number) => Number((row.split('|')[column + 1] ?? '').trim().split(' ')[0]?.replace(/,/g, ''));
 
-it('bench:live --quick measures the bare ceiling, three deliveries and three latency rates, with progress, and prints the targets', { timeout: 300_000 }, async () => {
+it('bench:live --quick measures the bare ceiling, four deliveries and latency batched and single at three rates, with progress, and prints the targets', { timeout: 300_000 }, async () => {
   const { code, output } = await runBenchmark('bench-live.ts', ['--quick']);
   expect(code, output.slice(-3_000)).toBe(0);
   // Progress while it runs: timestamped lines within the phases (the latency phases last seconds).
@@ -43,7 +43,8 @@ it('bench:live --quick measures the bare ceiling, three deliveries and three lat
     expect(cell(row, 1)).toBe(400);
     expect(cell(row, 3)).toBeGreaterThan(0);
   }
-  for (const label of ['nearly idle', 'about 1/2 of the interleaved capacity', 'about 9/10 of the interleaved capacity']) {
+  const latencyRows = ['single, nearly idle', 'batched, about 1/2', 'batched, about 9/10', 'single, about 1/2', 'single, about 9/10'];
+  for (const label of latencyRows) {
     const row = delivery(label);
     expect(row, `the latency row "${label}"`).toBeDefined();
     // Every event sent became visible, and the percentiles were measured.
@@ -53,7 +54,8 @@ it('bench:live --quick measures the bare ceiling, three deliveries and three lat
   }
   expect(output).toMatch(/interleaved ≥ 70 % of the bare signals-only ceiling: \d+ % — (met|not met)/);
   expect(output).toMatch(/grouped \(≥ 10 events per lead per batch\) ≥ 1,000 events\/s: [\d,]+ — (met|not met)/);
-  expect(output).toMatch(/p95 from 202 to visible < 1 s at half the capacity: \d+ ms — (met|not met)/);
+  expect(output).toMatch(/p95 from 202 to visible < 1 s at half the capacity \(the interleaved stream, a batch every 100 ms\): [\d,]+ ms at [\d.]+ events\/s — (met|not met)/);
+  expect(output).toMatch(/the same rate as single events, one a request \(their own capacity, measured last: [\d,]+\/s\): [\d,]+ ms at [\d.]+ events\/s — (met|not met)/);
 });
 
 it('bench:import --quick imports a generated backfill and finds every lead exact', { timeout: 300_000 }, async () => {

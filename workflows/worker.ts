@@ -7,6 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { openRepositories } from '../api/db/repositories';
 import { parseEnv } from '../api/env';
 import { cachedLiveModelId } from '../api/db/settings.repository';
+import { createTurnWriter } from '../api/db/turn-writes';
 import { createListeningCheck, createWebhookNotifier } from '../api/webhooks/webhook-notifier';
 import { createLeadWorker } from './create-worker';
 import { leadWorkflowId, wakeSignal } from './lead.definitions';
@@ -17,6 +18,7 @@ const { versions: models, leads, counters, histories, webhooks, settings } = db;
 // Which model scores: LEADFLOW_MODEL_ID on the first start of the API or a worker, PUT /api/live-model after.
 await settings.ensureLiveModel(env.LEADFLOW_MODEL_ID, 'leadflow');
 const liveModelId = cachedLiveModelId(settings);
+const turns = createTurnWriter({ histories, leads });
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 // A rescoring gives leads whose stage or handoff it changed a turn, through a client of its own.
@@ -41,11 +43,8 @@ const worker = await createLeadWorker({
     },
     modelVersion,
     roundRobinPosition: (routeId, handoffId) => counters.roundRobinPosition(routeId, handoffId),
-    async writeProjection(write) {
-      // The input log first: a lead whose write is retried appends nothing twice.
-      if (write.applied) await histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
-      await leads.writeProjection(write);
-    },
+    // The turns of many leads that finish together are written together (api/db/turn-writes.ts).
+    writeProjection: (write) => turns.write(write),
     writeLedger: (leadId, from, entries, order) => leads.writeLedger(leadId, from, entries, order),
     inputLog: async (leadId, count) => (await histories.completeHistories([{ leadId, inputCount: count }])).get(leadId) ?? null,
     listening: createListeningCheck(env.LEADFLOW_WEBHOOK_URL, () => webhooks.subscribers()),

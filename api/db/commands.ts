@@ -7,8 +7,15 @@
 export const STATEMENTS_PER_COMMAND = 40;
 const COMMANDS_IN_FLIGHT = 2;
 
-/** Runs `write` on consecutive chunks of `items` (at most `size` each), two at a time, in order of start. */
-export async function inCommands<T>(items: readonly T[], write: (chunk: T[]) => Promise<void>, size = STATEMENTS_PER_COMMAND): Promise<void> {
+/**
+ * Live turns written together (turn-writes.ts) go in smaller commands, one at a time: with a
+ * rescoring's two commands of 40 beside them in the same worker, FerretDB holds at most 100
+ * statements' connections at once, as two commands of 50 that are known to run.
+ */
+export const TURNS_PER_COMMAND = 20;
+
+/** Runs `write` on consecutive chunks of `items` (at most `size` each), `inFlight` at a time, in order of start. */
+export async function inCommands<T>(items: readonly T[], write: (chunk: T[]) => Promise<void>, size = STATEMENTS_PER_COMMAND, inFlight = COMMANDS_IN_FLIGHT): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
@@ -17,7 +24,7 @@ export async function inCommands<T>(items: readonly T[], write: (chunk: T[]) => 
       await write(chunk);
     }
   };
-  await Promise.all(Array.from({ length: COMMANDS_IN_FLIGHT }, lane));
+  await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
 export const DUPLICATE_KEY = 11000;

@@ -16,7 +16,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LeadInput } from '../../engine/lifecycle/lifecycle';
-import { onlyDuplicates } from './commands';
+import { inCommands, onlyDuplicates, TURNS_PER_COMMAND } from './commands';
 import { modelFor } from './connect';
 
 export const SEGMENT_INPUTS = 500;
@@ -48,7 +48,7 @@ const segmentId = (leadId: string, segment: number) => `${leadId}#${segment}`;
 export function createLeadHistoryRepository(connection: Connection = mongoose.connection) {
   const Segment = modelFor(connection, 'LeadHistory', segmentSchema);
 
-  return {
+  const repository = {
     model: Segment,
 
     /**
@@ -67,6 +67,40 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
         at += part.length;
         rest = rest.slice(part.length);
       }
+    },
+
+    /**
+     * Many leads' appends at once (the live turns of many leads, written together: turn-writes.ts),
+     * each with `append`'s guarantees. Inputs pushed onto a segment that holds exactly the inputs
+     * before them, the live path, are one guarded statement in a bulk command shared with the
+     * others; any other append, and every append of a command in which one did not land that way
+     * (a repeat, a redone turn), is made by `append`, which is safe to repeat.
+     */
+    async appendMany(items: ReadonlyArray<{ leadId: string; from: number; inputs: readonly LeadInput[] }>): Promise<void> {
+      const shared: Array<(typeof items)[number]> = [];
+      const own: Array<(typeof items)[number]> = [];
+      for (const item of items) {
+        const offset = item.from % SEGMENT_INPUTS;
+        (offset > 0 && item.inputs.length > 0 && offset + item.inputs.length <= SEGMENT_INPUTS ? shared : own).push(item);
+      }
+      await Promise.all([
+        ...own.map((item) => repository.append(item.leadId, item.from, item.inputs)),
+        inCommands(shared, async (chunk) => {
+          const pushes = chunk.map(({ leadId, from, inputs }) => {
+            const offset = from % SEGMENT_INPUTS;
+            const lines = inputs.map((input) => JSON.stringify(input));
+            return {
+              updateOne: {
+                filter: { _id: segmentId(leadId, Math.floor(from / SEGMENT_INPUTS)), count: offset, events: { $type: 'array' as const } },
+                update: { $push: { events: { $each: lines } }, $set: { count: offset + lines.length } },
+              },
+            };
+          });
+          const result = await Segment.bulkWrite(pushes, { ordered: false });
+          if (result.matchedCount === chunk.length) return;
+          for (const { leadId, from, inputs } of chunk) await repository.append(leadId, from, inputs);
+        }, TURNS_PER_COMMAND, 1),
+      ]);
     },
 
     /**
@@ -116,6 +150,7 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
       return histories;
     },
   };
+  return repository;
 
   async function appendToSegment(leadId: string, segment: number, offset: number, events: readonly LeadInput[]): Promise<void> {
     const _id = segmentId(leadId, segment);

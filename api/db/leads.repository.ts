@@ -7,7 +7,7 @@ import type { Handoff, LeadSnapshot, LedgerEntry, ProjectionWrite } from '../../
 import { PERSON_ATTRIBUTES } from '../../engine/person';
 import type { HandoffRow, LeadRow } from '../features/reports/lead-stats';
 import type { HistoryLead } from '../../engine/calibration/leadflow-history';
-import { DUPLICATE_KEY, inCommands, onlyDuplicates } from './commands';
+import { DUPLICATE_KEY, inCommands, onlyDuplicates, TURNS_PER_COMMAND } from './commands';
 import { modelFor } from './connect';
 import { createLedgerRepository, SEGMENT_ENTRIES, type WriteOrder } from './ledgers.repository';
 
@@ -115,12 +115,18 @@ const SORT_FIELDS: Record<string, string[]> = {
 /** The person's fields a text search looks in. */
 const TEXT_FIELDS = ['attributes.firstName', 'attributes.lastName', 'attributes.company', 'attributes.email'];
 
+/** Where a snapshot's write stands among the lead's writes (ledgers.repository.ts). */
+const orderOf = (snapshot: LeadSnapshot): WriteOrder => ({ revision: snapshot.revision, ...(snapshot.inputCount !== undefined && { inputCount: snapshot.inputCount }) });
+
+/** Stored snapshots that `snapshot` supersedes: an older revision, or the same one over fewer inputs. */
+const olderThan = (snapshot: LeadSnapshot) => [{ revision: { $lt: snapshot.revision } }, { revision: snapshot.revision, inputCount: { $lt: snapshot.inputCount ?? 0 } }];
+
 export function createLeadRepository(connection: Connection = mongoose.connection) {
   const Lead = modelFor(connection, 'Lead', leadSchema);
   const ledgers = createLedgerRepository(connection);
   const HandoffModel = modelFor(connection, 'Handoff', handoffSchema);
 
-  return {
+  const repository = {
     models: [Lead, ledgers.model, HandoffModel] as const,
 
     /** Writes a lead's ledger entries from sequence `from` on (a long rewrite, a part at a time, ahead of its projection write). */
@@ -143,12 +149,35 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
     async writeProjection({ snapshot, ledgerFrom, ledger, handoffs, replace }: ProjectionWrite): Promise<void> {
       // A rewrite may leave the ledger shorter, and open fewer handoffs: what the lead had tells.
       const previous = replace ? await Lead.findById(snapshot.leadId, { ledgerSize: 1, 'handoff.handoffId': 1 }).lean<{ ledgerSize: number; handoff: Pick<Handoff, 'handoffId'> | null }>() : null;
-      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, { revision: snapshot.revision, ...(snapshot.inputCount !== undefined && { inputCount: snapshot.inputCount }) }, replace ? (previous?.ledgerSize ?? 0) : undefined);
+      await ledgers.write(snapshot.leadId, ledgerFrom, ledger, orderOf(snapshot), replace ? (previous?.ledgerSize ?? 0) : undefined);
       for (const handoff of handoffs) await writeHandoff(HandoffModel, handoff, replace === true);
       if (replace) await withdrawHandoffsAfter(HandoffModel, snapshot, previous?.handoff?.handoffId);
-      // Supersedes an older revision, or the same one over fewer inputs.
-      const older = [{ revision: { $lt: snapshot.revision } }, { revision: snapshot.revision, inputCount: { $lt: snapshot.inputCount ?? 0 } }];
-      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, $or: older }, { _id: snapshot.leadId, ...snapshot });
+      await upsertIgnoringRace(Lead, { _id: snapshot.leadId, $or: olderThan(snapshot) }, { _id: snapshot.leadId, ...snapshot });
+    },
+
+    /**
+     * Many leads' turns at once (the worker's turns that finish together: turn-writes.ts), each
+     * with writeProjection's guarantees. The usual live write (ledger entries appended, no handoff,
+     * nothing replaced) shares bulk commands with the others: the ledgers' appends, then the
+     * snapshots. A write with handoffs or a replacement is writeProjection's own.
+     */
+    async writeTurns(writes: readonly ProjectionWrite[]): Promise<void> {
+      const own = writes.filter((write) => write.replace || write.handoffs.length > 0);
+      const shared = writes.filter((write) => !(write.replace || write.handoffs.length > 0));
+      const writeShared = async () => {
+        await ledgers.appendMany(shared.map(({ snapshot, ledgerFrom, ledger }) => ({ leadId: snapshot.leadId, from: ledgerFrom, entries: ledger, order: orderOf(snapshot) })));
+        await inCommands(shared, async (chunk) => {
+          const upserts = chunk.map(({ snapshot }) => ({ replaceOne: { filter: { _id: snapshot.leadId, $or: olderThan(snapshot) }, replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true } }));
+          try {
+            await Lead.bulkWrite(upserts, { ordered: false });
+          } catch (err) {
+            // A newer snapshot refuses the upsert on its key; FerretDB v1 may stop there: the rest one by one.
+            if (!onlyDuplicates(err)) throw err;
+            for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, $or: olderThan(snapshot) }, { _id: snapshot.leadId, ...snapshot });
+          }
+        }, TURNS_PER_COMMAND, 1);
+      };
+      await Promise.all([...own.map((write) => repository.writeProjection(write)), writeShared()]);
     },
 
     /**
@@ -437,6 +466,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       return HandoffModel.find(filter, { _id: 0 }).sort({ createdAt: 1 }).limit(limit).lean<Handoff[]>();
     },
   };
+  return repository;
 }
 
 export type LeadRepository = ReturnType<typeof createLeadRepository>;

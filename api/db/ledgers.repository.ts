@@ -14,7 +14,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LedgerEntry } from '../../engine/lead-records';
-import { inCommands, onlyDuplicates } from './commands';
+import { inCommands, onlyDuplicates, TURNS_PER_COMMAND } from './commands';
 import { modelFor } from './connect';
 
 export const SEGMENT_ENTRIES = 500;
@@ -114,7 +114,7 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
   /** Matches a segment no newer revision than `revision` wrote. */
   const notNewerThan = (revision: number) => ({ $or: [{ revision: { $lte: revision } }, { revision: { $exists: false } }] });
 
-  return {
+  const repository = {
     model: Segment,
 
     /**
@@ -156,6 +156,40 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
         const gone = Array.from({ length: segmentsOf(previousSize) - segmentsOf(end) }, (_, i) => segmentId(leadId, segmentsOf(end) + i));
         await Segment.deleteMany({ _id: { $in: gone }, ...mine });
       }
+    },
+
+    /**
+     * Many leads' appends at once (the live turns of many leads, written together: turn-writes.ts),
+     * each with `write`'s guarantees. An append onto a segment as stored, the live path, is one
+     * guarded statement in a bulk command shared with the others; any other append, and every
+     * append of a command in which one did not land that way (a repeat, a redone turn), is written
+     * by `write`, which is safe to repeat.
+     */
+    async appendMany(items: ReadonlyArray<{ leadId: string; from: number; entries: readonly LedgerEntry[]; order: WriteOrder }>): Promise<void> {
+      const shared: Array<(typeof items)[number]> = [];
+      const own: Array<(typeof items)[number]> = [];
+      for (const item of items) {
+        const offset = item.from % SEGMENT_ENTRIES;
+        (offset > 0 && offset + item.entries.length <= SEGMENT_ENTRIES ? shared : own).push(item);
+      }
+      await Promise.all([
+        ...own.map((item) => repository.write(item.leadId, item.from, item.entries, item.order)),
+        inCommands(shared, async (chunk) => {
+          const appends = chunk.map(({ leadId, from, entries, order }) => {
+            const offset = from % SEGMENT_ENTRIES;
+            const stamp = { revision: order.revision, ...(order.inputCount !== undefined && { inputCount: order.inputCount }) };
+            return {
+              updateOne: {
+                filter: { _id: segmentId(leadId, Math.floor(from / SEGMENT_ENTRIES)), count: offset, ...writableBy(order) },
+                update: { $push: { entries: { $each: encode(leadId, entries) } }, $set: { count: offset + entries.length, ...stamp } },
+              },
+            };
+          });
+          const result = await Segment.bulkWrite(appends, { ordered: false });
+          if (result.matchedCount === chunk.length) return;
+          for (const { leadId, from, entries, order } of chunk) await repository.write(leadId, from, entries, order);
+        }, TURNS_PER_COMMAND, 1),
+      ]);
     },
 
     /**
@@ -206,6 +240,7 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
       );
     },
   };
+  return repository;
 }
 
 export type LedgerRepository = ReturnType<typeof createLedgerRepository>;

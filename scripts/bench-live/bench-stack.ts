@@ -11,6 +11,7 @@ import mongoose from 'mongoose';
 import { generateKey } from '../../api/auth/api-keys';
 import { freePort, startMongo, startTemporal, type RunningService } from '../services';
 import { startApi, startWorker, type AppProcess } from '../stack';
+import type { Watched } from './cpu';
 import type { Log } from './report';
 
 export interface BenchStack {
@@ -20,6 +21,8 @@ export interface BenchStack {
   adminKey: string;
   /** A connection of the benchmark's own to the database the stack uses. */
   db: mongoose.Connection;
+  /** The stack's processes, for their CPU (services named by the environment have no pid here). */
+  processes: Watched[];
 }
 
 /** Runs `work` on a stack of its own named `name` (its database and folder carry the name). */
@@ -41,9 +44,15 @@ export async function withBenchStack<T>(name: string, log: Log, work: (stack: Be
     const { key: adminKey } = generateKey();
     const env = { temporalAddress: temporal.address, mongoUri, logDir: runDir, extra: { LEADFLOW_ADMIN_KEY: adminKey, ...extraEnv } };
     log('starting the API and a worker…');
-    const [apiProcess] = await Promise.all([startApi(env, await freePort()).then(track(apps)), startWorker(env).then(track(apps))]);
+    const [apiProcess, workerProcess] = await Promise.all([startApi(env, await freePort()).then(track(apps)), startWorker(env).then(track(apps))]);
     db = await mongoose.createConnection(mongoUri).asPromise();
-    const result = await work({ temporalAddress: temporal.address, mongoUri, apiUrl: apiProcess.url as string, adminKey, db });
+    const processes: Watched[] = [
+      { name: 'Temporal', pid: temporal.child?.pid },
+      { name: 'FerretDB', pid: mongo.external ? undefined : mongo.child?.pid },
+      { name: 'worker', pid: workerProcess.child.pid },
+      { name: 'API', pid: apiProcess.child.pid },
+    ];
+    const result = await work({ temporalAddress: temporal.address, mongoUri, apiUrl: apiProcess.url as string, adminKey, db, processes });
     failed = false;
     return result;
   } finally {

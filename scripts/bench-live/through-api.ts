@@ -183,9 +183,19 @@ export interface LatencyOptions {
   /** Running leads to send to in turn, and how many events each was sent so far: updated as events are sent. */
   leads: Map<string, number>;
   log: Log;
+  /**
+   * `single`: one event a request (`POST /api/events`), each sent when due. `batched`: the
+   * interleaved stream as a live feed sends it, every `BATCH_EVERY_MS` one `POST
+   * /api/events/batch` with the events that fell due since (one per lead), each timed from that
+   * batch's 202.
+   */
+  delivery?: 'single' | 'batched';
   /** How long to wait for the last events to show. */
   drainMs?: number;
 }
+
+/** How often the batched latency phases send what fell due: a live feed that collects for a tenth of a second. */
+export const BATCH_EVERY_MS = 100;
 
 interface Sample {
   leadId: string;
@@ -197,17 +207,20 @@ interface Sample {
 }
 
 /**
- * Sends single events (`POST /api/events`) at `rate` per second for `seconds`, on a fixed
- * schedule whatever the answers (open loop, as real traffic), and times each from its 202 until
- * the lead's read side shows it. The leads are those of a throughput phase, already running, in
- * turn: each gets its next event only after all the others got one.
+ * Sends events at `rate` per second for `seconds`, on a fixed schedule whatever the answers (open
+ * loop, as real traffic), one a request or in a batch every tenth of a second (`delivery`), and
+ * times each from its 202 until the lead's read side shows it. The leads are those of a
+ * throughput phase, already running, in turn: each gets its next event only after all the others
+ * got one, so a batch never holds two events of one lead.
  */
 export async function measureLatency(api: LeadFlowApi, options: LatencyOptions): Promise<LatencyResult> {
   const { log, rate } = options;
   const pool = [...options.leads.keys()];
   const count = Math.max(1, Math.round(rate * options.seconds));
   const poolSize = pool.length;
-  log(`latency at ${rate.toFixed(1)} events/s: sending ${whole(count)} single events over ${options.seconds} s to ${whole(poolSize)} running leads in turn (one every ${(poolSize / rate).toFixed(1)} s each)`);
+  const batched = options.delivery === 'batched';
+  const how = batched ? `in a batch every ${BATCH_EVERY_MS} ms (about ${whole((rate * BATCH_EVERY_MS) / 1000)} events each)` : 'one event a request';
+  log(`latency at ${rate.toFixed(1)} events/s: sending ${whole(count)} events over ${options.seconds} s, ${how}, to ${whole(poolSize)} running leads in turn (one every ${(poolSize / rate).toFixed(1)} s each)`);
   const samples: Sample[] = [];
   const waiting = new Set<Sample>();
   const started = performance.now();
@@ -222,23 +235,35 @@ export async function measureLatency(api: LeadFlowApi, options: LatencyOptions):
   const sends: Array<Promise<void>> = [];
   let lastSentAt = started;
   try {
-    for (let i = 0; i < count; i++) {
+    const counters = { resent: 0 };
+    for (let i = 0; i < count; ) {
+      // What falls due now: the next event, or in a batched phase every event due by the next tick.
       const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
-      const lead = i % poolSize;
-      const leadId = pool[lead] as string;
-      const index = options.leads.get(leadId) as number;
-      options.leads.set(leadId, index + 1);
-      // Dated a second ago: it just happened.
-      const event = { ...benchEvent(leadId, lead, index, index + 1, Date.now()), occurredAt: new Date(Date.now() - 1_000).toISOString() };
-      const sample: Sample = { leadId, expected: index + 1, sentAt: performance.now() };
-      samples.push(sample);
-      waiting.add(sample);
-      lastSentAt = sample.sentAt;
+      const until = batched ? Math.max(performance.now(), due) + BATCH_EVERY_MS : due;
+      const events: BenchEvent[] = [];
+      const batch: Sample[] = [];
+      const sentAt = performance.now();
+      for (; i < count && (events.length === 0 || (started + (i * 1000) / rate < until && events.length < Math.min(poolSize, API_MAX_BATCH))); i++) {
+        const lead = i % poolSize;
+        const leadId = pool[lead] as string;
+        const index = options.leads.get(leadId) as number;
+        options.leads.set(leadId, index + 1);
+        // Dated a second ago: it just happened.
+        events.push({ ...benchEvent(leadId, lead, index, index + 1, Date.now()), occurredAt: new Date(Date.now() - 1_000).toISOString() });
+        batch.push({ leadId, expected: index + 1, sentAt });
+      }
+      for (const sample of batch) {
+        samples.push(sample);
+        waiting.add(sample);
+      }
+      lastSentAt = sentAt;
+      const sending = batched ? deliverBatch(api, events, counters) : sendOne(api, events[0] as BenchEvent);
       sends.push(
-        sendOne(api, event).then(() => {
-          sample.ackAt = performance.now();
+        sending.then(() => {
+          const ackAt = performance.now();
+          for (const sample of batch) sample.ackAt = ackAt;
         }),
       );
     }
@@ -266,7 +291,7 @@ export async function measureLatency(api: LeadFlowApi, options: LatencyOptions):
   };
   const p = result.ackToVisible;
   log(
-    `latency at ${rate.toFixed(1)} events/s (sent at ${result.sentRate.toFixed(1)}/s): ${whole(result.visible)} of ${whole(result.sent)} visible; ` +
+    `latency at ${rate.toFixed(1)} events/s, ${batched ? 'batched' : 'single'} (sent at ${result.sentRate.toFixed(1)}/s): ${whole(result.visible)} of ${whole(result.sent)} visible; ` +
       `202→visible p50 ${p ? Math.round(p.p50) : '-'} ms, p95 ${p ? Math.round(p.p95) : '-'} ms, p99 ${p ? Math.round(p.p99) : '-'} ms ` +
       `(watched with ${whole(result.polls)} reads of the read side, ${result.pollMs.toFixed(1)} ms each on average)`,
   );

@@ -1,0 +1,246 @@
+/**
+ * The worker writes the turns of many leads that finish together in shared bulk commands
+ * (api/db/turn-writes.ts). On the real MongoDB-protocol server: whatever the turns (appends,
+ * repeats, a turn redone over more inputs, a late first attempt, an older revision, a ledger or
+ * log crossing a segment, a rewrite with handoffs), each lead ends with exactly the documents
+ * the one-turn-at-a-time path leaves; and concurrent turns share their commands.
+ */
+import fc from 'fast-check';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { createLeadHistoryRepository, type LeadHistoryRepository } from '../api/db/lead-histories.repository';
+import { createLeadRepository, type LeadRepository } from '../api/db/leads.repository';
+import { createTurnWriter } from '../api/db/turn-writes';
+import type { LeadInput } from '../engine/lifecycle/lifecycle';
+import type { Handoff, LedgerEntry, LeadSnapshot } from '../engine/lead-records';
+import type { ProjectionWrite } from '../workflows/lead.definitions';
+import { minute } from './support/clock';
+
+const run = Date.now().toString(36);
+
+interface Store {
+  db: typeof mongoose;
+  leads: LeadRepository;
+  histories: LeadHistoryRepository;
+  /** Update commands sent, by collection. */
+  updates: Map<string, number>;
+}
+
+let one: Store;
+let together: Store;
+
+async function open(name: string): Promise<Store> {
+  const url = new URL(inject('mongoUri'));
+  url.pathname = `/leadflow_turns_${name}_${run}`;
+  const db = await new mongoose.Mongoose().connect(url.toString(), { monitorCommands: true });
+  const updates = new Map<string, number>();
+  db.connection.getClient().on('commandStarted', (event) => {
+    if (event.commandName === 'update') updates.set(event.command.update as string, (updates.get(event.command.update as string) ?? 0) + 1);
+  });
+  const store = { db, leads: createLeadRepository(db.connection), histories: createLeadHistoryRepository(db.connection), updates };
+  await Promise.all([...store.leads.models, store.histories.model].map((model) => model.init()));
+  return store;
+}
+
+beforeAll(async () => {
+  [one, together] = await Promise.all([open('one'), open('together')]);
+});
+
+afterAll(async () => {
+  for (const store of [one, together]) {
+    await store?.db.connection.dropDatabase().catch(() => undefined);
+    await store?.db.disconnect();
+  }
+});
+
+const input = (leadId: string, i: number): LeadInput => ({ kind: 'event', event: { eventId: `e${i}`, leadId, type: 'email_open', properties: {}, occurredAt: minute(i % 1000) } });
+const entry = (leadId: string, i: number): LedgerEntry => ({
+  entryId: `${leadId}/e${i}:open`,
+  sequence: i,
+  leadId,
+  eventId: `e${i}`,
+  eventType: 'email_open',
+  ruleId: 'open',
+  ruleName: 'Email opened',
+  score: 'engagement',
+  points: 2,
+  reason: 'opened an email',
+  modelVersion: 1,
+  occurredAt: minute(i % 1000),
+});
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+
+function handoff(leadId: string, revision: number): Handoff {
+  return {
+    handoffId: `${leadId}/h${revision}`,
+    leadId,
+    queue: 'sdr',
+    team: 'sdr',
+    status: 'pending',
+    createdAt: minute(1),
+    slaDueAt: minute(120),
+    slaHours: 2,
+    maxEscalations: 0,
+    escalations: 0,
+    score: 40,
+    qualifiedBy: 'threshold',
+    modelVersion: 1,
+  };
+}
+
+/**
+ * One turn: revision `revision` applied inputs [logFrom, to) and wrote the ledger from
+ * `ledgerFrom` to `to`; `replace` rewrote the ledger from there (a late input) and opened a handoff.
+ */
+interface Turn {
+  revision: number;
+  logFrom: number;
+  ledgerFrom: number;
+  to: number;
+  replace: boolean;
+}
+
+function turnWrite(leadId: string, { revision, logFrom, ledgerFrom, to, replace }: Turn): ProjectionWrite {
+  const snapshot: LeadSnapshot = {
+    leadId,
+    stage: replace ? 'mql' : 'lead',
+    scores: { engagement: 2 * to },
+    total: 2 * to,
+    grade: null,
+    segment: null,
+    modelVersion: 1,
+    attributes: {},
+    lastActivityAt: minute((to - 1) % 1000),
+    eventCount: to,
+    ledgerSize: to,
+    handoff: replace ? handoff(leadId, revision) : null,
+    stageHistory: [],
+    revision,
+    inputCount: to,
+  };
+  return {
+    snapshot,
+    ledgerFrom,
+    ledger: range(ledgerFrom, to).map((i) => entry(leadId, i)),
+    handoffs: replace ? [handoff(leadId, revision)] : [],
+    ...(replace && { replace: true as const }),
+    applied: { from: logFrom, inputs: range(logFrom, to).map((i) => input(leadId, i)) },
+  };
+}
+
+/** The one-turn-at-a-time path: the input log, then the lead's own write. */
+async function writeAlone(store: Store, write: ProjectionWrite): Promise<void> {
+  if (write.applied) await store.histories.append(write.snapshot.leadId, write.applied.from, write.applied.inputs);
+  await store.leads.writeProjection(write);
+}
+
+/** Every document of the lead, as stored. */
+async function documents(store: Store, leadId: string) {
+  const db = store.db.connection.db as mongoose.mongo.Db;
+  const prefix = { $regex: `^${leadId}#` };
+  return {
+    lead: await db.collection('leads').findOne({ _id: leadId as never }),
+    ledger: await db.collection('lead_ledgers').find({ _id: prefix as never }).sort({ _id: 1 }).toArray(),
+    log: await db.collection('lead_histories').find({ _id: prefix as never }).sort({ _id: 1 }).toArray(),
+    handoffs: await db.collection('handoffs').find({ leadId }).sort({ _id: 1 }).toArray(),
+  };
+}
+
+/**
+ * A lead's turns as a worker may write them: mostly the next turn, sometimes the last one again
+ * (a retried activity), the last one redone over more inputs (its worker died) and sometimes its
+ * first attempt landing late, the one before it again (an older revision), or a late input that
+ * rewrites the ledger's end and opens a handoff; some leads start near the end of a segment (500).
+ */
+const leadTurns = fc
+  .record({
+    start: fc.constantFrom<number>(0, 0, 495),
+    steps: fc.array(fc.record({ size: fc.integer({ min: 0, max: 4 }), kind: fc.constantFrom('next', 'next', 'next', 'repeat', 'redo', 'older', 'replace') }), { minLength: 1, maxLength: 6 }),
+  })
+  .map(({ start, steps }) => {
+    const sent: Turn[] = [];
+    const truth: Turn[] = [];
+    const next = (turn: Turn) => {
+      truth.push(turn);
+      sent.push(turn);
+    };
+    if (start > 0) next({ revision: 1, logFrom: 0, ledgerFrom: 0, to: start, replace: false });
+    for (const { size, kind } of steps) {
+      const last = truth.at(-1);
+      const end = last?.to ?? 0;
+      const revision = (last?.revision ?? 0) + 1;
+      if (kind === 'repeat' && last) sent.push(last);
+      else if (kind === 'redo' && last) {
+        const redone = { ...last, to: last.to + size + 1 };
+        truth[truth.length - 1] = redone;
+        sent.push(redone, ...(size % 2 === 0 ? [last] : []));
+      } else if (kind === 'older' && truth.length > 1) sent.push(truth.at(-2) as Turn);
+      else if (kind === 'replace' && end > 0) next({ revision, logFrom: end, ledgerFrom: Math.max(0, end - 2), to: end + size + 1, replace: true });
+      else next({ revision, logFrom: end, ledgerFrom: end, to: end + size, replace: false });
+    }
+    return sent;
+  });
+
+it('leaves every lead exactly as writing its turns one at a time does, whatever the turns', { timeout: 240_000 }, async () => {
+  let scenario = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(leadTurns, { minLength: 1, maxLength: 8 }), async (leads) => {
+      scenario += 1;
+      const ids = leads.map((_, i) => `s${scenario}-lead${i}`);
+      const writer = createTurnWriter(together);
+      // One at a time, in order; and together: each lead's turns in order, the leads at once.
+      for (const [i, turns] of leads.entries()) for (const turn of turns) await writeAlone(one, turnWrite(ids[i] as string, turn));
+      await Promise.all(
+        leads.map(async (turns, i) => {
+          for (const turn of turns) await writer.write(turnWrite(ids[i] as string, turn));
+        }),
+      );
+      for (const leadId of ids) expect(await documents(together, leadId), leadId).toEqual(await documents(one, leadId));
+    }),
+    { numRuns: 25, endOnFailure: true },
+  );
+});
+
+it('writes the turns of many leads that finish together in a few shared commands, each turn settling once written', async () => {
+  const ids = range(0, 40).map((i) => `busy-${run}-${i}`);
+  const writer = createTurnWriter(together);
+  // Each lead's first turn, then the usual live turn of all forty at once.
+  await Promise.all(ids.map((leadId) => writer.write(turnWrite(leadId, { revision: 1, logFrom: 0, ledgerFrom: 0, to: 2, replace: false }))));
+  together.updates.clear();
+  await Promise.all(ids.map((leadId) => writer.write(turnWrite(leadId, { revision: 2, logFrom: 2, ledgerFrom: 2, to: 3, replace: false }))));
+  // Alone, 40 turns are 120 update commands (input log, ledger, snapshot): together a few per collection.
+  for (const collection of ['lead_histories', 'lead_ledgers', 'leads']) expect(together.updates.get(collection), collection).toBeLessThanOrEqual(3);
+  for (const leadId of ids) {
+    const lead = await together.leads.getLead(leadId);
+    expect(lead).toMatchObject({ revision: 2, eventCount: 3, inputCount: 3 });
+    expect((await together.leads.ledger(leadId, 10)).map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2']);
+    expect((await together.histories.completeHistories([{ leadId, inputCount: 3 }])).get(leadId)?.map((i) => (i.kind === 'event' ? i.event.eventId : i.kind))).toEqual(['e0', 'e1', 'e2']);
+  }
+});
+
+it('fails every turn of a batch that could not be written, and a retry of them lands each once', async () => {
+  const ids = range(0, 5).map((i) => `retried-${run}-${i}`);
+  let failNext = true;
+  const flaky = {
+    histories: together.histories,
+    leads: {
+      writeTurns: async (writes: readonly ProjectionWrite[]) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('connection reset');
+        }
+        await together.leads.writeTurns(writes);
+      },
+    },
+  };
+  const writer = createTurnWriter(flaky);
+  const writes = ids.map((leadId) => turnWrite(leadId, { revision: 1, logFrom: 0, ledgerFrom: 0, to: 3, replace: false }));
+  const first = await Promise.allSettled(writes.map((write) => writer.write(write)));
+  expect(first.map((result) => result.status)).toEqual(ids.map(() => 'rejected'));
+  // The activities try again: the input logs appended the first time are not doubled.
+  await Promise.all(writes.map((write) => writer.write(write)));
+  for (const leadId of ids) {
+    expect((await together.histories.completeHistories([{ leadId, inputCount: 3 }])).get(leadId)).toHaveLength(3);
+    expect(await together.leads.getLead(leadId)).toMatchObject({ revision: 1, eventCount: 3 });
+  }
+});
