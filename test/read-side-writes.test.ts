@@ -9,9 +9,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createLeadHistoryRepository, type LeadHistoryRepository } from '../api/db/lead-histories.repository';
 import { createLeadRepository, type LeadRepository } from '../api/db/leads.repository';
-import type { LeadInput } from '../engine/lifecycle/lifecycle';
-import type { LedgerEntry, LeadSnapshot } from '../engine/lead-records';
-import { minute } from './support/clock';
+import { openedEntry, openedInput, openedSnapshot } from './support/ledger';
 
 const run = Date.now().toString(36);
 let db: typeof mongoose;
@@ -33,42 +31,13 @@ afterAll(async () => {
 });
 
 const LEAD = 'redone-turn';
-const input = (i: number): LeadInput => ({ kind: 'event', event: { eventId: `e${i}`, leadId: LEAD, type: 'email_open', properties: {}, occurredAt: minute(i) } });
-const entry = (i: number): LedgerEntry => ({
-  entryId: `${LEAD}/e${i}:open`,
-  sequence: i,
-  leadId: LEAD,
-  eventId: `e${i}`,
-  eventType: 'email_open',
-  ruleId: 'open',
-  ruleName: 'Email opened',
-  score: 'engagement',
-  points: 2,
-  reason: 'opened an email',
-  modelVersion: 1,
-  occurredAt: minute(i),
-});
+const input = (i: number) => openedInput(LEAD, i);
+const entry = (i: number) => openedEntry(LEAD, i);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
 /** One turn's write as the worker does it: the input log first, then ledger, handoffs and snapshot. */
 async function writeTurn(revision: number, from: number, to: number): Promise<void> {
-  const snapshot: LeadSnapshot = {
-    leadId: LEAD,
-    stage: 'lead',
-    scores: { engagement: 2 * to },
-    total: 2 * to,
-    grade: null,
-    segment: null,
-    modelVersion: 1,
-    attributes: {},
-    lastActivityAt: minute(to - 1),
-    eventCount: to,
-    ledgerSize: to,
-    handoff: null,
-    stageHistory: [],
-    revision,
-    inputCount: to,
-  };
+  const snapshot = openedSnapshot(LEAD, to, revision);
   await histories.append(LEAD, from, range(from, to).map(input));
   await leads.writeProjection({ snapshot, ledgerFrom: from, ledger: range(from, to).map(entry), handoffs: [] });
 }

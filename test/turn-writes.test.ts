@@ -11,10 +11,10 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createLeadHistoryRepository, type LeadHistoryRepository } from '../api/db/lead-histories.repository';
 import { createLeadRepository, type LeadRepository } from '../api/db/leads.repository';
 import { createTurnWriter } from '../api/db/turn-writes';
-import type { LeadInput } from '../engine/lifecycle/lifecycle';
-import type { Handoff, LedgerEntry, LeadSnapshot } from '../engine/lead-records';
+import type { Handoff, LeadSnapshot } from '../engine/lead-records';
 import type { ProjectionWrite } from '../workflows/lead.definitions';
 import { minute } from './support/clock';
+import { openedEntry, openedInput, openedSnapshot } from './support/ledger';
 
 const run = Date.now().toString(36);
 
@@ -53,21 +53,8 @@ afterAll(async () => {
   }
 });
 
-const input = (leadId: string, i: number): LeadInput => ({ kind: 'event', event: { eventId: `e${i}`, leadId, type: 'email_open', properties: {}, occurredAt: minute(i % 1000) } });
-const entry = (leadId: string, i: number): LedgerEntry => ({
-  entryId: `${leadId}/e${i}:open`,
-  sequence: i,
-  leadId,
-  eventId: `e${i}`,
-  eventType: 'email_open',
-  ruleId: 'open',
-  ruleName: 'Email opened',
-  score: 'engagement',
-  points: 2,
-  reason: 'opened an email',
-  modelVersion: 1,
-  occurredAt: minute(i % 1000),
-});
+const input = openedInput;
+const entry = openedEntry;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
 function handoff(leadId: string, revision: number): Handoff {
@@ -101,23 +88,7 @@ interface Turn {
 }
 
 function turnWrite(leadId: string, { revision, logFrom, ledgerFrom, to, replace }: Turn): ProjectionWrite {
-  const snapshot: LeadSnapshot = {
-    leadId,
-    stage: replace ? 'mql' : 'lead',
-    scores: { engagement: 2 * to },
-    total: 2 * to,
-    grade: null,
-    segment: null,
-    modelVersion: 1,
-    attributes: {},
-    lastActivityAt: minute((to - 1) % 1000),
-    eventCount: to,
-    ledgerSize: to,
-    handoff: replace ? handoff(leadId, revision) : null,
-    stageHistory: [],
-    revision,
-    inputCount: to,
-  };
+  const snapshot: LeadSnapshot = { ...openedSnapshot(leadId, to, revision), ...(replace && { stage: 'mql' as const, handoff: handoff(leadId, revision) }) };
   return {
     snapshot,
     ledgerFrom,
