@@ -20,7 +20,8 @@ import { benchEvent } from './bench-live/bench-events';
 import { cpuBetween, cpuNow, type CpuSeconds } from './bench-live/cpu';
 import { sleep } from './bench-live/pool';
 import { log, ms3, percent, table, whole } from './bench-live/report';
-import { API_MAX_BATCH, measureLatency, measureThroughput, type LatencyResult, type LeadFlowApi, type ThroughputResult } from './bench-live/through-api';
+import { measureLatency, type LatencyResult } from './bench-live/latency';
+import { API_MAX_BATCH, measureThroughput, type LeadFlowApi, type ThroughputResult } from './bench-live/through-api';
 import { withBenchStack } from './bench-live/bench-stack';
 import { waitUntilSettled } from './bench-live/settle';
 

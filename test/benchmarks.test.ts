@@ -52,6 +52,15 @@ it('bench:live --quick measures the bare ceiling, four deliveries and latency ba
     expect(cell(row, 3)).toBe(cell(row, 2));
     expect(row.split('|')[5]).toMatch(/\d+ \/ \d+ \/ \d+/);
   }
+  // Each LeadFlow phase's CPU per event, by process of the stack.
+  const cpuHeader = rows.find((row) => row.startsWith('| LeadFlow phase: ms of CPU per event')) as string;
+  expect(cpuHeader, 'the CPU table').toBeDefined();
+  expect(cpuHeader.split('|').map((c) => c.trim())).toEqual(expect.arrayContaining(['Temporal', 'FerretDB', 'worker', 'API', 'benchmark', 'all']));
+  for (const phase of ['LeadFlow interleaved', 'LeadFlow grouped', 'latency, batched, about 1/2', 'LeadFlow single events']) {
+    const row = rows.find((line) => line.startsWith(`| ${phase}`) && /: [\d,]+ events in [\d.]+ s /.test(line)) as string;
+    expect(row, `the CPU row "${phase}"`).toBeDefined();
+    expect(row.split('|').at(-2)?.trim()).toMatch(/^\d+\.\d \(\d+ %\)$/);
+  }
   expect(output).toMatch(/interleaved ≥ 70 % of the bare signals-only ceiling: \d+ % — (met|not met)/);
   expect(output).toMatch(/grouped \(≥ 10 events per lead per batch\) ≥ 1,000 events\/s: [\d,]+ — (met|not met)/);
   expect(output).toMatch(/p95 from 202 to visible < 1 s at half the capacity \(the interleaved stream, a batch every 100 ms\): [\d,]+ ms at [\d.]+ events\/s — (met|not met)/);

@@ -27,6 +27,27 @@ export async function inCommands<T>(items: readonly T[], write: (chunk: T[]) => 
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
+/**
+ * Appends of many leads at once (their live turns, written together: turn-writes.ts). The items
+ * that `fit` one guarded statement go in shared commands of TURNS_PER_COMMAND, one at a time:
+ * `bulk` writes a chunk and answers how many statements matched their guard. A chunk in which
+ * one did not (a repeat, a turn redone over more inputs) has every item written `alone`, as has
+ * every item that does not fit; `alone` must be safe to repeat.
+ */
+export async function appendInBulk<T>(items: readonly T[], fits: (item: T) => boolean, bulk: (chunk: T[]) => Promise<number>, alone: (item: T) => Promise<void>): Promise<void> {
+  const shared = items.filter(fits);
+  const chunks = inCommands(
+    shared,
+    async (chunk) => {
+      if ((await bulk(chunk)) === chunk.length) return;
+      for (const item of chunk) await alone(item);
+    },
+    TURNS_PER_COMMAND,
+    1,
+  );
+  await Promise.all([...items.filter((item) => !fits(item)).map(alone), chunks]);
+}
+
 export const DUPLICATE_KEY = 11000;
 
 /**

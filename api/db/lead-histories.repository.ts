@@ -16,7 +16,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LeadInput } from '../../engine/lifecycle/lifecycle';
-import { inCommands, onlyDuplicates, TURNS_PER_COMMAND } from './commands';
+import { appendInBulk, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
 
 export const SEGMENT_INPUTS = 500;
@@ -44,6 +44,12 @@ const segmentSchema = new Schema<HistorySegment>(
 );
 
 const segmentId = (leadId: string, segment: number) => `${leadId}#${segment}`;
+
+/** The live path's append: lines pushed onto a segment that holds exactly the `offset` inputs before them. */
+const pushOnto = (_id: string, offset: number, lines: string[]) => ({
+  filter: { _id, count: offset, events: { $type: 'array' as const } },
+  update: { $push: { events: { $each: lines } }, $set: { count: offset + lines.length } },
+});
 
 export function createLeadHistoryRepository(connection: Connection = mongoose.connection) {
   const Segment = modelFor(connection, 'LeadHistory', segmentSchema);
@@ -77,30 +83,12 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
      * (a repeat, a redone turn), is made by `append`, which is safe to repeat.
      */
     async appendMany(items: ReadonlyArray<{ leadId: string; from: number; inputs: readonly LeadInput[] }>): Promise<void> {
-      const shared: Array<(typeof items)[number]> = [];
-      const own: Array<(typeof items)[number]> = [];
-      for (const item of items) {
-        const offset = item.from % SEGMENT_INPUTS;
-        (offset > 0 && item.inputs.length > 0 && offset + item.inputs.length <= SEGMENT_INPUTS ? shared : own).push(item);
-      }
-      await Promise.all([
-        ...own.map((item) => repository.append(item.leadId, item.from, item.inputs)),
-        inCommands(shared, async (chunk) => {
-          const pushes = chunk.map(({ leadId, from, inputs }) => {
-            const offset = from % SEGMENT_INPUTS;
-            const lines = inputs.map((input) => JSON.stringify(input));
-            return {
-              updateOne: {
-                filter: { _id: segmentId(leadId, Math.floor(from / SEGMENT_INPUTS)), count: offset, events: { $type: 'array' as const } },
-                update: { $push: { events: { $each: lines } }, $set: { count: offset + lines.length } },
-              },
-            };
-          });
-          const result = await Segment.bulkWrite(pushes, { ordered: false });
-          if (result.matchedCount === chunk.length) return;
-          for (const { leadId, from, inputs } of chunk) await repository.append(leadId, from, inputs);
-        }, TURNS_PER_COMMAND, 1),
-      ]);
+      await appendInBulk(
+        items,
+        ({ from, inputs }) => from % SEGMENT_INPUTS > 0 && inputs.length > 0 && (from % SEGMENT_INPUTS) + inputs.length <= SEGMENT_INPUTS,
+        async (chunk) => (await Segment.bulkWrite(chunk.map(({ leadId, from, inputs }) => ({ updateOne: pushOnto(segmentId(leadId, Math.floor(from / SEGMENT_INPUTS)), from % SEGMENT_INPUTS, inputs.map((input) => JSON.stringify(input))) })), { ordered: false })).matchedCount,
+        ({ leadId, from, inputs }) => repository.append(leadId, from, inputs),
+      );
     },
 
     /**
@@ -165,7 +153,8 @@ export function createLeadHistoryRepository(connection: Connection = mongoose.co
         if ((err as { code?: number }).code !== 11000) throw err;
       }
     } else {
-      const pushed = await Segment.updateOne({ _id, count: offset, events: { $type: 'array' } }, { $push: { events: { $each: lines } }, $set: { count: offset + lines.length } });
+      const { filter, update } = pushOnto(_id, offset, lines);
+      const pushed = await Segment.updateOne(filter, update);
       if (pushed.matchedCount === 1) return;
     }
     // Otherwise (a repeated append, an earlier release's segment): read, then a write guarded by

@@ -166,16 +166,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       const shared = writes.filter((write) => !(write.replace || write.handoffs.length > 0));
       const writeShared = async () => {
         await ledgers.appendMany(shared.map(({ snapshot, ledgerFrom, ledger }) => ({ leadId: snapshot.leadId, from: ledgerFrom, entries: ledger, order: orderOf(snapshot) })));
-        await inCommands(shared, async (chunk) => {
-          const upserts = chunk.map(({ snapshot }) => ({ replaceOne: { filter: { _id: snapshot.leadId, $or: olderThan(snapshot) }, replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true } }));
-          try {
-            await Lead.bulkWrite(upserts, { ordered: false });
-          } catch (err) {
-            // A newer snapshot refuses the upsert on its key; FerretDB v1 may stop there: the rest one by one.
-            if (!onlyDuplicates(err)) throw err;
-            for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, $or: olderThan(snapshot) }, { _id: snapshot.leadId, ...snapshot });
-          }
-        }, TURNS_PER_COMMAND, 1);
+        await inCommands(shared, (chunk) => upsertSnapshots(Lead, chunk, (snapshot) => ({ $or: olderThan(snapshot) })), TURNS_PER_COMMAND, 1);
       };
       await Promise.all([...own.map((write) => repository.writeProjection(write)), writeShared()]);
     },
@@ -189,17 +180,7 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
       await ledgers.replaceMany(writes.map((write) => ({ leadId: write.snapshot.leadId, entries: write.ledger, revision: write.snapshot.revision })));
       for (const handoff of writes.flatMap((write) => write.handoffs)) await writeHandoff(HandoffModel, handoff);
       for (let first = 0; first < writes.length; first += UPDATES_PER_COMMAND) {
-        const chunk = writes.slice(first, first + UPDATES_PER_COMMAND);
-        try {
-          await Lead.bulkWrite(
-            chunk.map(({ snapshot }) => ({ replaceOne: { filter: { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true } })),
-            { ordered: false },
-          );
-        } catch (err) {
-          // A lead that wrote a newer revision meanwhile refuses its replacement; the others must still land.
-          if (!onlyDuplicates(err)) throw err;
-          for (const { snapshot } of chunk) await upsertIgnoringRace(Lead, { _id: snapshot.leadId, revision: { $lt: snapshot.revision } }, { _id: snapshot.leadId, ...snapshot });
-        }
+        await upsertSnapshots(Lead, writes.slice(first, first + UPDATES_PER_COMMAND), (snapshot) => ({ revision: { $lt: snapshot.revision } }));
       }
     },
 
@@ -504,6 +485,24 @@ const NO_LONGER_HANDED_OFF = 'no longer handed off after the lead was scored aga
  * Replaces the document matching `filter`, inserting it if none matches. When the filter misses
  * because a newer version exists, the insert hits the unique key: that write is stale, so skip it.
  */
+/**
+ * Writes snapshots in one command, each over a stored one that `supersedes` matches (or where the
+ * lead has none). A lead whose stored snapshot is newer refuses its write on its key; FerretDB v1
+ * may stop the command there, so the others are then written one by one.
+ */
+async function upsertSnapshots(Lead: mongoose.Model<StoredLead>, writes: ReadonlyArray<{ snapshot: LeadSnapshot }>, supersedes: (snapshot: LeadSnapshot) => mongoose.QueryFilter<StoredLead>): Promise<void> {
+  const filterOf = (snapshot: LeadSnapshot) => ({ _id: snapshot.leadId, ...supersedes(snapshot) });
+  try {
+    await Lead.bulkWrite(
+      writes.map(({ snapshot }) => ({ replaceOne: { filter: filterOf(snapshot), replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true } })),
+      { ordered: false },
+    );
+  } catch (err) {
+    if (!onlyDuplicates(err)) throw err;
+    for (const { snapshot } of writes) await upsertIgnoringRace(Lead, filterOf(snapshot), { _id: snapshot.leadId, ...snapshot });
+  }
+}
+
 async function upsertIgnoringRace<T>(model: mongoose.Model<T>, filter: mongoose.QueryFilter<T>, doc: T): Promise<void> {
   try {
     await model.replaceOne(filter, doc, { upsert: true });

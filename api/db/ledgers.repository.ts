@@ -14,7 +14,7 @@
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import type { LedgerEntry } from '../../engine/lead-records';
-import { inCommands, onlyDuplicates, TURNS_PER_COMMAND } from './commands';
+import { appendInBulk, inCommands, onlyDuplicates } from './commands';
 import { modelFor } from './connect';
 
 export const SEGMENT_ENTRIES = 500;
@@ -111,6 +111,18 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
       ...(inputCount === undefined ? [{ revision }] : [{ revision, inputCount: { $lte: inputCount } }]),
     ],
   });
+  const stampOf = ({ revision, inputCount }: WriteOrder) => ({ revision, ...(inputCount !== undefined && { inputCount }) });
+  /**
+   * The live path's append: entries from sequence `from` pushed onto the segment that holds it,
+   * guarded by the count of entries before them and by `order` (see `write`); no read.
+   */
+  const appendTo = (leadId: string, from: number, entries: readonly LedgerEntry[], order: WriteOrder) => {
+    const offset = from % SEGMENT_ENTRIES;
+    return {
+      filter: { _id: segmentId(leadId, Math.floor(from / SEGMENT_ENTRIES)), count: offset, ...writableBy(order) },
+      update: { $push: { entries: { $each: encode(leadId, entries) } }, $set: { count: offset + entries.length, ...stampOf(order) } },
+    };
+  };
   /** Matches a segment no newer revision than `revision` wrote. */
   const notNewerThan = (revision: number) => ({ $or: [{ revision: { $lte: revision } }, { revision: { $exists: false } }] });
 
@@ -127,7 +139,7 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
      * its redone turn.
      */
     async write(leadId: string, from: number, entries: readonly LedgerEntry[], order: WriteOrder, previousSize?: number): Promise<void> {
-      const stamp = { revision: order.revision, ...(order.inputCount !== undefined && { inputCount: order.inputCount }) };
+      const stamp = stampOf(order);
       const mine = writableBy(order);
       const end = from + entries.length;
       for (let k = Math.floor(from / SEGMENT_ENTRIES); k * SEGMENT_ENTRIES < end; k++) {
@@ -136,7 +148,8 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
         const offset = Math.max(from, start) - start;
         // An append to a segment as stored (the live path): one guarded update, no read.
         if (offset > 0 && previousSize === undefined) {
-          const appended = await Segment.updateOne({ _id: segmentId(leadId, k), count: offset, ...mine }, { $push: { entries: { $each: encode(leadId, part) } }, $set: { count: offset + part.length, ...stamp } });
+          const { filter, update } = appendTo(leadId, start + offset, part, order);
+          const appended = await Segment.updateOne(filter, update);
           if (appended.matchedCount === 1) continue;
         }
         let kept: LedgerEntry[] = [];
@@ -166,30 +179,12 @@ export function createLedgerRepository(connection: Connection = mongoose.connect
      * by `write`, which is safe to repeat.
      */
     async appendMany(items: ReadonlyArray<{ leadId: string; from: number; entries: readonly LedgerEntry[]; order: WriteOrder }>): Promise<void> {
-      const shared: Array<(typeof items)[number]> = [];
-      const own: Array<(typeof items)[number]> = [];
-      for (const item of items) {
-        const offset = item.from % SEGMENT_ENTRIES;
-        (offset > 0 && offset + item.entries.length <= SEGMENT_ENTRIES ? shared : own).push(item);
-      }
-      await Promise.all([
-        ...own.map((item) => repository.write(item.leadId, item.from, item.entries, item.order)),
-        inCommands(shared, async (chunk) => {
-          const appends = chunk.map(({ leadId, from, entries, order }) => {
-            const offset = from % SEGMENT_ENTRIES;
-            const stamp = { revision: order.revision, ...(order.inputCount !== undefined && { inputCount: order.inputCount }) };
-            return {
-              updateOne: {
-                filter: { _id: segmentId(leadId, Math.floor(from / SEGMENT_ENTRIES)), count: offset, ...writableBy(order) },
-                update: { $push: { entries: { $each: encode(leadId, entries) } }, $set: { count: offset + entries.length, ...stamp } },
-              },
-            };
-          });
-          const result = await Segment.bulkWrite(appends, { ordered: false });
-          if (result.matchedCount === chunk.length) return;
-          for (const { leadId, from, entries, order } of chunk) await repository.write(leadId, from, entries, order);
-        }, TURNS_PER_COMMAND, 1),
-      ]);
+      await appendInBulk(
+        items,
+        ({ from, entries }) => from % SEGMENT_ENTRIES > 0 && (from % SEGMENT_ENTRIES) + entries.length <= SEGMENT_ENTRIES,
+        async (chunk) => (await Segment.bulkWrite(chunk.map(({ leadId, from, entries, order }) => ({ updateOne: appendTo(leadId, from, entries, order) })), { ordered: false })).matchedCount,
+        ({ leadId, from, entries, order }) => repository.write(leadId, from, entries, order),
+      );
     },
 
     /**

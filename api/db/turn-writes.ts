@@ -36,17 +36,16 @@ export function createTurnWriter({ histories, leads }: { histories: Pick<LeadHis
   /** The next batch: the oldest turns, one per lead (a lead's next write waits for its earlier one). */
   const nextBatch = (): Waiting[] => {
     const batch: Waiting[] = [];
+    const later: Waiting[] = [];
     const leadIds = new Set<string>();
-    for (let i = 0; i < queue.length && batch.length < MAX_TURNS; ) {
-      const waiting = queue[i] as Waiting;
-      if (leadIds.has(waiting.write.snapshot.leadId)) {
-        i++;
-        continue;
-      }
-      leadIds.add(waiting.write.snapshot.leadId);
-      batch.push(waiting);
-      queue.splice(i, 1);
+    for (const waiting of queue) {
+      const leadId = waiting.write.snapshot.leadId;
+      if (batch.length < MAX_TURNS && !leadIds.has(leadId)) {
+        leadIds.add(leadId);
+        batch.push(waiting);
+      } else later.push(waiting);
     }
+    queue.splice(0, queue.length, ...later);
     return batch;
   };
 
