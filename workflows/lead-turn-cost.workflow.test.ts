@@ -122,6 +122,29 @@ describe('the cost of a lead turn', () => {
     expect(notifications.map((n) => n.type).sort()).toEqual(['handoff.answered', 'stage.changed']);
   });
 
+  it('asks a round-robin handoff’s owner in the worker: the handoff’s turn schedules nothing through the server', RETRY, async () => {
+    const unheard: DeliveryStamp = { modelId: 'default', version: 1, listening: false };
+    const enterprise = { seniority: 'vp', companySize: 5000 };
+    for (const started of ['by the current API', 'by an older API'] as const) {
+      await withLead(`owner-${started.split(' ')[2]}`, async (lead) => {
+        listeners.on = false;
+        if (started === 'by the current API') {
+          await lead.sendStamped('form_submit', unheard, { form: 'profile' }, enterprise);
+          await lead.sendStamped('form_submit', unheard, { form: 'demo_request' });
+        } else {
+          // No code in its start: the run asks patched() for the owner's local activity, as runs of those days do.
+          await lead.send('form_submit', { form: 'profile' }, enterprise);
+          await lead.send('form_submit', { form: 'demo_request' });
+        }
+        const mql = await lead.until((s) => s.stage === 'mql', 'MQL');
+        expect(mql.handoff).toMatchObject({ queue: 'enterprise-sales', owner: 'ae-1', status: 'pending' });
+        const { types, localActivities } = await historyOf(lead);
+        expect(count(localActivities, 'ownerFor'), started).toBe(1);
+        expect(types, started).not.toContain('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
+      });
+    }
+  });
+
   it('announces when the worker has a receiver of its own, though the API’s deliveries say nobody listens', RETRY, async () => {
     const apiUnaware: DeliveryStamp = { modelId: 'default', version: 1, listening: false };
     const { notifications } = await withLead('worker-heard', async (lead) => {

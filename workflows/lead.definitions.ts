@@ -43,7 +43,7 @@ export interface LeadWorkflowInput {
  * The lead workflow code that starts runs now: every patch it has is one a run started with it
  * takes without asking. Count it up when a patch is added (workflows/lead.workflow.ts CODE_PATCHES).
  */
-export const LEAD_CODE = 1;
+export const LEAD_CODE = 2;
 
 /** Everything a run hands to the next on continue-as-new. */
 export interface CarriedLead {

@@ -3,8 +3,9 @@
  * only queue inputs; each turn hands them to the core's `turn`, writes what it returns to the
  * read side, announces it, and sleeps until the core's next deadline. The core runs here, in the
  * workflow, on the model version a local activity names: a turn costs that local activity and
- * the read-side write (a local activity too, since the `local-read-side-write` patch), one
- * workflow task in all, and never a database read of a model it already has.
+ * the read-side write (a local activity too, since the `local-read-side-write` patch), and a
+ * round-robin handoff's owner (local since the `local-owner` patch), one workflow task in all,
+ * and never a database read of a model it already has.
  */
 import {
   allHandlersFinished,
@@ -49,17 +50,19 @@ const { modelNews } = proxyLocalActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
-const { ownerFor, inputLog } = proxyActivities<LeadActivities>({
+const { inputLog } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
-// The read-side write, in the worker: no round trip through the server to schedule it and hear
-// back (a live turn is one workflow task). Idempotent, so a task retried after a crash writes again harmlessly.
+// The read-side write and a round-robin handoff's owner, in the worker: no round trip through the
+// server to schedule them and hear back (a live turn is one workflow task, a handoff's included).
+// Both idempotent (the owner is kept by handoff id), so a task retried after a crash does them
+// again harmlessly.
 const local = proxyLocalActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
-// As scheduled by leads that began before the write became local (their recorded histories replay it so).
+// As scheduled by leads that began before the write or the owner became local (their recorded histories replay it so).
 const scheduled = proxyActivities<LeadActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '30 seconds' },
@@ -68,8 +71,10 @@ const scheduled = proxyActivities<LeadActivities>({
 const LOCAL_READ_SIDE_WRITE = 'local-read-side-write';
 /** The patch that keeps one timer for the next deadline across turns (lastingAlarm) instead of one per wait. */
 const LASTING_ALARM = 'lasting-alarm';
+/** The patch that asks a round-robin handoff's owner in a local activity (it was scheduled through the server: a second workflow task). */
+const LOCAL_OWNER = 'local-owner';
 /** The workflow code (LeadWorkflowInput.code) from which on a run has each patch without asking. */
-const CODE_PATCHES: Record<string, number> = { [LOCAL_READ_SIDE_WRITE]: 1, [LASTING_ALARM]: 1 };
+const CODE_PATCHES: Record<string, number> = { [LOCAL_READ_SIDE_WRITE]: 1, [LASTING_ALARM]: 1, [LOCAL_OWNER]: 2 };
 // A webhook receiver that stays down must not hold the lead up: a bounded number of tries.
 const { notify } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '15 seconds',
@@ -97,6 +102,10 @@ const LOG_PAGE = 1_000;
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   // A run started by code that has a patch takes it as given: no marker, no search-attribute write.
   const has = (patch: string) => (input.code ?? 0) >= (CODE_PATCHES[patch] ?? Infinity) || patched(patch);
+  // Asked once, before the first command: asked in a turn, after a local activity that outlasted
+  // its workflow task, replay would meet the patch's marker before the call (a nondeterminism error).
+  // A run that began on older code keeps scheduling the owner through the server until it continues as new.
+  const { ownerFor: askOwner } = has(LOCAL_OWNER) ? local : scheduled;
   const carried: CarriedLead = input.carried ?? { lifecycle: emptyLifecycle(input.leadId), pending: [], revision: 0, logged: 0 };
   let lifecycle: Lifecycle = carried.lifecycle;
   const pending: LeadInput[] = carried.pending;
@@ -263,7 +272,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     // unassigned. The owner is given as of the handoff, so a later event is not late for it.
     const owningModel = scoredBy;
     const owningModelId = modelOf;
-    result = await withOwner(result, now(), owningModel, (request) => ownerFor({ ...(owningModelId !== undefined && { modelId: owningModelId }), modelVersion: owningModel.version, ...request }));
+    result = await withOwner(result, now(), owningModel, (request) => askOwner({ ...(owningModelId !== undefined && { modelId: owningModelId }), modelVersion: owningModel.version, ...request }));
     const { ledgerFrom, ledger, handoffs } = result;
     lifecycle = result.lifecycle;
 

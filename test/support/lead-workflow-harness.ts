@@ -207,8 +207,8 @@ export class Lead {
   }
 
   /** Sends an event that happens now as the API does: in a batch's signal, with what the API knows of the live model. */
-  async sendStamped(type: string, stamp: DeliveryStamp, properties: LeadEvent['properties'] = {}): Promise<void> {
-    await this.sendAt(type, new Date(await env.currentTimeMs()).toISOString(), properties, undefined, undefined, stamp);
+  async sendStamped(type: string, stamp: DeliveryStamp, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>): Promise<void> {
+    await this.sendAt(type, new Date(await env.currentTimeMs()).toISOString(), properties, attributes, undefined, stamp);
   }
 
   /** Sends an event that happened at `occurredAt` (a backfill sends the past); with a stamp, as the API sends it. */
