@@ -57,13 +57,14 @@ const input = openedInput;
 const entry = openedEntry;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
-function handoff(leadId: string, revision: number): Handoff {
+function handoff(leadId: string, revision: number, status: 'pending' | 'accepted' = 'pending'): Handoff {
   return {
     handoffId: `${leadId}/h${revision}`,
     leadId,
     queue: 'sdr',
     team: 'sdr',
-    status: 'pending',
+    status,
+    ...(status === 'accepted' && { decidedAt: minute(30) }),
     createdAt: minute(1),
     slaDueAt: minute(120),
     slaHours: 2,
@@ -78,6 +79,7 @@ function handoff(leadId: string, revision: number): Handoff {
 /**
  * One turn: revision `revision` applied inputs [logFrom, to) and wrote the ledger from
  * `ledgerFrom` to `to`; `replace` rewrote the ledger from there (a late input) and opened a handoff.
+ * `handoff`: a live turn that opened the handoff of revision `opened`, or whose sales answer accepted it.
  */
 interface Turn {
   revision: number;
@@ -85,15 +87,17 @@ interface Turn {
   ledgerFrom: number;
   to: number;
   replace: boolean;
+  handoff?: { opened: number; status: 'pending' | 'accepted' };
 }
 
-function turnWrite(leadId: string, { revision, logFrom, ledgerFrom, to, replace }: Turn): ProjectionWrite {
-  const snapshot: LeadSnapshot = { ...openedSnapshot(leadId, to, revision), ...(replace && { stage: 'mql' as const, handoff: handoff(leadId, revision) }) };
+function turnWrite(leadId: string, { revision, logFrom, ledgerFrom, to, replace, handoff: changed }: Turn): ProjectionWrite {
+  const written = replace ? handoff(leadId, revision) : changed && handoff(leadId, changed.opened, changed.status);
+  const snapshot: LeadSnapshot = { ...openedSnapshot(leadId, to, revision), ...(written && { stage: written.status === 'accepted' ? ('sal' as const) : ('mql' as const), handoff: written }) };
   return {
     snapshot,
     ledgerFrom,
     ledger: range(ledgerFrom, to).map((i) => entry(leadId, i)),
-    handoffs: replace ? [handoff(leadId, revision)] : [],
+    handoffs: written ? [written] : [],
     ...(replace && { replace: true as const }),
     applied: { from: logFrom, inputs: range(logFrom, to).map((i) => input(leadId, i)) },
   };
@@ -120,13 +124,14 @@ async function documents(store: Store, leadId: string) {
 /**
  * A lead's turns as a worker may write them: mostly the next turn, sometimes the last one again
  * (a retried activity), the last one redone over more inputs (its worker died) and sometimes its
- * first attempt landing late, the one before it again (an older revision), or a late input that
- * rewrites the ledger's end and opens a handoff; some leads start near the end of a segment (500).
+ * first attempt landing late, the one before it again (an older revision), a late input that
+ * rewrites the ledger's end and opens a handoff, a live turn that opens one, or a sales answer
+ * that accepts the one open; some leads start near the end of a segment (500).
  */
 const leadTurns = fc
   .record({
     start: fc.constantFrom<number>(0, 0, 495),
-    steps: fc.array(fc.record({ size: fc.integer({ min: 0, max: 4 }), kind: fc.constantFrom('next', 'next', 'next', 'repeat', 'redo', 'older', 'replace') }), { minLength: 1, maxLength: 6 }),
+    steps: fc.array(fc.record({ size: fc.integer({ min: 0, max: 4 }), kind: fc.constantFrom('next', 'next', 'next', 'repeat', 'redo', 'older', 'replace', 'handoff', 'answer') }), { minLength: 1, maxLength: 6 }),
   })
   .map(({ start, steps }) => {
     const sent: Turn[] = [];
@@ -147,10 +152,18 @@ const leadTurns = fc
         sent.push(redone, ...(size % 2 === 0 ? [last] : []));
       } else if (kind === 'older' && truth.length > 1) sent.push(truth.at(-2) as Turn);
       else if (kind === 'replace' && end > 0) next({ revision, logFrom: end, ledgerFrom: Math.max(0, end - 2), to: end + size + 1, replace: true });
+      else if (kind === 'handoff') next({ revision, logFrom: end, ledgerFrom: end, to: end + size + 1, replace: false, handoff: { opened: revision, status: 'pending' } });
+      else if (kind === 'answer' && opened(truth) !== undefined) next({ revision, logFrom: end, ledgerFrom: end, to: end + 1, replace: false, handoff: { opened: opened(truth) as number, status: 'accepted' } });
       else next({ revision, logFrom: end, ledgerFrom: end, to: end + size, replace: false });
     }
     return sent;
   });
+
+/** The revision that opened the lead's newest handoff, if any. */
+function opened(turns: readonly Turn[]): number | undefined {
+  const last = turns.findLast((turn) => turn.replace || turn.handoff?.status === 'pending');
+  return last && (last.replace ? last.revision : last.handoff?.opened);
+}
 
 it('leaves every lead exactly as writing its turns one at a time does, whatever the turns', { timeout: 240_000 }, async () => {
   let scenario = 0;
@@ -181,11 +194,30 @@ it('writes the turns of many leads that finish together in a few shared commands
   await Promise.all(ids.map((leadId) => writer.write(turnWrite(leadId, { revision: 2, logFrom: 2, ledgerFrom: 2, to: 3, replace: false }))));
   // Alone, 40 turns are 120 update commands (input log, ledger, snapshot): together a few per collection.
   for (const collection of ['lead_histories', 'lead_ledgers', 'leads']) expect(together.updates.get(collection), collection).toBeLessThanOrEqual(3);
+  // A turn that opens a handoff (the lead qualified) shares them too, its handoff included.
+  together.updates.clear();
+  await Promise.all(ids.map((leadId) => writer.write(turnWrite(leadId, { revision: 3, logFrom: 3, ledgerFrom: 3, to: 4, replace: false, handoff: { opened: 3, status: 'pending' } }))));
+  for (const collection of ['lead_histories', 'lead_ledgers', 'handoffs', 'leads']) expect(together.updates.get(collection), collection).toBeLessThanOrEqual(3);
+  expect(await together.db.connection.db?.collection('handoffs').countDocuments({ leadId: { $in: ids }, status: 'pending' })).toBe(40);
   for (const leadId of ids) {
     const lead = await together.leads.getLead(leadId);
-    expect(lead).toMatchObject({ revision: 2, eventCount: 3, inputCount: 3 });
-    expect((await together.leads.ledger(leadId, 10)).map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2']);
-    expect((await together.histories.completeHistories([{ leadId, inputCount: 3 }])).get(leadId)?.map((i) => (i.kind === 'event' ? i.event.eventId : i.kind))).toEqual(['e0', 'e1', 'e2']);
+    expect(lead).toMatchObject({ revision: 3, eventCount: 4, inputCount: 4, stage: 'mql', handoff: { handoffId: `${leadId}/h3`, status: 'pending' } });
+    expect((await together.leads.ledger(leadId, 10)).map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2', 'e3']);
+    expect((await together.histories.completeHistories([{ leadId, inputCount: 4 }])).get(leadId)?.map((i) => (i.kind === 'event' ? i.event.eventId : i.kind))).toEqual(['e0', 'e1', 'e2', 'e3']);
+  }
+});
+
+it("keeps sales' answer when the turn that opened the handoff is written again later (a retried activity), beside other leads' turns", async () => {
+  const ids = range(0, 6).map((i) => `answered-${run}-${i}`);
+  const writer = createTurnWriter(together);
+  const opening = (leadId: string) => turnWrite(leadId, { revision: 1, logFrom: 0, ledgerFrom: 0, to: 2, replace: false, handoff: { opened: 1, status: 'pending' } });
+  await Promise.all(ids.map((leadId) => writer.write(opening(leadId))));
+  await Promise.all(ids.map((leadId) => writer.write(turnWrite(leadId, { revision: 2, logFrom: 2, ledgerFrom: 2, to: 3, replace: false, handoff: { opened: 1, status: 'accepted' } }))));
+  // The first attempts of the opening turns land again, together.
+  await Promise.all(ids.map((leadId) => writer.write(opening(leadId))));
+  for (const leadId of ids) {
+    expect(await together.db.connection.db?.collection('handoffs').findOne({ _id: `${leadId}/h1` as never }), leadId).toMatchObject({ status: 'accepted' });
+    expect(await together.leads.getLead(leadId)).toMatchObject({ revision: 2, stage: 'sal', handoff: { status: 'accepted' } });
   }
 });
 

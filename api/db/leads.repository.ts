@@ -157,15 +157,17 @@ export function createLeadRepository(connection: Connection = mongoose.connectio
 
     /**
      * Many leads' turns at once (the worker's turns that finish together: turn-writes.ts), each
-     * with writeProjection's guarantees. The usual live write (ledger entries appended, no handoff,
-     * nothing replaced) shares bulk commands with the others: the ledgers' appends, then the
-     * snapshots. A write with handoffs or a replacement is writeProjection's own.
+     * with writeProjection's guarantees. The usual live write (ledger entries appended, a handoff
+     * opened or changed, nothing replaced) shares bulk commands with the others: the ledgers'
+     * appends, then the handoffs, then the snapshots. A replacement is writeProjection's own.
      */
     async writeTurns(writes: readonly ProjectionWrite[]): Promise<void> {
-      const own = writes.filter((write) => write.replace || write.handoffs.length > 0);
-      const shared = writes.filter((write) => !(write.replace || write.handoffs.length > 0));
+      const own = writes.filter((write) => write.replace);
+      const shared = writes.filter((write) => !write.replace);
       const writeShared = async () => {
         await ledgers.appendMany(shared.map(({ snapshot, ledgerFrom, ledger }) => ({ leadId: snapshot.leadId, from: ledgerFrom, entries: ledger, order: orderOf(snapshot) })));
+        const handoffs = shared.flatMap((write) => write.handoffs);
+        await inCommands(handoffs, (chunk) => upsertInBulk(HandoffModel, chunk.map((handoff) => ({ filter: handoffFilter(handoff, false), doc: { _id: handoff.handoffId, ...handoff } }))), TURNS_PER_COMMAND, 1);
         await inCommands(shared, (chunk) => upsertSnapshots(Lead, chunk, (snapshot) => ({ $or: olderThan(snapshot) })), TURNS_PER_COMMAND, 1);
       };
       await Promise.all([...own.map((write) => repository.writeProjection(write)), writeShared()]);
@@ -459,10 +461,15 @@ export type QueueLead = Pick<LeadSnapshot, 'leadId' | 'total' | 'stageHistory'> 
  * arrive in, unless the write `replaces` the lead's past (a refold or a rescoring).
  */
 async function writeHandoff(model: mongoose.Model<Keyed<Handoff>>, handoff: Handoff, replaces = false): Promise<void> {
+  await upsertIgnoringRace(model, handoffFilter(handoff, replaces), { _id: handoff.handoffId, ...handoff });
+}
+
+/** The stored handoff a write may replace: a pending one is not written over one sales answered. */
+function handoffFilter(handoff: Handoff, replaces: boolean): mongoose.QueryFilter<Keyed<Handoff>> {
   const filter: mongoose.QueryFilter<Keyed<Handoff>> = { _id: handoff.handoffId };
   // A rewrite numbers the lead's handoffs afresh: one it withdrew may be opened again.
   if (handoff.status === 'pending' && !replaces) filter.$or = [{ status: 'pending' }, { note: NO_LONGER_HANDED_OFF }];
-  await upsertIgnoringRace(model, filter, { _id: handoff.handoffId, ...handoff });
+  return filter;
 }
 
 /**
@@ -481,28 +488,36 @@ async function withdrawHandoffsAfter(model: mongoose.Model<Keyed<Handoff>>, snap
 
 const NO_LONGER_HANDED_OFF = 'no longer handed off after the lead was scored again';
 
-/**
- * Replaces the document matching `filter`, inserting it if none matches. When the filter misses
- * because a newer version exists, the insert hits the unique key: that write is stale, so skip it.
- */
-/**
- * Writes snapshots in one command, each over a stored one that `supersedes` matches (or where the
- * lead has none). A lead whose stored snapshot is newer refuses its write on its key; FerretDB v1
- * may stop the command there, so the others are then written one by one.
- */
+/** Writes snapshots in one command, each over a stored one that `supersedes` matches (or where the lead has none). */
 async function upsertSnapshots(Lead: mongoose.Model<StoredLead>, writes: ReadonlyArray<{ snapshot: LeadSnapshot }>, supersedes: (snapshot: LeadSnapshot) => mongoose.QueryFilter<StoredLead>): Promise<void> {
-  const filterOf = (snapshot: LeadSnapshot) => ({ _id: snapshot.leadId, ...supersedes(snapshot) });
+  await upsertInBulk(
+    Lead,
+    writes.map(({ snapshot }) => ({ filter: { _id: snapshot.leadId, ...supersedes(snapshot) }, doc: { _id: snapshot.leadId, ...snapshot } })),
+  );
+}
+
+/**
+ * Upserts in one command, each as `upsertIgnoringRace` does alone. A document whose stored
+ * version is newer refuses its write on its key; FerretDB v1 may stop the command there, so the
+ * others are then written one by one.
+ */
+async function upsertInBulk<T>(model: mongoose.Model<T>, upserts: ReadonlyArray<{ filter: mongoose.QueryFilter<T>; doc: T }>): Promise<void> {
+  if (upserts.length === 0) return;
   try {
-    await Lead.bulkWrite(
-      writes.map(({ snapshot }) => ({ replaceOne: { filter: filterOf(snapshot), replacement: { _id: snapshot.leadId, ...snapshot }, upsert: true } })),
+    await model.bulkWrite(
+      upserts.map(({ filter, doc }) => ({ replaceOne: { filter, replacement: doc, upsert: true } })) as Parameters<typeof model.bulkWrite>[0],
       { ordered: false },
     );
   } catch (err) {
     if (!onlyDuplicates(err)) throw err;
-    for (const { snapshot } of writes) await upsertIgnoringRace(Lead, filterOf(snapshot), { _id: snapshot.leadId, ...snapshot });
+    for (const { filter, doc } of upserts) await upsertIgnoringRace(model, filter, doc);
   }
 }
 
+/**
+ * Replaces the document matching `filter`, inserting it if none matches. When the filter misses
+ * because a newer version exists, the insert hits the unique key: that write is stale, so skip it.
+ */
 async function upsertIgnoringRace<T>(model: mongoose.Model<T>, filter: mongoose.QueryFilter<T>, doc: T): Promise<void> {
   try {
     await model.replaceOne(filter, doc, { upsert: true });

@@ -1,6 +1,6 @@
 /**
- * The worker's read-side writes, gathered. Each turn of a lead writes its input log, its ledger
- * and its snapshot (three statements); alone, each is a command of its own. The turns of many
+ * The worker's read-side writes, gathered. Each turn of a lead writes its input log, its ledger,
+ * any handoff it opened or changed, and its snapshot; alone, each is a command of its own. The turns of many
  * leads that finish together (an interleaved stream, a burst) write together here instead: one
  * bulk command per collection for up to TURNS_PER_COMMAND turns (api/db/commands.ts). On FerretDB
  * a statement in a bulk command of 20–40 costs about half the server's CPU of one alone, and a
