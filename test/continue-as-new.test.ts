@@ -8,7 +8,7 @@ import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { LeadEvent } from '../engine/types';
 import { compileGraph } from '../rules/compile-graph';
-import { createLeadWorker, WORKFLOWS_PATH } from '../workflows/create-worker';
+import { BUNDLE_OPTIONS, createLeadWorker } from '../workflows/create-worker';
 import type { ProjectionWrite } from '../workflows/lead.activities';
 import { leadEventSignal, leadStateQuery, leadWorkflowId } from '../workflows/lead.definitions';
 import { leadWorkflow } from '../workflows/lead.workflow';
@@ -51,7 +51,7 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    workflowBundle: { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent })).code },
+    workflowBundle: { code: (await bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent })).code },
     deps: {
       modelState: async () => ({ modelId: 'default', latest: 1 }),
       modelVersion: async () => ({ version: 1, compiled }),

@@ -6,6 +6,17 @@ import { createRescoreActivities, type RescoreActivityDeps } from './rescore.act
 // Everything under workflows/ stays free of Node built-ins, so the path comes from the URL itself.
 export const WORKFLOWS_PATH = decodeURIComponent(new URL('./all.workflows.ts', import.meta.url).pathname);
 
+/**
+ * How the workflow code is bundled. The lifecycle core (engine/, json-rules-engine) is evaluated
+ * once for the worker's shared V8 context instead of once for every lead workflow it creates: it
+ * is pure (no workflow API, no clock, no randomness at module level; its module-level maps are
+ * caches of pure functions), so sharing it changes no lead's result.
+ */
+export const BUNDLE_OPTIONS = {
+  workflowsPath: WORKFLOWS_PATH,
+  preloadModules: [decodeURIComponent(new URL('../engine/lifecycle/lifecycle.ts', import.meta.url).pathname), decodeURIComponent(new URL('../engine/score-event.ts', import.meta.url).pathname)],
+};
+
 export interface LeadWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -23,7 +34,7 @@ export function createLeadWorker(options: LeadWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: BUNDLE_OPTIONS.preloadModules } }),
     activities: { ...createLeadActivities(options.deps), ...(options.rescoreDeps && createRescoreActivities(options.rescoreDeps)) },
     // A rescoring batch's heartbeats carry its progress (rescore-progress.ts): sent every few
     // seconds, not the SDK's default of up to a minute.

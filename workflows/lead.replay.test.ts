@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from './create-worker';
+import { BUNDLE_OPTIONS, WORKFLOWS_PATH } from './create-worker';
 
 const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
 const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.history.bin'));
@@ -27,7 +27,7 @@ let current: { code: string };
 let changed: { code: string };
 
 beforeAll(async () => {
-  current = { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent })).code };
+  current = { code: (await bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent })).code };
   const fixture = fileURLToPath(new URL('../test/fixtures/changed-lead.workflow.ts', import.meta.url));
   changed = { code: (await bundleWorkflowCode({ workflowsPath: fixture, logger: silent })).code };
 });

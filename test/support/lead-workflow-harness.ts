@@ -14,7 +14,7 @@ import type { FactValue, LeadEvent } from '../../engine/types';
 import { compileGraph } from '../../rules/compile-graph';
 import { b2bDefaultGraph } from '../../rules/templates';
 import { timeSkippingServerOption } from '../../scripts/tools';
-import { createLeadWorker, WORKFLOWS_PATH } from '../../workflows/create-worker';
+import { BUNDLE_OPTIONS, createLeadWorker, WORKFLOWS_PATH } from '../../workflows/create-worker';
 import type { Notification, ProjectionWrite } from '../../workflows/lead.activities';
 import { LEAD_CODE, leadEventSignal, leadEventsSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type DeliveryStamp, type LeadInput, type LeadWorkflowInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
 import { leadWorkflow } from '../../workflows/lead.workflow';
@@ -58,7 +58,7 @@ const HISTORIES = path.join(path.dirname(WORKFLOWS_PATH), 'histories');
 /** Registers the hooks: the workflow bundle once, and a fresh time-skipping server for each test. */
 export function useTimeSkippingServer(): void {
   beforeAll(async () => {
-    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+    bundle = await bundleWorkflowCode(BUNDLE_OPTIONS);
   });
 
   // One server per test, so that a stalled server never outlives its test.
