@@ -78,6 +78,27 @@ interface TriggerGroup {
   fallback?: Engine;
 }
 
+/** Scorers kept by `sharedScorer`, the most recently asked for: a worker scores with one or two models at a time. */
+const SHARED_SCORERS = 8;
+const sharedScorers = new Map<string, Scorer>();
+
+/**
+ * The scorer for `compiledModel`, built once for everyone who shares this module. The lead
+ * workflows of a worker share it (workflows/create-worker.ts evaluates the core once for them
+ * all), so a lead's first turn does not build again what another lead built: about a millisecond
+ * of the worker's CPU per lead. Keyed by the model's content, so equal models sent to different
+ * leads meet. A scorer keeps nothing between calls (json-rules-engine's facts live in each run).
+ */
+export function sharedScorer(compiledModel: CompiledModel): Scorer {
+  const key = JSON.stringify(compiledModel);
+  const found = sharedScorers.get(key);
+  sharedScorers.delete(key);
+  const scorer = found ?? createScorer(compiledModel);
+  sharedScorers.set(key, scorer);
+  if (sharedScorers.size > SHARED_SCORERS) sharedScorers.delete(sharedScorers.keys().next().value as string);
+  return scorer;
+}
+
 /**
  * Builds a scorer for one compiled model version. Building costs far more than running: build
  * once per version and reuse. Every entry point — live scoring, rescoring, simulation,

@@ -23,7 +23,7 @@ import {
 import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
 import { answerProblem, bounded, takeProblem, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, withOwner, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
-import { createScorer } from '../engine/score-event';
+import { sharedScorer } from '../engine/score-event';
 import type { CompiledModel, LeadEvent } from '../engine/types';
 import { announce } from './first-life';
 import type { LeadActivities } from './lead.activities';
@@ -378,9 +378,9 @@ function isOtherModel(live: string | undefined, done: string | undefined): boole
   return live !== undefined && done !== undefined && live !== done;
 }
 
-/** The core's model for a version, built once per version in this run (engines are costly to build). */
+/** The core's model for a version: its scorer is built once per worker (engines are costly to build). */
 function buildModel(version: number, compiled: CompiledModel): LifecycleModel {
-  return lifecycleModel(version, compiled, createScorer(compiled));
+  return lifecycleModel(version, compiled, sharedScorer(compiled));
 }
 
 /** The lead's whole log replayed under `model` up to `at`: a rescoring. */
