@@ -33,6 +33,8 @@ export interface CeilingOptions {
   inFlight?: number;
   /** Give up when no event has been counted for this long. */
   stallMs?: number;
+  /** Workflows and events each of the unmeasured warm-up for each kind of workflow (default 16 x 2). */
+  warmUp?: { leads: number; perLead: number };
 }
 
 const TASK_QUEUE = 'bench-live-bare';
@@ -105,7 +107,7 @@ export async function openBareCeiling(options: CeilingOptions): Promise<BareCeil
     async throughput() {
       // A few workflows of each kind first, unmeasured: the first phase must not pay for warming up the client and the worker.
       for (const workflowType of ['signalsOnlyWorkflow', 'localActivityWorkflow'] as const) {
-        await measureOne(client, totals, workflowType, 'warm-up', { ...options, leads: 16, perLead: 2, tag: `${options.tag}-warm`, log: () => undefined });
+        await measureOne(client, totals, workflowType, 'warm-up', { ...options, ...(options.warmUp ?? { leads: 16, perLead: 2 }), tag: `${options.tag}-warm`, log: () => undefined });
       }
       const signalsOnly = await measureOne(client, totals, 'signalsOnlyWorkflow', 'signals only', options);
       const localActivity = await measureOne(client, totals, 'localActivityWorkflow', '+ local activity', options);
