@@ -47,6 +47,7 @@ async function resume<T>(steps: Steps<T>, pending: PromiseLike<unknown>): Promis
   }
 }
 
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+/** Whether `value` is to be waited for (a promise or any thenable). */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

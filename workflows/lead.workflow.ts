@@ -24,6 +24,7 @@ import { recordStageChanges } from '../engine/lead-records';
 import { nextDeadline } from '../engine/lifecycle/lead-state';
 import { answerProblem, bounded, takeProblem, compareInputs, emptyLifecycle, foldedIds, inputId, lifecycleModel, needsWholeLog, ownerNeeded, replay, turn, withOwner, type LeadInput, type Lifecycle, type LifecycleModel } from '../engine/lifecycle/lifecycle';
 import { sharedScorer } from '../engine/score-event';
+import { isPromiseLike } from '../engine/steps';
 import type { CompiledModel, LeadEvent } from '../engine/types';
 import { announce } from './first-life';
 import type { LeadActivities } from './lead.activities';
@@ -258,7 +259,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     // An input older than what the lifecycle keeps, or a rescoring: the whole log, from the store.
     if (lifecycle.base && (rescoring || needsWholeLog(lifecycle, inputs))) lifecycle = { settled: lifecycle.settled, log: await wholeLog(input.leadId, logged) };
     const whole = lifecycle.base ? undefined : lifecycle.log;
-    let result = await turn(lifecycle, inputs, now(), model);
+    // The core answers at once on a compiled model: awaited only when it had to wait, since every
+    // promise made here costs the sandbox's promise hook a stack trace (engine/steps.ts).
+    const turned = turn(lifecycle, inputs, now(), model);
+    let result = isPromiseLike(turned) ? await turned : turned;
     // A rescoring asked for under a version this lead has not replayed its log under yet.
     let scoredBy = model;
     if (news.rescore && rescoring) {
@@ -272,7 +276,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     // unassigned. The owner is given as of the handoff, so a later event is not late for it.
     const owningModel = scoredBy;
     const owningModelId = modelOf;
-    result = await withOwner(result, now(), owningModel, (request) => askOwner({ ...(owningModelId !== undefined && { modelId: owningModelId }), modelVersion: owningModel.version, ...request }));
+    const owned = withOwner(result, now(), owningModel, (request) => askOwner({ ...(owningModelId !== undefined && { modelId: owningModelId }), modelVersion: owningModel.version, ...request }));
+    result = isPromiseLike(owned) ? await owned : owned;
     const { ledgerFrom, ledger, handoffs } = result;
     lifecycle = result.lifecycle;
 

@@ -15,7 +15,7 @@ import { advance } from '../lead-context';
 import { normaliseAttributes } from '../normalise-attributes';
 import type { Handoff, LedgerEntry, StageChange } from '../lead-records';
 import type { Scorer } from '../score-event';
-import { settle, wait, type Steps } from '../steps';
+import { settle, wait, type MaybePromise, type Steps } from '../steps';
 import type { CompiledModel, CompiledRoute, LeadEvent, PointsLimits } from '../types';
 import {
   applyDecay,
@@ -172,11 +172,15 @@ export function compareInputs(a: LeadInput, b: LeadInput): number {
  * so the result is what it would have been had it come on time. Scores new inputs under
  * `model` (a lead picks up a new version with its next input; a rescoring replays the log under it).
  *
+ * The result comes as a value, not a promise, when nothing had to wait (a fully compiled model):
+ * a lead's workflow then creates no promise for its turn (engine/steps.ts says why that counts).
+ * `await` takes either.
+ *
  * @throws when an input is older than the lifecycle's base (check needsWholeLog, and hand in
  *   the whole log first)
  * @param keep inputs to keep beyond the base (tests make it small)
  */
-export async function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel, keep = RECENT_INPUTS): Promise<TurnResult> {
+export function turn(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: string, model: LifecycleModel, keep = RECENT_INPUTS): MaybePromise<TurnResult> {
   return settle(turnSteps(lifecycle, inputs, now, model, keep));
 }
 
@@ -235,12 +239,17 @@ function* turnSteps(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: str
  * (a lead's workflow, a first life started in bulk) gives a handoff its owner. The result reads
  * as one turn: its ledger from the first turn's start, every handoff as it stands after both.
  *
+ * `result` itself, not a promise, when it needs no owner.
+ *
  * @param ownerFor the shell's I/O: the route's running count (undefined when the route has no owner to give)
  */
-export async function withOwner(result: TurnResult, now: string, model: LifecycleModel, ownerFor: (request: { handoffId: string; routeId: string; at: string }) => Promise<string | undefined>): Promise<TurnResult> {
-  if (!result.needsOwner) return result;
-  const { handoffId, at } = result.needsOwner;
-  const owner = await ownerFor(result.needsOwner);
+export function withOwner(result: TurnResult, now: string, model: LifecycleModel, ownerFor: (request: { handoffId: string; routeId: string; at: string }) => Promise<string | undefined>): MaybePromise<TurnResult> {
+  return result.needsOwner ? owned(result, result.needsOwner, now, model, ownerFor) : result;
+}
+
+async function owned(result: TurnResult, needsOwner: NonNullable<TurnResult['needsOwner']>, now: string, model: LifecycleModel, ownerFor: (request: { handoffId: string; routeId: string; at: string }) => Promise<string | undefined>): Promise<TurnResult> {
+  const { handoffId, at } = needsOwner;
+  const owner = await ownerFor(needsOwner);
   if (owner === undefined) return result;
   const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId, owner, at }], now, model);
   return {
