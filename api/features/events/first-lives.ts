@@ -89,8 +89,12 @@ const LIVE_FOR_MS = 5 * 60_000;
 const REMEMBERED = 200_000;
 /** Leads whose first lives are computed between two turns of the event loop. */
 const YIELD_EVERY = 20;
-/** First lives computed at once (each may wait for a round-robin counter). */
-const COMPUTED_AT_ONCE = 8;
+/**
+ * First lives computed at once. Each that qualifies waits for its route's round-robin position;
+ * positions asked for in the same turn of the event loop take three database commands together
+ * (route-counters.repository.ts), so the more wait at once, the fewer commands.
+ */
+const COMPUTED_AT_ONCE = 50;
 /** Workflow starts in flight. */
 const STARTS_IN_FLIGHT = 16;
 
@@ -147,8 +151,8 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
         const ownerFor = ({ routeId, handoffId }: { routeId: string; handoffId: string }) => ownerOnRoute(live.compiled.routes, routeId, handoffId, deps.roundRobinPosition);
         const announce = await deps.listening();
         const now = new Date().toISOString();
-        // Several at once: a lead that qualifies waits for its route's counter (a database round
-        // trip) while the others are computed. Every few leads, requests get a turn of the event loop.
+        // Many at once: a lead that qualifies waits for its route's position while the others are
+        // computed, and their positions are asked together. Every few leads, requests get a turn of the event loop.
         const lives: FirstLife[] = new Array(fresh.length);
         let next = 0;
         const compute = async () => {
