@@ -4,7 +4,8 @@
  * shell the examples run in all run under libfaketime a year from today, on a database of their
  * own; the dates the checks and the examples send are relative to that clock.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { freePort, spawnService, stopChild, waitForPort } from '../scripts/services';
@@ -17,6 +18,14 @@ const DAYS_AHEAD = 365;
 const run = Date.now().toString(36);
 let clock: Record<string, string>;
 let temporal: { address: string; child: ChildProcess } | undefined;
+/**
+ * The process that owns libfaketime's shared state for every process of this test. Each process
+ * that preloads libfaketime without FAKETIME_SHARED creates that state for itself and its children
+ * and removes it when it exits; in README's examples (a shell, its subshells and pipelines) a
+ * `curl | node` once found it gone and failed ("sem_open failed and recreation attempts failed",
+ * wolfcw/libfaketime#411). Owned by a process that only sleeps, it stays until the test ends.
+ */
+let faketimeOwner: ChildProcess | undefined;
 const logDir = () => path.join(inject('runDir'), 'any-day');
 
 /** The same database server, a database of this test's own (`name`). */
@@ -27,7 +36,15 @@ function ownDatabase(name: string): string {
 }
 
 beforeAll(async () => {
-  clock = { LD_PRELOAD: await ensureFaketime(), FAKETIME: `+${DAYS_AHEAD}d` };
+  const preload = { LD_PRELOAD: await ensureFaketime(), FAKETIME: `+${DAYS_AHEAD}d` };
+  faketimeOwner = spawn('sleep', ['86400'], { env: { ...process.env, ...preload }, stdio: 'ignore' });
+  const owner = faketimeOwner.pid as number;
+  // Created as the sleeper starts.
+  for (let waited = 0; await access(`/dev/shm/sem.faketime_sem_${owner}`).then(() => false, () => true); waited += 50) {
+    if (waited > 10_000) throw new Error('libfaketime did not create its shared state for the sleeping process');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  clock = { ...preload, FAKETIME_SHARED: `/faketime_sem_${owner} /faketime_shm_${owner}` };
   const exe = await ensureTestServer();
   if (!exe) throw new Error('the Java test server is needed (Java 17+ and Maven)');
   const port = await freePort();
@@ -39,6 +56,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (temporal) await stopChild(temporal.child);
+  if (faketimeOwner?.pid) {
+    faketimeOwner.kill();
+    // Killed, it leaves its shared state behind.
+    await Promise.all([`faketime_shm_${faketimeOwner.pid}`, `sem.faketime_sem_${faketimeOwner.pid}`].map((name) => rm(path.join('/dev/shm', name), { force: true })));
+  }
 });
 
 const stackEnv = (name: string): StackEnv => ({
