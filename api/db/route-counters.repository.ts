@@ -47,7 +47,9 @@ export function createRouteCounterRepository(connection: Connection = mongoose.c
     for (const { routeId, handoffId } of asked) {
       if (taken.has(handoffId)) continue;
       taken.add(handoffId);
-      fresh.set(routeId, [...(fresh.get(routeId) ?? []), handoffId]);
+      const handoffs = fresh.get(routeId);
+      if (handoffs) handoffs.push(handoffId);
+      else fresh.set(routeId, [handoffId]);
     }
     const assigned: RouteAssignment[] = [];
     for (const [routeId, handoffs] of fresh) {

@@ -244,23 +244,23 @@ function* turnSteps(lifecycle: Lifecycle, inputs: readonly LeadInput[], now: str
  * @param ownerFor the shell's I/O: the route's running count (undefined when the route has no owner to give)
  */
 export function withOwner(result: TurnResult, now: string, model: LifecycleModel, ownerFor: (request: { handoffId: string; routeId: string; at: string }) => Promise<string | undefined>): MaybePromise<TurnResult> {
-  return result.needsOwner ? owned(result, result.needsOwner, now, model, ownerFor) : result;
-}
-
-async function owned(result: TurnResult, needsOwner: NonNullable<TurnResult['needsOwner']>, now: string, model: LifecycleModel, ownerFor: (request: { handoffId: string; routeId: string; at: string }) => Promise<string | undefined>): Promise<TurnResult> {
-  const { handoffId, at } = needsOwner;
-  const owner = await ownerFor(needsOwner);
-  if (owner === undefined) return result;
-  const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId, owner, at }], now, model);
-  return {
-    ...assigned,
-    ledgerFrom: result.ledgerFrom,
-    ledger: [...result.ledger.slice(0, assigned.ledgerFrom - result.ledgerFrom), ...assigned.ledger],
-    handoffs: [...new Map([...result.handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()],
-    applied: [...result.applied, ...assigned.applied],
-    ignored: result.ignored,
-    refolded: result.refolded,
-  };
+  const { needsOwner } = result;
+  if (!needsOwner) return result;
+  return (async () => {
+    const { handoffId, at } = needsOwner;
+    const owner = await ownerFor(needsOwner);
+    if (owner === undefined) return result;
+    const assigned = await turn(result.lifecycle, [{ kind: 'owner', handoffId, owner, at }], now, model);
+    return {
+      ...assigned,
+      ledgerFrom: result.ledgerFrom,
+      ledger: [...result.ledger.slice(0, assigned.ledgerFrom - result.ledgerFrom), ...assigned.ledger],
+      handoffs: [...new Map([...result.handoffs, ...assigned.handoffs].map((h) => [h.handoffId, h])).values()],
+      applied: [...result.applied, ...assigned.applied],
+      ignored: result.ignored,
+      refolded: result.refolded,
+    };
+  })();
 }
 
 /**
