@@ -20,6 +20,8 @@ const IO_LIBRARIES = '^node_modules/(@types/)?(mongoose|mongodb|express)/';
  * a Temporal client). Every other file there is workflow code, or code it may bundle.
  */
 const NOT_WORKFLOW_CODE = ['\\.activities\\.ts$', '^workflows/(worker|create-worker|rescore-progress)\\.ts$'];
+/** The worker process's preload (`node --require`): it sets up the SDK's workflow threads, and is never bundled. */
+const WORKER_PRELOAD = '^workflows/worker-threads\\.cjs$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -118,8 +120,8 @@ module.exports = {
     {
       name: 'workflows-no-node-builtins',
       severity: 'error',
-      comment: 'Nothing under workflows/ uses Node built-ins (workflow code is sandboxed; activities get their I/O injected). Tests may.',
-      from: { path: '^workflows/', pathNot: TEST },
+      comment: 'Nothing under workflows/ uses Node built-ins (workflow code is sandboxed; activities get their I/O injected). Tests may, and so may the worker process\'s preload.',
+      from: { path: '^workflows/', pathNot: [TEST, WORKER_PRELOAD] },
       to: { dependencyTypes: ['core'] },
     },
     {

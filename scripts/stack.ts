@@ -26,6 +26,8 @@ export interface StackEnv {
 
 // LEADFLOW_CPU_PROFILE_DIR: the API and worker write V8 CPU profiles there when they stop (docs/performance.md).
 const TSX = ['--import', 'tsx', ...(process.env.LEADFLOW_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LEADFLOW_CPU_PROFILE_DIR}`] : [])];
+// The worker's workflow threads run without the SDK's stack traces (workflows/worker-threads.cjs).
+const WORKER_PRELOAD = ['--require', path.join(ROOT, 'workflows', 'worker-threads.cjs')];
 
 /** Starts the API on `port` and waits until /api/health answers 200. */
 export async function startApi(env: StackEnv, port: number, host = '127.0.0.1'): Promise<AppProcess> {
@@ -44,7 +46,7 @@ export async function startApi(env: StackEnv, port: number, host = '127.0.0.1'):
 /** Starts a worker. It needs no port: it polls Temporal, and events wait durably until it does. */
 export async function startWorker(env: StackEnv): Promise<AppProcess> {
   const logFile = path.join(env.logDir, 'worker.log');
-  const child = await spawnService('worker', process.execPath, [...TSX, path.join(ROOT, 'workflows', 'worker.ts')], logFile, {
+  const child = await spawnService('worker', process.execPath, [...WORKER_PRELOAD, ...TSX, path.join(ROOT, 'workflows', 'worker.ts')], logFile, {
     ...process.env,
     ...serviceEnv(env),
   });

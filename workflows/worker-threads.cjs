@@ -1,0 +1,24 @@
+/**
+ * Preloaded into the worker process (`node --require`, which Node also runs in every worker
+ * thread: `--import` it does not). It switches off the Temporal SDK's workflow stack traces in
+ * the SDK's workflow threads, unless LEADFLOW_WORKFLOW_STACK_TRACES=1.
+ *
+ * Why: to answer the `__stack_trace` query (the Temporal UI's "Stack Trace" tab), the SDK
+ * installs a promise hook that captures and source-maps a stack for every promise a workflow
+ * creates (sdk-typescript#1587). A lead's event creates about 20, so the hook was about a
+ * quarter of the worker's CPU at moderate load (docs/performance.md). It changes no result:
+ * the query then answers "Workflow stack traces are not enabled on this worker".
+ *
+ * How: the SDK installs the hook through Node's public `v8.promiseHooks.createHook` and, when
+ * that throws, leaves stack traces off and says so once per thread (its path for runtimes
+ * without promise hooks). The main thread, and the API, are untouched.
+ */
+'use strict';
+const { isMainThread } = require('node:worker_threads');
+const v8 = require('node:v8');
+
+if (!isMainThread && process.env.LEADFLOW_WORKFLOW_STACK_TRACES !== '1') {
+  v8.promiseHooks.createHook = () => {
+    throw new Error('LeadFlow: workflow stack traces are off in the worker (LEADFLOW_WORKFLOW_STACK_TRACES=1 turns them on)');
+  };
+}
