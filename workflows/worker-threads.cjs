@@ -17,8 +17,15 @@
 const { isMainThread } = require('node:worker_threads');
 const v8 = require('node:v8');
 
-if (!isMainThread && process.env.LEADFLOW_WORKFLOW_STACK_TRACES !== '1') {
-  v8.promiseHooks.createHook = () => {
-    throw new Error('LeadFlow: workflow stack traces are off in the worker (LEADFLOW_WORKFLOW_STACK_TRACES=1 turns them on)');
-  };
+const OFF = 'workflow stack traces are off (LEADFLOW_WORKFLOW_STACK_TRACES=1 keeps them; docs/operations.md)';
+
+if (process.env.LEADFLOW_WORKFLOW_STACK_TRACES !== '1') {
+  if (isMainThread) {
+    // The SDK's own line in each workflow thread says only that collection "will be disabled".
+    console.log(`worker: ${OFF}`);
+  } else {
+    v8.promiseHooks.createHook = () => {
+      throw new Error(`LeadFlow: ${OFF}`);
+    };
+  }
 }
