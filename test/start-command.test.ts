@@ -4,6 +4,8 @@
  * nothing; a process killed under it is started again, and the log says so.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/services';
@@ -122,6 +124,14 @@ describe('npm start', () => {
     expect((await fetch(uiUrl)).status).toBe(200);
     expect((await request(uiUrl, 'GET', '/api/models/current', undefined, asAdmin())).body.version).toBe(1);
     expect((await fetch(temporalUiUrl)).status).toBe(200);
+    // The embedded Go services run on half the cores, which they share with the worker and the API
+    // (the environment's GOMAXPROCS wins); the worker runs its workflow threads without the SDK's
+    // stack traces (docs/operations.md).
+    const goThreads = process.env.GOMAXPROCS ?? String(Math.max(1, Math.floor(os.availableParallelism() / 2)));
+    for (const service of ['ferretdb', 'start-dev']) {
+      expect(readFileSync(`/proc/${processOf(running, service)}/environ`, 'utf8').split('\0'), service).toContain(`GOMAXPROCS=${goThreads}`);
+    }
+    expect(processOf(running, 'workflows/worker-threads.cjs')).toBe(processOf(running, 'workflows/worker.ts'));
 
     const tree = descendants(running.npm.pid as number);
     expect(tree.length).toBeGreaterThanOrEqual(6);
