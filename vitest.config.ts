@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           env: CHECK_RESPONSES,
-          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}', 'workflows/**/*-state.test.ts', 'workflows/rescore-progress.test.ts', 'workflows/lead.activities.test.ts', 'workflows/lifecycle-promises.test.ts', 'scripts/ferretdb-patches.test.ts', 'scripts/supervisor.test.ts', 'scripts/calibrate.test.ts', 'scripts/bench-live/cpu.test.ts'],
+          include: ['{engine,rules,api,builder-ui}/**/*.test.{ts,tsx}', 'workflows/**/*-state.test.ts', 'workflows/rescore-progress.test.ts', 'workflows/lead.activities.test.ts', 'workflows/lifecycle-promises.test.ts', 'workflows/worker-threads.test.ts', 'scripts/ferretdb-patches.test.ts', 'scripts/supervisor.test.ts', 'scripts/calibrate.test.ts', 'scripts/bench-live/cpu.test.ts'],
           // Property tests run a thousand cases: on two busy cores that can pass vitest's 5 s
           // default. A limit against hangs, not a speed claim (speed lives in the benchmarks).
           testTimeout: 60_000,

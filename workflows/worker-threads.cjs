@@ -11,21 +11,29 @@
  *
  * How: the SDK installs the hook through Node's public `v8.promiseHooks.createHook` and, when
  * that throws, leaves stack traces off and says so once per thread (its path for runtimes
- * without promise hooks). The main thread, and the API, are untouched.
+ * without promise hooks). Node's own async_hooks install their promise hooks through the same
+ * function, and AsyncLocalStorage (which the SDK's cancellation scopes use) needs them, so only
+ * the SDK's own call is refused: the caller is read from the stack.
+ * Should the SDK move that code, its hook is installed again (the CPU comes back; nothing breaks)
+ * and test/workflow-stack-traces.test.ts fails. The main thread, and the API, are untouched.
  */
 'use strict';
 const { isMainThread } = require('node:worker_threads');
 const v8 = require('node:v8');
 
 const OFF = 'workflow stack traces are off (LEADFLOW_WORKFLOW_STACK_TRACES=1 keeps them; docs/operations.md)';
+/** The frame of the SDK's (1.x) call that installs its stack-trace hook (its .js, or its .ts when source maps are on). */
+const SDK_STACK_TRACES = /at GlobalHandlers\.setPromiseHook \(.*[\\/]@temporalio[\\/]worker[\\/]/;
 
 if (process.env.LEADFLOW_WORKFLOW_STACK_TRACES !== '1') {
   if (isMainThread) {
     // The SDK's own line in each workflow thread says only that collection "will be disabled".
     console.log(`worker: ${OFF}`);
   } else {
-    v8.promiseHooks.createHook = () => {
-      throw new Error(`LeadFlow: ${OFF}`);
+    const createHook = v8.promiseHooks.createHook;
+    v8.promiseHooks.createHook = function refuseSdkStackTraces(hooks) {
+      if (SDK_STACK_TRACES.test(new Error().stack ?? '')) throw new Error(`LeadFlow: ${OFF}`);
+      return createHook.call(this, hooks);
     };
   }
 }
