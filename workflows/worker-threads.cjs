@@ -25,7 +25,7 @@ const OFF = 'workflow stack traces are off (LEADFLOW_WORKFLOW_STACK_TRACES=1 kee
 /** The frame of the SDK's (1.x) call that installs its stack-trace hook (its .js, or its .ts when source maps are on). */
 const SDK_STACK_TRACES = /at GlobalHandlers\.setPromiseHook \(.*[\\/]@temporalio[\\/]worker[\\/]/;
 
-if (process.env.LEADFLOW_WORKFLOW_STACK_TRACES !== '1') {
+if (!keepStackTraces(process.env.LEADFLOW_WORKFLOW_STACK_TRACES)) {
   if (isMainThread) {
     // The SDK's own line in each workflow thread says only that collection "will be disabled".
     console.log(`worker: ${OFF}`);
@@ -36,4 +36,16 @@ if (process.env.LEADFLOW_WORKFLOW_STACK_TRACES !== '1') {
       return createHook.call(this, hooks);
     };
   }
+}
+
+/**
+ * LEADFLOW_WORKFLOW_STACK_TRACES read as the API reads its switches (zod's stringbool): anything
+ * else stops the worker with the variable named, as api/env.ts does, rather than being taken as "off".
+ */
+function keepStackTraces(value) {
+  const said = (value ?? '').trim().toLowerCase();
+  if (['', 'false', '0', 'no', 'off', 'n', 'disabled'].includes(said)) return false;
+  if (['true', '1', 'yes', 'on', 'y', 'enabled'].includes(said)) return true;
+  console.error(`LeadFlow: invalid environment\n  LEADFLOW_WORKFLOW_STACK_TRACES: true or false (got "${value}")`);
+  process.exit(2);
 }

@@ -44,3 +44,12 @@ it('says in the main thread that stack traces are off, and nothing when they are
   expect(run({ LEADFLOW_WORKFLOW_STACK_TRACES: '' })).toMatch(/^worker: workflow stack traces are off \(LEADFLOW_WORKFLOW_STACK_TRACES=1 keeps them/);
   expect(run({ LEADFLOW_WORKFLOW_STACK_TRACES: '1' })).toBe('');
 });
+
+it('takes the switch as the API takes its own, and stops with the variable named on anything else', () => {
+  const run = (value: string) => spawnSync(process.execPath, ['--require', PRELOAD, '-e', ''], { encoding: 'utf8', env: { ...process.env, LEADFLOW_WORKFLOW_STACK_TRACES: value } });
+  expect(run('true').stdout).toBe('');
+  expect(run('FALSE').stdout).toMatch(/stack traces are off/);
+  const bad = run('sometimes');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/LeadFlow: invalid environment\n {2}LEADFLOW_WORKFLOW_STACK_TRACES: true or false \(got "sometimes"\)/);
+});
