@@ -143,9 +143,15 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
       const known = await deps.leads.existing(candidates.map(({ leadId }) => leadId));
       const fresh = candidates.filter(({ leadId }) => !known.has(leadId) && !starting.has(leadId) && !deliveredLately(leadId));
       if (fresh.length === 0) return started;
-      let done!: () => void;
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      for (const { leadId } of fresh) starting.set(leadId, finished);
+      // Each lead is handed to live deliveries as soon as its own workflow is started (or its
+      // start given up), not when the whole batch is: the next batch's events to the first leads
+      // go out while the last ones still start.
+      const releases = new Map<string, () => void>();
+      for (const { leadId } of fresh) starting.set(leadId, new Promise<void>((resolve) => releases.set(leadId, resolve)));
+      const release = (leadId: string) => {
+        starting.delete(leadId);
+        releases.get(leadId)?.();
+      };
       try {
         const model = modelFor(live);
         const ownerFor = ({ routeId, handoffId }: { routeId: string; handoffId: string }) => ownerOnRoute(live.compiled.routes, routeId, handoffId, deps.roundRobinPosition);
@@ -167,6 +173,8 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
         // Copies: the workflows are started with the originals.
         const claimed = await deps.leads.writeFirstLives(lives.map(({ snapshot, ledger, handoffs }) => structuredClone({ snapshot, ledger, handoffs })));
         const mine = lives.filter((life) => claimed.has(life.snapshot.leadId));
+        // Another writer holds the rest: the caller delivers their events.
+        for (const { snapshot } of lives) if (!claimed.has(snapshot.leadId)) release(snapshot.leadId);
         await deps.histories.insertHistories(mine.map(({ snapshot, log }) => ({ leadId: snapshot.leadId, events: log })));
         let nextStart = 0;
         const lane = async () => {
@@ -183,14 +191,15 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
               // Started before (an import resumed after its start): the caller's signal repeats
               // events it has, which it ignores. Any other failure: the caller's signal retries.
               if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            } finally {
+              release(snapshot.leadId);
             }
           }
         };
         await Promise.all(Array.from({ length: Math.min(STARTS_IN_FLIGHT, mine.length) }, lane));
         return started;
       } finally {
-        for (const { leadId } of fresh) starting.delete(leadId);
-        done();
+        for (const { leadId } of fresh) release(leadId);
       }
     },
   };
