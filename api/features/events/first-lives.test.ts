@@ -15,34 +15,29 @@ const event = (eventId: string, leadId: string): LeadEvent => ({
   receivedAt: new Date().toISOString(),
 });
 
-/** A start Temporal has not answered yet: `answer` lets it through, or fails it with an error. */
-interface HeldStart {
-  answered: Promise<void>;
-  answer(error?: Error): void;
-}
-
 /**
- * First lives over an in-memory store and a Temporal client whose workflow starts are held per
- * lead until the test answers them, so that the test decides the order the starts finish in.
+ * First lives over an in-memory store and a Temporal client that holds each workflow start until
+ * the test answers it (`answer` lets a lead's oldest held start through, or fails it), so that the
+ * test decides the order the starts finish in.
  */
-function withHeldStarts(leadIds: string[]) {
-  const held = new Map<string, HeldStart>();
-  for (const leadId of leadIds) {
-    let answer!: (error?: Error) => void;
-    const answered = new Promise<void>((resolve, reject) => (answer = (error) => (error ? reject(error) : resolve())));
-    held.set(`lead:${leadId}`, { answered, answer });
-  }
+function withHeldStarts() {
+  const held = new Map<string, Array<(error?: Error) => void>>();
   const startsAsked: string[] = [];
   const temporal = {
     workflow: {
-      async start(_name: string, options: { workflowId: string }) {
+      start(_name: string, options: { workflowId: string }) {
         startsAsked.push(options.workflowId);
-        await held.get(options.workflowId)?.answered;
+        return new Promise<void>((resolve, reject) => {
+          const answers = held.get(options.workflowId) ?? [];
+          answers.push((error) => (error ? reject(error) : resolve()));
+          held.set(options.workflowId, answers);
+        });
       },
     },
   } as unknown as Client;
   const deps: FirstLivesDeps = {
     temporal,
+    // Never says a lead exists: what is started is up to `start` alone.
     leads: { existing: async () => new Set<string>(), writeFirstLives: async (lives) => new Set(lives.map((life) => life.snapshot.leadId)) },
     histories: { insertHistories: async () => undefined },
     liveModel: async () => ({ modelId: 'b2b', version: 1, compiled }),
@@ -50,9 +45,16 @@ function withHeldStarts(leadIds: string[]) {
     roundRobinPosition: async () => 0,
     listening: async () => false,
   };
-  const answer = (leadId: string, error?: Error) => held.get(`lead:${leadId}`)?.answer(error);
+  const answer = (leadId: string, error?: Error) => {
+    const next = held.get(`lead:${leadId}`)?.shift();
+    if (!next) throw new Error(`no start of ${leadId} is waiting`);
+    next(error);
+  };
   return { firstLives: createFirstLives(deps), answer, startsAsked };
 }
+
+/** Lets the event loop turn a few times: whatever can go on meanwhile does. */
+const turns = () => settlesSoon(Promise.resolve());
 
 /** Resolves with whether `promise` settled within a few turns of the event loop. */
 async function settlesSoon(promise: Promise<unknown>): Promise<boolean> {
@@ -64,13 +66,13 @@ async function settlesSoon(promise: Promise<unknown>): Promise<boolean> {
 
 describe('new leads started in bulk', () => {
   it('hand each lead to live deliveries once its own workflow is started, not once the whole batch is', async () => {
-    const { firstLives, answer, startsAsked } = withHeldStarts(['lead-a', 'lead-b']);
+    const { firstLives, answer, startsAsked } = withHeldStarts();
     const starting = firstLives.start([
       { leadId: 'lead-a', events: [event('a1', 'lead-a')] },
       { leadId: 'lead-b', events: [event('b1', 'lead-b')] },
     ]);
     // Both starts are asked for; neither is answered yet.
-    await settlesSoon(Promise.resolve());
+    await turns();
     expect(startsAsked.sort()).toEqual(['lead:lead-a', 'lead:lead-b']);
     const deliveryToA = firstLives.beforeDelivery('lead-a');
     const deliveryToB = firstLives.beforeDelivery('lead-b');
@@ -87,10 +89,32 @@ describe('new leads started in bulk', () => {
     expect(await starting).toEqual(new Set(['lead-a', 'lead-b']));
   });
 
+  it('keep a later start of the same lead waited for when the earlier batch ends', async () => {
+    // The store here never says a lead exists, so a second batch may start a lead the first one
+    // handed on already: the first batch's end must not hand on the second start.
+    const { firstLives, answer } = withHeldStarts();
+    const first = firstLives.start([
+      { leadId: 'lead-a', events: [event('a1', 'lead-a')] },
+      { leadId: 'lead-b', events: [event('b1', 'lead-b')] },
+    ]);
+    await turns();
+    answer('lead-a');
+    await turns();
+    const second = firstLives.start([{ leadId: 'lead-a', events: [event('a2', 'lead-a')] }]);
+    await turns();
+    answer('lead-b');
+    await first;
+    const delivery = firstLives.beforeDelivery('lead-a');
+    expect(await settlesSoon(delivery)).toBe(false);
+    answer('lead-a');
+    expect(await settlesSoon(delivery)).toBe(true);
+    expect(await second).toEqual(new Set(['lead-a']));
+  });
+
   it('let a delivery go when its lead’s start fails: its signal then starts the lead or retries', async () => {
-    const { firstLives, answer } = withHeldStarts(['lead-c']);
+    const { firstLives, answer } = withHeldStarts();
     const starting = firstLives.start([{ leadId: 'lead-c', events: [event('c1', 'lead-c')] }]);
-    await settlesSoon(Promise.resolve());
+    await turns();
     const delivery = firstLives.beforeDelivery('lead-c');
     expect(await settlesSoon(delivery)).toBe(false);
     answer('lead-c', new Error('Temporal is unavailable'));

@@ -146,11 +146,20 @@ export function createFirstLives(deps: FirstLivesDeps): FirstLives {
       // Each lead is handed to live deliveries as soon as its own workflow is started (or its
       // start given up), not when the whole batch is: the next batch's events to the first leads
       // go out while the last ones still start.
-      const releases = new Map<string, () => void>();
-      for (const { leadId } of fresh) starting.set(leadId, new Promise<void>((resolve) => releases.set(leadId, resolve)));
+      const releases = new Map<string, { waited: Promise<void>; resolve: () => void }>();
+      for (const { leadId } of fresh) {
+        let resolve!: () => void;
+        const waited = new Promise<void>((done) => (resolve = done));
+        releases.set(leadId, { waited, resolve });
+        starting.set(leadId, waited);
+      }
+      /** Once per lead; the lead's entry in `starting` is removed only while it is this batch's. */
       const release = (leadId: string) => {
-        starting.delete(leadId);
-        releases.get(leadId)?.();
+        const own = releases.get(leadId);
+        if (!own) return;
+        releases.delete(leadId);
+        if (starting.get(leadId) === own.waited) starting.delete(leadId);
+        own.resolve();
       };
       try {
         const model = modelFor(live);
