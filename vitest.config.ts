@@ -25,6 +25,8 @@ export default defineConfig({
           env: CHECK_RESPONSES,
           include: ['test/**/*.test.ts', 'workflows/**/*.workflow.test.ts', 'workflows/**/*.replay.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          // After each file: no worker it started logged a failed workflow task.
+          setupFiles: ['test/support/no-failed-workflow-tasks.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // The machine has two cores; servers, workers and browsers share them.
