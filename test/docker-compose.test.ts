@@ -48,6 +48,13 @@ describe('docker-compose.yml', () => {
       expect(() => readFileSync(path.join(ROOT, entry))).not.toThrow();
     }
   });
+
+  it('runs the worker as `npm run worker` does: its workflow threads without the SDK’s stack traces', () => {
+    const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const worker = (compose.services as Record<string, any>).worker.command as string[];
+    expect(worker).toEqual(scripts.worker?.split(' '));
+    expect(worker).toContain('./workflows/worker-threads.cjs');
+  });
 });
 
 /**
