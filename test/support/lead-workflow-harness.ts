@@ -180,14 +180,22 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
   });
   // A failing assertion must surface as itself, not as a worker that never finishes draining; and a
   // lead's workflow never ends by itself, so the test ends it before the worker shuts down.
+  // Every lead of the journey is checked for failed workflow tasks before it is ended: Temporal
+  // retries a task that throws until it passes, so the journey's results alone would not show it.
   let failure: unknown;
-  const lead = new Lead(leadId, taskQueue, writes);
+  let failedTasks: string[] = [];
+  const family: Lead[] = [];
+  const lead = new Lead(leadId, taskQueue, writes, family);
   await worker.runUntil(
     run(lead)
       .catch((err) => void (failure = err))
-      .finally(() => lead.end()),
+      .finally(async () => {
+        failedTasks = (await Promise.all(family.map((member) => member.failedTasks()))).flat();
+        await Promise.all(family.map((member) => member.end()));
+      }),
   );
   if (failure) throw failure;
+  if (failedTasks.length > 0) throw new Error(`workflow tasks failed:\n${failedTasks.join('\n')}`);
   return { writes, notifications };
 }
 
@@ -199,7 +207,11 @@ export class Lead {
     readonly leadId: string,
     private readonly taskQueue: string,
     readonly writes: ProjectionWrite[],
-  ) {}
+    /** The leads of one journey (this one and its siblings). */
+    private readonly family: Lead[] = [],
+  ) {
+    family.push(this);
+  }
 
   /** Sends an event that happens now (in the test server's time). */
   async send(type: string, properties: LeadEvent['properties'] = {}, attributes?: Record<string, FactValue>, eventId?: string): Promise<void> {
@@ -244,11 +256,21 @@ export class Lead {
 
   /** Another lead on the same worker, whose writes land in the same list. */
   sibling(leadId: string): Lead {
-    return new Lead(leadId, this.taskQueue, this.writes);
+    return new Lead(leadId, this.taskQueue, this.writes, this.family);
   }
 
   async end(): Promise<void> {
     await this.handle?.terminate('test finished').catch(() => undefined);
+  }
+
+  /** The workflow tasks that failed in this lead's (current) run, each with its failure's message. */
+  async failedTasks(): Promise<string[]> {
+    if (!this.handle) return [];
+    const history = await this.handle.fetchHistory();
+    return (history.events ?? []).flatMap((event) => {
+      const failed = event.workflowTaskFailedEventAttributes;
+      return failed ? [`${this.leadId}: ${temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause ?? 0]} ${failed.failure?.message ?? ''}`] : [];
+    });
   }
 
   get workflowHandle(): WorkflowHandle<typeof leadWorkflow> {
