@@ -13,6 +13,7 @@ import type { ProjectionWrite } from '../workflows/lead.activities';
 import { leadEventSignal, leadStateQuery, leadWorkflowId } from '../workflows/lead.definitions';
 import { leadWorkflow } from '../workflows/lead.workflow';
 import { minute } from './support/clock';
+import { failedWorkflowTasks } from './support/failed-tasks';
 import { eventually } from './support/http';
 import { ledgerOf } from './support/ledger';
 
@@ -108,6 +109,8 @@ it('takes 10,000 events across continue-as-new with nothing lost or counted twic
     expect(state).toMatchObject({ eventCount: EVENTS, total: EVENTS, scores: { engagement: EVENTS } });
     const runs = (await handle.describe()).runId;
     expect(runs).not.toBe(first.signaledRunId);
+    // No workflow task failed in any of its runs (a failed one is retried, so the counts above would not show it).
+    expect(await failedWorkflowTasks(client, leadWorkflowId(leadId), first.signaledRunId)).toEqual([]);
     await handle.terminate('test finished');
   });
 

@@ -12,6 +12,7 @@ import { startApi, startWorker, type AppProcess, type StackEnv } from '../script
 import { leadWorkflowId } from '../workflows/lead.definitions';
 import { minute } from './support/clock';
 import { eventually, request } from './support/http';
+import { failedWorkflowTasks } from './support/failed-tasks';
 
 let api: AppProcess;
 let worker: AppProcess | undefined;
@@ -56,10 +57,7 @@ it('scores alike with and without stack traces, and answers the stack-trace quer
   // The stack shows where the lead's workflow waits: in its own code, source-mapped.
   expect(await stackTrace(withTraces)).toMatch(/lead\.workflow\.ts/);
   // No workflow task failed on the way, with or without them (the first one a worker thread runs included).
-  for (const leadId of [withoutTraces, withTraces]) {
-    const history = await client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory();
-    expect(history.events?.filter((event) => event.workflowTaskFailedEventAttributes), leadId).toEqual([]);
-  }
+  for (const leadId of [withoutTraces, withTraces]) expect(await failedWorkflowTasks(client, leadWorkflowId(leadId))).toEqual([]);
   expect(leadWithout.total).toBeGreaterThan(0);
   expect({ total: leadWith.total, scores: leadWith.scores, stage: leadWith.stage, grade: leadWith.grade }).toEqual({ total: leadWithout.total, scores: leadWithout.scores, stage: leadWithout.stage, grade: leadWithout.grade });
 });

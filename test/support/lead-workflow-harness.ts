@@ -18,6 +18,7 @@ import { BUNDLE_OPTIONS, createLeadWorker, WORKFLOWS_PATH } from '../../workflow
 import type { Notification, ProjectionWrite } from '../../workflows/lead.activities';
 import { LEAD_CODE, leadEventSignal, leadEventsSignal, leadStateQuery, leadWorkflowId, salesDecisionUpdate, wakeSignal, type DeliveryStamp, type LeadInput, type LeadWorkflowInput, type LeadSnapshot, type LedgerEntry, type SalesDecisionInput } from '../../workflows/lead.definitions';
 import { leadWorkflow } from '../../workflows/lead.workflow';
+import { failedWorkflowTasks } from './failed-tasks';
 import { ledgerOf } from './ledger';
 
 export { ledgerOf } from './ledger';
@@ -263,14 +264,9 @@ export class Lead {
     await this.handle?.terminate('test finished').catch(() => undefined);
   }
 
-  /** The workflow tasks that failed in this lead's (current) run, each with its failure's message. */
-  async failedTasks(): Promise<string[]> {
-    if (!this.handle) return [];
-    const history = await this.handle.fetchHistory();
-    return (history.events ?? []).flatMap((event) => {
-      const failed = event.workflowTaskFailedEventAttributes;
-      return failed ? [`${this.leadId}: ${temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause ?? 0]} ${failed.failure?.message ?? ''}`] : [];
-    });
+  /** The workflow tasks that failed in this lead's runs, each with its failure's message. */
+  failedTasks(): Promise<string[]> {
+    return this.handle ? failedWorkflowTasks(env.client, this.handle.workflowId, firstRunOf(this.handle)) : Promise.resolve([]);
   }
 
   get workflowHandle(): WorkflowHandle<typeof leadWorkflow> {
@@ -312,4 +308,10 @@ export class Lead {
     const history = await (this.handle as WorkflowHandle<typeof leadWorkflow>).fetchHistory();
     await writeFile(path.join(HISTORIES, `${name}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
   }
+}
+
+/** The run a handle's start (or signal-with-start) began: the first of the runs a lead's journey has. */
+function firstRunOf(handle: WorkflowHandle<typeof leadWorkflow>): string | undefined {
+  const started = handle as { firstExecutionRunId?: string; signaledRunId?: string };
+  return started.firstExecutionRunId ?? started.signaledRunId;
 }
