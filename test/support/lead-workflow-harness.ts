@@ -191,8 +191,13 @@ export async function withLead(leadId: string, run: (lead: Lead) => Promise<void
     run(lead)
       .catch((err) => void (failure = err))
       .finally(async () => {
-        failedTasks = (await Promise.all(family.map((member) => member.failedTasks()))).flat();
-        await Promise.all(family.map((member) => member.end()));
+        try {
+          failedTasks = (await Promise.all(family.map((member) => member.failedTasks()))).flat();
+        } catch (err) {
+          failedTasks = [`the histories could not be read: ${String(err)}`];
+        } finally {
+          await Promise.all(family.map((member) => member.end()));
+        }
       }),
   );
   if (failure) throw failure;
